@@ -1,0 +1,85 @@
+/* mica.h: the public embedding API of the Mica VM.
+ *
+ * Everything hangs off a MicaVM; a process may create and destroy any
+ * number of them. No function aborts or longjmps out of the library: each
+ * returns a status, and mica_last_error() describes the last failure.
+ * spec/embedding.md is the normative description.
+ */
+#ifndef MICA_H
+#define MICA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define MICA_API __attribute__((visibility("default")))
+#else
+#define MICA_API
+#endif
+
+#define MICA_VERSION_STRING "0.1.0"
+
+typedef enum MicaStatus {
+    MICA_OK = 0,
+    MICA_ERR_INVALID,      /* bad argument from the host                      */
+    MICA_ERR_FORMAT,       /* malformed class file                            */
+    MICA_ERR_VERIFY,       /* class file failed verification                  */
+    MICA_ERR_LINK,         /* missing class, field, method or native          */
+    MICA_ERR_COMPILE,      /* source failed to compile                        */
+    MICA_ERR_EXCEPTION,    /* an uncaught Mica exception                      */
+    MICA_ERR_OOM,          /* out of memory                                   */
+    MICA_ERR_LIMIT,        /* a configured limit was reached                  */
+    MICA_ERR_INTERRUPTED,  /* stopped by mica_interrupt or a budget           */
+    MICA_ERR_IO,           /* a file could not be read                        */
+    MICA_ERR_EXIT,         /* the program called System.exit                  */
+} MicaStatus;
+
+typedef struct MicaVM MicaVM;
+
+typedef struct MicaConfig {
+    const char *const *classpath;  /* directories searched for pkg/Name.mcl   */
+    size_t nclasspath;
+    bool allow_native;             /* may non-std classes bind natives?       */
+    uint32_t max_call_depth;       /* 0: default (StackOverflowError beyond)  */
+    size_t value_stack_slots;      /* 0: default size of the value stack      */
+} MicaConfig;
+
+/* Fills [cfg] with defaults: no class path, capabilities off. */
+MICA_API void mica_config_init(MicaConfig *cfg);
+
+/* Creates a VM. On success *[out] owns it until mica_vm_free. */
+MICA_API MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out);
+MICA_API void mica_vm_free(MicaVM *vm);
+
+/* Makes the class file [bytes] ([n] bytes, copied) available to the VM
+ * under its own name, ahead of the class path. It is read, verified and
+ * linked when first used; a malformed file is refused now. */
+MICA_API MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n);
+
+/* Runs static main of [class_name] ("pkg.Main" or "pkg/Main"), which takes
+ * either (String[]) or nothing. [argv] become the String[] argument.
+ * MICA_ERR_EXIT: the program called System.exit; *[exit_code] has its code. */
+MICA_API MicaStatus mica_run_main(MicaVM *vm, const char *class_name, int argc,
+                                  const char *const *argv, int *exit_code);
+
+/* A description of the last failure (for an uncaught exception: its type,
+ * message and stack trace, one frame a line), owned by the VM, valid until
+ * the next call into it. "" when there was none. */
+MICA_API const char *mica_last_error(MicaVM *vm);
+
+/* The bytes of an embedded standard-library class ("std/core/String"), or
+ * NULL. Valid for the life of the process. */
+MICA_API const uint8_t *mica_std_class(const char *internal_name, size_t *len);
+/* Calls [fn] for each embedded standard-library class in package [pkg]. */
+MICA_API void mica_std_list(const char *pkg, void (*fn)(void *arg, const char *internal_name),
+                            void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
