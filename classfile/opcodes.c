@@ -1,4 +1,6 @@
 /* classfile/opcodes.c: the opcode info table and the instruction decoder. */
+#include <stddef.h>
+
 #include "opcodes.h"
 
 const CfOpInfo cf_op_info[256] = {

@@ -1,0 +1,169 @@
+/* compiler/cc.h: the compiler's internal state shared by its files: memory,
+ * diagnostics, the type model, class information and the per-method
+ * code generator. */
+#ifndef MICA_COMPILER_CC_H
+#define MICA_COMPILER_CC_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+
+#include "ast.h"
+#include "classfile.h"
+#include "compiler.h"
+
+/* ---- types ------------------------------------------------------------------------ */
+typedef enum { TY_VOID, TY_INT, TY_FLOAT, TY_BOOL, TY_BYTE, TY_NULL, TY_CLASS, TY_ARRAY,
+               TY_ERROR } TyKind;
+
+typedef struct Type Type;
+struct Type {
+    TyKind kind;
+    ClassInfo *cls;       /* TY_CLASS */
+    Type *elem;           /* TY_ARRAY */
+    Type *array_of;       /* cached T[] */
+    const char *desc;     /* field descriptor ("V" for void) */
+};
+
+struct FieldInfo {
+    const char *name;
+    Type *type;
+    uint16_t flags;       /* CF_ACC_* */
+    ClassInfo *owner;
+    FieldDecl *decl;      /* NULL for loaded classes */
+};
+
+struct MethodInfo {
+    const char *name;
+    Type *ret;
+    Type **params;
+    int nparams;
+    uint16_t flags;       /* CF_ACC_* */
+    bool is_override;
+    ClassInfo *owner;
+    const char *desc;
+    MethodDecl *decl;     /* NULL for loaded classes */
+};
+
+typedef enum { CS_STUB, CS_LOADED, CS_MISSING } ClassState;
+
+struct ClassInfo {
+    const char *name;     /* internal name */
+    const char *simple;   /* after the last '/' */
+    ClassState state;
+    bool from_source;
+    uint16_t flags;
+    ClassInfo *super;
+    ClassInfo **ifaces;
+    int nifaces;
+    FieldInfo **fields;
+    int nfields, fields_cap;
+    MethodInfo **methods;
+    int nmethods, methods_cap;
+    ClassDecl *decl;      /* source classes (NULL for a pure module class) */
+    SourceFile *file;     /* source classes */
+    Type *type;
+    ClassInfo *hash_next;
+    bool header_done;     /* supertypes resolved */
+    bool visiting;        /* cycle detection */
+};
+
+typedef struct ModuleList {
+    const char *pkg;
+    ClassInfo **mods;
+    int n, cap;
+    struct ModuleList *next;
+} ModuleList;
+
+typedef struct Block { struct Block *next; size_t used, cap; } Block;
+
+typedef struct Cc {
+    jmp_buf oom;
+    Block *blocks;
+    const CcClassPath *cp;
+    FILE *diag;
+    int max_errors;
+    int nerrors;
+    bool no_implicit_std;
+    SourceFile **files;
+    int nfiles;
+    ClassInfo *buckets[512];
+    ClassInfo **source_classes;   /* in declaration order (modules included) */
+    int nsource, source_cap;
+    ModuleList *modules;          /* module classes per package, cached */
+    Type t_void, t_int, t_float, t_bool, t_byte, t_null, t_error;
+    ClassInfo *c_object, *c_string;
+} Cc;
+
+/* ---- memory (arena; out of memory longjmps to cc->oom) ---------------------------- */
+void *cc_alloc(Cc *cc, size_t n);
+char *cc_strdup(Cc *cc, const char *s, size_t n);
+char *cc_printf(Cc *cc, const char *fmt, ...);
+/* Grows [*arr] (elements of [size] bytes, capacity *[cap]) to hold [need]. */
+void cc_grow(Cc *cc, void **arr, size_t size, int *cap, int need);
+#define CC_PUSH(cc, arr, n, cap, v) \
+    do { cc_grow((cc), (void **)&(arr), sizeof(*(arr)), &(cap), (n) + 1); (arr)[(n)++] = (v); } \
+    while (0)
+
+/* ---- diagnostics --------------------------------------------------------------- */
+/* Reports "path:line:col: error: msg" with the source line and a caret. */
+void cc_error(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Builds the line table of [f]. */
+void cc_index_lines(Cc *cc, SourceFile *f);
+
+/* ---- lexer and parser ------------------------------------------------------------- */
+/* Lexes [start, end) of [f] into a token array (ending with TK_EOF). */
+Token *cc_lex(Cc *cc, SourceFile *f, uint32_t start, uint32_t end, int *ntoks);
+/* The offset of the '}' closing the interpolation whose expression starts
+ * at [start] (strings inside it skipped), or [end] if there is none. */
+uint32_t cc_interp_end(SourceFile *f, uint32_t start, uint32_t end);
+/* The text of a keyword or operator token kind, for messages. */
+const char *cc_tok_name(TokKind k);
+/* Parses the whole of [f]; errors are reported through cc_error. */
+void cc_parse_file(Cc *cc, SourceFile *f);
+
+/* ---- types and classes (types.c) ------------------------------------------------- */
+void cc_types_init(Cc *cc);
+Type *cc_array_of(Cc *cc, Type *elem);
+/* The ClassInfo of [name] (internal), loading from the class path on demand;
+ * NULL when no such class exists. */
+ClassInfo *cc_class_find(Cc *cc, const char *name);
+/* A ClassInfo for [name], possibly still a stub (for descriptors). */
+ClassInfo *cc_class_ref(Cc *cc, const char *name);
+/* Makes sure the members and supertypes of [ci] are known. false if missing. */
+bool cc_class_ensure(Cc *cc, ClassInfo *ci);
+ClassInfo *cc_class_new_source(Cc *cc, const char *name);
+/* Parses a field descriptor into a type. */
+Type *cc_type_from_desc(Cc *cc, const char **p);
+const char *cc_method_desc(Cc *cc, Type **params, int n, Type *ret);
+/* A type's name as written in messages ("int", "String", "Foo[]"). */
+const char *cc_type_name(Cc *cc, Type *t);
+bool cc_is_ref(Type *t);
+bool cc_is_numeric(Type *t);
+bool cc_is_string(Cc *cc, Type *t);
+/* Is class [a] the same as or a subtype of [b]? */
+bool cc_subclass(Cc *cc, ClassInfo *a, ClassInfo *b);
+/* Can a reference of type [from] be used where [to] is expected? */
+bool cc_ref_assignable(Cc *cc, Type *from, Type *to);
+/* Modules (classes with top-level functions) in package [pkg]. */
+ModuleList *cc_modules_of(Cc *cc, const char *pkg);
+FieldInfo *cc_find_field(Cc *cc, ClassInfo *ci, const char *name);
+/* Collects the methods named [name] visible in [ci] (supertypes included,
+ * overridden ones dropped). Returns the count. */
+int cc_find_methods(Cc *cc, ClassInfo *ci, const char *name, MethodInfo ***out);
+MethodInfo *cc_find_exact(Cc *cc, ClassInfo *ci, const char *name, const char *desc,
+                          bool supers_only);
+
+/* ---- declarations (decl.c) --------------------------------------------------------- */
+/* Resolves a written type in the scope of [f]; reports and returns t_error. */
+Type *cc_resolve_type(Cc *cc, SourceFile *f, TypeRef *tr);
+/* Resolves a simple or qualified class name in [f]'s scope, or NULL. */
+ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name);
+/* Declares classes, resolves headers and members of all files. */
+void cc_declare_all(Cc *cc);
+
+/* ---- code generation (gen*.c) ---------------------------------------------------- */
+/* Compiles every source class into a CfClass; returns them via [out]. */
+void cc_generate_all(Cc *cc, CfClass ***out, int *nout);
+
+#endif

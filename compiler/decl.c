@@ -1,0 +1,452 @@
+/* compiler/decl.c: declarations: class names in scope, written types, class
+ * headers and members of source classes, and override rules. */
+#include <ctype.h>
+#include <string.h>
+
+#include "cc.h"
+
+static char *dots_to_slashes(Cc *cc, const char *s)
+{
+    char *d = cc_strdup(cc, s, strlen(s));
+    for (char *p = d; *p; p++)
+        if (*p == '.')
+            *p = '/';
+    return d;
+}
+
+static ClassInfo *try_class(Cc *cc, const char *pkg, const char *name)
+{
+    const char *full = pkg[0] ? cc_printf(cc, "%s/%s", pkg, name) : name;
+    return cc_class_find(cc, full);
+}
+
+ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name)
+{
+    if (strchr(name, '.'))
+        return cc_class_find(cc, dots_to_slashes(cc, name));
+    for (int i = 0; i < f->nimports; i++) {
+        Import *im = &f->imports[i];
+        if (im->wildcard)
+            continue;
+        const char *dot = strrchr(im->name, '.');
+        const char *last = dot ? dot + 1 : im->name;
+        if (strcmp(last, name) == 0) {
+            ClassInfo *c = cc_class_find(cc, dots_to_slashes(cc, im->name));
+            if (c)
+                return c;
+        }
+    }
+    ClassInfo *c = try_class(cc, f->pkg, name);
+    if (c)
+        return c;
+    for (int i = 0; i < f->nimports; i++) {
+        Import *im = &f->imports[i];
+        if (im->wildcard && (c = try_class(cc, dots_to_slashes(cc, im->name), name)))
+            return c;
+    }
+    if (!cc->no_implicit_std && (c = try_class(cc, "std/core", name)))
+        return c;
+    /* Building the standard library: its other packages still see the std.core
+     * classes compiled alongside them, but nothing from the class path. */
+    if (cc->no_implicit_std) {
+        c = cc_class_ref(cc, cc_printf(cc, "std/core/%s", name));
+        if (c->from_source)
+            return c;
+    }
+    return NULL;
+}
+
+Type *cc_resolve_type(Cc *cc, SourceFile *f, TypeRef *tr)
+{
+    Type *t = NULL;
+    if (strcmp(tr->name, "int") == 0)
+        t = &cc->t_int;
+    else if (strcmp(tr->name, "float") == 0)
+        t = &cc->t_float;
+    else if (strcmp(tr->name, "bool") == 0)
+        t = &cc->t_bool;
+    else if (strcmp(tr->name, "byte") == 0)
+        t = &cc->t_byte;
+    else if (strcmp(tr->name, "void") == 0 && tr->dims == 0)
+        t = &cc->t_void;
+    else {
+        ClassInfo *c = cc_lookup_class(cc, f, tr->name);
+        if (!c) {
+            cc_error(cc, f, tr->pos, "class '%s' not found", tr->name);
+            return &cc->t_error;
+        }
+        t = c->type;
+    }
+    for (int i = 0; i < tr->dims; i++)
+        t = cc_array_of(cc, t);
+    return t;
+}
+
+static const char *file_stem(Cc *cc, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot ? (size_t)(dot - base) : strlen(base);
+    char *s = cc_strdup(cc, base, n);
+    if (s[0])
+        s[0] = (char)toupper((unsigned char)s[0]);
+    return s;
+}
+
+static void declare_classes(Cc *cc, SourceFile *f)
+{
+    for (int i = 0; i < f->nclasses; i++) {
+        ClassDecl *d = f->classes[i];
+        const char *name = f->pkg[0] ? cc_printf(cc, "%s/%s", f->pkg, d->name) : d->name;
+        ClassInfo *old = cc_class_ref(cc, name);
+        if (old->from_source) {
+            cc_error(cc, f, d->pos, "class '%s' is already defined", d->name);
+            continue;
+        }
+        ClassInfo *ci = cc_class_new_source(cc, name);
+        ci->decl = d;
+        ci->file = f;
+        d->info = ci;
+        if (d->is_interface)
+            ci->flags = CF_ACC_INTERFACE | CF_ACC_ABSTRACT;
+        if (d->mods & MOD_ABSTRACT)
+            ci->flags |= CF_ACC_ABSTRACT;
+        if (d->mods & MOD_FINAL)
+            ci->flags |= CF_ACC_FINAL;
+    }
+    if (f->nfuncs == 0)
+        return;
+    const char *stem = file_stem(cc, f->path);
+    for (int i = 0; i < f->nclasses; i++)
+        if (f->classes[i]->info && strcmp(f->classes[i]->name, stem) == 0)
+            f->module = f->classes[i]->info;
+    if (!f->module) {
+        const char *name = f->pkg[0] ? cc_printf(cc, "%s/%s", f->pkg, stem) : stem;
+        ClassInfo *old = cc_class_ref(cc, name);
+        if (old->from_source) {
+            cc_error(cc, f, f->funcs[0]->pos,
+                     "the top-level functions of this file belong to class '%s', which "
+                     "another file already defines", stem);
+            return;
+        }
+        f->module = cc_class_new_source(cc, name);
+        f->module->file = f;
+    }
+    f->module->flags |= CF_ACC_MODULE;
+}
+
+static void resolve_header(Cc *cc, ClassInfo *ci)
+{
+    ClassDecl *d = ci->decl;
+    SourceFile *f = ci->file;
+    ci->header_done = true;
+    bool is_object = strcmp(ci->name, "std/core/Object") == 0;
+    if (d && d->super) {
+        Type *t = cc_resolve_type(cc, f, d->super);
+        if (t->kind == TY_CLASS) {
+            ClassInfo *s = t->cls;
+            if (s->flags & CF_ACC_INTERFACE)
+                cc_error(cc, f, d->super->pos, "class '%s' cannot extend interface '%s'; "
+                         "use implements", d->name, s->simple);
+            else if (s->flags & CF_ACC_FINAL)
+                cc_error(cc, f, d->super->pos, "cannot extend final class '%s'", s->simple);
+            else if (s->flags & CF_ACC_MODULE && !s->decl)
+                cc_error(cc, f, d->super->pos, "cannot extend module class '%s'", s->simple);
+            else
+                ci->super = s;
+        } else if (t->kind != TY_ERROR) {
+            cc_error(cc, f, d->super->pos, "cannot extend '%s'", cc_type_name(cc, t));
+        }
+    }
+    if (!ci->super && !is_object)
+        ci->super = cc_class_ref(cc, "std/core/Object");
+    int cap = 0;
+    for (int i = 0; d && i < d->nifaces; i++) {
+        Type *t = cc_resolve_type(cc, f, d->ifaces[i]);
+        if (t->kind == TY_ERROR)
+            continue;
+        if (t->kind != TY_CLASS || !(t->cls->flags & CF_ACC_INTERFACE)) {
+            cc_error(cc, f, d->ifaces[i]->pos, "'%s' is not an interface",
+                     cc_type_name(cc, t));
+            continue;
+        }
+        CC_PUSH(cc, ci->ifaces, ci->nifaces, cap, t->cls);
+    }
+}
+
+static void check_cycles(Cc *cc, ClassInfo *ci)
+{
+    ClassInfo *s = ci->super;
+    for (int n = 0; s && n < 10000; n++, s = s->super) {
+        if (s == ci) {
+            cc_error(cc, ci->file, ci->decl->pos, "class '%s' inherits from itself",
+                     ci->simple);
+            ci->super = cc_class_ref(cc, "std/core/Object");
+            return;
+        }
+        if (!s->from_source)
+            return;
+    }
+}
+
+/* Infers the type of a field initializer that has no declared type. */
+static Type *infer_simple(Cc *cc, SourceFile *f, Expr *e)
+{
+    switch (e->kind) {
+    case EX_INT: return &cc->t_int;
+    case EX_FLOAT: return &cc->t_float;
+    case EX_BOOL: return &cc->t_bool;
+    case EX_STRING:
+    case EX_INTERP: {
+        ClassInfo *s = cc_class_ref(cc, "std/core/String");
+        return s->type;
+    }
+    case EX_NEW: {
+        ClassInfo *c = cc_lookup_class(cc, f, e->tref->name);
+        return c ? c->type : NULL;
+    }
+    case EX_NEWARRAY: {
+        TypeRef tr = *e->tref;
+        return cc_resolve_type(cc, f, &tr);
+    }
+    case EX_UNARY:
+        return e->op == TK_BANG ? &cc->t_bool : infer_simple(cc, f, e->a);
+    default:
+        return NULL;
+    }
+}
+
+static void declare_field(Cc *cc, ClassInfo *ci, FieldDecl *fd)
+{
+    SourceFile *f = ci->file;
+    for (int i = 0; i < ci->nfields; i++)
+        if (strcmp(ci->fields[i]->name, fd->name) == 0) {
+            cc_error(cc, f, fd->pos, "field '%s' is already defined", fd->name);
+            return;
+        }
+    Type *t;
+    if (fd->tref) {
+        t = cc_resolve_type(cc, f, fd->tref);
+    } else {
+        t = infer_simple(cc, f, fd->init);
+        if (!t) {
+            cc_error(cc, f, fd->pos, "cannot infer the type of field '%s'; declare its type",
+                     fd->name);
+            t = &cc->t_error;
+        }
+    }
+    if (t->kind == TY_VOID) {
+        cc_error(cc, f, fd->tref->pos, "a field cannot have type void");
+        t = &cc->t_error;
+    }
+    FieldInfo *fi = cc_alloc(cc, sizeof *fi);
+    fi->name = fd->name;
+    fi->type = t;
+    fi->owner = ci;
+    fi->decl = fd;
+    if (fd->mods & MOD_STATIC)
+        fi->flags |= CF_ACC_STATIC;
+    if (fd->mods & MOD_PRIVATE)
+        fi->flags |= CF_ACC_PRIVATE;
+    if (fd->is_let)
+        fi->flags |= CF_ACC_FINAL;
+    if (fd->mods & (MOD_ABSTRACT | MOD_OVERRIDE | MOD_FINAL))
+        cc_error(cc, f, fd->pos, "invalid modifier on field '%s'", fd->name);
+    if ((ci->flags & CF_ACC_INTERFACE) && !(fd->mods & MOD_STATIC))
+        cc_error(cc, f, fd->pos, "an interface cannot have instance field '%s'", fd->name);
+    fd->info = fi;
+    CC_PUSH(cc, ci->fields, ci->nfields, ci->fields_cap, fi);
+}
+
+static void declare_method(Cc *cc, ClassInfo *ci, MethodDecl *md, bool top_level)
+{
+    SourceFile *f = ci->file;
+    bool iface = (ci->flags & CF_ACC_INTERFACE) != 0;
+    MethodInfo *mi = cc_alloc(cc, sizeof *mi);
+    mi->name = md->name;
+    mi->owner = ci;
+    mi->decl = md;
+    mi->nparams = md->nparams;
+    mi->params = cc_alloc(cc, sizeof(Type *) * (size_t)(md->nparams + 1));
+    for (int i = 0; i < md->nparams; i++) {
+        Type *t = cc_resolve_type(cc, f, md->params[i].tref);
+        if (t->kind == TY_VOID) {
+            cc_error(cc, f, md->params[i].tref->pos, "a parameter cannot have type void");
+            t = &cc->t_error;
+        }
+        for (int k = 0; k < i; k++)
+            if (strcmp(md->params[k].name, md->params[i].name) == 0)
+                cc_error(cc, f, md->params[i].pos, "'%s' is already defined",
+                         md->params[i].name);
+        mi->params[i] = t;
+    }
+    mi->ret = md->ret ? cc_resolve_type(cc, f, md->ret) : &cc->t_void;
+    mi->desc = cc_method_desc(cc, mi->params, mi->nparams, mi->ret);
+    mi->is_override = (md->mods & MOD_OVERRIDE) != 0;
+    if (md->mods & MOD_STATIC)
+        mi->flags |= CF_ACC_STATIC;
+    if (md->mods & MOD_PRIVATE)
+        mi->flags |= CF_ACC_PRIVATE;
+    if (md->native_lib)
+        mi->flags |= CF_ACC_NATIVE;
+    bool abstract = (md->mods & MOD_ABSTRACT) || (iface && !md->body && !md->native_lib &&
+                                                  !(md->mods & MOD_STATIC));
+    if (abstract)
+        mi->flags |= CF_ACC_ABSTRACT;
+    const char *what = md->is_init ? "init" : md->name;
+    if (md->mods & MOD_FINAL)
+        cc_error(cc, f, md->pos, "modifier 'final' is not allowed on function '%s'", what);
+    if (md->is_init && (md->mods & (MOD_STATIC | MOD_ABSTRACT | MOD_OVERRIDE)))
+        cc_error(cc, f, md->pos, "invalid modifier on init");
+    else if (md->is_init && iface)
+        cc_error(cc, f, md->pos, "an interface cannot have an init");
+    else if (abstract && md->body)
+        cc_error(cc, f, md->pos, "abstract function '%s' cannot have a body", what);
+    else if (abstract && !(ci->flags & CF_ACC_ABSTRACT))
+        cc_error(cc, f, md->pos, "abstract function '%s' in non-abstract class '%s'", what,
+                 ci->simple);
+    else if (abstract && (md->mods & (MOD_STATIC | MOD_PRIVATE)))
+        cc_error(cc, f, md->pos, "abstract function '%s' cannot be static or private", what);
+    else if (md->native_lib && md->body)
+        cc_error(cc, f, md->pos, "native function '%s' cannot have a body", what);
+    else if (!abstract && !md->native_lib && !md->body)
+        cc_error(cc, f, md->pos, "function '%s' needs a body", what);
+    else if (top_level && (md->mods & (MOD_OVERRIDE | MOD_ABSTRACT)))
+        cc_error(cc, f, md->pos, "invalid modifier on top-level function '%s'", what);
+    for (int i = 0; i < ci->nmethods; i++) {
+        MethodInfo *o = ci->methods[i];
+        const char *ea = strchr(o->desc, ')'), *eb = strchr(mi->desc, ')');
+        if (strcmp(o->name, mi->name) == 0 && ea - o->desc == eb - mi->desc &&
+            memcmp(o->desc, mi->desc, (size_t)(ea - o->desc)) == 0) {
+            if (md->is_init)
+                cc_error(cc, f, md->pos, "init with the same parameters is already defined");
+            else
+                cc_error(cc, f, md->pos,
+                         "function '%s' with the same parameters is already defined", what);
+            return;
+        }
+    }
+    md->info = mi;
+    CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, mi);
+}
+
+static void check_overrides(Cc *cc, ClassInfo *ci)
+{
+    SourceFile *f = ci->file;
+    for (int i = 0; i < ci->nmethods; i++) {
+        MethodInfo *m = ci->methods[i];
+        MethodDecl *md = m->decl;
+        if (!md || md->is_init)
+            continue;
+        MethodInfo *o = NULL;
+        if (!(m->flags & CF_ACC_STATIC))
+            o = cc_find_exact(cc, ci, m->name, m->desc, true);
+        if (o && (o->flags & (CF_ACC_PRIVATE | CF_ACC_STATIC)))
+            o = NULL;
+        if (!o) {
+            if (m->is_override)
+                cc_error(cc, f, md->pos, "method '%s' is marked override but overrides nothing",
+                         m->name);
+            continue;
+        }
+        bool from_iface = (o->owner->flags & CF_ACC_INTERFACE) != 0;
+        if (!m->is_override && !from_iface)
+            cc_error(cc, f, md->pos, "method '%s' overrides a method of %s and must be marked "
+                     "override", m->name, o->owner->simple);
+        else if (o->ret != m->ret)
+            cc_error(cc, f, md->pos, "method '%s' must return %s like the method it overrides",
+                     m->name, cc_type_name(cc, o->ret));
+    }
+}
+
+/* A concrete class must implement every abstract method it inherits. */
+static void check_abstract(Cc *cc, ClassInfo *ci)
+{
+    if (ci->flags & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE | CF_ACC_MODULE) || !ci->decl)
+        return;
+    ClassInfo *chain[256];
+    int n = 0;
+    for (ClassInfo *s = ci; s && n < 256 && cc_class_ensure(cc, s); s = s->super)
+        chain[n++] = s;
+    for (int k = 0; k < n; k++) {
+        ClassInfo *s = chain[k];
+        /* abstract methods declared in s and in the interfaces s implements */
+        ClassInfo *owners[65];
+        int no = 0;
+        owners[no++] = s;
+        for (int j = 0; j < s->nifaces && no < 65; j++)
+            owners[no++] = s->ifaces[j];
+        for (int j = 0; j < no; j++) {
+            ClassInfo *o = owners[j];
+            if (!cc_class_ensure(cc, o))
+                continue;
+            for (int i = 0; i < o->nmethods; i++) {
+                MethodInfo *m = o->methods[i];
+                if (!(m->flags & CF_ACC_ABSTRACT))
+                    continue;
+                MethodInfo **ms;
+                int cnt = cc_find_methods(cc, ci, m->name, &ms);
+                bool ok = false;
+                for (int q = 0; q < cnt; q++)
+                    if (strcmp(ms[q]->desc, m->desc) == 0 &&
+                        !(ms[q]->flags & CF_ACC_ABSTRACT))
+                        ok = true;
+                if (!ok) {
+                    cc_error(cc, ci->file, ci->decl->pos,
+                             "class '%s' must implement abstract method '%s' of %s",
+                             ci->simple, m->name, o->simple);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+void cc_declare_all(Cc *cc)
+{
+    for (int i = 0; i < cc->nfiles; i++)
+        declare_classes(cc, cc->files[i]);
+    for (int i = 0; i < cc->nsource; i++)
+        resolve_header(cc, cc->source_classes[i]);
+    for (int i = 0; i < cc->nsource; i++)
+        if (cc->source_classes[i]->decl)
+            check_cycles(cc, cc->source_classes[i]);
+    for (int i = 0; i < cc->nsource; i++) {
+        ClassInfo *ci = cc->source_classes[i];
+        ClassDecl *d = ci->decl;
+        for (int k = 0; d && k < d->nfields; k++)
+            declare_field(cc, ci, d->fields[k]);
+        for (int k = 0; d && k < d->nmethods; k++)
+            declare_method(cc, ci, d->methods[k], false);
+    }
+    for (int i = 0; i < cc->nfiles; i++) {
+        SourceFile *f = cc->files[i];
+        for (int k = 0; f->module && k < f->nfuncs; k++)
+            declare_method(cc, f->module, f->funcs[k], true);
+    }
+    /* A class without any init gets init() (String is made only by the VM). */
+    for (int i = 0; i < cc->nsource; i++) {
+        ClassInfo *ci = cc->source_classes[i];
+        if (!ci->decl || (ci->flags & CF_ACC_INTERFACE) ||
+            strcmp(ci->name, "std/core/String") == 0)
+            continue;
+        bool has_init = false;
+        for (int k = 0; k < ci->nmethods; k++)
+            if (strcmp(ci->methods[k]->name, "<init>") == 0)
+                has_init = true;
+        if (has_init)
+            continue;
+        MethodInfo *mi = cc_alloc(cc, sizeof *mi);
+        mi->name = "<init>";
+        mi->owner = ci;
+        mi->ret = &cc->t_void;
+        mi->params = cc_alloc(cc, sizeof(Type *));
+        mi->desc = "()V";
+        CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, mi);
+    }
+    for (int i = 0; i < cc->nsource; i++)
+        check_overrides(cc, cc->source_classes[i]);
+    for (int i = 0; i < cc->nsource; i++)
+        check_abstract(cc, cc->source_classes[i]);
+}

@@ -1,0 +1,1156 @@
+/* compiler/parser.c: recursive-descent parser from tokens to the AST, with
+ * recovery at statement and declaration level. */
+#include <string.h>
+
+#include "cc.h"
+
+typedef struct Parser {
+    Cc *cc;
+    SourceFile *f;
+    Token *t;
+    int n, i;
+    bool panic;     /* an error was reported; quiet until the next sync point */
+    bool in_interp; /* parsing the expression of a ${...} */
+    int nest;       /* recursion depth, bounded so hostile input cannot overflow the stack */
+} Parser;
+
+#define MAX_NEST 256
+#define MAX_EXPR_DEPTH 2000
+
+static Token *cur(Parser *p) { return &p->t[p->i]; }
+static TokKind kind(Parser *p) { return p->t[p->i].kind; }
+static TokKind kind_at(Parser *p, int k)
+{
+    return p->i + k < p->n ? p->t[p->i + k].kind : TK_EOF;
+}
+static void next(Parser *p)
+{
+    if (p->i < p->n - 1)
+        p->i++;
+}
+static bool accept(Parser *p, TokKind k)
+{
+    if (kind(p) == k) {
+        next(p);
+        return true;
+    }
+    return false;
+}
+
+static void perr(Parser *p, uint32_t pos, const char *fmt, const char *a, const char *b)
+{
+    if (p->panic)
+        return;
+    p->panic = true;
+    cc_error(p->cc, p->f, pos, fmt, a, b);
+}
+
+/* Reports an error that leaves the token stream in order (no resync). */
+static void perr_soft(Parser *p, uint32_t pos, const char *fmt, const char *a, const char *b)
+{
+    if (p->panic)
+        return;
+    cc_error(p->cc, p->f, pos, fmt, a, b);
+}
+
+static const char *tok_text(Parser *p, Token *t)
+{
+    if (t->kind == TK_EOF)
+        return p->in_interp ? "'}'" : "end of file";
+    return cc_printf(p->cc, "'%.*s'", (int)t->len, p->f->text + t->pos);
+}
+
+/* "expected ';' after expression": points just after the previous token, as
+ * that is where the missing text belongs. */
+static bool expect(Parser *p, TokKind k, const char *after)
+{
+    if (accept(p, k))
+        return true;
+    if (p->panic)
+        return false;
+    if (after && p->i > 0) {
+        Token *prev = &p->t[p->i - 1];
+        perr(p, prev->pos + prev->len, "expected '%s' after %s", cc_tok_name(k), after);
+    } else {
+        perr(p, cur(p)->pos, "expected '%s', found %s", cc_tok_name(k), tok_text(p, cur(p)));
+    }
+    return false;
+}
+
+static const char *ident(Parser *p, const char *what)
+{
+    if (kind(p) == TK_IDENT) {
+        Token *t = cur(p);
+        next(p);
+        return cc_strdup(p->cc, p->f->text + t->pos, t->len);
+    }
+    perr(p, cur(p)->pos, "expected %s, found %s", what, tok_text(p, cur(p)));
+    return NULL;
+}
+
+static Expr *mk_expr(Parser *p, ExprKind k, uint32_t pos)
+{
+    Expr *e = cc_alloc(p->cc, sizeof *e);
+    e->kind = k;
+    e->pos = pos;
+    return e;
+}
+
+/* Records the height of [e] over its children; false (after reporting) when
+ * the tree gets too deep for the recursive passes that follow. */
+static bool deepen(Parser *p, Expr *e, Expr *a, Expr *b)
+{
+    int d = a ? a->depth : 0;
+    if (b && b->depth > d)
+        d = b->depth;
+    e->depth = d + 1;
+    if (e->depth > MAX_EXPR_DEPTH) {
+        perr(p, e->pos, "expression is too deeply nested%s%s", "", "");
+        return false;
+    }
+    return true;
+}
+
+/* The deepest of [n] expressions, as a stand-in child for deepen(). */
+static Expr *deepest(Expr **xs, int n)
+{
+    Expr *best = NULL;
+    for (int i = 0; i < n; i++)
+        if (xs[i] && (!best || xs[i]->depth > best->depth))
+            best = xs[i];
+    return best;
+}
+
+static Stmt *mk_stmt(Parser *p, StmtKind k, uint32_t pos)
+{
+    Stmt *s = cc_alloc(p->cc, sizeof *s);
+    s->kind = k;
+    s->pos = pos;
+    return s;
+}
+
+/* ---- types -------------------------------------------------------------------- */
+static const char *qualified_name(Parser *p, const char *what)
+{
+    const char *name = ident(p, what);
+    if (!name)
+        return NULL;
+    while (kind(p) == TK_DOT && kind_at(p, 1) == TK_IDENT) {
+        next(p);
+        const char *part = ident(p, what);
+        name = cc_printf(p->cc, "%s.%s", name, part);
+    }
+    return name;
+}
+
+static TypeRef *parse_type(Parser *p)
+{
+    TypeRef *t = cc_alloc(p->cc, sizeof *t);
+    t->pos = cur(p)->pos;
+    t->name = qualified_name(p, "a type");
+    if (!t->name)
+        return NULL;
+    while (kind(p) == TK_LBRACKET && kind_at(p, 1) == TK_RBRACKET) {
+        next(p);
+        next(p);
+        t->dims++;
+    }
+    return t;
+}
+
+/* ---- expressions -------------------------------------------------------------- */
+static Expr *parse_expr(Parser *p);
+static Expr *parse_unary(Parser *p);
+
+static Expr **parse_args(Parser *p, int *nargs, TokKind close)
+{
+    Expr **args = NULL;
+    int n = 0, cap = 0;
+    if (kind(p) != close) {
+        do {
+            Expr *e = parse_expr(p);
+            if (!e)
+                return NULL;
+            CC_PUSH(p->cc, args, n, cap, e);
+        } while (accept(p, TK_COMMA));
+    }
+    if (!expect(p, close, NULL))
+        return NULL;
+    *nargs = n;
+    return args;
+}
+
+static void put_utf8(Parser *p, char **buf, int *n, int *cap, uint32_t cp)
+{
+    char tmp[4];
+    int k;
+    if (cp < 0x80) {
+        tmp[0] = (char)cp;
+        k = 1;
+    } else if (cp < 0x800) {
+        tmp[0] = (char)(0xC0 | (cp >> 6));
+        tmp[1] = (char)(0x80 | (cp & 0x3F));
+        k = 2;
+    } else if (cp < 0x10000) {
+        tmp[0] = (char)(0xE0 | (cp >> 12));
+        tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[2] = (char)(0x80 | (cp & 0x3F));
+        k = 3;
+    } else {
+        tmp[0] = (char)(0xF0 | (cp >> 18));
+        tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[3] = (char)(0x80 | (cp & 0x3F));
+        k = 4;
+    }
+    for (int i = 0; i < k; i++)
+        CC_PUSH(p->cc, *buf, *n, *cap, tmp[i]);
+}
+
+static void flush_piece(Parser *p, Expr ***parts, int *nparts, int *pcap, char **buf,
+                        int *n, int *cap, uint32_t pos)
+{
+    if (*n == 0)
+        return;
+    Expr *e = mk_expr(p, EX_STRING, pos);
+    e->str = cc_strdup(p->cc, *buf, (size_t)*n);
+    e->slen = (size_t)*n;
+    CC_PUSH(p->cc, *parts, *nparts, *pcap, e);
+    *buf = NULL;
+    *n = *cap = 0;
+}
+
+/* Decodes a string literal token: escapes and ${expr} interpolation. */
+static Expr *parse_string(Parser *p, Token *t)
+{
+    const char *s = p->f->text;
+    uint32_t i = t->pos + 1, end = t->pos + t->len;
+    if (end > i && s[end - 1] == '"')
+        end--;
+    char *buf = NULL;
+    int n = 0, cap = 0;
+    Expr **parts = NULL;
+    int nparts = 0, pcap = 0;
+    bool interp = false;
+    uint32_t piece_pos = t->pos;
+    while (i < end) {
+        char c = s[i];
+        if (c == '\\' && i + 1 < end) {
+            char d = s[i + 1];
+            uint32_t at = i;
+            i += 2;
+            switch (d) {
+            case 'n': CC_PUSH(p->cc, buf, n, cap, '\n'); break;
+            case 't': CC_PUSH(p->cc, buf, n, cap, '\t'); break;
+            case 'r': CC_PUSH(p->cc, buf, n, cap, '\r'); break;
+            case '0': CC_PUSH(p->cc, buf, n, cap, '\0'); break;
+            case '"': case '\\': case '$': CC_PUSH(p->cc, buf, n, cap, d); break;
+            case 'u': {
+                uint32_t cp = 0;
+                int nd = 0;
+                bool ok = i < end && s[i] == '{';
+                if (ok) {
+                    i++;
+                    while (i < end && s[i] != '}' && nd < 7) {
+                        int v = (s[i] >= '0' && s[i] <= '9') ? s[i] - '0'
+                              : (s[i] >= 'a' && s[i] <= 'f') ? s[i] - 'a' + 10
+                              : (s[i] >= 'A' && s[i] <= 'F') ? s[i] - 'A' + 10 : -1;
+                        if (v < 0) {
+                            ok = false;
+                            break;
+                        }
+                        cp = cp * 16 + (uint32_t)v;
+                        nd++;
+                        i++;
+                    }
+                    ok = ok && i < end && s[i] == '}' && nd > 0 && cp <= 0x10FFFF &&
+                         !(cp >= 0xD800 && cp <= 0xDFFF);
+                    if (i < end && s[i] == '}')
+                        i++;
+                }
+                if (!ok)
+                    perr_soft(p, at, "invalid unicode escape%s%s", "", "");
+                else
+                    put_utf8(p, &buf, &n, &cap, cp);
+                break;
+            }
+            default:
+                perr_soft(p, at, "invalid escape sequence '\\%.1s'%s", s + at + 1, "");
+            }
+            continue;
+        }
+        if (c == '$' && i + 1 < end && s[i + 1] == '{') {
+            interp = true;
+            flush_piece(p, &parts, &nparts, &pcap, &buf, &n, &cap, piece_pos);
+            uint32_t st = i + 2, k = cc_interp_end(p->f, st, end);
+            int nt;
+            Token *toks = cc_lex(p->cc, p->f, st, k, &nt);
+            Parser sub = {p->cc, p->f, toks, nt, 0, false, true, p->nest + 1};
+            if (nt == 1) {
+                perr(p, i, "empty interpolation%s%s", "", "");
+            } else {
+                Expr *e = parse_expr(&sub);
+                if (e && kind(&sub) != TK_EOF)
+                    perr(&sub, cur(&sub)->pos, "unexpected %s in interpolation%s",
+                         tok_text(&sub, cur(&sub)), "");
+                if (sub.panic)
+                    p->panic = true;
+                if (e)
+                    CC_PUSH(p->cc, parts, nparts, pcap, e);
+            }
+            i = k + 1;
+            piece_pos = i;
+            continue;
+        }
+        CC_PUSH(p->cc, buf, n, cap, c);
+        i++;
+    }
+    if (!interp) {
+        Expr *e = mk_expr(p, EX_STRING, t->pos);
+        e->str = n ? cc_strdup(p->cc, buf, (size_t)n) : "";
+        e->slen = (size_t)n;
+        return e;
+    }
+    flush_piece(p, &parts, &nparts, &pcap, &buf, &n, &cap, piece_pos);
+    Expr *e = mk_expr(p, EX_INTERP, t->pos);
+    e->args = parts;
+    e->nargs = nparts;
+    return deepen(p, e, deepest(parts, nparts), NULL) ? e : NULL;
+}
+
+static Expr *parse_int_literal(Parser *p, bool negate, uint32_t pos)
+{
+    Token *t = cur(p);
+    next(p);
+    Expr *e = mk_expr(p, EX_INT, pos);
+    uint64_t lim = negate ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    if (t->overflow || t->ival > lim) {
+        perr_soft(p, pos, "integer literal %s%s is out of range", negate ? "-" : "",
+             cc_strdup(p->cc, p->f->text + t->pos, t->len));
+        return e;
+    }
+    e->ival = negate ? (int64_t)(0 - t->ival) : (int64_t)t->ival;
+    return e;
+}
+
+static Expr *parse_primary(Parser *p)
+{
+    Token *t = cur(p);
+    uint32_t pos = t->pos;
+    Expr *e;
+    switch (t->kind) {
+    case TK_INT:
+        return parse_int_literal(p, false, pos);
+    case TK_FLOAT:
+        e = mk_expr(p, EX_FLOAT, pos);
+        e->fval = t->fval;
+        next(p);
+        return e;
+    case TK_STRING:
+        next(p);
+        return parse_string(p, t);
+    case TK_TRUE:
+    case TK_FALSE:
+        e = mk_expr(p, EX_BOOL, pos);
+        e->ival = t->kind == TK_TRUE;
+        next(p);
+        return e;
+    case TK_NULL:
+        next(p);
+        return mk_expr(p, EX_NULL, pos);
+    case TK_THIS:
+        next(p);
+        return mk_expr(p, EX_THIS, pos);
+    case TK_SUPER:
+        next(p);
+        return mk_expr(p, EX_SUPER, pos);
+    case TK_IDENT:
+        e = mk_expr(p, EX_NAME, pos);
+        e->str = ident(p, "a name");
+        return e;
+    case TK_LPAREN: {
+        next(p);
+        Expr *in = parse_expr(p);
+        if (!in)
+            return NULL;
+        if (!expect(p, TK_RPAREN, NULL))
+            return NULL;
+        return in;
+    }
+    case TK_LBRACKET:
+        next(p);
+        e = mk_expr(p, EX_ARRAYLIT, pos);
+        e->args = parse_args(p, &e->nargs, TK_RBRACKET);
+        if (p->panic || !deepen(p, e, deepest(e->args, e->nargs), NULL))
+            return NULL;
+        return e;
+    case TK_NEW: {
+        next(p);
+        TypeRef *tr = cc_alloc(p->cc, sizeof *tr);
+        tr->pos = cur(p)->pos;
+        tr->name = qualified_name(p, "a type");
+        if (!tr->name)
+            return NULL;
+        if (accept(p, TK_LBRACKET)) {
+            e = mk_expr(p, EX_NEWARRAY, pos);
+            e->a = parse_expr(p);
+            if (!e->a || !expect(p, TK_RBRACKET, NULL) || !deepen(p, e, e->a, NULL))
+                return NULL;
+            tr->dims = 1;
+            while (kind(p) == TK_LBRACKET && kind_at(p, 1) == TK_RBRACKET) {
+                next(p);
+                next(p);
+                tr->dims++;
+            }
+            e->tref = tr;
+            return e;
+        }
+        e = mk_expr(p, EX_NEW, pos);
+        e->tref = tr;
+        if (!expect(p, TK_LPAREN, NULL))
+            return NULL;
+        e->args = parse_args(p, &e->nargs, TK_RPAREN);
+        if (p->panic || !deepen(p, e, deepest(e->args, e->nargs), NULL))
+            return NULL;
+        return e;
+    }
+    default:
+        perr(p, pos, "expected an expression, found %s%s", tok_text(p, t), "");
+        return NULL;
+    }
+}
+
+static Expr *parse_postfix(Parser *p)
+{
+    Expr *e = parse_primary(p);
+    while (e) {
+        uint32_t pos = cur(p)->pos;
+        if (accept(p, TK_DOT)) {
+            Expr *f = mk_expr(p, EX_FIELD, pos);
+            f->a = e;
+            f->pos = cur(p)->pos;
+            f->str = ident(p, "a member name after '.'");
+            if (!f->str || !deepen(p, f, e, NULL))
+                return NULL;
+            e = f;
+        } else if (kind(p) == TK_LPAREN) {
+            next(p);
+            Expr *c = mk_expr(p, EX_CALL, e->pos);
+            c->a = e;
+            c->args = parse_args(p, &c->nargs, TK_RPAREN);
+            if (p->panic || !deepen(p, c, e, deepest(c->args, c->nargs)))
+                return NULL;
+            e = c;
+        } else if (accept(p, TK_LBRACKET)) {
+            Expr *x = mk_expr(p, EX_INDEX, pos);
+            x->a = e;
+            x->b = parse_expr(p);
+            if (!x->b || !expect(p, TK_RBRACKET, NULL) || !deepen(p, x, e, x->b))
+                return NULL;
+            e = x;
+        } else if (kind(p) == TK_INC || kind(p) == TK_DEC) {
+            Expr *x = mk_expr(p, kind(p) == TK_INC ? EX_POSTINC : EX_POSTDEC, pos);
+            next(p);
+            x->a = e;
+            if (!deepen(p, x, e, NULL))
+                return NULL;
+            e = x;
+        } else {
+            break;
+        }
+    }
+    return e;
+}
+
+static Expr *parse_unary_inner(Parser *p);
+
+static Expr *parse_unary(Parser *p)
+{
+    if (p->nest >= MAX_NEST) {
+        perr(p, cur(p)->pos, "expression is too deeply nested%s%s", "", "");
+        return NULL;
+    }
+    p->nest++;
+    Expr *e = parse_unary_inner(p);
+    p->nest--;
+    return e;
+}
+
+static Expr *parse_unary_inner(Parser *p)
+{
+    uint32_t pos = cur(p)->pos;
+    TokKind k = kind(p);
+    if (k == TK_MINUS && kind_at(p, 1) == TK_INT) {
+        next(p);
+        /* Folded so that -9223372036854775808 is representable. */
+        Expr *lit = parse_int_literal(p, true, pos);
+        return lit;
+    }
+    if (k == TK_MINUS || k == TK_BANG || k == TK_TILDE || k == TK_PLUS) {
+        next(p);
+        Expr *a = parse_unary(p);
+        if (!a)
+            return NULL;
+        if (k == TK_PLUS)
+            return a;
+        Expr *e = mk_expr(p, EX_UNARY, pos);
+        e->op = k;
+        e->a = a;
+        return deepen(p, e, a, NULL) ? e : NULL;
+    }
+    if (k == TK_INC || k == TK_DEC) {
+        next(p);
+        Expr *a = parse_unary(p);
+        if (!a)
+            return NULL;
+        Expr *e = mk_expr(p, k == TK_INC ? EX_PREINC : EX_PREDEC, pos);
+        e->a = a;
+        return deepen(p, e, a, NULL) ? e : NULL;
+    }
+    return parse_postfix(p);
+}
+
+static Expr *parse_as(Parser *p)
+{
+    Expr *e = parse_unary(p);
+    while (e && kind(p) == TK_AS) {
+        uint32_t pos = cur(p)->pos;
+        next(p);
+        Expr *x = mk_expr(p, EX_AS, pos);
+        x->a = e;
+        x->tref = parse_type(p);
+        if (!x->tref || !deepen(p, x, e, NULL))
+            return NULL;
+        e = x;
+    }
+    return e;
+}
+
+static int binprec(TokKind k)
+{
+    switch (k) {
+    case TK_OROR: return 1;
+    case TK_ANDAND: return 2;
+    case TK_PIPE: return 3;
+    case TK_CARET: return 4;
+    case TK_AMP: return 5;
+    case TK_EQ: case TK_NE: case TK_EQEQEQ: case TK_NEEQEQ: return 6;
+    case TK_LT: case TK_LE: case TK_GT: case TK_GE: case TK_IS: return 7;
+    case TK_SHL: case TK_SHR: case TK_USHR: return 8;
+    case TK_PLUS: case TK_MINUS: return 9;
+    case TK_STAR: case TK_SLASH: case TK_PERCENT: return 10;
+    default: return 0;
+    }
+}
+
+static Expr *parse_binary(Parser *p, int minprec)
+{
+    Expr *lhs = parse_as(p);
+    while (lhs) {
+        TokKind k = kind(p);
+        int prec = binprec(k);
+        if (prec == 0 || prec < minprec)
+            break;
+        uint32_t pos = cur(p)->pos;
+        next(p);
+        if (k == TK_IS) {
+            Expr *x = mk_expr(p, EX_IS, pos);
+            x->a = lhs;
+            x->tref = parse_type(p);
+            if (!x->tref || !deepen(p, x, lhs, NULL))
+                return NULL;
+            lhs = x;
+            continue;
+        }
+        Expr *rhs = parse_binary(p, prec + 1);
+        if (!rhs)
+            return NULL;
+        Expr *e = mk_expr(p, EX_BINARY, pos);
+        e->op = k;
+        e->a = lhs;
+        e->b = rhs;
+        if (!deepen(p, e, lhs, rhs))
+            return NULL;
+        lhs = e;
+    }
+    return lhs;
+}
+
+static bool is_assign_op(TokKind k)
+{
+    switch (k) {
+    case TK_ASSIGN: case TK_PLUSEQ: case TK_MINUSEQ: case TK_STAREQ: case TK_SLASHEQ:
+    case TK_PERCENTEQ: case TK_AMPEQ: case TK_PIPEEQ: case TK_CARETEQ: case TK_SHLEQ:
+    case TK_SHREQ: case TK_USHREQ:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static Expr *parse_expr_inner(Parser *p);
+
+static Expr *parse_expr(Parser *p)
+{
+    if (p->nest >= MAX_NEST) {
+        perr(p, cur(p)->pos, "expression is too deeply nested%s%s", "", "");
+        return NULL;
+    }
+    p->nest++;
+    Expr *e = parse_expr_inner(p);
+    p->nest--;
+    return e;
+}
+
+static Expr *parse_expr_inner(Parser *p)
+{
+    Expr *c = parse_binary(p, 1);
+    if (!c)
+        return NULL;
+    if (kind(p) == TK_QUESTION) {
+        uint32_t pos = cur(p)->pos;
+        next(p);
+        Expr *e = mk_expr(p, EX_COND, pos);
+        e->a = c;
+        e->b = parse_expr(p);
+        if (!e->b || !expect(p, TK_COLON, NULL))
+            return NULL;
+        e->c = parse_expr(p);
+        if (!e->c || !deepen(p, e, c, e->b) || !deepen(p, e, e, e->c))
+            return NULL;
+        return e;
+    }
+    if (is_assign_op(kind(p))) {
+        uint32_t pos = cur(p)->pos;
+        Expr *e = mk_expr(p, EX_ASSIGN, pos);
+        e->op = kind(p);
+        next(p);
+        e->a = c;
+        e->b = parse_expr(p);
+        if (!e->b || !deepen(p, e, c, e->b))
+            return NULL;
+        return e;
+    }
+    return c;
+}
+
+/* ---- statements --------------------------------------------------------------- */
+static Stmt *parse_stmt(Parser *p);
+
+/* Skips to a point where a statement can start. */
+static void sync_stmt(Parser *p)
+{
+    int depth = 0;
+    while (kind(p) != TK_EOF) {
+        TokKind k = kind(p);
+        if (k == TK_SEMI && depth == 0) {
+            next(p);
+            break;
+        }
+        if (k == TK_LBRACE)
+            depth++;
+        if (k == TK_RBRACE) {
+            if (depth == 0)
+                break;
+            depth--;
+            if (depth == 0) {
+                next(p);
+                break;
+            }
+        }
+        next(p);
+    }
+    p->panic = false;
+}
+
+static Stmt *parse_block(Parser *p)
+{
+    Stmt *b = mk_stmt(p, ST_BLOCK, cur(p)->pos);
+    if (!expect(p, TK_LBRACE, NULL))
+        return NULL;
+    int cap = 0;
+    while (kind(p) != TK_RBRACE && kind(p) != TK_EOF) {
+        int before = p->i;
+        Stmt *s = parse_stmt(p);
+        if (s)
+            CC_PUSH(p->cc, b->stmts, b->nstmts, cap, s);
+        if (p->panic || !s) {
+            sync_stmt(p);
+            if (p->i == before)
+                next(p);
+        }
+    }
+    expect(p, TK_RBRACE, NULL);
+    return b;
+}
+
+static Stmt *parse_var(Parser *p, bool need_semi)
+{
+    Stmt *s = mk_stmt(p, ST_VAR, cur(p)->pos);
+    s->is_let = kind(p) == TK_LET;
+    next(p);
+    s->pos = cur(p)->pos;
+    s->name = ident(p, "a variable name");
+    if (!s->name)
+        return NULL;
+    if (accept(p, TK_COLON)) {
+        s->tref = parse_type(p);
+        if (!s->tref)
+            return NULL;
+    }
+    if (accept(p, TK_ASSIGN)) {
+        s->expr = parse_expr(p);
+        if (!s->expr)
+            return NULL;
+    }
+    if (need_semi && !expect(p, TK_SEMI, "variable declaration"))
+        return NULL;
+    return s;
+}
+
+static Stmt *parse_expr_stmt(Parser *p, bool need_semi)
+{
+    Stmt *s = mk_stmt(p, ST_EXPR, cur(p)->pos);
+    s->expr = parse_expr(p);
+    if (!s->expr)
+        return NULL;
+    if (need_semi && !expect(p, TK_SEMI, "expression"))
+        return NULL;
+    return s;
+}
+
+static Stmt *parse_for(Parser *p, uint32_t pos)
+{
+    if (!expect(p, TK_LPAREN, NULL))
+        return NULL;
+    int k = (kind(p) == TK_VAR || kind(p) == TK_LET) ? 1 : 0;
+    if (kind_at(p, k) == TK_IDENT && kind_at(p, k + 1) == TK_IN) {
+        Stmt *s = mk_stmt(p, ST_FOREACH, pos);
+        p->i += k;
+        s->name = ident(p, "a variable name");
+        next(p);  /* in */
+        s->expr = parse_expr(p);
+        if (!s->expr || !expect(p, TK_RPAREN, NULL))
+            return NULL;
+        s->body = parse_stmt(p);
+        return s->body ? s : NULL;
+    }
+    Stmt *s = mk_stmt(p, ST_FOR, pos);
+    if (kind(p) == TK_VAR || kind(p) == TK_LET)
+        s->init = parse_var(p, false);
+    else if (kind(p) != TK_SEMI)
+        s->init = parse_expr_stmt(p, false);
+    if (p->panic || !expect(p, TK_SEMI, "for-loop initializer"))
+        return NULL;
+    if (kind(p) != TK_SEMI) {
+        s->expr = parse_expr(p);
+        if (!s->expr)
+            return NULL;
+    }
+    if (!expect(p, TK_SEMI, "for-loop condition"))
+        return NULL;
+    if (kind(p) != TK_RPAREN) {
+        s->update = parse_expr_stmt(p, false);
+        if (!s->update)
+            return NULL;
+    }
+    if (!expect(p, TK_RPAREN, NULL))
+        return NULL;
+    s->body = parse_stmt(p);
+    return s->body ? s : NULL;
+}
+
+static Stmt *parse_stmt_inner(Parser *p);
+
+static Stmt *parse_stmt(Parser *p)
+{
+    if (p->nest >= MAX_NEST) {
+        perr(p, cur(p)->pos, "statements are nested too deeply%s%s", "", "");
+        return NULL;
+    }
+    p->nest++;
+    Stmt *s = parse_stmt_inner(p);
+    p->nest--;
+    return s;
+}
+
+static Stmt *parse_stmt_inner(Parser *p)
+{
+    Token *t = cur(p);
+    uint32_t pos = t->pos;
+    Stmt *s;
+    switch (t->kind) {
+    case TK_LBRACE:
+        return parse_block(p);
+    case TK_SEMI:
+        next(p);
+        return mk_stmt(p, ST_EMPTY, pos);
+    case TK_LET:
+    case TK_VAR:
+        return parse_var(p, true);
+    case TK_IF:
+        next(p);
+        s = mk_stmt(p, ST_IF, pos);
+        if (!expect(p, TK_LPAREN, NULL) || !(s->expr = parse_expr(p)) ||
+            !expect(p, TK_RPAREN, NULL))
+            return NULL;
+        s->body = parse_stmt(p);
+        if (!s->body)
+            return NULL;
+        if (accept(p, TK_ELSE)) {
+            s->els = parse_stmt(p);
+            if (!s->els)
+                return NULL;
+        }
+        return s;
+    case TK_WHILE:
+        next(p);
+        s = mk_stmt(p, ST_WHILE, pos);
+        if (!expect(p, TK_LPAREN, NULL) || !(s->expr = parse_expr(p)) ||
+            !expect(p, TK_RPAREN, NULL))
+            return NULL;
+        s->body = parse_stmt(p);
+        return s->body ? s : NULL;
+    case TK_DO:
+        next(p);
+        s = mk_stmt(p, ST_DO, pos);
+        s->body = parse_stmt(p);
+        if (!s->body || !expect(p, TK_WHILE, NULL) || !expect(p, TK_LPAREN, NULL) ||
+            !(s->expr = parse_expr(p)) || !expect(p, TK_RPAREN, NULL) ||
+            !expect(p, TK_SEMI, "do-while condition"))
+            return NULL;
+        return s;
+    case TK_FOR:
+        next(p);
+        return parse_for(p, pos);
+    case TK_BREAK:
+    case TK_CONTINUE:
+        next(p);
+        s = mk_stmt(p, t->kind == TK_BREAK ? ST_BREAK : ST_CONTINUE, pos);
+        if (kind(p) == TK_IDENT)
+            s->label = ident(p, "a label");
+        if (!expect(p, TK_SEMI, t->kind == TK_BREAK ? "'break'" : "'continue'"))
+            return NULL;
+        return s;
+    case TK_RETURN:
+        next(p);
+        s = mk_stmt(p, ST_RETURN, pos);
+        if (kind(p) != TK_SEMI && !(s->expr = parse_expr(p)))
+            return NULL;
+        if (!expect(p, TK_SEMI, "return statement"))
+            return NULL;
+        return s;
+    case TK_THROW:
+        next(p);
+        s = mk_stmt(p, ST_THROW, pos);
+        if (!(s->expr = parse_expr(p)) || !expect(p, TK_SEMI, "throw statement"))
+            return NULL;
+        return s;
+    case TK_SUPER:
+    case TK_THIS:
+        if (kind_at(p, 1) == TK_LPAREN) {
+            s = mk_stmt(p, ST_SUPERCALL, pos);
+            s->is_this = t->kind == TK_THIS;
+            next(p);
+            next(p);
+            s->args = parse_args(p, &s->nargs, TK_RPAREN);
+            if (p->panic || !expect(p, TK_SEMI, "constructor call"))
+                return NULL;
+            return s;
+        }
+        return parse_expr_stmt(p, true);
+    case TK_IDENT:
+        if (kind_at(p, 1) == TK_COLON) {
+            const char *label = ident(p, "a label");
+            next(p);
+            TokKind k = kind(p);
+            if (k != TK_FOR && k != TK_WHILE && k != TK_DO) {
+                perr(p, cur(p)->pos, "a label must be followed by a loop%s%s", "", "");
+                return NULL;
+            }
+            s = parse_stmt(p);
+            if (s)
+                s->label = label;
+            return s;
+        }
+        return parse_expr_stmt(p, true);
+    default:
+        return parse_expr_stmt(p, true);
+    }
+}
+
+/* ---- declarations ----------------------------------------------------------- */
+static int parse_modifiers(Parser *p)
+{
+    int mods = 0;
+    for (;;) {
+        int m = 0;
+        switch (kind(p)) {
+        case TK_STATIC: m = MOD_STATIC; break;
+        case TK_PRIVATE: m = MOD_PRIVATE; break;
+        case TK_ABSTRACT: m = MOD_ABSTRACT; break;
+        case TK_FINAL: m = MOD_FINAL; break;
+        case TK_OVERRIDE: m = MOD_OVERRIDE; break;
+        default: return mods;
+        }
+        if (mods & m)
+            perr(p, cur(p)->pos, "repeated modifier '%s'%s", cc_tok_name(kind(p)), "");
+        mods |= m;
+        next(p);
+    }
+}
+
+static bool parse_annotations(Parser *p, const char **lib, const char **sym)
+{
+    while (kind(p) == TK_AT) {
+        next(p);
+        uint32_t pos = cur(p)->pos;
+        const char *name = ident(p, "an annotation name");
+        if (!name)
+            return false;
+        if (strcmp(name, "native") != 0) {
+            perr(p, pos, "unknown annotation '@%s'%s", name, "");
+            return false;
+        }
+        if (!expect(p, TK_LPAREN, NULL))
+            return false;
+        Expr *a = kind(p) == TK_STRING ? parse_primary(p) : NULL;
+        if (!a || a->kind != EX_STRING || !expect(p, TK_COMMA, NULL)) {
+            perr(p, pos, "@native takes two string literals: library and symbol%s%s", "", "");
+            return false;
+        }
+        Expr *b = kind(p) == TK_STRING ? parse_primary(p) : NULL;
+        if (!b || b->kind != EX_STRING || !expect(p, TK_RPAREN, NULL)) {
+            perr(p, pos, "@native takes two string literals: library and symbol%s%s", "", "");
+            return false;
+        }
+        *lib = a->str;
+        *sym = b->str;
+    }
+    return true;
+}
+
+static MethodDecl *parse_method(Parser *p, int mods, const char *lib, const char *sym)
+{
+    MethodDecl *m = cc_alloc(p->cc, sizeof *m);
+    m->mods = mods;
+    m->native_lib = lib;
+    m->native_sym = sym;
+    if (accept(p, TK_INIT)) {
+        m->is_init = true;
+        m->name = "<init>";
+        m->pos = p->t[p->i - 1].pos;
+    } else {
+        next(p);  /* fun */
+        m->pos = cur(p)->pos;
+        m->name = ident(p, "a function name");
+        if (!m->name)
+            return NULL;
+    }
+    if (!expect(p, TK_LPAREN, NULL))
+        return NULL;
+    int cap = 0;
+    if (kind(p) != TK_RPAREN) {
+        do {
+            Param prm;
+            prm.pos = cur(p)->pos;
+            prm.name = ident(p, "a parameter name");
+            if (!prm.name || !expect(p, TK_COLON, NULL))
+                return NULL;
+            prm.tref = parse_type(p);
+            if (!prm.tref)
+                return NULL;
+            CC_PUSH(p->cc, m->params, m->nparams, cap, prm);
+        } while (accept(p, TK_COMMA));
+    }
+    if (!expect(p, TK_RPAREN, NULL))
+        return NULL;
+    if (!m->is_init && accept(p, TK_COLON)) {
+        m->ret = parse_type(p);
+        if (!m->ret)
+            return NULL;
+    }
+    if (kind(p) == TK_LBRACE) {
+        m->body = parse_block(p);
+    } else if (!expect(p, TK_SEMI, "function declaration")) {
+        return NULL;
+    }
+    return m;
+}
+
+static FieldDecl *parse_field(Parser *p, int mods)
+{
+    FieldDecl *fd = cc_alloc(p->cc, sizeof *fd);
+    fd->mods = mods;
+    fd->is_let = kind(p) == TK_LET;
+    next(p);
+    fd->pos = cur(p)->pos;
+    fd->name = ident(p, "a field name");
+    if (!fd->name)
+        return NULL;
+    if (accept(p, TK_COLON) && !(fd->tref = parse_type(p)))
+        return NULL;
+    if (accept(p, TK_ASSIGN) && !(fd->init = parse_expr(p)))
+        return NULL;
+    if (!fd->tref && !fd->init) {
+        perr(p, fd->pos, "field '%s' needs a type or an initializer%s", fd->name, "");
+        return NULL;
+    }
+    if (!expect(p, TK_SEMI, "field declaration"))
+        return NULL;
+    return fd;
+}
+
+/* Skips to the next member or top-level declaration. */
+static void sync_decl(Parser *p)
+{
+    int depth = 0;
+    while (kind(p) != TK_EOF) {
+        TokKind k = kind(p);
+        if (depth == 0 && (k == TK_FUN || k == TK_LET || k == TK_VAR || k == TK_INIT ||
+                           k == TK_CLASS || k == TK_INTERFACE || k == TK_AT ||
+                           k == TK_STATIC || k == TK_PRIVATE || k == TK_OVERRIDE ||
+                           k == TK_ABSTRACT))
+            break;
+        if (k == TK_LBRACE)
+            depth++;
+        if (k == TK_RBRACE) {
+            if (depth == 0)
+                break;
+            depth--;
+        }
+        if (k == TK_SEMI && depth == 0) {
+            next(p);
+            break;
+        }
+        next(p);
+    }
+    p->panic = false;
+}
+
+static ClassDecl *parse_class(Parser *p, int mods)
+{
+    ClassDecl *c = cc_alloc(p->cc, sizeof *c);
+    c->mods = mods;
+    c->is_interface = kind(p) == TK_INTERFACE;
+    next(p);
+    c->pos = cur(p)->pos;
+    c->name = ident(p, "a class name");
+    if (!c->name)
+        return NULL;
+    int icap = 0, fcap = 0, mcap = 0;
+    if (accept(p, TK_EXTENDS)) {
+        if (c->is_interface) {
+            do {
+                TypeRef *t = parse_type(p);
+                if (!t)
+                    return NULL;
+                CC_PUSH(p->cc, c->ifaces, c->nifaces, icap, t);
+            } while (accept(p, TK_COMMA));
+        } else if (!(c->super = parse_type(p))) {
+            return NULL;
+        }
+    }
+    if (!c->is_interface && accept(p, TK_IMPLEMENTS)) {
+        do {
+            TypeRef *t = parse_type(p);
+            if (!t)
+                return NULL;
+            CC_PUSH(p->cc, c->ifaces, c->nifaces, icap, t);
+        } while (accept(p, TK_COMMA));
+    }
+    if (!expect(p, TK_LBRACE, NULL))
+        return NULL;
+    while (kind(p) != TK_RBRACE && kind(p) != TK_EOF) {
+        int before = p->i;
+        const char *lib = NULL, *sym = NULL;
+        if (parse_annotations(p, &lib, &sym)) {
+            int mods2 = parse_modifiers(p);
+            if (kind(p) == TK_FUN || kind(p) == TK_INIT) {
+                MethodDecl *m = parse_method(p, mods2, lib, sym);
+                if (m)
+                    CC_PUSH(p->cc, c->methods, c->nmethods, mcap, m);
+            } else if (kind(p) == TK_LET || kind(p) == TK_VAR) {
+                FieldDecl *fd = parse_field(p, mods2);
+                if (fd)
+                    CC_PUSH(p->cc, c->fields, c->nfields, fcap, fd);
+            } else {
+                perr(p, cur(p)->pos, "expected a member declaration, found %s%s",
+                     tok_text(p, cur(p)), "");
+            }
+        }
+        if (p->panic) {
+            sync_decl(p);
+            if (p->i == before)
+                next(p);
+        }
+    }
+    expect(p, TK_RBRACE, NULL);
+    return c;
+}
+
+void cc_parse_file(Cc *cc, SourceFile *f)
+{
+    int nt;
+    int errs_before_lex = cc->nerrors;
+    Token *toks = cc_lex(cc, f, 0, (uint32_t)f->len, &nt);
+    /* Parsing after a lexical error mostly reports its echoes. */
+    if (cc->nerrors > errs_before_lex)
+        return;
+    Parser p = {cc, f, toks, nt, 0, false, false, 0};
+    f->pkg = "";
+    if (accept(&p, TK_PACKAGE)) {
+        const char *name = qualified_name(&p, "a package name");
+        if (name) {
+            char *s = cc_strdup(cc, name, strlen(name));
+            for (char *q = s; *q; q++)
+                if (*q == '.')
+                    *q = '/';
+            f->pkg = s;
+        }
+        expect(&p, TK_SEMI, "package declaration");
+        if (p.panic)
+            sync_decl(&p);
+    }
+    int icap = 0, ccap = 0, fcap = 0;
+    while (kind(&p) == TK_IMPORT) {
+        Import im;
+        next(&p);
+        im.pos = cur(&p)->pos;
+        im.wildcard = false;
+        im.name = qualified_name(&p, "a name to import");
+        if (im.name && kind(&p) == TK_DOT && kind_at(&p, 1) == TK_STAR) {
+            next(&p);
+            next(&p);
+            im.wildcard = true;
+        }
+        if (im.name && expect(&p, TK_SEMI, "import"))
+            CC_PUSH(cc, f->imports, f->nimports, icap, im);
+        if (p.panic)
+            sync_decl(&p);
+    }
+    while (kind(&p) != TK_EOF) {
+        int before = p.i;
+        const char *lib = NULL, *sym = NULL;
+        if (parse_annotations(&p, &lib, &sym)) {
+            int mods = parse_modifiers(&p);
+            if (kind(&p) == TK_CLASS || kind(&p) == TK_INTERFACE) {
+                ClassDecl *c = parse_class(&p, mods);
+                if (c)
+                    CC_PUSH(cc, f->classes, f->nclasses, ccap, c);
+            } else if (kind(&p) == TK_FUN) {
+                MethodDecl *m = parse_method(&p, mods | MOD_STATIC, lib, sym);
+                if (m)
+                    CC_PUSH(cc, f->funcs, f->nfuncs, fcap, m);
+            } else {
+                perr(&p, cur(&p)->pos, "expected a declaration, found %s%s",
+                     tok_text(&p, cur(&p)), "");
+            }
+        }
+        if (p.panic) {
+            sync_decl(&p);
+            if (p.i == before)
+                next(&p);
+        }
+    }
+}

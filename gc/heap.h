@@ -1,0 +1,39 @@
+/* gc/heap.h: the heap on Boehm GC: allocation kinds, roots and per-VM byte accounting. */
+#ifndef MICA_GC_HEAP_H
+#define MICA_GC_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Per-VM accounting. Boehm's heap is process-wide, so caps are Mica's own count. */
+typedef struct GcHeap {
+    size_t allocated;     /* bytes handed out through this heap (monotonic)  */
+    size_t limit;         /* 0: no cap; otherwise allocation fails beyond it */
+    size_t nallocs;       /* number of allocations                           */
+} GcHeap;
+
+/* Initialises Boehm once per process (thread-safe, idempotent) and zeroes
+ * [h]. Returns false if the collector could not be initialised. */
+bool gc_heap_init(GcHeap *h);
+
+/* [n] zeroed bytes that may hold pointers the collector must trace.
+ * NULL when memory runs out or the heap's limit would be passed. */
+void *gc_alloc(GcHeap *h, size_t n);
+
+/* [n] bytes that hold no pointers (numeric arrays, string bytes); the
+ * collector never scans them. Zeroed here too, so callers need not. NULL on
+ * failure. */
+void *gc_alloc_atomic(GcHeap *h, size_t n);
+
+/* [n] zeroed bytes that are a root: never collected, scanned for pointers,
+ * until gc_free_root. NULL on failure. */
+void *gc_alloc_root(GcHeap *h, size_t n);
+
+/* Releases a block from gc_alloc_root (NULL is ignored). */
+void gc_free_root(void *p);
+
+/* Runs a full collection (tests and hosts that want a quiet point). */
+void gc_collect(void);
+
+#endif

@@ -1,0 +1,23 @@
+/* stdlib/natives/natives.h: the table of the VM's own natives (library "mica")
+ * and helpers shared by the files that implement them. */
+#ifndef MICA_STD_NATIVES_H
+#define MICA_STD_NATIVES_H
+
+#include <stddef.h>
+
+/* One entry of the "mica" native table, like luaL_Reg. */
+typedef struct StdNative {
+    const char *name;
+    void (*fn)(void);
+} StdNative;
+
+/* The function bound to symbol [name] of library "mica", or NULL. Every such
+ * function takes the MicaVM * as a hidden first argument. */
+void (*std_native_lookup(const char *name))(void);
+
+/* Writes [v] as Java's Double.toString would (shortest round-trip digits,
+ * "1.0", "1.0E21", "NaN") into [buf] of [n] bytes (32 is always enough).
+ * Returns the length written. */
+size_t std_format_double(double v, char *buf, size_t n);
+
+#endif

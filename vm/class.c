@@ -1,0 +1,711 @@
+/* vm/class.c: class loading by internal name, headers, layout, vtables,
+ * verification at link time and static initialisation. */
+#include "vm.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the class table ---------------------------------------------------- */
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211u;
+    return h;
+}
+
+static VmClass *table_get(MicaVM *vm, const char *name)
+{
+    if (!vm->classes_cap)
+        return NULL;
+    VmClass *c = vm->classes[name_hash(name) % vm->classes_cap];
+    for (; c; c = c->hash_next)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+VmClass *vm_load_class_if_loaded(MicaVM *vm, const char *name)
+{
+    return table_get(vm, name);
+}
+
+static int table_put(MicaVM *vm, VmClass *c)
+{
+    if (vm->nclasses + 1 > vm->classes_cap * 3 / 4) {
+        size_t cap = vm->classes_cap ? vm->classes_cap * 2 : 64;
+        VmClass **t = calloc(cap, sizeof *t);
+        if (!t)
+            return -1;
+        for (size_t i = 0; i < vm->classes_cap; i++) {
+            VmClass *e = vm->classes[i];
+            while (e) {
+                VmClass *next = e->hash_next;
+                size_t k = name_hash(e->name) % cap;
+                e->hash_next = t[k];
+                t[k] = e;
+                e = next;
+            }
+        }
+        free(vm->classes);
+        vm->classes = t;
+        vm->classes_cap = cap;
+    }
+    size_t k = name_hash(c->name) % vm->classes_cap;
+    c->hash_next = vm->classes[k];
+    vm->classes[k] = c;
+    vm->nclasses++;
+    return 0;
+}
+
+static void class_free(VmClass *c)
+{
+    if (!c)
+        return;
+    for (uint32_t i = 0; i < c->nmethods; i++) {
+        VmMethod *m = &c->methods[i];
+        free(m->local_kinds);
+        free(m->code);
+        free(m->handlers);
+        free(m->tables);
+        if (m->native) {
+            free(m->native->atypes);
+            free(m->native->kinds);
+            free(m->native);
+        }
+    }
+    free(c->methods);
+    free(c->fields);
+    free(c->vtable);
+    free(c->ancestors);
+    free(c->ifaces);
+    free(c->info);
+    free(c->error);
+    gc_free_root(c->statics);
+    if (c->cf)
+        cf_class_free(c->cf);
+    free(c->name);
+    free(c);
+}
+
+void vm_free_classes(MicaVM *vm)
+{
+    for (size_t i = 0; i < vm->classes_cap; i++) {
+        VmClass *c = vm->classes[i];
+        while (c) {
+            VmClass *next = c->hash_next;
+            class_free(c);
+            c = next;
+        }
+    }
+    free(vm->classes);
+    vm->classes = NULL;
+    vm->classes_cap = vm->nclasses = 0;
+}
+
+/* ---- finding class bytes ------------------------------------------------ */
+
+static CfClass *read_classpath(MicaVM *vm, const char *name, MicaStatus *st)
+{
+    for (size_t i = 0; i < vm->cfg.nclasspath; i++) {
+        size_t n = strlen(vm->classpath[i]) + strlen(name) + 8;
+        char *path = malloc(n);
+        if (!path) {
+            *st = MICA_ERR_OOM;
+            vm_set_error(vm, "out of memory");
+            return NULL;
+        }
+        snprintf(path, n, "%s/%s.mcl", vm->classpath[i], name);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            free(path);
+            continue;
+        }
+        uint8_t *buf = NULL;
+        size_t len = 0, cap = 0;
+        CfClass *cf = NULL;
+        for (;;) {
+            if (len == cap) {
+                cap = cap ? cap * 2 : 4096;
+                if (cap > CF_MAX_FILE_SIZE + 4096u)
+                    break;
+                uint8_t *nb = realloc(buf, cap);
+                if (!nb)
+                    break;
+                buf = nb;
+            }
+            size_t got = fread(buf + len, 1, cap - len, f);
+            len += got;
+            if (got == 0)
+                break;
+        }
+        bool bad = ferror(f) != 0;
+        fclose(f);
+        if (bad) {
+            *st = MICA_ERR_IO;
+            vm_set_error(vm, "cannot read %s", path);
+        } else {
+            CfError err;
+            cf = cf_read(buf, len, path, &err);
+            if (!cf) {
+                *st = MICA_ERR_FORMAT;
+                vm_set_error(vm, "%s", err.msg);
+            }
+        }
+        free(buf);
+        free(path);
+        return cf;
+    }
+    return NULL;
+}
+
+/* Finds and reads the class file for [name]; NULL with *st MICA_OK when it
+ * does not exist anywhere. */
+static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
+{
+    *st = MICA_OK;
+    *is_std = false;
+    for (VmPending **pp = &vm->pending_classes; *pp; pp = &(*pp)->next) {
+        if (strcmp((*pp)->name, name) == 0) {
+            VmPending *p = *pp;
+            CfClass *cf = p->cf;
+            *pp = p->next;
+            free(p->name);
+            free(p);
+            return cf;
+        }
+    }
+    CfClass *cf = read_classpath(vm, name, st);
+    if (cf || *st != MICA_OK)
+        return cf;
+    size_t len = 0;
+    const uint8_t *bytes = mica_std_class(name, &len);
+    if (!bytes)
+        return NULL;
+    CfError err;
+    cf = cf_read(bytes, len, name, &err);
+    if (!cf) {
+        *st = MICA_ERR_FORMAT;
+        vm_set_error(vm, "%s", err.msg);
+        return NULL;
+    }
+    *is_std = true;
+    return cf;
+}
+
+/* ---- headers -------------------------------------------------------------- */
+
+static char kind_of(char d)
+{
+    return (d == '[') ? 'L' : d;
+}
+
+static bool set_add(VmClass ***set, uint32_t *n, VmClass *c)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if ((*set)[i] == c)
+            return true;
+    VmClass **ns = realloc(*set, (*n + 1) * sizeof **set);
+    if (!ns)
+        return false;
+    ns[(*n)++] = c;
+    *set = ns;
+    return true;
+}
+
+static int fill_ancestors(VmClass *c)
+{
+    c->depth = c->super ? c->super->depth + 1 : 0;
+    c->ancestors = calloc(c->depth + 1, sizeof *c->ancestors);
+    if (!c->ancestors)
+        return -1;
+    if (c->super)
+        memcpy(c->ancestors, c->super->ancestors, c->depth * sizeof *c->ancestors);
+    c->ancestors[c->depth] = c;
+    return 0;
+}
+
+/* Method descriptors: parameter slots and the return kind. */
+static void parse_desc(const char *d, uint32_t *nparams, char *ret)
+{
+    uint32_t n = 0;
+    const char *p = d + 1;
+    while (*p && *p != ')') {
+        size_t l = cf_desc_field_len(p, strlen(p), false);
+        if (!l)
+            break;
+        p += l;
+        n++;
+    }
+    *nparams = n;
+    *ret = (*p == ')') ? kind_of(p[1]) : 'V';
+}
+
+static VmMethod *find_in_vtable(VmClass *c, const char *name, const char *desc)
+{
+    for (uint32_t i = 0; i < c->vtable_len; i++)
+        if (strcmp(c->vtable[i]->name, name) == 0 && strcmp(c->vtable[i]->desc, desc) == 0)
+            return c->vtable[i];
+    return NULL;
+}
+
+static int vtable_put(VmClass *c, VmMethod *m)
+{
+    for (uint32_t i = 0; i < c->vtable_len; i++) {
+        if (strcmp(c->vtable[i]->name, m->name) == 0 && strcmp(c->vtable[i]->desc, m->desc) == 0) {
+            c->vtable[i] = m;
+            m->vtable_index = (int32_t)i;
+            return 0;
+        }
+    }
+    VmMethod **nv = realloc(c->vtable, (c->vtable_len + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    c->vtable = nv;
+    m->vtable_index = (int32_t)c->vtable_len;
+    c->vtable[c->vtable_len++] = m;
+    return 0;
+}
+
+/* Builds members, layout and vtable from the class file (no code runs). */
+static int build_members(MicaVM *vm, VmClass *c)
+{
+    const CfClass *cf = c->cf;
+    c->nmethods = cf->nmethods;
+    c->methods = calloc(cf->nmethods ? cf->nmethods : 1, sizeof *c->methods);
+    c->nfields = cf->nfields;
+    c->fields = calloc(cf->nfields ? cf->nfields : 1, sizeof *c->fields);
+    if (!c->methods || !c->fields)
+        return -1;
+    c->nslots = c->super ? c->super->nslots : 0;
+    for (uint32_t i = 0; i < cf->nfields; i++) {
+        VmField *f = &c->fields[i];
+        f->name = cf_utf8(cf, cf->fields[i].name);
+        f->desc = cf_utf8(cf, cf->fields[i].desc);
+        f->flags = cf->fields[i].flags;
+        f->owner = c;
+        f->slot = (f->flags & CF_ACC_STATIC) ? c->nstatics++ : c->nslots++;
+    }
+    if (c->nstatics) {
+        c->statics = gc_alloc_root(&vm->heap, c->nstatics * sizeof(uint64_t));
+        if (!c->statics)
+            return -1;
+    }
+    for (uint32_t i = 0; i < cf->nmethods; i++) {
+        VmMethod *m = &c->methods[i];
+        const CfMethod *cm = &cf->methods[i];
+        m->cls = c;
+        m->cf = cm;
+        m->index = i;
+        m->name = cf_utf8(cf, cm->name);
+        m->desc = cf_utf8(cf, cm->desc);
+        m->flags = cm->flags;
+        m->vtable_index = -1;
+        parse_desc(m->desc, &m->nparams, &m->ret);
+        if (!(m->flags & CF_ACC_STATIC))
+            m->nparams++;
+        m->nlocals = m->nparams;
+        if (cm->code) {
+            m->nlocals += cm->code->nlocals;
+            m->max_stack = cm->code->max_stack;
+            m->local_kinds = calloc(cm->code->nlocals + 1u, 1);
+            if (!m->local_kinds)
+                return -1;
+            for (uint32_t k = 0; k < cm->code->nlocals; k++) {
+                const char *d = cf_utf8(cf, cm->code->local_types[k]);
+                m->local_kinds[k] = d ? kind_of(d[0]) : 'I';
+            }
+        }
+    }
+    /* vtable: inherited entries, then overrides and new virtuals by name+desc,
+     * then default methods of interfaces not otherwise implemented */
+    if (c->is_interface)
+        return 0;
+    if (c->super && c->super->vtable_len) {
+        c->vtable = malloc(c->super->vtable_len * sizeof *c->vtable);
+        if (!c->vtable)
+            return -1;
+        memcpy(c->vtable, c->super->vtable, c->super->vtable_len * sizeof *c->vtable);
+        c->vtable_len = c->super->vtable_len;
+    }
+    for (uint32_t i = 0; i < c->nmethods; i++) {
+        VmMethod *m = &c->methods[i];
+        if ((m->flags & (CF_ACC_STATIC | CF_ACC_PRIVATE)) || m->name[0] == '<')
+            continue;
+        if (vtable_put(c, m) < 0)
+            return -1;
+    }
+    for (uint32_t k = 0; k < c->nifaces; k++) {
+        VmClass *in = c->ifaces[k];
+        for (uint32_t i = 0; i < in->nmethods; i++) {
+            VmMethod *m = &in->methods[i];
+            if ((m->flags & (CF_ACC_STATIC | CF_ACC_ABSTRACT)) || m->name[0] == '<' ||
+                (m->flags & CF_ACC_PRIVATE))
+                continue;
+            VmMethod *have = find_in_vtable(c, m->name, m->desc);
+            if (have && !(have->flags & CF_ACC_ABSTRACT))
+                continue;
+            VmMethod **nv = realloc(c->vtable, (c->vtable_len + 1) * sizeof *nv);
+            if (!nv)
+                return -1;
+            c->vtable = nv;
+            if (have) {
+                c->vtable[have->vtable_index] = m;
+            } else {
+                c->vtable[c->vtable_len++] = m;
+            }
+        }
+    }
+    return 0;
+}
+
+static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
+{
+    if (!cf_desc_field_ok(name)) {
+        *st = MICA_ERR_LINK;
+        vm_set_error(vm, "bad array type %s", name);
+        return NULL;
+    }
+    if (name[1] == 'L' || name[1] == '[') {
+        /* the element class must exist */
+        char *el;
+        if (name[1] == 'L') {
+            el = strndup(name + 2, strlen(name) - 3);
+        } else {
+            el = strdup(name + 1);
+        }
+        if (!el) {
+            *st = MICA_ERR_OOM;
+            return NULL;
+        }
+        VmClass *e = vm_load_class(vm, el, st);
+        free(el);
+        if (!e)
+            return NULL;
+    }
+    VmClass *obj = vm_load_class(vm, "std/core/Object", st);
+    if (!obj)
+        return NULL;
+    VmClass *c = calloc(1, sizeof *c);
+    if (!c || !(c->name = strdup(name))) {
+        free(c);
+        *st = MICA_ERR_OOM;
+        vm_set_error(vm, "out of memory");
+        return NULL;
+    }
+    c->vm = vm;
+    c->is_array = true;
+    c->is_std = true;
+    c->super = obj;
+    c->elem_kind = name[1];
+    c->elem_size = (name[1] == 'B' || name[1] == 'Z') ? 1 : 8;
+    c->state = VM_CLASS_INITIALIZED;
+    if (fill_ancestors(c) < 0 || table_put(vm, c) < 0)
+        goto fail;
+    if (obj->vtable_len) {
+        c->vtable = malloc(obj->vtable_len * sizeof *c->vtable);
+        if (!c->vtable)
+            goto fail;
+        memcpy(c->vtable, obj->vtable, obj->vtable_len * sizeof *c->vtable);
+        c->vtable_len = obj->vtable_len;
+    }
+    return c;
+fail:
+    class_free(c);
+    *st = MICA_ERR_OOM;
+    vm_set_error(vm, "out of memory");
+    return NULL;
+}
+
+VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
+{
+    MicaStatus dummy;
+    MicaStatus *st = status ? status : &dummy;
+    *st = MICA_OK;
+    VmClass *c = table_get(vm, name);
+    if (c)
+        return c;
+    if (name[0] == '[')
+        return load_array(vm, name, st);
+    for (uint32_t i = 0; i < vm->nloading; i++) {
+        if (strcmp(vm->loading[i], name) == 0) {
+            *st = MICA_ERR_LINK;
+            vm_set_error(vm, "class hierarchy cycle: %s is its own ancestor", name);
+            return NULL;
+        }
+    }
+    if (vm->nloading >= sizeof vm->loading / sizeof vm->loading[0]) {
+        *st = MICA_ERR_LINK;
+        vm_set_error(vm, "class hierarchy of %s is too deep", name);
+        return NULL;
+    }
+    bool is_std;
+    CfClass *cf = find_class_file(vm, name, &is_std, st);
+    if (!cf) {
+        if (*st == MICA_OK) {
+            *st = MICA_ERR_LINK;
+            vm_set_error(vm, "class %s not found", name);
+        }
+        return NULL;
+    }
+    const char *this_name = cf_this_name(cf);
+    if (!this_name || strcmp(this_name, name) != 0) {
+        *st = MICA_ERR_LINK;
+        vm_set_error(vm, "class file for %s declares class %s", name,
+                     this_name ? this_name : "?");
+        cf_class_free(cf);
+        return NULL;
+    }
+    c = calloc(1, sizeof *c);
+    if (!c || !(c->name = strdup(name))) {
+        free(c);
+        cf_class_free(cf);
+        *st = MICA_ERR_OOM;
+        vm_set_error(vm, "out of memory");
+        return NULL;
+    }
+    c->vm = vm;
+    c->cf = cf;
+    c->is_std = is_std;
+    c->is_interface = (cf->flags & CF_ACC_INTERFACE) != 0;
+    c->is_abstract = (cf->flags & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE)) != 0;
+    c->is_string = strcmp(name, "std/core/String") == 0;
+
+    vm->loading[vm->nloading++] = c->name;
+    if (cf->super_class) {
+        const char *sname = cf_class_name(cf, cf->super_class);
+        VmClass *s = sname ? vm_load_class(vm, sname, st) : NULL;
+        if (!s) {
+            if (!sname) {
+                *st = MICA_ERR_FORMAT;
+                vm_set_error(vm, "%s: bad superclass", name);
+            }
+            goto fail;
+        }
+        if (s->is_interface || s->is_array) {
+            *st = MICA_ERR_LINK;
+            vm_set_error(vm, "class %s cannot extend %s %s", name,
+                         s->is_array ? "array type" : "interface", s->name);
+            goto fail;
+        }
+        if (s->cf && (s->cf->flags & CF_ACC_FINAL)) {
+            *st = MICA_ERR_LINK;
+            vm_set_error(vm, "class %s cannot extend final class %s", name, s->name);
+            goto fail;
+        }
+        c->super = s;
+        for (uint32_t k = 0; k < s->nifaces; k++)
+            if (!set_add(&c->ifaces, &c->nifaces, s->ifaces[k]))
+                goto oom;
+    }
+    for (uint32_t i = 0; i < cf->ninterfaces; i++) {
+        const char *iname = cf_class_name(cf, cf->interfaces[i]);
+        VmClass *in = iname ? vm_load_class(vm, iname, st) : NULL;
+        if (!in) {
+            if (!iname) {
+                *st = MICA_ERR_FORMAT;
+                vm_set_error(vm, "%s: bad interface entry", name);
+            }
+            goto fail;
+        }
+        if (!in->is_interface) {
+            *st = MICA_ERR_LINK;
+            vm_set_error(vm, "class %s implements %s, which is not an interface", name,
+                         in->name);
+            goto fail;
+        }
+        for (uint32_t k = 0; k < in->nifaces; k++)
+            if (!set_add(&c->ifaces, &c->nifaces, in->ifaces[k]))
+                goto oom;
+    }
+    if (c->is_interface && !set_add(&c->ifaces, &c->nifaces, c))
+        goto oom;
+    vm->nloading--;
+    if (fill_ancestors(c) < 0 || build_members(vm, c) < 0 || table_put(vm, c) < 0) {
+        vm->nloading++;
+        goto oom;
+    }
+    if (strcmp(name, "std/core/Object") == 0)
+        vm->c_object = c;
+    if (VM_TRACE_LOAD)
+        fprintf(stderr, "[load %s]\n", name);
+    return c;
+oom:
+    *st = MICA_ERR_OOM;
+    vm_set_error(vm, "out of memory loading %s", name);
+fail:
+    vm->nloading--;
+    class_free(c);
+    return NULL;
+}
+
+/* ---- the verifier's view of the hierarchy --------------------------------- */
+
+bool vm_is_subclass(const VmClass *s, const VmClass *t)
+{
+    if (s == t || (!t->super && !t->is_interface && !t->is_array))
+        return true; /* t is std/core/Object */
+    if (t->is_interface) {
+        for (uint32_t i = 0; i < s->nifaces; i++)
+            if (s->ifaces[i] == t)
+                return true;
+        return false;
+    }
+    if (t->is_array || s->is_array)
+        return false;
+    return s->depth >= t->depth && s->ancestors[t->depth] == t;
+}
+
+static int hier_assignable(void *ud, const char *from, const char *to, CfError *err)
+{
+    MicaVM *vm = ud;
+    if (strcmp(from, to) == 0 || strcmp(to, "std/core/Object") == 0)
+        return 1;
+    if (from[0] == '[' || to[0] == '[')
+        return 0;
+    VmClass *f = vm_load_class(vm, from, NULL);
+    VmClass *t = f ? vm_load_class(vm, to, NULL) : NULL;
+    if (!t) {
+        snprintf(err->msg, sizeof err->msg, "%s", vm->last_error);
+        return -1;
+    }
+    return vm_is_subclass(f, t) ? 1 : 0;
+}
+
+static int hier_is_interface(void *ud, const char *name, CfError *err)
+{
+    MicaVM *vm = ud;
+    if (name[0] == '[')
+        return 0;
+    VmClass *c = vm_load_class(vm, name, NULL);
+    if (!c) {
+        snprintf(err->msg, sizeof err->msg, "%s", vm->last_error);
+        return -1;
+    }
+    return c->is_interface ? 1 : 0;
+}
+
+/* ---- linking -------------------------------------------------------------- */
+
+static int link_fail(MicaVM *vm, VmClass *c, MicaStatus *st, MicaStatus code)
+{
+    c->state = VM_CLASS_ERROR;
+    free(c->error);
+    c->error = strdup(vm->last_error ? vm->last_error : "link error");
+    *st = code;
+    return -1;
+}
+
+int vm_link_class(MicaVM *vm, VmClass *c, MicaStatus *status)
+{
+    MicaStatus dummy;
+    MicaStatus *st = status ? status : &dummy;
+    *st = MICA_OK;
+    if (c->state == VM_CLASS_ERROR) {
+        vm_set_error(vm, "%s", c->error ? c->error : "class failed to link");
+        *st = MICA_ERR_LINK;
+        if (c->error && strstr(c->error, " @"))
+            *st = MICA_ERR_VERIFY;
+        return -1;
+    }
+    if (c->state != VM_CLASS_LOADED)
+        return 0; /* linked, or being linked further up this C stack */
+    c->state = VM_CLASS_LINKING;
+    if (c->super && vm_link_class(vm, c->super, st) < 0)
+        return link_fail(vm, c, st, *st);
+    for (uint32_t i = 0; i < c->nifaces; i++)
+        if (c->ifaces[i] != c && vm_link_class(vm, c->ifaces[i], st) < 0)
+            return link_fail(vm, c, st, *st);
+    c->info = calloc(c->nmethods ? c->nmethods : 1, sizeof *c->info);
+    if (!c->info) {
+        vm_set_error(vm, "out of memory linking %s", c->name);
+        return link_fail(vm, c, st, MICA_ERR_OOM);
+    }
+    CfHierarchy h = {vm, hier_assignable, hier_is_interface};
+    CfError err;
+    err.msg[0] = 0;
+    if (cf_verify_class(c->cf, &h, c->info, &err) < 0) {
+        vm_set_error(vm, "%s", err.msg[0] ? err.msg : "verification failed");
+        return link_fail(vm, c, st, MICA_ERR_VERIFY);
+    }
+    for (uint32_t i = 0; i < c->nmethods; i++) {
+        VmMethod *m = &c->methods[i];
+        if ((m->flags & CF_ACC_NATIVE) && vm_bind_native(vm, m) < 0)
+            return link_fail(vm, c, st, MICA_ERR_LINK);
+    }
+    c->state = VM_CLASS_LINKED;
+    if (VM_TRACE_LOAD)
+        fprintf(stderr, "[linked %s]\n", c->name);
+    return 0;
+}
+
+int vm_init_class(MicaVM *vm, VmClass *c)
+{
+    if (c->state == VM_CLASS_INITIALIZED || c->state == VM_CLASS_INITIALIZING)
+        return 0;
+    MicaStatus st;
+    if (vm_link_class(vm, c, &st) < 0)
+        return vm_throw(vm, "LinkError", "%s", vm->last_error);
+    c->state = VM_CLASS_INITIALIZING;
+    if (c->super && vm_init_class(vm, c->super) < 0) {
+        c->state = VM_CLASS_LINKED;
+        return -1;
+    }
+    VmMethod *clinit = vm_find_declared(c, "<clinit>", "()V");
+    if (clinit && vm_call(vm, clinit, NULL, 0, NULL) < 0) {
+        vm_set_error(vm, "initialisation of class %s failed", c->name);
+        free(c->error);
+        c->error = strdup(vm->last_error);
+        c->state = VM_CLASS_ERROR;
+        return -1;
+    }
+    c->state = VM_CLASS_INITIALIZED;
+    return 0;
+}
+
+VmClass *vm_resolve_class(MicaVM *vm, const char *name)
+{
+    MicaStatus st;
+    VmClass *c = vm_load_class(vm, name, &st);
+    if (!c || vm_link_class(vm, c, &st) < 0) {
+        vm_throw(vm, "LinkError", "%s", vm->last_error);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- member lookup ---------------------------------------------------------- */
+
+VmMethod *vm_find_declared(VmClass *c, const char *name, const char *desc)
+{
+    for (uint32_t i = 0; i < c->nmethods; i++)
+        if (strcmp(c->methods[i].name, name) == 0 && strcmp(c->methods[i].desc, desc) == 0)
+            return &c->methods[i];
+    return NULL;
+}
+
+VmMethod *vm_find_method(VmClass *c, const char *name, const char *desc)
+{
+    for (VmClass *k = c; k; k = k->super) {
+        VmMethod *m = vm_find_declared(k, name, desc);
+        if (m)
+            return m;
+    }
+    for (uint32_t i = 0; i < c->nifaces; i++) {
+        VmMethod *m = vm_find_declared(c->ifaces[i], name, desc);
+        if (m)
+            return m;
+    }
+    return NULL;
+}
+
+VmField *vm_find_field(VmClass *c, const char *name)
+{
+    for (VmClass *k = c; k; k = k->super)
+        for (uint32_t i = 0; i < k->nfields; i++)
+            if (strcmp(k->fields[i].name, name) == 0)
+                return &k->fields[i];
+    return NULL;
+}

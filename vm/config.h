@@ -1,0 +1,52 @@
+/* vm/config.h: every tunable limit and debug switch of the runtime, with defaults. */
+#ifndef MICA_VM_CONFIG_H
+#define MICA_VM_CONFIG_H
+
+/* Mica frames deeper than this raise StackOverflowError. */
+#ifndef VM_DEFAULT_MAX_CALL_DEPTH
+#define VM_DEFAULT_MAX_CALL_DEPTH 10000
+#endif
+
+/* 64-bit slots in a VM's value stack (locals and operand stacks of all frames). */
+#ifndef VM_DEFAULT_VALUE_STACK_SLOTS
+#define VM_DEFAULT_VALUE_STACK_SLOTS (512u * 1024u)
+#endif
+
+/* Frames beyond the depth limit reserved so that raising StackOverflowError
+ * (and running natives it needs) still has room. */
+#ifndef VM_FRAME_RESERVE
+#define VM_FRAME_RESERVE 64
+#endif
+
+/* Extra operand slots per frame: `new` keeps the object under the
+ * constructor's arguments, which the verifier's max_stack does not count. */
+#ifndef VM_FRAME_SPARE_SLOTS
+#define VM_FRAME_SPARE_SLOTS 2
+#endif
+
+/* Bytes of program output buffered before a write to stdout. */
+#ifndef VM_STDOUT_BUFFER
+#define VM_STDOUT_BUFFER 8192
+#endif
+
+/* Print each executed instruction to stderr (debug builds only). */
+#ifndef VM_TRACE_EXEC
+#define VM_TRACE_EXEC 0
+#endif
+
+/* Print each class as it loads, links and initialises. */
+#ifndef VM_TRACE_LOAD
+#define VM_TRACE_LOAD 0
+#endif
+
+/* Use the portable switch dispatch even where computed goto is available. */
+#ifndef VM_NO_COMPUTED_GOTO
+#define VM_NO_COMPUTED_GOTO 0
+#endif
+
+/* Frames kept in an exception's stack trace. */
+#ifndef VM_MAX_TRACE_FRAMES
+#define VM_MAX_TRACE_FRAMES 1024
+#endif
+
+#endif

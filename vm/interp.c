@@ -1,0 +1,1055 @@
+/* vm/interp.c: pre-decoding of verified methods and the interpreter loop
+ * (computed-goto dispatch, quickening, frames on the VM value stack,
+ * exception dispatch through the verifier's handler table). */
+#include "vm.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The interpreter's own instruction set: structure is gone (block, loop, end
+ * vanish; if/else/br become jumps) and constant-pool operations have a slow
+ * form that resolves and rewrites itself into a quick form. */
+#define VM_OPS(X)                                                                     \
+    X(UNREACHABLE) X(JMP) X(JZ) X(BR) X(BR_IF) X(BR_TABLE) X(RETURN) X(RETURN_V)      \
+    X(THROW) X(ACONST_NULL) X(ICONST) X(LDC_STR) X(LDC_STR_Q) X(LOAD) X(STORE)        \
+    X(IINC) X(POP) X(DUP) X(DUP2) X(DUP_X1) X(DUP_X2) X(SWAP)                         \
+    X(IADD) X(ISUB) X(IMUL) X(IDIV) X(IREM) X(INEG) X(IAND) X(IOR) X(IXOR) X(ISHL)    \
+    X(ISHR) X(IUSHR) X(EQZ) X(FADD) X(FSUB) X(FMUL) X(FDIV) X(FREM) X(FNEG) X(I2F)    \
+    X(F2I) X(I2B) X(IEQ) X(INE) X(ILT) X(ILE) X(IGT) X(IGE) X(FEQ) X(FNE) X(FLT)     \
+    X(FLE) X(FGT) X(FGE) X(AEQ) X(ANE)                                                \
+    X(NEW) X(NEW_Q) X(GETFIELD) X(GETFIELD_Q) X(PUTFIELD) X(PUTFIELD_Q)               \
+    X(PUTFIELD_B_Q) X(PUTFIELD_Z_Q) X(GETSTATIC) X(GETSTATIC_Q) X(PUTSTATIC)          \
+    X(PUTSTATIC_Q) X(PUTSTATIC_B_Q) X(PUTSTATIC_Z_Q)                                  \
+    X(INVOKESTATIC) X(INVOKEVIRTUAL) X(INVOKESPECIAL) X(INVOKEIFACE) X(INITSUPER)     \
+    X(INVOKE_Q) X(INVOKESPECIAL_Q) X(INVOKEVIRTUAL_Q) X(INVOKEIFACE_Q) X(CALLFN)      \
+    X(INSTANCEOF) X(INSTANCEOF_Q) X(CHECKCAST) X(CHECKCAST_Q) X(NEWARRAY)             \
+    X(NEWARRAY_Q) X(ARRAYLENGTH) X(IALOAD) X(IASTORE) X(FALOAD) X(FASTORE)            \
+    X(BALOAD) X(BASTORE) X(AALOAD) X(AASTORE)
+
+enum {
+#define VM_OP_ENUM(name) VM_OP_##name,
+    VM_OPS(VM_OP_ENUM)
+#undef VM_OP_ENUM
+    VM_OP_COUNT
+};
+
+static inline double as_f(uint64_t v)
+{
+    double d;
+    memcpy(&d, &v, sizeof d);
+    return d;
+}
+
+static inline uint64_t of_f(double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, sizeof v);
+    return v;
+}
+
+uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip)
+{
+    if (!ip || !m->cf || !m->cf->code)
+        return 0;
+    return cf_line_of(m->cf->code, ip->pc);
+}
+
+/* ---- pre-decoding -------------------------------------------------------- */
+
+static bool emits(uint8_t op)
+{
+    return op != CF_OP_NOP && op != CF_OP_BLOCK && op != CF_OP_LOOP && op != CF_OP_TRY &&
+           op != CF_OP_END;
+}
+
+static int predecode(MicaVM *vm, VmMethod *m)
+{
+    const CfCode *code = m->cf->code;
+    const CfMethodInfo *info = &m->cls->info[m->index];
+    uint32_t *pc2idx = NULL;
+    VmInsn *out = NULL;
+    VmTarget *tables = NULL;
+    VmHandler *handlers = NULL;
+    uint32_t count = 0, ntables = 0;
+    CfInsn in;
+
+    pc2idx = malloc(((size_t)code->code_len + 1) * sizeof *pc2idx);
+    if (!pc2idx)
+        goto oom;
+    for (uint32_t pc = 0; pc < code->code_len; pc += in.size) {
+        if (cf_insn_decode(code->code, code->code_len, pc, &in) != 0)
+            goto bad;
+        pc2idx[pc] = count;
+        if (emits(in.op))
+            count++;
+        if (in.op == CF_OP_BR_TABLE)
+            ntables += in.a + 1u;
+    }
+    pc2idx[code->code_len] = count;
+    /* a trailing guard: nothing verified reaches it */
+    out = calloc((size_t)count + 1, sizeof *out);
+    tables = calloc((size_t)ntables + 1, sizeof *tables);
+    if (!out || !tables)
+        goto oom;
+    uint32_t k = 0, nb = 0, t = 0;
+    const CfConst *cp = m->cls->cf->cp;
+    for (uint32_t pc = 0; pc < code->code_len; pc += in.size) {
+        cf_insn_decode(code->code, code->code_len, pc, &in);
+        while (nb < info->nbranches && info->branches[nb].pc < pc)
+            nb++;
+        const CfBranch *br = (nb < info->nbranches && info->branches[nb].pc == pc)
+                                 ? &info->branches[nb] : NULL;
+        if (!emits(in.op))
+            continue;
+        VmInsn *o = &out[k++];
+        o->pc = pc;
+        o->a = in.a;
+        switch (in.op) {
+        case CF_OP_UNREACHABLE: o->op = VM_OP_UNREACHABLE; break;
+        case CF_OP_IF:
+        case CF_OP_ELSE:
+        case CF_OP_CATCH:
+        case CF_OP_BR:
+        case CF_OP_BR_IF:
+            if (!br)
+                goto bad;
+            o->b = (int32_t)pc2idx[br->target];
+            o->a = br->arity;
+            o->c = br->height;
+            o->op = in.op == CF_OP_IF ? VM_OP_JZ
+                  : in.op == CF_OP_BR ? VM_OP_BR
+                  : in.op == CF_OP_BR_IF ? VM_OP_BR_IF : VM_OP_JMP;
+            break;
+        case CF_OP_BR_TABLE:
+            if (!br || nb + in.a >= info->nbranches + 0u)
+                goto bad;
+            o->op = VM_OP_BR_TABLE;
+            o->u.table = tables + t;
+            for (uint32_t j = 0; j <= in.a; j++) {
+                const CfBranch *e = &info->branches[nb + j];
+                tables[t].idx = pc2idx[e->target];
+                tables[t].height = e->height;
+                tables[t].arity = e->arity;
+                t++;
+            }
+            break;
+        case CF_OP_RETURN: o->op = m->ret == 'V' ? VM_OP_RETURN_V : VM_OP_RETURN; break;
+        case CF_OP_THROW: o->op = VM_OP_THROW; break;
+        case CF_OP_ACONST_NULL: o->op = VM_OP_ACONST_NULL; break;
+        case CF_OP_ICONST: o->op = VM_OP_ICONST; o->u.i = in.i; break;
+        case CF_OP_LDC:
+            if (in.a >= m->cls->cf->ncp)
+                goto bad;
+            if (cp[in.a].kind == CF_CONST_INT) {
+                o->op = VM_OP_ICONST;
+                o->u.i = cp[in.a].u.i;
+            } else if (cp[in.a].kind == CF_CONST_FLOAT) {
+                o->op = VM_OP_ICONST;
+                o->u.i = (int64_t)of_f(cp[in.a].u.f);
+            } else {
+                o->op = VM_OP_LDC_STR;
+            }
+            break;
+        case CF_OP_LOAD: o->op = VM_OP_LOAD; break;
+        case CF_OP_STORE: o->op = VM_OP_STORE; break;
+        case CF_OP_IINC: o->op = VM_OP_IINC; o->u.i = in.i; break;
+#define SIMPLE(NAME) case CF_OP_##NAME: o->op = VM_OP_##NAME; break;
+        SIMPLE(POP) SIMPLE(DUP) SIMPLE(DUP2) SIMPLE(DUP_X1) SIMPLE(DUP_X2) SIMPLE(SWAP)
+        SIMPLE(IADD) SIMPLE(ISUB) SIMPLE(IMUL) SIMPLE(IDIV) SIMPLE(IREM) SIMPLE(INEG)
+        SIMPLE(IAND) SIMPLE(IOR) SIMPLE(IXOR) SIMPLE(ISHL) SIMPLE(ISHR) SIMPLE(IUSHR)
+        SIMPLE(EQZ) SIMPLE(FADD) SIMPLE(FSUB) SIMPLE(FMUL) SIMPLE(FDIV) SIMPLE(FREM)
+        SIMPLE(FNEG) SIMPLE(I2F) SIMPLE(F2I) SIMPLE(I2B) SIMPLE(IEQ) SIMPLE(INE) SIMPLE(ILT)
+        SIMPLE(ILE) SIMPLE(IGT) SIMPLE(IGE) SIMPLE(FEQ) SIMPLE(FNE) SIMPLE(FLT) SIMPLE(FLE)
+        SIMPLE(FGT) SIMPLE(FGE) SIMPLE(AEQ) SIMPLE(ANE) SIMPLE(NEW) SIMPLE(GETFIELD)
+        SIMPLE(PUTFIELD) SIMPLE(GETSTATIC) SIMPLE(PUTSTATIC) SIMPLE(INVOKESTATIC)
+        SIMPLE(INVOKEVIRTUAL) SIMPLE(INVOKESPECIAL) SIMPLE(INVOKEIFACE) SIMPLE(INITSUPER)
+        SIMPLE(CALLFN) SIMPLE(INSTANCEOF) SIMPLE(CHECKCAST) SIMPLE(NEWARRAY)
+        SIMPLE(ARRAYLENGTH) SIMPLE(IALOAD) SIMPLE(IASTORE) SIMPLE(FALOAD) SIMPLE(FASTORE)
+        SIMPLE(BALOAD) SIMPLE(BASTORE) SIMPLE(AALOAD) SIMPLE(AASTORE)
+#undef SIMPLE
+        default:
+            goto bad;
+        }
+    }
+    out[count].op = VM_OP_UNREACHABLE;
+    out[count].pc = code->code_len;
+    if (info->nhandlers) {
+        handlers = calloc(info->nhandlers, sizeof *handlers);
+        if (!handlers)
+            goto oom;
+        for (uint32_t i = 0; i < info->nhandlers; i++) {
+            const CfHandler *h = &info->handlers[i];
+            uint32_t target = h->handler;
+            /* tolerate a handler that names the catch instruction itself */
+            if (target < code->code_len && code->code[target] == CF_OP_CATCH)
+                target += 3;
+            handlers[i].start = h->start;
+            handlers[i].end = h->end;
+            handlers[i].target = pc2idx[target <= code->code_len ? target : code->code_len];
+            handlers[i].height = h->height;
+            handlers[i].cls_index = h->cls;
+        }
+    }
+    free(pc2idx);
+    m->code = out;
+    m->ncode = count;
+    m->tables = tables;
+    m->handlers = handlers;
+    m->nhandlers = info->nhandlers;
+    return 0;
+bad:
+    free(pc2idx);
+    free(out);
+    free(tables);
+    return vm_throw(vm, "LinkError", "%s.%s%s: code does not match the verifier's tables",
+                    m->cls->name, m->name, m->desc);
+oom:
+    free(pc2idx);
+    free(out);
+    free(tables);
+    return vm_throw(vm, "OutOfMemoryError", "cannot prepare %s.%s", m->cls->name, m->name);
+}
+
+/* ---- resolution (slow paths of the quickening instructions) ---------------- */
+
+static void dotted(const char *name, char *buf, size_t n)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < n; i++)
+        buf[i] = name[i] == '/' ? '.' : name[i];
+    buf[i] = 0;
+}
+
+typedef struct MemberRef {
+    const char *cls, *name, *desc;
+} MemberRef;
+
+static int member_ref(MicaVM *vm, VmMethod *m, uint16_t idx, uint8_t kind, MemberRef *r)
+{
+    const CfClass *cf = m->cls->cf;
+    if (idx >= cf->ncp || cf->cp[idx].kind != kind)
+        return vm_throw(vm, "LinkError", "bad constant #%u in %s", idx, m->cls->name);
+    r->cls = cf_class_name(cf, cf->cp[idx].u.ref.cls);
+    r->name = cf_utf8(cf, cf->cp[idx].u.ref.name);
+    r->desc = cf_utf8(cf, cf->cp[idx].u.ref.desc);
+    if (!r->cls || !r->name || !r->desc)
+        return vm_throw(vm, "LinkError", "bad constant #%u in %s", idx, m->cls->name);
+    return 0;
+}
+
+static int no_method(MicaVM *vm, const MemberRef *r, const char *why)
+{
+    char c[512];
+    dotted(r->cls, c, sizeof c);
+    if (why)
+        return vm_throw(vm, "LinkError", "method %s.%s%s %s", c, r->name, r->desc, why);
+    return vm_throw(vm, "LinkError", "no method %s%s in class %s", r->name, r->desc, c);
+}
+
+/* Resolves the METHOD constant of [o] for opcode [op] and quickens [o]. */
+static int resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
+{
+    MemberRef r;
+    if (member_ref(vm, m, o->a, CF_CONST_METHOD, &r) < 0)
+        return -1;
+    VmClass *c = vm_resolve_class(vm, r.cls);
+    if (!c)
+        return -1;
+    VmMethod *t;
+    if (op == VM_OP_NEW || op == VM_OP_INITSUPER)
+        t = vm_find_declared(c, r.name, r.desc);
+    else
+        t = vm_find_method(c, r.name, r.desc);
+    if (!t)
+        return no_method(vm, &r, NULL);
+    bool is_static = (t->flags & CF_ACC_STATIC) != 0;
+    if (op == VM_OP_INVOKESTATIC && !is_static)
+        return no_method(vm, &r, "is not static");
+    if (op != VM_OP_INVOKESTATIC && is_static)
+        return no_method(vm, &r, "is static");
+    if (op == VM_OP_INVOKEIFACE && !c->is_interface)
+        return no_method(vm, &r, "does not belong to an interface");
+    o->c = (int32_t)t->nparams;
+    o->u.p = t;
+    switch (op) {
+    case VM_OP_NEW:
+        if (c->is_abstract) {
+            char d[512];
+            dotted(c->name, d, sizeof d);
+            return vm_throw(vm, "LinkError", "cannot instantiate %s %s",
+                            c->is_interface ? "interface" : "abstract class", d);
+        }
+        if (c->is_string || c->is_array)
+            return vm_throw(vm, "LinkError", "cannot instantiate %s with new", c->name);
+        if (vm_init_class(vm, c) < 0)
+            return -1;
+        o->cache_cls = c;
+        o->op = VM_OP_NEW_Q;
+        break;
+    case VM_OP_INVOKESTATIC:
+        if (vm_init_class(vm, t->cls) < 0)
+            return -1;
+        o->op = VM_OP_INVOKE_Q;
+        break;
+    case VM_OP_INITSUPER:
+        o->op = VM_OP_INVOKE_Q;
+        break;
+    case VM_OP_INVOKESPECIAL:
+        o->op = VM_OP_INVOKESPECIAL_Q;
+        break;
+    case VM_OP_INVOKEVIRTUAL:
+        /* private methods are not in vtables: they bind directly */
+        o->b = t->vtable_index;
+        o->op = (t->flags & CF_ACC_PRIVATE) ? VM_OP_INVOKESPECIAL_Q : VM_OP_INVOKEVIRTUAL_Q;
+        break;
+    default:
+        o->op = VM_OP_INVOKEIFACE_Q;
+        break;
+    }
+    return 0;
+}
+
+static int resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
+{
+    MemberRef r;
+    if (member_ref(vm, m, o->a, CF_CONST_FIELD, &r) < 0)
+        return -1;
+    VmClass *c = vm_resolve_class(vm, r.cls);
+    if (!c)
+        return -1;
+    VmField *f = vm_find_field(c, r.name);
+    char d[512];
+    dotted(r.cls, d, sizeof d);
+    if (!f || strcmp(f->desc, r.desc) != 0)
+        return vm_throw(vm, "LinkError", "no field %s:%s in class %s", r.name, r.desc, d);
+    bool is_static = (f->flags & CF_ACC_STATIC) != 0;
+    bool want_static = op == VM_OP_GETSTATIC || op == VM_OP_PUTSTATIC;
+    if (is_static != want_static)
+        return vm_throw(vm, "LinkError", "field %s.%s is %sstatic", d, r.name,
+                        is_static ? "" : "not ");
+    char k = f->desc[0];
+    o->cache_target = f;
+    if (is_static) {
+        if (vm_init_class(vm, f->owner) < 0)
+            return -1;
+        o->u.p = &f->owner->statics[f->slot];
+        if (op == VM_OP_GETSTATIC)
+            o->op = VM_OP_GETSTATIC_Q;
+        else
+            o->op = k == 'B' ? VM_OP_PUTSTATIC_B_Q
+                  : k == 'Z' ? VM_OP_PUTSTATIC_Z_Q : VM_OP_PUTSTATIC_Q;
+    } else {
+        o->b = (int32_t)f->slot;
+        if (op == VM_OP_GETFIELD)
+            o->op = VM_OP_GETFIELD_Q;
+        else
+            o->op = k == 'B' ? VM_OP_PUTFIELD_B_Q
+                  : k == 'Z' ? VM_OP_PUTFIELD_Z_Q : VM_OP_PUTFIELD_Q;
+    }
+    return 0;
+}
+
+static VmClass *resolve_type(MicaVM *vm, VmMethod *m, uint16_t idx)
+{
+    const char *name = cf_class_name(m->cls->cf, idx);
+    if (!name) {
+        vm_throw(vm, "LinkError", "bad class constant #%u in %s", idx, m->cls->name);
+        return NULL;
+    }
+    MicaStatus st;
+    VmClass *c = vm_load_class(vm, name, &st);
+    if (!c)
+        vm_throw(vm, "LinkError", "%s", vm->last_error);
+    return c;
+}
+
+/* The method an instance call on [recv] runs: vtable by index, else by name. */
+static VmMethod *dispatch(VmClass *recv, VmMethod *t, int32_t vindex)
+{
+    if (vindex >= 0 && (uint32_t)vindex < recv->vtable_len) {
+        VmMethod *x = recv->vtable[vindex];
+        if (x == t || (strcmp(x->name, t->name) == 0 && strcmp(x->desc, t->desc) == 0))
+            return x;
+    }
+    for (uint32_t i = 0; i < recv->vtable_len; i++)
+        if (strcmp(recv->vtable[i]->name, t->name) == 0 &&
+            strcmp(recv->vtable[i]->desc, t->desc) == 0)
+            return recv->vtable[i];
+    return NULL;
+}
+
+/* Makes [t] callable: its class linked (natives bound), its code pre-decoded. */
+static int prepare(MicaVM *vm, VmMethod *t)
+{
+    VmClass *c = t->cls;
+    if (c->state == VM_CLASS_LOADED || c->state == VM_CLASS_ERROR) {
+        MicaStatus st;
+        if (vm_link_class(vm, c, &st) < 0)
+            return vm_throw(vm, "LinkError", "%s", vm->last_error);
+    }
+    if (t->flags & CF_ACC_NATIVE) {
+        if (!t->native)
+            return vm_throw(vm, "LinkError", "native method %s.%s is not bound", c->name,
+                            t->name);
+        return 0;
+    }
+    if (!t->code) {
+        if ((t->flags & CF_ACC_ABSTRACT) || !t->cf->code)
+            return vm_throw(vm, "LinkError", "abstract method %s.%s%s called", c->name,
+                            t->name, t->desc);
+        if (!c->info)
+            return vm_throw(vm, "LinkError", "class %s is not linked", c->name);
+        return predecode(vm, t);
+    }
+    return 0;
+}
+
+/* ---- frames --------------------------------------------------------------- */
+
+static inline uint64_t *stack_top(MicaVM *vm)
+{
+    return vm->nframes ? vm->frames[vm->nframes - 1].sp : vm->stack;
+}
+
+/* Pushes a frame for [m] whose arguments start at [base]. -1 with
+ * StackOverflowError pending when the depth or the value stack runs out. */
+static int push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool entry)
+{
+    if (vm->nframes >= vm->max_depth ||
+        base + m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS > vm->stack_end)
+        return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
+                        vm->max_depth);
+    VmFrame *f = &vm->frames[vm->nframes++];
+    f->m = m;
+    f->base = base;
+    f->entry = entry;
+    f->ip = m->code;
+    f->sp = base + m->nlocals;
+    if (m->nlocals > m->nparams)
+        memset(base + m->nparams, 0, (m->nlocals - m->nparams) * sizeof(uint64_t));
+    m->invocations++;
+    return 0;
+}
+
+static int call_native(MicaVM *vm, VmMethod *t, uint64_t *args, uint64_t *ret)
+{
+    if (vm->nframes >= vm->max_frames)
+        return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
+                        vm->max_depth);
+    VmFrame *f = &vm->frames[vm->nframes++];
+    f->m = t;
+    f->ip = NULL;
+    f->base = args;
+    f->sp = args + t->nparams;
+    f->entry = false;
+    t->invocations++;
+    int r = vm_call_native(vm, t, args, ret);
+    vm->nframes--;
+    return r;
+}
+
+static bool handler_matches(MicaVM *vm, VmMethod *m, VmHandler *h, VmObject *exc)
+{
+    if (h->cls_index == 0)
+        return true;
+    if (!h->cls) {
+        const char *name = cf_class_name(m->cls->cf, h->cls_index);
+        MicaStatus st;
+        h->cls = name ? vm_load_class(vm, name, &st) : NULL;
+        if (!h->cls)
+            return false;
+    }
+    return vm_is_subclass(exc->cls, h->cls);
+}
+
+/* ---- the interpreter loop ----------------------------------------------------- */
+
+#define BOUNDS(arr, idx)                                                                  \
+    do {                                                                                  \
+        if (!(arr)) {                                                                     \
+            SAVE();                                                                       \
+            vm_throw(vm, "NullError", "cannot index a null array");                      \
+            goto exception;                                                               \
+        }                                                                                 \
+        if ((uint64_t)(idx) >= (uint64_t)(arr)->length) {                                 \
+            SAVE();                                                                       \
+            vm_throw(vm, "IndexError", "index %lld out of bounds for length %lld",       \
+                     (long long)(idx), (long long)(arr)->length);                         \
+            goto exception;                                                               \
+        }                                                                                 \
+    } while (0)
+
+/* Runs from the top frame (index [entry]) until that frame returns. */
+static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
+{
+    VmFrame *fr;
+    VmMethod *m;
+    VmInsn *ip;
+    uint64_t *sp, *locals, *ostack;
+    uint64_t a, b;
+    VmMethod *target;
+    uint32_t nargs;
+
+#define SAVE() (fr->ip = ip, fr->sp = sp)
+#define RELOAD()                                                                          \
+    (fr = &vm->frames[vm->nframes - 1], m = fr->m, ip = fr->ip, sp = fr->sp,               \
+     locals = fr->base, ostack = locals + m->nlocals)
+
+#if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
+    static const void *const labels[VM_OP_COUNT] = {
+#define VM_OP_LABEL(name) [VM_OP_##name] = &&L_##name,
+        VM_OPS(VM_OP_LABEL)
+#undef VM_OP_LABEL
+    };
+#define CASE(name) L_##name:
+#define DISPATCH() goto *labels[ip->op]
+#else
+#define CASE(name) case VM_OP_##name:
+#define DISPATCH() goto dispatch
+#endif
+#define NEXT() do { ip++; DISPATCH(); } while (0)
+#define BIN_I(expr)                                                                        \
+    do { b = sp[-1]; a = sp[-2]; sp--; sp[-1] = (uint64_t)(expr); NEXT(); } while (0)
+#define BIN_F(expr)                                                                        \
+    do { double y = as_f(sp[-1]), x = as_f(sp[-2]); sp--; sp[-1] = (expr); NEXT(); }      \
+    while (0)
+
+    RELOAD();
+#if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
+    DISPATCH();
+#else
+dispatch:
+    switch (ip->op) {
+#endif
+    CASE(UNREACHABLE) {
+        SAVE();
+        vm_throw(vm, "Exception", "unreachable code executed in %s.%s", m->cls->name, m->name);
+        goto exception;
+    }
+    CASE(JMP) { ip = m->code + ip->b; DISPATCH(); }
+    CASE(JZ) {
+        if (*--sp == 0)
+            ip = m->code + ip->b;
+        else
+            ip++;
+        DISPATCH();
+    }
+    CASE(BR_IF) {
+        if (*--sp == 0)
+            NEXT();
+    }
+    /* fall through: taken */
+    CASE(BR) {
+        uint64_t *to = ostack + ip->c;
+        uint32_t k = ip->a;
+        if (sp - k != to) {
+            memmove(to, sp - k, k * sizeof *sp);
+            sp = to + k;
+        }
+        VmInsn *dst = m->code + ip->b;
+        if (dst <= ip)
+            m->backedges++;
+        ip = dst;
+        DISPATCH();
+    }
+    CASE(BR_TABLE) {
+        uint64_t i = *--sp;
+        const VmTarget *t = &ip->u.table[i < ip->a ? i : ip->a];
+        uint64_t *to = ostack + t->height;
+        if (sp - t->arity != to) {
+            memmove(to, sp - t->arity, t->arity * sizeof *sp);
+            sp = to + t->arity;
+        }
+        VmInsn *dst = m->code + t->idx;
+        if (dst <= ip)
+            m->backedges++;
+        ip = dst;
+        DISPATCH();
+    }
+    CASE(RETURN) {
+        a = sp[-1];
+        uint64_t *dst = fr->base;
+        bool was_entry = fr->entry;
+        vm->nframes--;
+        if (was_entry) {
+            if (ret)
+                *ret = a;
+            return 0;
+        }
+        RELOAD();
+        sp = dst;
+        *sp++ = a;
+        NEXT();
+    }
+    CASE(RETURN_V) {
+        uint64_t *dst = fr->base;
+        bool was_entry = fr->entry;
+        vm->nframes--;
+        if (was_entry) {
+            if (ret)
+                *ret = 0;
+            return 0;
+        }
+        RELOAD();
+        sp = dst;
+        NEXT();
+    }
+    CASE(THROW) {
+        SAVE();
+        vm_throw_object(vm, vm_slot_ref(sp[-1]));
+        goto exception;
+    }
+    CASE(ACONST_NULL) { *sp++ = 0; NEXT(); }
+    CASE(ICONST) { *sp++ = (uint64_t)ip->u.i; NEXT(); }
+    CASE(LDC_STR) {
+        SAVE();
+        const CfClass *cf = m->cls->cf;
+        uint16_t s = cf->cp[ip->a].kind == CF_CONST_STRING ? cf->cp[ip->a].u.name : 0;
+        const char *text = cf_utf8(cf, s);
+        if (!text) {
+            vm_throw(vm, "LinkError", "bad string constant #%u in %s", ip->a, m->cls->name);
+            goto exception;
+        }
+        VmString *str = vm_intern(vm, text, cf->cp[s].u.utf8.len);
+        if (!str)
+            goto exception;
+        ip->u.p = str;
+        ip->op = VM_OP_LDC_STR_Q;
+        DISPATCH();
+    }
+    CASE(LDC_STR_Q) { *sp++ = vm_ref_slot(ip->u.p); NEXT(); }
+    CASE(LOAD) { *sp++ = locals[ip->a]; NEXT(); }
+    CASE(STORE) { locals[ip->a] = *--sp; NEXT(); }
+    CASE(IINC) { locals[ip->a] += (uint64_t)ip->u.i; NEXT(); }
+    CASE(POP) { sp--; NEXT(); }
+    CASE(DUP) { sp[0] = sp[-1]; sp++; NEXT(); }
+    CASE(DUP2) { sp[0] = sp[-2]; sp[1] = sp[-1]; sp += 2; NEXT(); }
+    CASE(DUP_X1) {
+        a = sp[-2]; b = sp[-1];
+        sp[-2] = b; sp[-1] = a; sp[0] = b; sp++;
+        NEXT();
+    }
+    CASE(DUP_X2) {
+        uint64_t x = sp[-3], y = sp[-2], z = sp[-1];
+        sp[-3] = z; sp[-2] = x; sp[-1] = y; sp[0] = z; sp++;
+        NEXT();
+    }
+    CASE(SWAP) { a = sp[-1]; sp[-1] = sp[-2]; sp[-2] = a; NEXT(); }
+    CASE(IADD) BIN_I(a + b);
+    CASE(ISUB) BIN_I(a - b);
+    CASE(IMUL) BIN_I(a * b);
+    CASE(IDIV) {
+        b = sp[-1]; a = sp[-2];
+        if (b == 0) {
+            SAVE();
+            vm_throw(vm, "ArithmeticError", "division by zero");
+            goto exception;
+        }
+        sp--;
+        sp[-1] = (int64_t)b == -1 ? 0 - a : (uint64_t)((int64_t)a / (int64_t)b);
+        NEXT();
+    }
+    CASE(IREM) {
+        b = sp[-1]; a = sp[-2];
+        if (b == 0) {
+            SAVE();
+            vm_throw(vm, "ArithmeticError", "division by zero");
+            goto exception;
+        }
+        sp--;
+        sp[-1] = (int64_t)b == -1 ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+        NEXT();
+    }
+    CASE(INEG) { sp[-1] = 0 - sp[-1]; NEXT(); }
+    CASE(IAND) BIN_I(a & b);
+    CASE(IOR) BIN_I(a | b);
+    CASE(IXOR) BIN_I(a ^ b);
+    CASE(ISHL) BIN_I(a << (b & 63));
+    CASE(ISHR) BIN_I((int64_t)a < 0 ? ~(~a >> (b & 63)) : a >> (b & 63));
+    CASE(IUSHR) BIN_I(a >> (b & 63));
+    CASE(EQZ) { sp[-1] = sp[-1] == 0; NEXT(); }
+    CASE(FADD) BIN_F(of_f(x + y));
+    CASE(FSUB) BIN_F(of_f(x - y));
+    CASE(FMUL) BIN_F(of_f(x * y));
+    CASE(FDIV) BIN_F(of_f(x / y));
+    CASE(FREM) BIN_F(of_f(fmod(x, y)));
+    CASE(FNEG) { sp[-1] = of_f(-as_f(sp[-1])); NEXT(); }
+    CASE(I2F) { sp[-1] = of_f((double)(int64_t)sp[-1]); NEXT(); }
+    CASE(F2I) {
+        double d = as_f(sp[-1]);
+        int64_t v;
+        if (isnan(d))
+            v = 0;
+        else if (d >= 9223372036854775808.0)
+            v = INT64_MAX;
+        else if (d <= -9223372036854775808.0)
+            v = INT64_MIN;
+        else
+            v = (int64_t)d;
+        sp[-1] = (uint64_t)v;
+        NEXT();
+    }
+    CASE(I2B) { sp[-1] &= 0xFF; NEXT(); }
+    CASE(IEQ) BIN_I(a == b);
+    CASE(INE) BIN_I(a != b);
+    CASE(ILT) BIN_I((int64_t)a < (int64_t)b);
+    CASE(ILE) BIN_I((int64_t)a <= (int64_t)b);
+    CASE(IGT) BIN_I((int64_t)a > (int64_t)b);
+    CASE(IGE) BIN_I((int64_t)a >= (int64_t)b);
+    CASE(FEQ) BIN_F(x == y);
+    CASE(FNE) BIN_F(x != y);
+    CASE(FLT) BIN_F(x < y);
+    CASE(FLE) BIN_F(x <= y);
+    CASE(FGT) BIN_F(x > y);
+    CASE(FGE) BIN_F(x >= y);
+    CASE(AEQ) BIN_I(a == b);
+    CASE(ANE) BIN_I(a != b);
+
+    /* ---- objects and calls ---- */
+    CASE(NEW)
+    CASE(INVOKESTATIC)
+    CASE(INVOKEVIRTUAL)
+    CASE(INVOKESPECIAL)
+    CASE(INVOKEIFACE)
+    CASE(INITSUPER) {
+        SAVE();
+        if (resolve_call(vm, m, ip, ip->op) < 0)
+            goto exception;
+        DISPATCH();
+    }
+    CASE(NEW_Q) {
+        SAVE();
+        VmObject *obj = vm_new_object(vm, ip->cache_cls);
+        if (!obj)
+            goto exception;
+        target = ip->u.p;
+        nargs = (uint32_t)ip->c;
+        /* [args] -> [obj obj args]: the lower copy is the result */
+        uint32_t n = nargs - 1;
+        memmove(sp - n + 2, sp - n, n * sizeof *sp);
+        sp[-(int32_t)n] = vm_ref_slot(obj);
+        sp[-(int32_t)n + 1] = vm_ref_slot(obj);
+        sp += 2;
+        goto invoke;
+    }
+    CASE(INVOKE_Q) {
+        target = ip->u.p;
+        nargs = (uint32_t)ip->c;
+        goto invoke;
+    }
+    CASE(INVOKESPECIAL_Q) {
+        target = ip->u.p;
+        nargs = (uint32_t)ip->c;
+        if (!sp[-(int32_t)nargs])
+            goto null_call;
+        goto invoke;
+    }
+    CASE(INVOKEVIRTUAL_Q)
+    CASE(INVOKEIFACE_Q) {
+        nargs = (uint32_t)ip->c;
+        VmObject *recv = vm_slot_ref(sp[-(int32_t)nargs]);
+        if (!recv) {
+            target = ip->u.p;
+            goto null_call;
+        }
+        if (ip->cache_cls == recv->cls) {
+            target = ip->cache_target;
+        } else {
+            target = dispatch(recv->cls, ip->u.p, ip->op == VM_OP_INVOKEVIRTUAL_Q ? ip->b : -1);
+            if (!target) {
+                SAVE();
+                VmMethod *t = ip->u.p;
+                char d[512];
+                dotted(recv->cls->name, d, sizeof d);
+                vm_throw(vm, "LinkError", "no method %s%s in class %s", t->name, t->desc, d);
+                goto exception;
+            }
+            ip->cache_cls = recv->cls;
+            ip->cache_target = target;
+        }
+        goto invoke;
+    }
+    CASE(CALLFN) {
+        SAVE();
+        const char *desc = cf_utf8(m->cls->cf, ip->a);
+        uint32_t np = 0;
+        if (!desc || !cf_desc_method_ok(desc, &np)) {
+            vm_throw(vm, "LinkError", "bad callfn descriptor in %s", m->cls->name);
+            goto exception;
+        }
+        /* count slots: every parameter is one slot */
+        nargs = np + 1;
+        VmObject *fn = vm_slot_ref(sp[-(int32_t)nargs]);
+        if (!fn) {
+            vm_throw(vm, "NullError", "cannot call a null function");
+            goto exception;
+        }
+        target = NULL;
+        for (uint32_t i = 0; i < fn->cls->vtable_len; i++) {
+            VmMethod *x = fn->cls->vtable[i];
+            if (strcmp(x->name, "invoke") == 0 && strcmp(x->desc, desc) == 0) {
+                target = x;
+                break;
+            }
+        }
+        if (!target) {
+            char d[512];
+            dotted(fn->cls->name, d, sizeof d);
+            vm_throw(vm, "CastError", "cannot cast %s to a function %s", d, desc);
+            goto exception;
+        }
+        goto invoke;
+    }
+    CASE(GETFIELD)
+    CASE(PUTFIELD)
+    CASE(GETSTATIC)
+    CASE(PUTSTATIC) {
+        SAVE();
+        if (resolve_field(vm, m, ip, ip->op) < 0)
+            goto exception;
+        DISPATCH();
+    }
+    CASE(GETFIELD_Q) {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!o)
+            goto null_field;
+        sp[-1] = vm_object_fields(o)[ip->b];
+        NEXT();
+    }
+    CASE(PUTFIELD_Q) {
+        VmObject *o = vm_slot_ref(sp[-2]);
+        if (!o)
+            goto null_field;
+        vm_object_fields(o)[ip->b] = sp[-1];
+        sp -= 2;
+        NEXT();
+    }
+    CASE(PUTFIELD_B_Q) {
+        VmObject *o = vm_slot_ref(sp[-2]);
+        if (!o)
+            goto null_field;
+        vm_object_fields(o)[ip->b] = sp[-1] & 0xFF;
+        sp -= 2;
+        NEXT();
+    }
+    CASE(PUTFIELD_Z_Q) {
+        VmObject *o = vm_slot_ref(sp[-2]);
+        if (!o)
+            goto null_field;
+        vm_object_fields(o)[ip->b] = sp[-1] != 0;
+        sp -= 2;
+        NEXT();
+    }
+    CASE(GETSTATIC_Q) { *sp++ = *(uint64_t *)ip->u.p; NEXT(); }
+    CASE(PUTSTATIC_Q) { *(uint64_t *)ip->u.p = *--sp; NEXT(); }
+    CASE(PUTSTATIC_B_Q) { *(uint64_t *)ip->u.p = *--sp & 0xFF; NEXT(); }
+    CASE(PUTSTATIC_Z_Q) { *(uint64_t *)ip->u.p = *--sp != 0; NEXT(); }
+    CASE(INSTANCEOF)
+    CASE(CHECKCAST)
+    CASE(NEWARRAY) {
+        SAVE();
+        VmClass *c = resolve_type(vm, m, ip->a);
+        if (!c)
+            goto exception;
+        ip->u.p = c;
+        ip->op = ip->op == VM_OP_INSTANCEOF ? VM_OP_INSTANCEOF_Q
+               : ip->op == VM_OP_CHECKCAST ? VM_OP_CHECKCAST_Q : VM_OP_NEWARRAY_Q;
+        DISPATCH();
+    }
+    CASE(INSTANCEOF_Q) {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        sp[-1] = o && vm_is_subclass(o->cls, ip->u.p);
+        NEXT();
+    }
+    CASE(CHECKCAST_Q) {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (o && !vm_is_subclass(o->cls, ip->u.p)) {
+            SAVE();
+            char x[512], y[512];
+            dotted(o->cls->name, x, sizeof x);
+            dotted(((VmClass *)ip->u.p)->name, y, sizeof y);
+            vm_throw(vm, "CastError", "cannot cast %s to %s", x, y);
+            goto exception;
+        }
+        NEXT();
+    }
+    CASE(NEWARRAY_Q) {
+        SAVE();
+        VmArray *arr = vm_new_array(vm, ip->u.p, (int64_t)sp[-1]);
+        if (!arr)
+            goto exception;
+        sp[-1] = vm_ref_slot(arr);
+        NEXT();
+    }
+    CASE(ARRAYLENGTH) {
+        VmArray *arr = vm_slot_ref(sp[-1]);
+        if (!arr) {
+            SAVE();
+            vm_throw(vm, "NullError", "cannot read the length of a null array");
+            goto exception;
+        }
+        sp[-1] = (uint64_t)arr->length;
+        NEXT();
+    }
+    CASE(IALOAD)
+    CASE(FALOAD)
+    CASE(AALOAD) {
+        VmArray *arr = vm_slot_ref(sp[-2]);
+        int64_t i = (int64_t)sp[-1];
+        BOUNDS(arr, i);
+        sp--;
+        sp[-1] = ((uint64_t *)vm_array_data(arr))[i];
+        NEXT();
+    }
+    CASE(IASTORE)
+    CASE(FASTORE)
+    CASE(AASTORE) {
+        VmArray *arr = vm_slot_ref(sp[-3]);
+        int64_t i = (int64_t)sp[-2];
+        BOUNDS(arr, i);
+        ((uint64_t *)vm_array_data(arr))[i] = sp[-1];
+        sp -= 3;
+        NEXT();
+    }
+    CASE(BALOAD) {
+        VmArray *arr = vm_slot_ref(sp[-2]);
+        int64_t i = (int64_t)sp[-1];
+        BOUNDS(arr, i);
+        sp--;
+        sp[-1] = ((uint8_t *)vm_array_data(arr))[i];
+        NEXT();
+    }
+    CASE(BASTORE) {
+        VmArray *arr = vm_slot_ref(sp[-3]);
+        int64_t i = (int64_t)sp[-2];
+        BOUNDS(arr, i);
+        uint64_t v = sp[-1];
+        ((uint8_t *)vm_array_data(arr))[i] =
+            (uint8_t)(arr->cls->elem_kind == 'Z' ? v != 0 : (v & 0xFF));
+        sp -= 3;
+        NEXT();
+    }
+#if !(defined(__GNUC__) && !VM_NO_COMPUTED_GOTO)
+    default:
+        SAVE();
+        vm_throw(vm, "LinkError", "bad internal opcode %u", ip->op);
+        goto exception;
+    }
+#endif
+
+invoke:
+    SAVE();
+    if (!(target->native || target->code) && prepare(vm, target) < 0)
+        goto exception;
+    if (target->flags & CF_ACC_NATIVE) {
+        uint64_t rv = 0;
+        if (call_native(vm, target, sp - nargs, &rv) < 0)
+            goto exception;
+        sp -= nargs;
+        if (target->ret != 'V')
+            *sp++ = rv;
+        NEXT();
+    }
+    if (push_frame(vm, target, sp - nargs, false) < 0)
+        goto exception;
+    RELOAD();
+    DISPATCH();
+
+null_call:
+    SAVE();
+    vm_throw(vm, "NullError", "cannot call method %s on null", target->name);
+    goto exception;
+
+null_field:
+    SAVE();
+    vm_throw(vm, "NullError", "cannot access field %s of null",
+             ((VmField *)ip->cache_target)->name);
+    goto exception;
+
+exception:
+    for (;;) {
+        fr = &vm->frames[vm->nframes - 1];
+        m = fr->m;
+        VmObject *exc = vm->roots->pending;
+        if (exc && !vm->fatal && !vm->exiting && fr->ip && m->handlers) {
+            uint32_t pc = fr->ip->pc;
+            for (uint32_t i = 0; i < m->nhandlers; i++) {
+                VmHandler *h = &m->handlers[i];
+                if (pc < h->start || pc >= h->end || !handler_matches(vm, m, h, exc))
+                    continue;
+                vm->roots->pending = NULL;
+                locals = fr->base;
+                ostack = locals + m->nlocals;
+                sp = ostack + h->height;
+                *sp++ = vm_ref_slot(exc);
+                ip = m->code + h->target;
+                DISPATCH();
+            }
+        }
+        bool was_entry = fr->entry;
+        vm->nframes--;
+        if (was_entry || vm->nframes <= entry)
+            return -1;
+    }
+#undef SAVE
+#undef RELOAD
+#undef CASE
+#undef DISPATCH
+#undef NEXT
+#undef BIN_I
+#undef BIN_F
+}
+
+int vm_call(MicaVM *vm, VmMethod *m, const uint64_t *args, uint32_t nargs, uint64_t *ret)
+{
+    uint64_t *base = stack_top(vm);
+    if (nargs != m->nparams) {
+        vm_set_error(vm, "%s.%s%s takes %u argument slots, not %u", m->cls->name, m->name,
+                     m->desc, m->nparams, nargs);
+        vm->fatal = true;
+        return -1;
+    }
+    if (base + nargs + 1 > vm->stack_end)
+        return vm_throw(vm, "StackOverflowError", "value stack exhausted");
+    if (nargs)
+        memcpy(base, args, nargs * sizeof *base);
+    if (!(m->native || m->code) && prepare(vm, m) < 0)
+        return -1;
+    if (m->flags & CF_ACC_NATIVE)
+        return call_native(vm, m, base, ret);
+    uint32_t entry = vm->nframes;
+    if (push_frame(vm, m, base, true) < 0)
+        return -1;
+    return run(vm, entry, ret);
+}
+
+int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *desc,
+                   const uint64_t *args, uint32_t nargs, uint64_t *ret, MicaStatus *status)
+{
+    MicaStatus dummy;
+    MicaStatus *st = status ? status : &dummy;
+    char internal[1024];
+    size_t i = 0;
+    for (; cls[i] && i + 1 < sizeof internal; i++)
+        internal[i] = cls[i] == '.' ? '/' : cls[i];
+    internal[i] = 0;
+    VmClass *c = vm_load_class(vm, internal, st);
+    if (!c || vm_link_class(vm, c, st) < 0)
+        return -1;
+    VmMethod *m = vm_find_declared(c, name, desc);
+    if (!m || !(m->flags & CF_ACC_STATIC)) {
+        char d[1024];
+        dotted(internal, d, sizeof d);
+        vm_set_error(vm, "no static method %s%s in class %s", name, desc, d);
+        *st = MICA_ERR_LINK;
+        return -1;
+    }
+    *st = MICA_ERR_EXCEPTION;
+    if (vm_init_class(vm, c) < 0)
+        return -1;
+    if (vm_call(vm, m, args, nargs, ret) < 0)
+        return -1;
+    *st = MICA_OK;
+    return 0;
+}

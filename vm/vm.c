@@ -1,0 +1,232 @@
+/* vm/vm.c: the embedding API of include/mica.h: VM lifecycle, loading class
+ * bytes, running main, the last error and buffered program output. */
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void mica_config_init(MicaConfig *cfg)
+{
+    if (!cfg)
+        return;
+    memset(cfg, 0, sizeof *cfg);
+}
+
+MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
+{
+    if (!out)
+        return MICA_ERR_INVALID;
+    *out = NULL;
+    MicaConfig def;
+    if (!cfg) {
+        mica_config_init(&def);
+        cfg = &def;
+    }
+    if (cfg->nclasspath && !cfg->classpath)
+        return MICA_ERR_INVALID;
+    MicaVM *vm = calloc(1, sizeof *vm);
+    if (!vm)
+        return MICA_ERR_OOM;
+    if (!gc_heap_init(&vm->heap)) {
+        free(vm);
+        return MICA_ERR_OOM;
+    }
+    vm->cfg = *cfg;
+    vm->cfg.classpath = NULL;
+    size_t slots = cfg->value_stack_slots ? cfg->value_stack_slots
+                                           : VM_DEFAULT_VALUE_STACK_SLOTS;
+    vm->max_depth = cfg->max_call_depth ? cfg->max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
+    vm->max_frames = vm->max_depth + VM_FRAME_RESERVE;
+    vm->last_error = strdup("");
+    vm->roots = gc_alloc_root(&vm->heap, sizeof *vm->roots);
+    vm->stack = slots < SIZE_MAX / 8 ? gc_alloc_root(&vm->heap, slots * sizeof(uint64_t)) : NULL;
+    vm->frames = calloc(vm->max_frames, sizeof *vm->frames);
+    if (cfg->nclasspath) {
+        vm->classpath = calloc(cfg->nclasspath, sizeof *vm->classpath);
+        for (size_t i = 0; vm->classpath && i < cfg->nclasspath; i++) {
+            vm->classpath[i] = strdup(cfg->classpath[i] ? cfg->classpath[i] : ".");
+            if (!vm->classpath[i])
+                goto fail;
+        }
+    }
+    if (!vm->last_error || !vm->roots || !vm->stack || !vm->frames ||
+        (cfg->nclasspath && !vm->classpath))
+        goto fail;
+    vm->stack_end = vm->stack + slots;
+    *out = vm;
+    return MICA_OK;
+fail:
+    mica_vm_free(vm);
+    return MICA_ERR_OOM;
+}
+
+void mica_vm_free(MicaVM *vm)
+{
+    if (!vm)
+        return;
+    vm_flush(vm);
+    vm_free_classes(vm);
+    vm_free_libs(vm);
+    while (vm->pending_classes) {
+        VmPending *p = vm->pending_classes;
+        vm->pending_classes = p->next;
+        cf_class_free(p->cf);
+        free(p->name);
+        free(p);
+    }
+    if (vm->classpath)
+        for (size_t i = 0; i < vm->cfg.nclasspath; i++)
+            free(vm->classpath[i]);
+    free(vm->classpath);
+    gc_free_root(vm->stack);
+    gc_free_root(vm->roots);
+    free(vm->frames);
+    free(vm->last_error);
+    free(vm);
+}
+
+MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
+{
+    if (!vm || (!bytes && n))
+        return MICA_ERR_INVALID;
+    vm_set_error(vm, "%s", "");
+    CfError err;
+    CfClass *cf = cf_read(bytes, n, NULL, &err);
+    if (!cf) {
+        vm_set_error(vm, "%s", err.msg);
+        return MICA_ERR_FORMAT;
+    }
+    const char *name = cf_this_name(cf);
+    bool dup = false;
+    for (VmPending *p = vm->pending_classes; p && name; p = p->next)
+        dup |= strcmp(p->name, name) == 0;
+    if (!name || dup || vm_load_class_if_loaded(vm, name)) {
+        vm_set_error(vm, "class %s is already loaded", name ? name : "?");
+        cf_class_free(cf);
+        return MICA_ERR_INVALID;
+    }
+    VmPending *p = calloc(1, sizeof *p);
+    if (!p || !(p->name = strdup(name))) {
+        free(p);
+        cf_class_free(cf);
+        vm_set_error(vm, "out of memory");
+        return MICA_ERR_OOM;
+    }
+    p->cf = cf;
+    p->next = vm->pending_classes;
+    vm->pending_classes = p;
+    return MICA_OK;
+}
+
+static void reset_run_state(MicaVM *vm)
+{
+    vm->roots->pending = NULL;
+    vm->fatal = false;
+    vm->exiting = false;
+    vm->exit_code = 0;
+    vm->raising = 0;
+    vm_set_error(vm, "%s", "");
+}
+
+/* The status of a run that returned -1. */
+static MicaStatus failed_run(MicaVM *vm, int *exit_code)
+{
+    vm_flush(vm);
+    if (vm->exiting) {
+        if (exit_code)
+            *exit_code = vm->exit_code;
+        vm->roots->pending = NULL;
+        vm_set_error(vm, "%s", "");
+        return MICA_ERR_EXIT;
+    }
+    VmObject *exc = vm->roots->pending;
+    vm->roots->pending = NULL;
+    if (exc) {
+        vm_describe_exception(vm, exc);
+        return MICA_ERR_EXCEPTION;
+    }
+    return MICA_ERR_LINK;
+}
+
+MicaStatus mica_run_main(MicaVM *vm, const char *class_name, int argc,
+                         const char *const *argv, int *exit_code)
+{
+    if (!vm || !class_name || argc < 0 || (argc && !argv))
+        return MICA_ERR_INVALID;
+    reset_run_state(vm);
+    if (exit_code)
+        *exit_code = 0;
+    if (vm->nframes) {
+        vm_set_error(vm, "mica_run_main cannot be called from inside a running program");
+        return MICA_ERR_INVALID;
+    }
+    char internal[1024];
+    size_t i = 0;
+    for (; class_name[i] && i + 1 < sizeof internal; i++)
+        internal[i] = class_name[i] == '.' ? '/' : class_name[i];
+    internal[i] = 0;
+    MicaStatus st;
+    VmClass *c = vm_load_class(vm, internal, &st);
+    if (!c)
+        return st;
+    if (vm_link_class(vm, c, &st) < 0)
+        return st;
+    VmMethod *m = vm_find_declared(c, "main", "([Lstd/core/String;)V");
+    bool with_args = m != NULL;
+    if (!m)
+        m = vm_find_declared(c, "main", "()V");
+    if (!m || !(m->flags & CF_ACC_STATIC)) {
+        vm_set_error(vm, "class %s has no static main(String[]) or main()", class_name);
+        return MICA_ERR_LINK;
+    }
+    uint64_t arg = 0;
+    if (with_args) {
+        VmClass *sa = vm_load_class(vm, "[Lstd/core/String;", &st);
+        if (!sa)
+            return st;
+        VmArray *a = vm_new_array(vm, sa, argc);
+        if (!a)
+            return failed_run(vm, exit_code);
+        for (int k = 0; k < argc; k++) {
+            VmString *s = vm_new_string(vm, argv[k] ? argv[k] : "", argv[k] ? strlen(argv[k])
+                                                                               : 0);
+            if (!s)
+                return failed_run(vm, exit_code);
+            ((uint64_t *)vm_array_data(a))[k] = vm_ref_slot(s);
+        }
+        arg = vm_ref_slot(a);
+    }
+    if (vm_init_class(vm, c) < 0 || vm_call(vm, m, &arg, with_args ? 1 : 0, NULL) < 0)
+        return failed_run(vm, exit_code);
+    vm_flush(vm);
+    return MICA_OK;
+}
+
+const char *mica_last_error(MicaVM *vm)
+{
+    if (!vm || !vm->last_error)
+        return "";
+    return vm->last_error;
+}
+
+void vm_out(MicaVM *vm, const char *s, size_t n)
+{
+    if (vm->outlen + n > sizeof vm->outbuf) {
+        vm_flush(vm);
+        if (n > sizeof vm->outbuf) {
+            fwrite(s, 1, n, stdout);
+            return;
+        }
+    }
+    memcpy(vm->outbuf + vm->outlen, s, n);
+    vm->outlen += n;
+}
+
+void vm_flush(MicaVM *vm)
+{
+    if (vm->outlen) {
+        fwrite(vm->outbuf, 1, vm->outlen, stdout);
+        vm->outlen = 0;
+    }
+    fflush(stdout);
+}

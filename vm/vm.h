@@ -1,0 +1,343 @@
+/* vm/vm.h: the runtime's internal model: the VM, classes, methods, objects and
+ * the functions the runtime's files (and the stdlib natives) share. */
+#ifndef MICA_VM_H
+#define MICA_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <ffi.h>
+
+#include "classfile.h"
+#include "config.h"
+#include "heap.h"
+#include "mica.h"
+
+typedef struct VmClass VmClass;
+typedef struct VmMethod VmMethod;
+
+/* ---- objects ------------------------------------------------------------ */
+
+/* Every heap object starts with its class; fields follow in 8-byte slots. */
+typedef struct VmObject {
+    VmClass *cls;
+} VmObject;
+
+/* Arrays: class, length, then elements (8 bytes for I/F/refs, 1 for B/Z). */
+typedef struct VmArray {
+    VmClass *cls;
+    int64_t length;
+    /* elements follow, 8-byte aligned */
+} VmArray;
+
+/* std/core/String: made only by the VM; one atomic block, bytes NUL-terminated. */
+typedef struct VmString {
+    VmClass *cls;
+    int64_t length;       /* bytes of UTF-8 text */
+    int64_t hash;
+    bool hashed;
+    char bytes[];
+} VmString;
+
+static inline void *vm_array_data(VmArray *a)
+{
+    return (void *)(a + 1);
+}
+
+static inline uint64_t vm_ref_slot(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+static inline void *vm_slot_ref(uint64_t v)
+{
+    return (void *)(uintptr_t)v;
+}
+
+static inline uint64_t *vm_object_fields(VmObject *o)
+{
+    return (uint64_t *)(o + 1);
+}
+
+/* ---- classes ------------------------------------------------------------ */
+
+typedef enum VmClassState {
+    VM_CLASS_LOADED = 0,   /* header read, ancestors known, nothing run  */
+    VM_CLASS_LINKING,
+    VM_CLASS_LINKED,       /* verified, laid out, vtable built           */
+    VM_CLASS_INITIALIZING,
+    VM_CLASS_INITIALIZED,
+    VM_CLASS_ERROR,        /* linking or initialisation failed: [error]  */
+} VmClassState;
+
+typedef struct VmField {
+    const char *name;
+    const char *desc;
+    uint16_t flags;
+    uint32_t slot;         /* instance: index after the header; static: index in statics */
+    VmClass *owner;
+} VmField;
+
+/* A resolved native binding, prepared once at link time. */
+typedef struct VmNative {
+    void (*fn)(void);
+    ffi_cif cif;
+    ffi_type **atypes;     /* malloc'd                                         */
+    char *kinds;           /* malloc'd: per C argument, descriptor kind char   */
+    char ret_kind;         /* 'V','I','F','Z','B','L' (ref), 'S' (String from C char*) */
+    uint32_t nargs;        /* C arguments, hidden env included                 */
+    bool mica;             /* library "mica": hidden env first, refs as objects */
+} VmNative;
+
+/* One branch target after pre-decoding. */
+typedef struct VmTarget {
+    uint32_t idx;          /* instruction index                            */
+    uint16_t height;       /* operand-stack height at the target           */
+    uint16_t arity;        /* values carried                               */
+} VmTarget;
+
+/* One pre-decoded instruction. [op] is a VmOp; quickening rewrites op and u. */
+typedef struct VmInsn {
+    uint16_t op;
+    uint16_t a;            /* local index, cp index, arity                 */
+    uint32_t pc;           /* original bytecode offset (traces, handlers)  */
+    int32_t b;             /* jump target index, height                    */
+    int32_t c;             /* argument slots of calls, etc.                */
+    union {
+        int64_t i;
+        double f;
+        void *p;
+        VmTarget *table;
+    } u;
+    void *cache_cls;       /* inline cache: receiver class                 */
+    void *cache_target;    /* inline cache: method                         */
+} VmInsn;
+
+typedef struct VmHandler {
+    uint32_t start, end;   /* original pcs                                 */
+    uint32_t target;       /* instruction index                            */
+    uint16_t height;
+    uint16_t cls_index;    /* CLASS cp index, 0 = any                      */
+    VmClass *cls;          /* resolved lazily                              */
+} VmHandler;
+
+struct VmMethod {
+    VmClass *cls;
+    const CfMethod *cf;
+    uint32_t index;        /* in cls->methods and the verifier info array  */
+    const char *name;
+    const char *desc;
+    uint16_t flags;
+    char ret;              /* 'V','I','F','Z','B','L'                       */
+    uint32_t nparams;      /* slots of parameters, `this` included        */
+    uint32_t nlocals;      /* all locals: parameters + declared           */
+    uint32_t max_stack;
+    char *local_kinds;     /* per declared local (not parameters): 'I','F','L'... */
+    int32_t vtable_index;  /* -1 for static, private and constructors     */
+    /* pre-decoded code (built on first call) */
+    VmInsn *code;
+    uint32_t ncode;
+    VmHandler *handlers;
+    uint32_t nhandlers;
+    VmTarget *tables;      /* all br_table targets of this method         */
+    /* native binding */
+    VmNative *native;
+    /* profile counters for the JIT */
+    uint64_t invocations;
+    uint64_t backedges;
+};
+
+struct VmClass {
+    MicaVM *vm;
+    char *name;            /* internal name, malloc'd                      */
+    CfClass *cf;           /* NULL for array classes                      */
+    VmClassState state;
+    char *error;           /* why linking/initialisation failed (malloc'd) */
+    bool is_std;           /* loaded from the embedded standard library   */
+    bool is_interface, is_abstract, is_array, is_string;
+    VmClass *super;
+    VmClass **ancestors;   /* ancestors[0] = Object ... ancestors[depth] = this */
+    uint32_t depth;
+    VmClass **ifaces;      /* every interface implemented, transitively (and itself) */
+    uint32_t nifaces;
+    /* arrays */
+    char elem_kind;        /* 'I','F','Z','B','L','['                      */
+    uint32_t elem_size;
+    /* layout */
+    uint32_t nslots;       /* instance field slots, superclasses included */
+    VmField *fields;       /* this class's own fields                     */
+    uint32_t nfields;
+    uint64_t *statics;     /* GC root, one slot per static field          */
+    uint32_t nstatics;
+    VmMethod *methods;
+    uint32_t nmethods;
+    VmMethod **vtable;
+    uint32_t vtable_len;
+    CfMethodInfo *info;    /* verifier side tables, per method            */
+    VmClass *hash_next;
+};
+
+/* ---- the VM ------------------------------------------------------------- */
+
+typedef struct VmFrame {
+    VmMethod *m;
+    VmInsn *ip;            /* instruction being executed (NULL for natives) */
+    uint64_t *base;        /* locals; the operand stack follows them       */
+    uint64_t *sp;          /* saved operand-stack top                      */
+    bool entry;            /* entered from C: returning ends that run loop  */
+} VmFrame;
+
+typedef struct VmPending {
+    char *name;
+    CfClass *cf;
+    struct VmPending *next;
+} VmPending;
+
+typedef struct VmLib {
+    char *name;
+    void *handle;
+    struct VmLib *next;
+} VmLib;
+
+/* GC-visible part of the VM (allocated as a root). */
+typedef struct VmRoots {
+    VmObject *pending;     /* the exception being thrown, or NULL           */
+    VmString **interned;   /* open-addressing table of literals            */
+    size_t ninterned, interned_cap;
+} VmRoots;
+
+struct MicaVM {
+    MicaConfig cfg;
+    char **classpath;
+    GcHeap heap;
+    VmRoots *roots;
+    VmClass **classes;     /* hash table by name                           */
+    size_t nclasses, classes_cap;
+    VmPending *pending_classes;
+    VmLib *libs;
+    /* value stack and frames */
+    uint64_t *stack;       /* GC root                                      */
+    uint64_t *stack_end;
+    VmFrame *frames;
+    uint32_t nframes, max_frames, max_depth;
+    /* well-known classes (loaded on demand) */
+    VmClass *c_object, *c_string, *c_exception;
+    uint32_t exc_message_slot, exc_cause_slot, exc_trace_slot;
+    /* output */
+    char outbuf[VM_STDOUT_BUFFER];
+    size_t outlen;
+    /* errors */
+    char *last_error;      /* malloc'd, "" when none                       */
+    bool exiting;
+    int exit_code;
+    bool fatal;            /* a fault that no exception object could carry */
+    int raising;           /* nesting of vm_throw                          */
+    /* loading state (for hierarchy-cycle detection) */
+    const char *loading[64];
+    uint32_t nloading;
+};
+
+/* ---- errors and exceptions (vm/exception.c) ----------------------------- */
+
+/* Replaces the VM's last error text (printf-style). */
+void vm_set_error(MicaVM *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Raises a std/core exception [simple] ("IndexError") with a printf-style
+ * message: allocates it, fills its trace from the current frames and makes it
+ * pending. Always returns -1 so callers can `return vm_throw(...)`. */
+int vm_throw(MicaVM *vm, const char *simple, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Makes [exc] the pending exception (NULL becomes a NullError). Returns -1. */
+int vm_throw_object(MicaVM *vm, VmObject *exc);
+
+/* Fills [exc]'s trace slot from the live frames, skipping the frames that are
+ * constructing [exc] itself. Returns 0 or -1 (out of memory, pending set). */
+int vm_fill_trace(MicaVM *vm, VmObject *exc);
+
+/* The exception's type name as shown in traces (simple for std/core, dotted
+ * otherwise), written into [buf]. */
+void vm_type_name(const VmClass *c, char *buf, size_t n);
+
+/* Builds the full text of uncaught [exc] (type, message, frames, causes) into
+ * the VM's last error. */
+void vm_describe_exception(MicaVM *vm, VmObject *exc);
+
+/* ---- objects and strings (vm/object.c) --------------------------------- */
+
+/* A zeroed instance of linked class [c], or NULL with OutOfMemoryError pending. */
+VmObject *vm_new_object(MicaVM *vm, VmClass *c);
+/* A zeroed array of array class [c], or NULL with an exception pending. */
+VmArray *vm_new_array(MicaVM *vm, VmClass *c, int64_t length);
+/* A new String of [n] bytes copied from [s], or NULL with OutOfMemoryError pending. */
+VmString *vm_new_string(MicaVM *vm, const char *s, size_t n);
+/* The interned String for [s] (one object per VM per text), or NULL. */
+VmString *vm_intern(MicaVM *vm, const char *s, size_t n);
+/* The Java-style hash of [s]'s bytes (cached). */
+int64_t vm_string_hash(VmString *s);
+
+/* ---- classes (vm/class.c) ----------------------------------------------- */
+
+/* Loads the header of class [name] (internal name or array descriptor):
+ * superclass and interfaces too, no code run. NULL with the VM's error text
+ * set and *[status] (if not NULL) the matching MicaStatus. */
+VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status);
+/* Verifies, lays out and builds vtables of [c] and its ancestors. 0, or -1
+ * with the error text set and *[status] filled. */
+int vm_link_class(MicaVM *vm, VmClass *c, MicaStatus *status);
+/* The class [name] if it is already loaded, else NULL (never loads). */
+VmClass *vm_load_class_if_loaded(MicaVM *vm, const char *name);
+/* Links and runs <clinit>s (superclass first). 0, or -1 with an exception
+ * pending (or the error text set and a LinkError pending). */
+int vm_init_class(MicaVM *vm, VmClass *c);
+/* Loads and links [name] from inside execution: failures become a pending
+ * LinkError. */
+VmClass *vm_resolve_class(MicaVM *vm, const char *name);
+/* True if an instance of [s] is assignable to [t]. */
+bool vm_is_subclass(const VmClass *s, const VmClass *t);
+/* The method [name][desc] declared in [c], or NULL. */
+VmMethod *vm_find_declared(VmClass *c, const char *name, const char *desc);
+/* Looks up a method in [c], its superclasses, then its interfaces. */
+VmMethod *vm_find_method(VmClass *c, const char *name, const char *desc);
+/* The field [name] of [c] or its superclasses, or NULL. */
+VmField *vm_find_field(VmClass *c, const char *name);
+/* Frees every class of the VM. */
+void vm_free_classes(MicaVM *vm);
+
+/* ---- natives (vm/native.c) ---------------------------------------------- */
+
+/* Binds native method [m] (libffi cif, symbol). 0 or -1 with the error text set. */
+int vm_bind_native(MicaVM *vm, VmMethod *m);
+/* Calls native [m] with argument slots [args]; the result slot into *[ret].
+ * 0, or -1 with an exception pending. */
+int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
+/* Closes the libraries the VM opened. */
+void vm_free_libs(MicaVM *vm);
+
+/* ---- the interpreter (vm/interp.c) -------------------------------------- */
+
+/* Calls [m] with [nargs] argument slots (`this` first for instance methods)
+ * and stores its result slot in *[ret] (may be NULL). Re-entrant. Returns 0,
+ * or -1 with an exception pending in vm->roots->pending. */
+int vm_call(MicaVM *vm, VmMethod *m, const uint64_t *args, uint32_t nargs, uint64_t *ret);
+
+/* Calls static method [name][desc] of class [cls] (internal or dotted name),
+ * initialising the class first. For embedding tests and hosts: same results
+ * as vm_call, plus -1 with the error text set (no pending exception) when the
+ * class or method cannot be found or linked; *[status] says which. */
+int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *desc,
+                   const uint64_t *args, uint32_t nargs, uint64_t *ret, MicaStatus *status);
+
+/* The source line of the instruction [ip] of [m], 0 when unknown. */
+uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);
+
+/* ---- output (vm/vm.c) ----------------------------------------------------- */
+
+/* Appends [n] bytes to the VM's stdout buffer (flushed when full, on exit
+ * and before anything goes to stderr). */
+void vm_out(MicaVM *vm, const char *s, size_t n);
+void vm_flush(MicaVM *vm);
+
+#endif
