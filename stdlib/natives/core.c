@@ -216,7 +216,7 @@ static VmString *std_exception_type_name(MicaVM *vm, VmObject *self)
 }
 
 #define NATIVE(f) {#f, (void (*)(void))f}
-static const StdNative std_natives[] = {
+const StdNative std_core_natives[] = {
     NATIVE(std_object_hash_code),
     NATIVE(std_object_to_string),
     NATIVE(std_string_length),
@@ -236,13 +236,6 @@ static const StdNative std_natives[] = {
     NATIVE(std_system_nano_time),
     NATIVE(std_exception_fill_trace),
     NATIVE(std_exception_type_name),
+    {NULL, NULL},
 };
 #undef NATIVE
-
-void (*std_native_lookup(const char *name))(void)
-{
-    for (size_t i = 0; i < sizeof std_natives / sizeof std_natives[0]; i++)
-        if (strcmp(std_natives[i].name, name) == 0)
-            return std_natives[i].fn;
-    return NULL;
-}

@@ -11,6 +11,10 @@ typedef struct StdNative {
     void (*fn)(void);
 } StdNative;
 
+/* The tables of the "mica" natives, one per file of stdlib/natives/, each
+ * ended by a {NULL, NULL} entry. natives.c lists them all. */
+extern const StdNative std_core_natives[];
+
 /* The function bound to symbol [name] of library "mica", or NULL. Every such
  * function takes the MicaVM * as a hidden first argument. */
 void (*std_native_lookup(const char *name))(void);
