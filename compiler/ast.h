@@ -14,6 +14,7 @@ typedef enum {
     TK_IMPLEMENTS, TK_FUN, TK_LET, TK_VAR, TK_STATIC, TK_PRIVATE, TK_OVERRIDE, TK_INIT,
     TK_NEW, TK_RETURN, TK_IF, TK_ELSE, TK_WHILE, TK_DO, TK_FOR, TK_IN, TK_BREAK,
     TK_CONTINUE, TK_TRUE, TK_FALSE, TK_NULL, TK_THIS, TK_SUPER, TK_IS, TK_AS, TK_THROW,
+    TK_TRY, TK_CATCH, TK_FINALLY, TK_SWITCH, TK_CASE, TK_DEFAULT,
     /* punctuation and operators */
     TK_LPAREN, TK_RPAREN, TK_LBRACE, TK_RBRACE, TK_LBRACKET, TK_RBRACKET, TK_SEMI,
     TK_COMMA, TK_DOT, TK_COLON, TK_QUESTION, TK_AT, TK_ARROW,
@@ -35,11 +36,23 @@ typedef struct Token {
 } Token;
 
 /* ---- types as written ---------------------------------------------------------- */
-typedef struct TypeRef {
-    const char *name;   /* "int", "Foo", "a.b.Foo" */
+typedef struct TypeRef TypeRef;
+struct TypeRef {
+    const char *name;   /* "int", "Foo", "a.b.Foo"; NULL for a function type */
     int dims;           /* number of [] suffixes   */
     uint32_t pos;
-} TypeRef;
+    TypeRef **args;     /* type arguments (Foo<A, B>) or function parameters */
+    int nargs;
+    bool is_fun;        /* fun(args): ret */
+    TypeRef *ret;       /* function result; NULL: void */
+};
+
+/* A type parameter as written: <T extends Bound> */
+typedef struct TypeParamDecl {
+    const char *name;
+    TypeRef *bound;     /* NULL: Object */
+    uint32_t pos;
+} TypeParamDecl;
 
 /* ---- expressions -------------------------------------------------------------- */
 typedef enum {
@@ -56,6 +69,7 @@ typedef enum {
     EX_ASSIGN,      /* a op= b (op TK_ASSIGN for =) */
     EX_COND,        /* a ? b : c                    */
     EX_IS, EX_AS,   /* a is T, a as T               */
+    EX_LAMBDA,      /* (params) => body: params in lparams, body in lbody or a */
 } ExprKind;
 
 typedef struct Expr Expr;
@@ -71,7 +85,9 @@ struct Expr {
     Expr *a, *b, *c;
     Expr **args;          /* call arguments, array literal elements, interpolation parts */
     int nargs;
-    TypeRef *tref;        /* EX_NEW, EX_NEWARRAY, EX_IS, EX_AS */
+    TypeRef *tref;        /* EX_NEW, EX_NEWARRAY, EX_IS, EX_AS; EX_LAMBDA: result */
+    struct Param *lparams;  /* EX_LAMBDA: nargs parameters (tref NULL: inferred) */
+    struct Stmt *lbody;     /* EX_LAMBDA: block body, or NULL for an expression body (a) */
 };
 
 /* ---- statements ---------------------------------------------------------------- */
@@ -79,9 +95,26 @@ typedef enum {
     ST_BLOCK, ST_EXPR, ST_VAR, ST_IF, ST_WHILE, ST_DO, ST_FOR, ST_FOREACH, ST_BREAK,
     ST_CONTINUE, ST_RETURN, ST_THROW, ST_EMPTY,
     ST_SUPERCALL,         /* super(args) or this(args) as a constructor's first statement */
+    ST_TRY,               /* try body catches [finally fin] */
+    ST_SWITCH,            /* switch (expr) { cases } */
 } StmtKind;
 
 typedef struct Stmt Stmt;
+
+typedef struct Catch {
+    const char *name;     /* the exception variable */
+    TypeRef *tref;        /* NULL: any Exception */
+    Stmt *body;
+    uint32_t pos;
+} Catch;
+
+typedef struct Case {
+    Expr **labels;        /* NULL with nlabels 0: default */
+    int nlabels;
+    Stmt *body;           /* a block of the case's statements */
+    uint32_t pos;
+} Case;
+
 struct Stmt {
     StmtKind kind;
     uint32_t pos;
@@ -97,6 +130,11 @@ struct Stmt {
     Stmt *body, *els;
     Stmt **stmts;         /* ST_BLOCK */
     int nstmts;
+    Catch *catches;       /* ST_TRY */
+    int ncatches;
+    Stmt *fin;            /* ST_TRY: finally block or NULL */
+    Case *cases;          /* ST_SWITCH */
+    int ncases;
 };
 
 /* ---- declarations -------------------------------------------------------------- */
@@ -106,11 +144,12 @@ struct Stmt {
 #define MOD_FINAL     0x08
 #define MOD_OVERRIDE  0x10
 
-typedef struct Param {
+typedef struct Param Param;
+struct Param {
     const char *name;
     TypeRef *tref;
     uint32_t pos;
-} Param;
+};
 
 typedef struct FieldInfo FieldInfo;
 typedef struct MethodInfo MethodInfo;
@@ -133,6 +172,9 @@ typedef struct MethodDecl {
     bool is_init;
     Param *params;
     int nparams;
+    TypeParamDecl *tparams;
+    int ntparams;
+    bool varargs;         /* the last parameter is T... (a T[]) */
     TypeRef *ret;         /* NULL: void */
     Stmt *body;           /* NULL: abstract or native */
     const char *native_lib, *native_sym;
@@ -144,6 +186,8 @@ typedef struct ClassDecl {
     uint32_t pos;
     int mods;
     bool is_interface;
+    TypeParamDecl *tparams;
+    int ntparams;
     TypeRef *super;
     TypeRef **ifaces;
     int nifaces;

@@ -13,7 +13,10 @@
 
 /* ---- types ------------------------------------------------------------------------ */
 typedef enum { TY_VOID, TY_INT, TY_FLOAT, TY_BOOL, TY_BYTE, TY_NULL, TY_CLASS, TY_ARRAY,
-               TY_ERROR } TyKind;
+               TY_ERROR,
+               TY_VAR,    /* a type variable: erases to its bound */
+               TY_FUN     /* fun(A, B): R, erases to std/core/Function */
+} TyKind;
 
 typedef struct Type Type;
 struct Type {
@@ -21,8 +24,27 @@ struct Type {
     ClassInfo *cls;       /* TY_CLASS */
     Type *elem;           /* TY_ARRAY */
     Type *array_of;       /* cached T[] */
-    const char *desc;     /* field descriptor ("V" for void) */
+    const char *desc;     /* field descriptor ("V" for void); erased */
+    Type **args;          /* TY_CLASS: type arguments (none: raw); TY_FUN: parameters */
+    int nargs;
+    Type *ret;            /* TY_FUN: result */
+    const char *name;     /* TY_VAR */
+    Type *bound;          /* TY_VAR: upper bound (a class type) */
 };
+
+/* Type variables and the types standing for them. */
+typedef struct Binding {
+    Type **vars;
+    Type **vals;
+    int n, cap;
+} Binding;
+
+/* Type variables in scope while resolving written types. */
+typedef struct TScope {
+    Type **vars;
+    int n;
+    struct TScope *next;
+} TScope;
 
 struct FieldInfo {
     const char *name;
@@ -42,7 +64,18 @@ struct MethodInfo {
     ClassInfo *owner;
     const char *desc;
     MethodDecl *decl;     /* NULL for loaded classes */
+    Type **tparams;       /* generic method: its type variables */
+    int ntparams;
+    bool varargs;
+    MethodInfo *bridge_to;  /* a bridge: the erased descriptor of an overridden
+                             * generic method, calling this method */
+    int access_kind;        /* an accessor lambdas use for a private member:
+                             * ACCESS_CALL, ACCESS_GET or ACCESS_SET */
+    MethodInfo *access_method;
+    FieldInfo *access_field;
 };
+
+enum { ACCESS_NONE, ACCESS_CALL, ACCESS_GET, ACCESS_SET };
 
 typedef enum { CS_STUB, CS_LOADED, CS_MISSING } ClassState;
 
@@ -63,6 +96,10 @@ struct ClassInfo {
     SourceFile *file;     /* source classes */
     Type *type;
     ClassInfo *hash_next;
+    Type **tparams;       /* generic class: its type variables */
+    int ntparams;
+    Type *super_t;        /* the superclass with its type arguments, or NULL */
+    Type **iface_t;       /* [nifaces] the interfaces with their type arguments */
     bool header_done;     /* supertypes resolved */
     bool visiting;        /* cycle detection */
 };
@@ -83,6 +120,7 @@ typedef struct Cc {
     FILE *diag;
     int max_errors;
     int nerrors;
+    int mute;                     /* > 0: diagnostics are dropped (re-emitted code) */
     bool no_implicit_std;
     SourceFile **files;
     int nfiles;
@@ -92,6 +130,11 @@ typedef struct Cc {
     ModuleList *modules;          /* module classes per package, cached */
     Type t_void, t_int, t_float, t_bool, t_byte, t_null, t_error;
     ClassInfo *c_object, *c_string;
+    TScope *tscope;               /* type variables visible to cc_resolve_type */
+    int nlambdas;                 /* synthetic classes made so far (lambdas, adapters) */
+    int dry;                      /* > 0: lambdas are compiled only for their types */
+    CfClass **extra;              /* lambda and adapter classes */
+    int nextra, extra_cap;
 } Cc;
 
 /* ---- memory (arena; out of memory longjmps to cc->oom) ---------------------------- */
@@ -153,6 +196,39 @@ FieldInfo *cc_find_field(Cc *cc, ClassInfo *ci, const char *name);
 int cc_find_methods(Cc *cc, ClassInfo *ci, const char *name, MethodInfo ***out);
 MethodInfo *cc_find_exact(Cc *cc, ClassInfo *ci, const char *name, const char *desc,
                           bool supers_only);
+
+/* ---- generics (generic.c) ------------------------------------------------------- */
+/* The erased type of [t] (a class, array or primitive type). */
+Type *cc_erasure(Cc *cc, Type *t);
+/* A new type variable named [name] with [bound] (NULL: Object). */
+Type *cc_type_var(Cc *cc, const char *name, Type *bound);
+/* The parameterised type [cls]<[args]>. */
+Type *cc_param_type(Cc *cc, ClassInfo *cls, Type **args, int n);
+/* The function type fun([params]): [ret]. */
+Type *cc_fun_type(Cc *cc, Type **params, int n, Type *ret);
+/* Replaces the variables bound in [b] in [t]. */
+Type *cc_subst(Cc *cc, Type *t, const Binding *b);
+void cc_bind(Cc *cc, Binding *b, Type *var, Type *val);
+Type *cc_bound_of(const Binding *b, Type *var);
+/* [t] (a class type) seen as its supertype [owner], with type arguments; NULL if
+ * [owner] is not a supertype. Raw types give raw supertypes. */
+Type *cc_as_super(Cc *cc, Type *t, ClassInfo *owner);
+/* Binds the type variables of [owner] as [recv] sees them. */
+void cc_bind_receiver(Cc *cc, Binding *b, Type *recv, ClassInfo *owner);
+/* Are [a] and [b] the same type (primitives equal to their boxes)? */
+bool cc_same_type(Cc *cc, Type *a, Type *b);
+/* The box class of a primitive type, or NULL. */
+ClassInfo *cc_box_class(Cc *cc, Type *t);
+/* The primitive type boxed by class [ci], or NULL. */
+Type *cc_unboxed(Cc *cc, ClassInfo *ci);
+/* The Signature attribute text of a type, and of a method. */
+const char *cc_type_sig(Cc *cc, Type *t);
+const char *cc_method_sig(Cc *cc, MethodInfo *m);
+const char *cc_class_sig(Cc *cc, ClassInfo *ci);
+/* Parses a Signature type at *[p], type variables from [scope]. NULL if malformed. */
+Type *cc_parse_sig_type(Cc *cc, const char **p, TScope *scope);
+/* Type parameter list <T:bound;...> at *[p]; false if malformed. */
+bool cc_parse_sig_tparams(Cc *cc, const char **p, Type ***vars, int *n, TScope *outer);
 
 /* ---- declarations (decl.c) --------------------------------------------------------- */
 /* Resolves a written type in the scope of [f]; reports and returns t_error. */

@@ -56,10 +56,47 @@ ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name)
     return NULL;
 }
 
-Type *cc_resolve_type(Cc *cc, SourceFile *f, TypeRef *tr)
+static Type *find_tvar(Cc *cc, const char *name)
+{
+    for (TScope *s = cc->tscope; s; s = s->next)
+        for (int i = 0; i < s->n; i++)
+            if (strcmp(s->vars[i]->name, name) == 0)
+                return s->vars[i];
+    return NULL;
+}
+
+static Type *resolve_rec(Cc *cc, SourceFile *f, TypeRef *tr, int depth);
+
+/* A type argument: any type but void. */
+static Type *resolve_arg(Cc *cc, SourceFile *f, TypeRef *tr, int depth)
+{
+    Type *t = resolve_rec(cc, f, tr, depth + 1);
+    if (t->kind == TY_VOID) {
+        cc_error(cc, f, tr->pos, "void cannot be a type argument");
+        return &cc->t_error;
+    }
+    return t;
+}
+
+static Type *resolve_rec(Cc *cc, SourceFile *f, TypeRef *tr, int depth)
 {
     Type *t = NULL;
-    if (strcmp(tr->name, "int") == 0)
+    if (depth > 64) {
+        cc_error(cc, f, tr->pos, "type is too deeply nested");
+        return &cc->t_error;
+    }
+    if (tr->is_fun) {
+        Type **ps = cc_alloc(cc, sizeof(Type *) * (size_t)(tr->nargs + 1));
+        for (int i = 0; i < tr->nargs; i++) {
+            ps[i] = resolve_arg(cc, f, tr->args[i], depth);
+            if (ps[i]->kind == TY_ERROR)
+                return ps[i];
+        }
+        Type *r = tr->ret ? resolve_rec(cc, f, tr->ret, depth + 1) : &cc->t_void;
+        if (r->kind == TY_ERROR)
+            return r;
+        t = cc_fun_type(cc, ps, tr->nargs, r);
+    } else if (strcmp(tr->name, "int") == 0)
         t = &cc->t_int;
     else if (strcmp(tr->name, "float") == 0)
         t = &cc->t_float;
@@ -69,17 +106,91 @@ Type *cc_resolve_type(Cc *cc, SourceFile *f, TypeRef *tr)
         t = &cc->t_byte;
     else if (strcmp(tr->name, "void") == 0 && tr->dims == 0)
         t = &cc->t_void;
-    else {
+    else if ((t = find_tvar(cc, tr->name)) != NULL) {
+        if (tr->nargs > 0) {
+            cc_error(cc, f, tr->pos, "type parameter '%s' cannot have type arguments",
+                     tr->name);
+            return &cc->t_error;
+        }
+    } else {
         ClassInfo *c = cc_lookup_class(cc, f, tr->name);
         if (!c) {
             cc_error(cc, f, tr->pos, "class '%s' not found", tr->name);
             return &cc->t_error;
         }
         t = c->type;
+        if (tr->nargs > 0) {
+            if (c->ntparams != tr->nargs) {
+                cc_error(cc, f, tr->pos, "class %s takes %d type argument%s, found %d",
+                         c->simple, c->ntparams, c->ntparams == 1 ? "" : "s", tr->nargs);
+                return &cc->t_error;
+            }
+            Type **as = cc_alloc(cc, sizeof(Type *) * (size_t)tr->nargs);
+            for (int i = 0; i < tr->nargs; i++) {
+                as[i] = resolve_arg(cc, f, tr->args[i], depth);
+                if (as[i]->kind == TY_ERROR)
+                    return as[i];
+            }
+            t = cc_param_type(cc, c, as, tr->nargs);
+            /* bounds (checked against the erasure; bounds may mention the variables) */
+            for (int i = 0; i < tr->nargs; i++) {
+                Type *b = c->tparams[i]->bound;
+                if (!b || (b->kind == TY_CLASS && strcmp(b->cls->name, "std/core/Object") == 0))
+                    continue;
+                Type *a = as[i];
+                ClassInfo *box = cc_box_class(cc, a);
+                if (box)
+                    a = box->type;
+                if (a->kind == TY_VAR)
+                    continue;
+                if (!cc_ref_assignable(cc, cc_erasure(cc, a), cc_erasure(cc, b)))
+                    cc_error(cc, f, tr->args[i]->pos,
+                             "type argument %s is not within the bound %s of '%s'",
+                             cc_type_name(cc, as[i]), cc_type_name(cc, b), c->tparams[i]->name);
+            }
+        }
     }
     for (int i = 0; i < tr->dims; i++)
         t = cc_array_of(cc, t);
     return t;
+}
+
+Type *cc_resolve_type(Cc *cc, SourceFile *f, TypeRef *tr)
+{
+    return resolve_rec(cc, f, tr, 0);
+}
+
+/* Creates the type variables of [tps] (bounds are resolved by resolve_bounds). */
+static Type **make_tvars(Cc *cc, SourceFile *f, TypeParamDecl *tps, int n)
+{
+    Type **vars = cc_alloc(cc, sizeof(Type *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < i; k++)
+            if (strcmp(tps[k].name, tps[i].name) == 0)
+                cc_error(cc, f, tps[i].pos, "type parameter '%s' is already defined",
+                         tps[i].name);
+        vars[i] = cc_type_var(cc, tps[i].name, NULL);
+    }
+    return vars;
+}
+
+/* Resolves the bounds of [vars], which must already be in cc->tscope. */
+static void resolve_bounds(Cc *cc, SourceFile *f, TypeParamDecl *tps, Type **vars, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!tps[i].bound)
+            continue;
+        Type *b = cc_resolve_type(cc, f, tps[i].bound);
+        if (b->kind == TY_ERROR)
+            continue;
+        if (b->kind != TY_CLASS && b->kind != TY_VAR) {
+            cc_error(cc, f, tps[i].bound->pos, "the bound of '%s' must be a class or "
+                     "interface type", tps[i].name);
+            continue;
+        }
+        vars[i]->bound = b;
+        vars[i]->desc = cc_erasure(cc, b)->desc;
+    }
 }
 
 static const char *file_stem(Cc *cc, const char *path)
@@ -108,6 +219,8 @@ static void declare_classes(Cc *cc, SourceFile *f)
         ci->decl = d;
         ci->file = f;
         d->info = ci;
+        ci->tparams = make_tvars(cc, f, d->tparams, d->ntparams);
+        ci->ntparams = d->ntparams;
         if (d->is_interface)
             ci->flags = CF_ACC_INTERFACE | CF_ACC_ABSTRACT;
         if (d->mods & MOD_ABSTRACT)
@@ -142,6 +255,10 @@ static void resolve_header(Cc *cc, ClassInfo *ci)
     SourceFile *f = ci->file;
     ci->header_done = true;
     bool is_object = strcmp(ci->name, "std/core/Object") == 0;
+    TScope sc = {ci->tparams, ci->ntparams, NULL};
+    cc->tscope = &sc;
+    if (d)
+        resolve_bounds(cc, f, d->tparams, ci->tparams, ci->ntparams);
     if (d && d->super) {
         Type *t = cc_resolve_type(cc, f, d->super);
         if (t->kind == TY_CLASS) {
@@ -153,15 +270,18 @@ static void resolve_header(Cc *cc, ClassInfo *ci)
                 cc_error(cc, f, d->super->pos, "cannot extend final class '%s'", s->simple);
             else if (s->flags & CF_ACC_MODULE && !s->decl)
                 cc_error(cc, f, d->super->pos, "cannot extend module class '%s'", s->simple);
-            else
+            else {
                 ci->super = s;
+                if (t->nargs > 0)
+                    ci->super_t = t;
+            }
         } else if (t->kind != TY_ERROR) {
             cc_error(cc, f, d->super->pos, "cannot extend '%s'", cc_type_name(cc, t));
         }
     }
     if (!ci->super && !is_object)
         ci->super = cc_class_ref(cc, "std/core/Object");
-    int cap = 0;
+    int cap = 0, cap2 = 0;
     for (int i = 0; d && i < d->nifaces; i++) {
         Type *t = cc_resolve_type(cc, f, d->ifaces[i]);
         if (t->kind == TY_ERROR)
@@ -172,7 +292,10 @@ static void resolve_header(Cc *cc, ClassInfo *ci)
             continue;
         }
         CC_PUSH(cc, ci->ifaces, ci->nifaces, cap, t->cls);
+        ci->nifaces--;
+        CC_PUSH(cc, ci->iface_t, ci->nifaces, cap2, t);
     }
+    cc->tscope = NULL;
 }
 
 static void check_cycles(Cc *cc, ClassInfo *ci)
@@ -226,9 +349,13 @@ static void declare_field(Cc *cc, ClassInfo *ci, FieldDecl *fd)
             return;
         }
     Type *t;
+    TScope sc = {ci->tparams, ci->ntparams, NULL};
+    cc->tscope = &sc;
     if (fd->tref) {
         t = cc_resolve_type(cc, f, fd->tref);
+        cc->tscope = NULL;
     } else {
+        cc->tscope = NULL;
         t = infer_simple(cc, f, fd->init);
         if (!t) {
             cc_error(cc, f, fd->pos, "cannot infer the type of field '%s'; declare its type",
@@ -268,7 +395,14 @@ static void declare_method(Cc *cc, ClassInfo *ci, MethodDecl *md, bool top_level
     mi->owner = ci;
     mi->decl = md;
     mi->nparams = md->nparams;
+    mi->varargs = md->varargs;
     mi->params = cc_alloc(cc, sizeof(Type *) * (size_t)(md->nparams + 1));
+    TScope csc = {ci->tparams, ci->ntparams, NULL};
+    mi->tparams = make_tvars(cc, f, md->tparams, md->ntparams);
+    mi->ntparams = md->ntparams;
+    TScope msc = {mi->tparams, mi->ntparams, (md->mods & MOD_STATIC) ? NULL : &csc};
+    cc->tscope = &msc;
+    resolve_bounds(cc, f, md->tparams, mi->tparams, mi->ntparams);
     for (int i = 0; i < md->nparams; i++) {
         Type *t = cc_resolve_type(cc, f, md->params[i].tref);
         if (t->kind == TY_VOID) {
@@ -282,6 +416,7 @@ static void declare_method(Cc *cc, ClassInfo *ci, MethodDecl *md, bool top_level
         mi->params[i] = t;
     }
     mi->ret = md->ret ? cc_resolve_type(cc, f, md->ret) : &cc->t_void;
+    cc->tscope = NULL;
     mi->desc = cc_method_desc(cc, mi->params, mi->nparams, mi->ret);
     mi->is_override = (md->mods & MOD_OVERRIDE) != 0;
     if (md->mods & MOD_STATIC)
@@ -331,10 +466,75 @@ static void declare_method(Cc *cc, ClassInfo *ci, MethodDecl *md, bool top_level
     CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, mi);
 }
 
+/* Collects the proper supertypes of [ci] (each once). */
+static void collect_supers(Cc *cc, ClassInfo *ci, ClassInfo ***out, int *n, int *cap, int depth)
+{
+    if (depth > 256 || !cc_class_ensure(cc, ci))
+        return;
+    ClassInfo *direct[65];
+    int nd = 0;
+    if (ci->super)
+        direct[nd++] = ci->super;
+    for (int i = 0; i < ci->nifaces && nd < 65; i++)
+        direct[nd++] = ci->ifaces[i];
+    for (int i = 0; i < nd; i++) {
+        bool seen = false;
+        for (int k = 0; k < *n; k++)
+            if ((*out)[k] == direct[i])
+                seen = true;
+        if (seen)
+            continue;
+        CC_PUSH(cc, *out, *n, *cap, direct[i]);
+        collect_supers(cc, direct[i], out, n, cap, depth + 1);
+    }
+}
+
+/* Does [m] of [ci] override [o] once [o]'s owner's type variables are replaced
+ * as [ci] sees them? */
+static bool overrides_generic(Cc *cc, ClassInfo *ci, MethodInfo *m, MethodInfo *o)
+{
+    if (strcmp(o->name, m->name) != 0 || o->nparams != m->nparams ||
+        strcmp(o->name, "<init>") == 0 || (o->flags & (CF_ACC_PRIVATE | CF_ACC_STATIC)))
+        return false;
+    Type *self = cc_param_type(cc, ci, ci->tparams, ci->ntparams);
+    Binding b = {0};
+    cc_bind_receiver(cc, &b, self, o->owner);
+    for (int i = 0; i < m->nparams; i++) {
+        Type *p = cc_subst(cc, o->params[i], &b);
+        if (!cc_same_type(cc, p, m->params[i]) &&
+            strcmp(cc_erasure(cc, p)->desc, m->params[i]->desc) != 0)
+            return false;
+    }
+    return true;
+}
+
+static void add_bridge(Cc *cc, ClassInfo *ci, MethodInfo *m, MethodInfo *o)
+{
+    for (int i = 0; i < ci->nmethods; i++)
+        if (strcmp(ci->methods[i]->name, o->name) == 0 &&
+            strcmp(ci->methods[i]->desc, o->desc) == 0)
+            return;
+    MethodInfo *br = cc_alloc(cc, sizeof *br);
+    br->name = o->name;
+    br->owner = ci;
+    br->nparams = o->nparams;
+    br->params = cc_alloc(cc, sizeof(Type *) * (size_t)(o->nparams + 1));
+    for (int i = 0; i < o->nparams; i++)
+        br->params[i] = cc_erasure(cc, o->params[i]);
+    br->ret = cc_erasure(cc, o->ret);
+    br->desc = o->desc;
+    br->bridge_to = m;
+    CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, br);
+}
+
 static void check_overrides(Cc *cc, ClassInfo *ci)
 {
     SourceFile *f = ci->file;
-    for (int i = 0; i < ci->nmethods; i++) {
+    ClassInfo **sups = NULL;
+    int nsup = 0, scap = 0;
+    collect_supers(cc, ci, &sups, &nsup, &scap, 0);
+    int nm = ci->nmethods;
+    for (int i = 0; i < nm; i++) {
         MethodInfo *m = ci->methods[i];
         MethodDecl *md = m->decl;
         if (!md || md->is_init)
@@ -344,6 +544,19 @@ static void check_overrides(Cc *cc, ClassInfo *ci)
             o = cc_find_exact(cc, ci, m->name, m->desc, true);
         if (o && (o->flags & (CF_ACC_PRIVATE | CF_ACC_STATIC)))
             o = NULL;
+        /* overridden methods whose erasure differs get bridges */
+        for (int k = 0; k < nsup && !(m->flags & (CF_ACC_STATIC | CF_ACC_PRIVATE)); k++) {
+            ClassInfo *s = sups[k];
+            for (int j = 0; j < s->nmethods; j++) {
+                MethodInfo *x = s->methods[j];
+                if (!overrides_generic(cc, ci, m, x))
+                    continue;
+                if (!o)
+                    o = x;
+                if (strcmp(x->desc, m->desc) != 0)
+                    add_bridge(cc, ci, m, x);
+            }
+        }
         if (!o) {
             if (m->is_override)
                 cc_error(cc, f, md->pos, "method '%s' is marked override but overrides nothing",
@@ -351,12 +564,17 @@ static void check_overrides(Cc *cc, ClassInfo *ci)
             continue;
         }
         bool from_iface = (o->owner->flags & CF_ACC_INTERFACE) != 0;
+        Type *self = cc_param_type(cc, ci, ci->tparams, ci->ntparams);
+        Binding b = {0};
+        cc_bind_receiver(cc, &b, self, o->owner);
+        Type *oret = cc_subst(cc, o->ret, &b);
         if (!m->is_override && !from_iface)
             cc_error(cc, f, md->pos, "method '%s' overrides a method of %s and must be marked "
                      "override", m->name, o->owner->simple);
-        else if (o->ret != m->ret)
+        else if (oret != m->ret && !cc_same_type(cc, oret, m->ret) &&
+                 !(cc_is_ref(oret) && cc_is_ref(m->ret) && cc_ref_assignable(cc, m->ret, oret)))
             cc_error(cc, f, md->pos, "method '%s' must return %s like the method it overrides",
-                     m->name, cc_type_name(cc, o->ret));
+                     m->name, cc_type_name(cc, oret));
     }
 }
 
@@ -383,7 +601,8 @@ static void check_abstract(Cc *cc, ClassInfo *ci)
                 continue;
             for (int i = 0; i < o->nmethods; i++) {
                 MethodInfo *m = o->methods[i];
-                if (!(m->flags & CF_ACC_ABSTRACT))
+                /* one declared in [ci] itself was reported where it is declared */
+                if (!(m->flags & CF_ACC_ABSTRACT) || o == ci)
                     continue;
                 MethodInfo **ms;
                 int cnt = cc_find_methods(cc, ci, m->name, &ms);

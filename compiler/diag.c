@@ -80,6 +80,9 @@ void cc_index_lines(Cc *cc, SourceFile *f)
 
 void cc_error(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
 {
+    /* Code emitted twice (a finally block) reports its errors once. */
+    if (cc->mute > 0)
+        return;
     cc->nerrors++;
     if (cc->nerrors > cc->max_errors)
         return;

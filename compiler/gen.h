@@ -17,8 +17,28 @@ typedef struct Local {
     Type *type;
     uint16_t slot;
     bool is_let;
+    bool celled;          /* lives in a heap cell (captured by a lambda and assigned) */
+    const char *cap_field;  /* captured by this lambda: the field holding it */
+    struct Local *cap_outer;  /* captured: the variable in the enclosing function */
     struct Local *next;
 } Local;
+
+typedef struct Gen Gen;
+
+/* The lambda whose invoke method a Gen compiles. */
+typedef struct LamCtx {
+    Gen *outer;
+    const char *cls;      /* internal name of the lambda class */
+    Local *caps;          /* captured variables, in capture order */
+    int ncaps;
+    bool needs_this;      /* captures the enclosing `this` (field this$0) */
+} LamCtx;
+
+/* Names for the capture analysis (spec/language.md "Lambdas"). */
+typedef struct NameSet {
+    const char **names;
+    int n, cap;
+} NameSet;
 
 typedef struct LoopCtx {
     const char *label;
@@ -27,6 +47,25 @@ typedef struct LoopCtx {
     bool has_break;
     struct LoopCtx *next;
 } LoopCtx;
+
+/* An enclosing try with a finally: exits through it (return, break, continue
+ * to a loop outside it) set an action code, leave the protected region, run
+ * the finally code once and then dispatch on the code. */
+typedef struct FinJump {
+    LoopCtx *loop;
+    bool brk;
+} FinJump;
+
+typedef struct FinCtx {
+    int level;            /* region index of the block the exits leave */
+    uint16_t action;      /* int local: 0 fall through, 1 return, 2+ a FinJump */
+    uint16_t ret;         /* local holding the returned value (if any) */
+    bool has_ret, has_return;
+    LoopCtx *loops;       /* the loops enclosing the try */
+    FinJump *jumps;
+    int njumps, jumps_cap;
+    struct FinCtx *next;
+} FinCtx;
 
 typedef struct Region {
     int h;                /* stack height at the region's start */
@@ -39,7 +78,7 @@ typedef struct Temp {
     bool used;
 } Temp;
 
-typedef struct Gen {
+struct Gen {
     Cc *cc;
     SourceFile *f;
     ClassInfo *ci;
@@ -63,7 +102,14 @@ typedef struct Gen {
     CfLine *lines;
     int nlines, lines_cap;
     LoopCtx *loops;
-} Gen;
+    FinCtx *fins;
+    Type *self;           /* the type of `this` (with the class's own type variables) */
+    LamCtx *lam;          /* compiling a lambda's invoke */
+    NameSet celled;       /* variables of this function that live in cells */
+    Type *ret_erased;     /* lambdas: the erased result type of invoke */
+    bool ret_infer;       /* lambdas: the result type comes from the first return */
+    bool lenient;         /* adapters: references convert to anything by cast or unboxing */
+};
 
 /* emission (gen_expr.c) */
 void g_op(Gen *g, int op, int pops, int pushes);
@@ -71,7 +117,11 @@ void g_op16(Gen *g, int op, uint16_t imm, int pops, int pushes);
 void g_open(Gen *g, int op, Type *result);
 void g_else(Gen *g);
 void g_end(Gen *g);
+/* Starts a handler of the innermost try for class constant [cls] (0: any). */
+void g_catch(Gen *g, uint16_t cls);
 void g_br(Gen *g, int op, int level);
+/* br_table: index i goes to region [levels][i], others to [def_level]. */
+void g_br_table(Gen *g, int n, const int *levels, int def_level);
 uint16_t g_utf8(Gen *g, const char *s);
 uint16_t g_new_local(Gen *g, Type *t);
 uint16_t g_temp(Gen *g, Type *t);
@@ -91,7 +141,27 @@ Local *g_find_local(Gen *g, const char *name);
 MethodInfo *g_init_call(Gen *g, ClassInfo *ci, Expr **args, int nargs, uint32_t pos,
                         bool own_only);
 
+/* Loads `this` (through this$0 inside a lambda). */
+void g_load_this(Gen *g);
+/* Converts the value on the stack as from_erased / to_erased in gen_expr.c. */
+Type *g_from_erased(Gen *g, Type *decl, Type *actual);
+void g_to_erased(Gen *g, Type *decl, Type *actual);
+/* Stores the value on the stack into the newly declared [l]. */
+void g_init_local(Gen *g, Local *l);
+/* Emits a lambda [e] typed by [target] (a TY_FUN or NULL); its invoke takes the
+ * erasure of [erased_as] (NULL: of its own type). Returns its function type. */
+Type *g_lambda(Gen *g, Expr *e, Type *target, Type *erased_as);
+
 /* statements and methods (gen_stmt.c) */
 bool g_stmt(Gen *g, Stmt *s);
+/* Compiles the parameters and body of lambda [e] into [lg] (types in [ptypes],
+ * erased parameter types in [eparams]). */
+void g_lambda_body(Gen *lg, Expr *e, Type **ptypes, Type **eparams);
+/* Capture analysis: names used inside lambdas and names assigned (lambda.c). */
+void cc_scan_stmt(Cc *cc, Stmt *s, NameSet *in_lambda, NameSet *assigned, bool inside);
+void cc_scan_expr(Cc *cc, Expr *e, NameSet *in_lambda, NameSet *assigned, bool inside);
+bool cc_nameset_has(const NameSet *s, const char *name);
+/* The variables to keep in cells for a function body or lambda. */
+void cc_celled_vars(Cc *cc, Stmt *body, Expr *expr, NameSet *out);
 
 #endif

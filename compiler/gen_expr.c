@@ -100,6 +100,13 @@ void g_else(Gen *g)
     g->depth = g->regions[g->nest - 1].h;
 }
 
+void g_catch(Gen *g, uint16_t cls)
+{
+    g_op16(g, CF_OP_CATCH, cls, 0, 0);
+    g->depth = g->regions[g->nest - 1].h;
+    adjust(g, 0, 1);
+}
+
 void g_end(Gen *g)
 {
     g_op(g, CF_OP_END, 0, 0);
@@ -111,6 +118,17 @@ void g_end(Gen *g)
 void g_br(Gen *g, int op, int level)
 {
     g_op16(g, op, (uint16_t)(g->nest - 1 - level), op == CF_OP_BR_IF ? 1 : 0, 0);
+}
+
+void g_br_table(Gen *g, int n, const int *levels, int def_level)
+{
+    put8(g, CF_OP_BR_TABLE);
+    put16(g, (uint16_t)n);
+    for (int i = 0; i < n; i++)
+        put16(g, (uint16_t)(g->nest - 1 - levels[i]));
+    put16(g, (uint16_t)(g->nest - 1 - def_level));
+    adjust(g, 1, 0);
+    g->last_op = CF_OP_BR_TABLE;
 }
 
 uint16_t g_new_local(Gen *g, Type *t)
@@ -175,6 +193,42 @@ static Type *str_type(Gen *g) { return cc_class_ref(g->cc, "std/core/String")->t
 /* ---- conversions ---------------------------------------------------------------- */
 static bool is_intlike(Type *t) { return t->kind == TY_INT || t->kind == TY_BYTE; }
 
+static bool is_prim(Type *t)
+{
+    return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_BYTE;
+}
+
+/* Boxes the primitive of type [t] on the stack. */
+static void box(Gen *g, Type *t)
+{
+    ClassInfo *b = cc_box_class(g->cc, t);
+    if (!b)
+        return;
+    const char *d = cc_printf(g->cc, "(%s)L%s;", t->kind == TY_BYTE ? "I" : t->desc, b->name);
+    g_op16(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, b->name, "of", d), 1, 1);
+}
+
+/* Unboxes the reference on the stack into a [prim] (checkcast, then the value field). */
+static void unbox(Gen *g, Type *prim)
+{
+    ClassInfo *b = cc_box_class(g->cc, prim);
+    if (!b)
+        return;
+    g_op16(g, CF_OP_CHECKCAST, cf_cp_class(g->cf, b->name), 1, 1);
+    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, b->name, "value",
+                                          prim->kind == TY_BYTE ? "I" : prim->desc), 1, 1);
+    if (prim->kind == TY_BYTE)
+        g_op(g, CF_OP_I2B, 1, 1);
+}
+
+/* The primitive a value of reference type [t] unboxes to, or NULL. */
+static Type *unboxes_to(Gen *g, Type *t)
+{
+    if (t->kind != TY_CLASS)
+        return NULL;
+    return cc_unboxed(g->cc, t->cls);
+}
+
 /* Emits the implicit conversion [from] -> [to]; false if there is none. */
 static bool convert(Gen *g, Type *from, Type *to)
 {
@@ -186,9 +240,92 @@ static bool convert(Gen *g, Type *from, Type *to)
         g_op(g, CF_OP_I2F, 1, 1);
         return true;
     }
-    if (cc_is_ref(from) && cc_is_ref(to))
+    if (cc_is_ref(from) && cc_is_ref(to) &&
+        (cc_ref_assignable(g->cc, from, to) || !g->lenient))
         return cc_ref_assignable(g->cc, from, to);
+    if (is_prim(from) && cc_is_ref(to) && to->kind != TY_NULL) {
+        ClassInfo *b = cc_box_class(g->cc, from);
+        if (b && cc_ref_assignable(g->cc, b->type, to)) {
+            box(g, from);
+            return true;
+        }
+        return false;
+    }
+    if (g->lenient && cc_is_ref(from) && from->kind != TY_NULL) {
+        if (is_prim(to) && cc_box_class(g->cc, to)) {
+            unbox(g, to);
+            return true;
+        }
+        if (cc_is_ref(to)) {
+            Type *er = cc_erasure(g->cc, to);
+            if (strcmp(er->desc, "Lstd/core/Object;") != 0)
+                g_op16(g, CF_OP_CHECKCAST,
+                       cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc : er->cls->name), 1,
+                       1);
+            return true;
+        }
+    }
+    Type *u = cc_is_ref(from) ? unboxes_to(g, from) : NULL;
+    if (u && is_prim(to)) {
+        if (u == to || (u->kind == TY_INT && to->kind == TY_FLOAT)) {
+            unbox(g, u);
+            if (u != to)
+                g_op(g, CF_OP_I2F, 1, 1);
+            return true;
+        }
+    }
     return false;
+}
+
+/* After a call or a field read whose declared (generic) type is [decl], the
+ * value on the stack has [decl]'s erasure: casts or unboxes it to [actual]. */
+Type *g_from_erased(Gen *g, Type *decl, Type *actual);
+void g_to_erased(Gen *g, Type *decl, Type *actual);
+
+static bool fun_erasure_differs(Cc *cc, Type *a, Type *b);
+static void adapt_fun(Gen *g, Type *have, Type *target, Type *decl);
+
+/* fun(A): R with each part erased. */
+static Type *erased_fun(Cc *cc, Type *f)
+{
+    Type **ps = cc_alloc(cc, sizeof(Type *) * (size_t)(f->nargs + 1));
+    for (int i = 0; i < f->nargs; i++)
+        ps[i] = cc_erasure(cc, f->args[i]);
+    return cc_fun_type(cc, ps, f->nargs, cc_erasure(cc, f->ret));
+}
+
+static Type *from_erased(Gen *g, Type *decl, Type *actual)
+{
+    Cc *cc = g->cc;
+    if (decl == actual || actual->kind == TY_VOID || actual->kind == TY_ERROR)
+        return actual;
+    if (fun_erasure_differs(cc, decl, actual)) {
+        /* the value implements decl's erasure; callers will use actual's */
+        adapt_fun(g, erased_fun(cc, decl), actual, actual);
+        return actual;
+    }
+    Type *er = cc_erasure(cc, decl);
+    if (is_prim(actual) && cc_is_ref(er)) {
+        unbox(g, actual);
+        return actual;
+    }
+    if (cc_is_ref(actual)) {
+        Type *ea = cc_erasure(cc, actual);
+        if (strcmp(ea->desc, er->desc) != 0 && strcmp(ea->desc, "Lstd/core/Object;") != 0)
+            g_op16(g, CF_OP_CHECKCAST,
+                   cf_cp_class(g->cf, ea->kind == TY_ARRAY ? ea->desc : ea->cls->name), 1, 1);
+    }
+    return actual;
+}
+
+/* Before a call or a field write: the value (already of type [actual]) goes
+ * where [decl]'s erasure is expected. */
+static void to_erased(Gen *g, Type *decl, Type *actual)
+{
+    if (is_prim(actual) && cc_is_ref(cc_erasure(g->cc, decl)))
+        box(g, actual);
+    else if (fun_erasure_differs(g->cc, actual, decl))
+        adapt_fun(g, actual, actual, decl);
 }
 
 static void mismatch(Gen *g, uint32_t pos, Type *expected, Type *found)
@@ -202,6 +339,7 @@ static void mismatch(Gen *g, uint32_t pos, Type *expected, Type *found)
 }
 
 static Type *gen_arraylit(Gen *g, Expr *e, Type *expected);
+static Type *gen_new_to(Gen *g, Expr *e, Type *expected);
 
 void g_expect(Gen *g, Expr *e, Type *to)
 {
@@ -209,7 +347,15 @@ void g_expect(Gen *g, Expr *e, Type *to)
         g_iconst(g, e->ival);
         return;
     }
-    Type *t = e->kind == EX_ARRAYLIT ? gen_arraylit(g, e, to) : g_expr(g, e);
+    if (e->kind == EX_LAMBDA) {
+        Type *t = g_lambda(g, e, to->kind == TY_FUN ? to : NULL, NULL);
+        if (!convert(g, t, to))
+            mismatch(g, e->pos, to, t);
+        return;
+    }
+    Type *t = e->kind == EX_ARRAYLIT ? gen_arraylit(g, e, to)
+              : e->kind == EX_NEW     ? gen_new_to(g, e, to)
+                                      : g_expr(g, e);
     if (!convert(g, t, to))
         mismatch(g, e->pos, to, t);
 }
@@ -242,12 +388,121 @@ static void concat(Gen *g)
 }
 
 /* ---- names ------------------------------------------------------------------------- */
+static ClassInfo *cell_class(Gen *g, Type *t)
+{
+    const char *n;
+    switch (t->kind) {
+    case TY_INT: case TY_BYTE: n = "std/core/IntCell"; break;
+    case TY_FLOAT: n = "std/core/FloatCell"; break;
+    case TY_BOOL: n = "std/core/BoolCell"; break;
+    default: n = "std/core/RefCell"; break;
+    }
+    return cc_class_ref(g->cc, n);
+}
+
+/* The `value` field of the cell class for variables of type [t]. */
+static FieldInfo *cell_field(Gen *g, Type *t)
+{
+    FieldInfo *fi = cc_alloc(g->cc, sizeof *fi);
+    fi->name = "value";
+    fi->owner = cell_class(g, t);
+    switch (t->kind) {
+    case TY_INT: case TY_BYTE: fi->type = &g->cc->t_int; break;
+    case TY_FLOAT: fi->type = &g->cc->t_float; break;
+    case TY_BOOL: fi->type = &g->cc->t_bool; break;
+    default: fi->type = obj_type(g); break;
+    }
+    return fi;
+}
+
 Local *g_find_local(Gen *g, const char *name)
 {
     for (Local *l = g->locals; l; l = l->next)
         if (l->name && strcmp(l->name, name) == 0)
             return l;
-    return NULL;
+    if (!g->lam)
+        return NULL;
+    for (Local *l = g->lam->caps; l; l = l->next)
+        if (strcmp(l->name, name) == 0)
+            return l;
+    Local *o = g_find_local(g->lam->outer, name);
+    if (!o)
+        return NULL;
+    Local *c = cc_alloc(g->cc, sizeof *c);
+    c->name = o->name;
+    c->type = o->type;
+    c->is_let = o->is_let;
+    c->celled = o->celled;
+    c->cap_outer = o;
+    c->cap_field = cc_printf(g->cc, "c$%s", name);
+    /* appended, so that the constructor's parameters keep capture order */
+    Local **tail = &g->lam->caps;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = c;
+    g->lam->ncaps++;
+    return c;
+}
+
+/* The descriptor of the field or slot holding [l] (its cell when celled). */
+static const char *holder_desc(Gen *g, Local *l)
+{
+    if (l->celled)
+        return cc_printf(g->cc, "L%s;", cell_class(g, l->type)->name);
+    return cc_erasure(g->cc, l->type)->desc;
+}
+
+/* Pushes what holds [l]: its value, or its cell when celled. */
+static void load_holder(Gen *g, Local *l)
+{
+    if (l->cap_field) {
+        g_op16(g, CF_OP_LOAD, 0, 0, 1);
+        g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, g->lam->cls, l->cap_field,
+                                              holder_desc(g, l)), 1, 1);
+        if (!l->celled)
+            g_from_erased(g, cc_erasure(g->cc, l->type), l->type);
+    } else {
+        g_op16(g, CF_OP_LOAD, l->slot, 0, 1);
+    }
+}
+
+static Type *load_local(Gen *g, Local *l)
+{
+    load_holder(g, l);
+    if (l->celled) {
+        FieldInfo *fi = cell_field(g, l->type);
+        g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, fi->owner->name, "value", fi->type->desc),
+               1, 1);
+        g_from_erased(g, fi->type, l->type);
+        if (l->type->kind == TY_BYTE)
+            return &g->cc->t_byte;
+    }
+    return l->type;
+}
+
+void g_load_this(Gen *g)
+{
+    if (!g->lam) {
+        g_op16(g, CF_OP_LOAD, 0, 0, 1);
+        return;
+    }
+    g->lam->needs_this = true;
+    g_op16(g, CF_OP_LOAD, 0, 0, 1);
+    Type *t = g->ci ? g->ci->type : obj_type(g);
+    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, g->lam->cls, "this$0", t->desc), 1, 1);
+}
+
+void g_init_local(Gen *g, Local *l)
+{
+    if (!l->celled) {
+        g_op16(g, CF_OP_STORE, l->slot, 1, 0);
+        return;
+    }
+    FieldInfo *fi = cell_field(g, l->type);
+    g_op16(g, CF_OP_LOAD, l->slot, 0, 1);
+    g_op(g, CF_OP_SWAP, 2, 2);
+    g_op16(g, CF_OP_PUTFIELD, cf_cp_field(g->cf, fi->owner->name, "value", fi->type->desc),
+           2, 0);
 }
 
 /* If [e] names a class (Foo, or a.b.Foo) and not a value, returns it. */
@@ -294,23 +549,38 @@ static bool check_private(Gen *g, uint32_t pos, ClassInfo *owner, uint16_t flags
     return true;
 }
 
-static Type *load_field(Gen *g, FieldInfo *fi, bool have_obj)
+/* The type of field [fi] read through a receiver of type [recv] (NULL: static). */
+static Type *field_type(Gen *g, FieldInfo *fi, Type *recv)
 {
-    uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
-    if (fi->flags & CF_ACC_STATIC)
-        g_op16(g, CF_OP_GETSTATIC, idx, 0, 1);
-    else
-        g_op16(g, CF_OP_GETFIELD, idx, have_obj ? 1 : 0, 1);
-    return fi->type;
+    if (!recv || fi->owner->ntparams == 0)
+        return fi->type;
+    Binding b = {0};
+    cc_bind_receiver(g->cc, &b, recv, fi->owner);
+    return cc_subst(g->cc, fi->type, &b);
+}
+
+static void get_field_op(Gen *g, FieldInfo *fi, bool have_obj);
+static void put_field_op(Gen *g, FieldInfo *fi);
+
+static Type *load_field(Gen *g, FieldInfo *fi, bool have_obj, Type *recv)
+{
+    get_field_op(g, fi, have_obj);
+    return from_erased(g, fi->type, field_type(g, fi, recv));
+}
+
+/* A receiver's type for member lookup: type variables stand for their bounds. */
+static Type *lookup_type(Type *t)
+{
+    for (int n = 0; t->kind == TY_VAR && n < 64; n++)
+        t = t->bound;
+    return t;
 }
 
 static Type *gen_name(Gen *g, Expr *e)
 {
     Local *l = g_find_local(g, e->str);
-    if (l) {
-        g_op16(g, CF_OP_LOAD, l->slot, 0, 1);
-        return l->type;
-    }
+    if (l)
+        return load_local(g, l);
     FieldInfo *fi = g->ci ? cc_find_field(g->cc, g->ci, e->str) : NULL;
     if (fi) {
         check_private(g, e->pos, fi->owner, fi->flags, fi->name);
@@ -320,9 +590,9 @@ static Type *gen_name(Gen *g, Expr *e)
                         e->str);
                 return &g->cc->t_error;
             }
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
+            g_load_this(g);
         }
-        return load_field(g, fi, true);
+        return load_field(g, fi, true, g->self);
     }
     if (cc_lookup_class(g->cc, g->f, e->str)) {
         g_error(g, e->pos, "'%s' is a class, not a value", e->str);
@@ -347,7 +617,7 @@ static Type *gen_member(Gen *g, Expr *e)
             return &cc->t_error;
         }
         check_private(g, e->pos, fi->owner, fi->flags, fi->name);
-        return load_field(g, fi, false);
+        return load_field(g, fi, false, NULL);
     }
     if (e->a->kind == EX_SUPER) {
         if (g->is_static || !g->ci || !g->ci->super) {
@@ -360,10 +630,11 @@ static Type *gen_member(Gen *g, Expr *e)
             return &cc->t_error;
         }
         check_private(g, e->pos, fi->owner, fi->flags, fi->name);
-        g_op16(g, CF_OP_LOAD, 0, 0, 1);
-        return load_field(g, fi, true);
+        g_load_this(g);
+        return load_field(g, fi, true, g->ci->super_t ? g->ci->super_t : g->ci->super->type);
     }
-    Type *t = g_expr(g, e->a);
+    Type *t0 = g_expr(g, e->a);
+    Type *t = lookup_type(t0);
     if (t->kind == TY_ERROR)
         return t;
     if (t->kind == TY_ARRAY && strcmp(e->str, "length") == 0) {
@@ -385,12 +656,18 @@ static Type *gen_member(Gen *g, Expr *e)
                 fi->owner->simple);
         return &cc->t_error;
     }
-    return load_field(g, fi, true);
+    return load_field(g, fi, true, t);
 }
 
 /* ---- calls ------------------------------------------------------------------------- */
 /* How well an argument of type [a] fits parameter [p]: 0 exact, 1 widening,
- * 2 subtyping, -1 not at all. */
+ * 2 subtyping, 3 boxing or unboxing, -1 not at all. A NULL [a] is a lambda
+ * whose parameter count is [arity]. */
+static int fit_lambda(Type *p, int arity)
+{
+    return p->kind == TY_FUN && p->nargs == arity ? 0 : -1;
+}
+
 static int fit(Gen *g, Type *a, Type *p)
 {
     if (a == p || a->kind == TY_ERROR || p->kind == TY_ERROR)
@@ -400,23 +677,57 @@ static int fit(Gen *g, Type *a, Type *p)
     if (is_intlike(a) && p->kind == TY_FLOAT)
         return 1;
     if (cc_is_ref(a) && cc_is_ref(p) && cc_ref_assignable(g->cc, a, p))
-        return 2;
+        return a->kind == p->kind && cc_same_type(g->cc, a, p) ? 0 : 2;
+    if (is_prim(a) && cc_is_ref(p)) {
+        ClassInfo *b = cc_box_class(g->cc, a);
+        return b && cc_ref_assignable(g->cc, b->type, p) ? 3 : -1;
+    }
+    Type *u = unboxes_to(g, a);
+    if (u && is_prim(p) && (u == p || (u->kind == TY_INT && p->kind == TY_FLOAT)))
+        return 3;
     return -1;
 }
 
-/* Is candidate [x] at least as good as [y] for every argument? */
-static bool as_good(Gen *g, MethodInfo *x, MethodInfo *y, Type **args, int n)
+typedef struct ArgSet {
+    Buf *bufs;
+    Type **types;   /* NULL: a lambda, generated once its target type is known */
+    Expr **exprs;
+    int n;
+    int peak;     /* highest stack depth reached while generating them */
+    int base;     /* stack depth before them */
+} ArgSet;
+
+/* A candidate with its type variables replaced. */
+typedef struct Cand {
+    MethodInfo *m;
+    Binding b;
+    Type **sp;      /* parameter types after substitution, one per argument */
+    int nsp;
+    bool spread;    /* varargs: trailing arguments go into an array */
+} Cand;
+
+static int arg_fit(Gen *g, ArgSet *as, int i, Type *p)
 {
-    for (int i = 0; i < n; i++) {
-        int fx = fit(g, args[i], x->params[i]), fy = fit(g, args[i], y->params[i]);
+    if (!as->types[i])
+        return fit_lambda(p, as->exprs[i]->nargs);
+    return fit(g, as->types[i], p);
+}
+
+/* Is candidate [x] at least as good as [y] for every argument? */
+static bool as_good(Gen *g, Cand *x, Cand *y, ArgSet *as)
+{
+    if (x->spread != y->spread)
+        return !x->spread;
+    for (int i = 0; i < as->n; i++) {
+        int fx = arg_fit(g, as, i, x->sp[i]), fy = arg_fit(g, as, i, y->sp[i]);
         if (fx < fy)
             continue;
         if (fx > fy)
             return false;
-        Type *px = x->params[i], *py = y->params[i];
+        Type *px = x->sp[i], *py = y->sp[i];
         bool narrower = (px->kind == TY_BYTE && cc_is_numeric(py)) ||
                         (px->kind == TY_INT && py->kind == TY_FLOAT);
-        if (px != py && !narrower &&
+        if (px != py && !narrower && !cc_same_type(g->cc, px, py) &&
             !(cc_is_ref(px) && cc_is_ref(py) && cc_ref_assignable(g->cc, px, py)))
             return false;
     }
@@ -431,7 +742,7 @@ static const char *arg_list(Gen *g, Type **args, int n)
     buf[k] = 0;
     for (int i = 0; i < n; i++)
         k += (size_t)snprintf(buf + k, sizeof buf - k - 2 > k ? sizeof buf - k : 0, "%s%s",
-                              i ? ", " : "", cc_type_name(g->cc, args[i]));
+                              i ? ", " : "", args[i] ? cc_type_name(g->cc, args[i]) : "lambda");
     if (k > sizeof buf - 2)
         k = sizeof buf - 2;
     buf[k++] = ')';
@@ -439,19 +750,163 @@ static const char *arg_list(Gen *g, Type **args, int n)
     return cc_strdup(g->cc, buf, k);
 }
 
-static MethodInfo *choose(Gen *g, MethodInfo **c, int n, Type **args, Expr **argx, int nargs,
-                          const char *name, uint32_t pos)
+static bool is_ivar(Type *v, Type **ivars, int niv)
 {
-    MethodInfo *same[256];
-    int ns = 0;
-    for (int i = 0; i < n && ns < 256; i++)
-        if (c[i]->nparams == nargs)
-            same[ns++] = c[i];
-    for (int i = 0; i < nargs; i++)
-        if (args[i]->kind == TY_VOID) {
-            g_error(g, argx[i]->pos, "a void expression cannot be an argument");
-            return NULL;
+    for (int i = 0; i < niv; i++)
+        if (ivars[i] == v)
+            return true;
+    return false;
+}
+
+/* Infers inference variables [ivars] in [p] from an argument of type [a]. */
+static void infer(Gen *g, Type *p, Type *a, Binding *b, Type **ivars, int niv, int depth)
+{
+    Cc *cc = g->cc;
+    if (!a || depth > 32 || a->kind == TY_ERROR || a->kind == TY_VOID)
+        return;
+    if (p->kind == TY_VAR && is_ivar(p, ivars, niv)) {
+        if (a->kind == TY_NULL)
+            return;
+        if (a->kind == TY_BYTE)
+            a = &cc->t_int;
+        Type *cur = cc_bound_of(b, p);
+        if (!cur) {
+            cc_bind(cc, b, p, a);
+        } else if (cc_same_type(cc, cur, a) || (cc_is_ref(a) && cc_ref_assignable(cc, a, cur))) {
+            return;
+        } else if (cc_is_ref(cur) && cc_ref_assignable(cc, cur, a)) {
+            cc_bind(cc, b, p, a);
+        } else if (cc_is_numeric(cur) && cc_is_numeric(a)) {
+            cc_bind(cc, b, p, &cc->t_float);
+        } else {
+            cc_bind(cc, b, p, obj_type(g));
         }
+        return;
+    }
+    if (p->kind == TY_CLASS && p->nargs > 0) {
+        Type *v = cc_is_ref(a) && a->kind != TY_NULL ? cc_as_super(cc, a, p->cls) : NULL;
+        if (v && v->nargs == p->nargs)
+            for (int i = 0; i < p->nargs; i++)
+                infer(g, p->args[i], v->args[i], b, ivars, niv, depth + 1);
+        return;
+    }
+    if (p->kind == TY_ARRAY && a->kind == TY_ARRAY) {
+        infer(g, p->elem, a->elem, b, ivars, niv, depth + 1);
+        return;
+    }
+    if (p->kind == TY_FUN && a->kind == TY_FUN && a->nargs == p->nargs) {
+        for (int i = 0; i < p->nargs; i++)
+            infer(g, p->args[i], a->args[i], b, ivars, niv, depth + 1);
+        infer(g, p->ret, a->ret, b, ivars, niv, depth + 1);
+    }
+}
+
+static int store_op(Type *elem);
+
+/* Fills [c] for method [m] called with [as] through a receiver binding
+ * [recv]; [ivars] are the variables to infer. false if the count is wrong. */
+static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Type **ivars,
+                      int niv, Cand *c, bool force_spread)
+{
+    Cc *cc = g->cc;
+    memset(c, 0, sizeof *c);
+    c->m = m;
+    int n = as->n;
+    bool spread = force_spread;
+    if (m->nparams != n || force_spread) {
+        if (!m->varargs || n < m->nparams - 1)
+            return false;
+        spread = true;
+    }
+    if (recv)
+        for (int i = 0; i < recv->n; i++)
+            cc_bind(cc, &c->b, recv->vars[i], recv->vals[i]);
+    Type **ps = cc_alloc(cc, sizeof(Type *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        int k = i < m->nparams - 1 || !spread ? i : m->nparams - 1;
+        Type *p = m->params[k];
+        if (spread && k == m->nparams - 1 && p->kind == TY_ARRAY)
+            p = p->elem;
+        ps[i] = p;
+    }
+    if (m->ntparams > 0 || niv > 0) {
+        Type **iv = cc_alloc(cc, sizeof(Type *) * (size_t)(m->ntparams + niv + 1));
+        memcpy(iv, m->tparams, sizeof(Type *) * (size_t)m->ntparams);
+        if (niv)
+            memcpy(iv + m->ntparams, ivars, sizeof(Type *) * (size_t)niv);
+        int nv = m->ntparams + niv;
+        for (int i = 0; i < n; i++)
+            infer(g, ps[i], as->types[i], &c->b, iv, nv, 0);
+        /* lambdas: their parameters come from what is known so far, their
+         * results may bind the rest */
+        for (int i = 0; i < n; i++) {
+            if (as->types[i] || ps[i]->kind != TY_FUN)
+                continue;
+            Type *target = cc_subst(cc, ps[i], &c->b);
+            bool known = true;
+            for (int k = 0; k < target->nargs; k++)
+                if (target->args[k]->kind == TY_VAR && is_ivar(target->args[k], iv, nv))
+                    known = false;
+            if (!known)
+                continue;
+            if (target->ret->kind == TY_VAR && is_ivar(target->ret, iv, nv))
+                target = cc_fun_type(cc, target->args, target->nargs, NULL);
+            Buf tmp;
+            Buf *saved = g->out;
+            memset(&tmp, 0, sizeof tmp);
+            g->out = &tmp;
+            cc->mute++;
+            cc->dry++;
+            Type *lt = g_lambda(g, as->exprs[i], target, ps[i]);
+            cc->mute--;
+            cc->dry--;
+            g->out = saved;
+            g->depth--;
+            if (lt && lt->kind == TY_FUN)
+                infer(g, ps[i]->ret, lt->ret, &c->b, iv, nv, 0);
+        }
+        for (int i = 0; i < nv; i++)
+            if (!cc_bound_of(&c->b, iv[i]))
+                cc_bind(cc, &c->b, iv[i], cc_subst(cc, iv[i]->bound, &c->b));
+    }
+    for (int i = 0; i < n; i++)
+        ps[i] = cc_subst(cc, ps[i], &c->b);
+    c->sp = ps;
+    c->nsp = n;
+    c->spread = spread;
+    return true;
+}
+
+static bool applicable(Gen *g, Cand *c, ArgSet *as)
+{
+    for (int k = 0; k < as->n; k++)
+        if (arg_fit(g, as, k, c->sp[k]) < 0)
+            return false;
+    return true;
+}
+
+static bool choose(Gen *g, MethodInfo **c, int n, ArgSet *as, const char *name, uint32_t pos,
+                   const Binding *recv, Type **ivars, int niv, Cand *out)
+{
+    Cc *cc = g->cc;
+    int nargs = as->n;
+    for (int i = 0; i < nargs; i++)
+        if (as->types[i] && as->types[i]->kind == TY_VOID) {
+            g_error(g, as->exprs[i]->pos, "a void expression cannot be an argument");
+            return false;
+        }
+    Cand *same = cc_alloc(cc, sizeof(Cand) * (size_t)(2 * n + 1));
+    int ns = 0;
+    for (int i = 0; i < n; i++) {
+        if (c[i]->bridge_to)
+            continue;
+        if (make_cand(g, c[i], as, recv, ivars, niv, &same[ns], false))
+            ns++;
+        /* f(x) for f(xs: T...): x may be the array or its only element */
+        if (c[i]->varargs && c[i]->nparams == nargs &&
+            make_cand(g, c[i], as, recv, ivars, niv, &same[ns], true))
+            ns++;
+    }
     if (ns == 0) {
         bool one = true;
         for (int i = 1; i < n; i++)
@@ -463,86 +918,239 @@ static MethodInfo *choose(Gen *g, MethodInfo **c, int n, Type **args, Expr **arg
         else
             g_error(g, pos, "no overload of '%s' takes %d argument%s", name, nargs,
                     nargs == 1 ? "" : "s");
-        return NULL;
+        return false;
     }
-    MethodInfo *ok[256];
+    Cand *ok = cc_alloc(cc, sizeof(Cand) * (size_t)(ns + 1));
     int nok = 0;
-    for (int i = 0; i < ns; i++) {
-        bool good = true;
-        for (int k = 0; k < nargs && good; k++)
-            good = fit(g, args[k], same[i]->params[k]) >= 0;
-        if (good)
+    for (int i = 0; i < ns; i++)
+        if (applicable(g, &same[i], as))
             ok[nok++] = same[i];
-    }
+    /* a varargs method called with an array for the variadic part */
     if (nok == 0) {
         if (ns == 1) {
             for (int k = 0; k < nargs; k++)
-                if (fit(g, args[k], same[0]->params[k]) < 0) {
-                    mismatch(g, argx[k]->pos, same[0]->params[k], args[k]);
+                if (arg_fit(g, as, k, same[0].sp[k]) < 0) {
+                    if (as->types[k])
+                        mismatch(g, as->exprs[k]->pos, same[0].sp[k], as->types[k]);
+                    else
+                        g_error(g, as->exprs[k]->pos, "a lambda with %d parameter%s cannot "
+                                "be %s", as->exprs[k]->nargs,
+                                as->exprs[k]->nargs == 1 ? "" : "s",
+                                cc_type_name(cc, same[0].sp[k]));
                     break;
                 }
         } else {
-            g_error(g, pos, "no overload of '%s' accepts %s", name, arg_list(g, args, nargs));
+            g_error(g, pos, "no overload of '%s' accepts %s", name,
+                    arg_list(g, as->types, nargs));
         }
-        return NULL;
+        return false;
     }
     for (int i = 0; i < nok; i++) {
         bool best = true;
         for (int k = 0; k < nok && best; k++)
-            if (k != i && !as_good(g, ok[i], ok[k], args, nargs))
+            if (k != i && !as_good(g, &ok[i], &ok[k], as))
                 best = false;
-        if (best)
-            return ok[i];
+        if (best) {
+            *out = ok[i];
+            return true;
+        }
     }
     g_error(g, pos, "call to '%s' is ambiguous for arguments %s", name,
-            arg_list(g, args, nargs));
-    return NULL;
+            arg_list(g, as->types, nargs));
+    return false;
 }
-
-typedef struct ArgSet {
-    Buf *bufs;
-    Type **types;
-    int n;
-    int peak;     /* highest stack depth reached while generating them */
-    int base;     /* stack depth before them */
-} ArgSet;
 
 static void gen_args(Gen *g, Expr **args, int n, ArgSet *as)
 {
     as->n = n;
     as->bufs = cc_alloc(g->cc, sizeof(Buf) * (size_t)(n + 1));
     as->types = cc_alloc(g->cc, sizeof(Type *) * (size_t)(n + 1));
+    as->exprs = args;
     as->base = g->depth;
     int saved_max = g->max_depth;
     g->max_depth = g->depth;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        if (args[i]->kind == EX_LAMBDA) {
+            as->types[i] = NULL;
+            continue;
+        }
         as->types[i] = expr_to_buf(g, args[i], &as->bufs[i]);
+    }
     as->peak = g->max_depth;
     g->max_depth = saved_max;
     g->depth = as->base;
 }
 
-/* Emits [recv] extra slots worth of receiver already pushed, then the args
- * converted to [m]'s parameter types. */
-static void put_args(Gen *g, ArgSet *as, MethodInfo *m, int recv)
+static bool fun_erasure_differs(Cc *cc, Type *a, Type *b)
 {
-    int peak = as->peak + recv;
+    if (a->kind != TY_FUN || b->kind != TY_FUN || a->nargs != b->nargs)
+        return false;
+    for (int i = 0; i < a->nargs; i++)
+        if (strcmp(cc_erasure(cc, a->args[i])->desc, cc_erasure(cc, b->args[i])->desc) != 0)
+            return true;
+    return strcmp(cc_erasure(cc, a->ret)->desc, cc_erasure(cc, b->ret)->desc) != 0;
+}
+
+/* The function value on the stack, whose invoke has the erasure of [have],
+ * is wrapped in an adapter lambda typed [target] whose invoke has the erasure
+ * of [decl], converting arguments and result. */
+static void adapt_fun(Gen *g, Type *have, Type *target, Type *decl)
+{
+    Cc *cc = g->cc;
+    int k = ++cc->nlambdas;
+    Local *tmp = cc_alloc(cc, sizeof *tmp);
+    tmp->name = cc_printf(cc, "$fn%d", k);
+    tmp->type = have;
+    tmp->is_let = true;
+    tmp->slot = g_new_local(g, have);
+    g_op16(g, CF_OP_STORE, tmp->slot, 1, 0);
+    Expr *lam = cc_alloc(cc, sizeof *lam);
+    lam->kind = EX_LAMBDA;
+    lam->nargs = have->nargs;
+    lam->lparams = cc_alloc(cc, sizeof(Param) * (size_t)(have->nargs + 1));
+    Expr *call = cc_alloc(cc, sizeof *call);
+    call->kind = EX_CALL;
+    call->a = cc_alloc(cc, sizeof(Expr));
+    call->a->kind = EX_NAME;
+    call->a->str = tmp->name;
+    call->nargs = have->nargs;
+    call->args = cc_alloc(cc, sizeof(Expr *) * (size_t)(have->nargs + 1));
+    for (int i = 0; i < have->nargs; i++) {
+        lam->lparams[i].name = cc_printf(cc, "$a%d", i);
+        call->args[i] = cc_alloc(cc, sizeof(Expr));
+        call->args[i]->kind = EX_NAME;
+        call->args[i]->str = lam->lparams[i].name;
+    }
+    lam->a = call;
+    lam->op = TK_AS;   /* marks an adapter: lenient conversions */
+    tmp->next = g->locals;
+    g->locals = tmp;
+    g_lambda(g, lam, target, decl);
+    g->locals = tmp->next;
+}
+
+static void put_one(Gen *g, ArgSet *as, int i, Type *target, Type *decl)
+{
+    if (!as->types[i]) {
+        g_lambda(g, as->exprs[i], target, decl);
+        return;
+    }
+    put_buf(g, &as->bufs[i]);
+    adjust(g, 0, 1);
+    convert(g, as->types[i], target);
+    to_erased(g, decl, as->types[i]->kind == TY_FUN ? as->types[i] : target);
+}
+
+/* Emits the arguments, [recv] extra slots worth of receiver already pushed,
+ * converted to [c]'s parameter types (packing varargs into an array). */
+static void put_args(Gen *g, ArgSet *as, Cand *c, int recv)
+{
+    int peak = as->peak + recv + 3;
     if (peak > g->max_depth)
         g->max_depth = peak;
-    for (int i = 0; i < as->n; i++) {
-        put_buf(g, &as->bufs[i]);
-        adjust(g, 0, 1);
-        if (m)
-            convert(g, as->types[i], m->params[i]);
+    MethodInfo *m = c->m;
+    int fixed = c->spread ? m->nparams - 1 : as->n;
+    for (int i = 0; i < fixed; i++)
+        put_one(g, as, i, c->sp[i], m->params[i]);
+    if (!c->spread)
+        return;
+    Type *at = cc_erasure(g->cc, m->params[m->nparams - 1]);
+    Type *elem_decl = m->params[m->nparams - 1]->elem;
+    g_iconst(g, as->n - fixed);
+    g_op16(g, CF_OP_NEWARRAY, cf_cp_class(g->cf, at->desc), 1, 1);
+    for (int i = fixed; i < as->n; i++) {
+        g_op(g, CF_OP_DUP, 1, 2);
+        g_iconst(g, i - fixed);
+        put_one(g, as, i, c->sp[i], elem_decl);
+        g_op(g, store_op(at->elem), 3, 0);
     }
 }
 
-static Type *invoke(Gen *g, int op, MethodInfo *m)
+/* A static method of [owner] through which a lambda class reaches one of its
+ * private members (made once per member and kind). */
+static MethodInfo *accessor(Gen *g, ClassInfo *owner, int kind, MethodInfo *m, FieldInfo *fi)
 {
-    uint16_t idx = cf_cp_method(g->cf, m->owner->name, m->name, m->desc);
-    int pops = m->nparams + ((m->flags & CF_ACC_STATIC) ? 0 : 1);
-    g_op16(g, op, idx, pops, m->ret->kind == TY_VOID ? 0 : 1);
-    return m->ret;
+    Cc *cc = g->cc;
+    for (int i = 0; i < owner->nmethods; i++) {
+        MethodInfo *a = owner->methods[i];
+        if (a->access_kind == kind && a->access_method == m && a->access_field == fi)
+            return a;
+    }
+    bool is_static = ((m ? m->flags : fi->flags) & CF_ACC_STATIC) != 0;
+    MethodInfo *a = cc_alloc(cc, sizeof *a);
+    a->owner = owner;
+    a->flags = CF_ACC_STATIC;
+    a->access_kind = kind;
+    a->access_method = m;
+    a->access_field = fi;
+    a->name = cc_printf(cc, "access$%s$%d", m ? m->name : fi->name, owner->nmethods);
+    int extra = is_static ? 0 : 1;
+    int n = (m ? m->nparams : kind == ACCESS_SET ? 1 : 0) + extra;
+    a->params = cc_alloc(cc, sizeof(Type *) * (size_t)(n + 1));
+    a->nparams = n;
+    if (extra)
+        a->params[0] = owner->type;
+    if (m) {
+        for (int i = 0; i < m->nparams; i++)
+            a->params[i + extra] = cc_erasure(cc, m->params[i]);
+        a->ret = cc_erasure(cc, m->ret);
+    } else if (kind == ACCESS_SET) {
+        a->params[extra] = cc_erasure(cc, fi->type);
+        a->ret = &cc->t_void;
+    } else {
+        a->ret = cc_erasure(cc, fi->type);
+    }
+    a->desc = cc_method_desc(cc, a->params, a->nparams, a->ret);
+    CC_PUSH(cc, owner->methods, owner->nmethods, owner->methods_cap, a);
+    return a;
+}
+
+/* Emits an invokestatic of [a]. */
+static void call_accessor(Gen *g, MethodInfo *a)
+{
+    g_op16(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, a->owner->name, a->name, a->desc),
+           a->nparams, a->ret->kind == TY_VOID ? 0 : 1);
+}
+
+static bool needs_accessor(Gen *g, uint16_t flags, ClassInfo *owner)
+{
+    return g->lam && (flags & CF_ACC_PRIVATE) && owner->from_source;
+}
+
+static Type *invoke(Gen *g, int op, Cand *c)
+{
+    MethodInfo *m = c->m;
+    if (needs_accessor(g, m->flags, m->owner)) {
+        call_accessor(g, accessor(g, m->owner, ACCESS_CALL, m, NULL));
+    } else {
+        uint16_t idx = cf_cp_method(g->cf, m->owner->name, m->name, m->desc);
+        int pops = m->nparams + ((m->flags & CF_ACC_STATIC) ? 0 : 1);
+        g_op16(g, op, idx, pops, m->ret->kind == TY_VOID ? 0 : 1);
+    }
+    return from_erased(g, m->ret, cc_subst(g->cc, m->ret, &c->b));
+}
+
+/* getfield / getstatic, through an accessor inside a lambda for a private field */
+static void get_field_op(Gen *g, FieldInfo *fi, bool have_obj)
+{
+    bool st = (fi->flags & CF_ACC_STATIC) != 0;
+    if (needs_accessor(g, fi->flags, fi->owner)) {
+        call_accessor(g, accessor(g, fi->owner, ACCESS_GET, NULL, fi));
+        return;
+    }
+    uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
+    g_op16(g, st ? CF_OP_GETSTATIC : CF_OP_GETFIELD, idx, st ? 0 : have_obj ? 1 : 0, 1);
+}
+
+static void put_field_op(Gen *g, FieldInfo *fi)
+{
+    bool st = (fi->flags & CF_ACC_STATIC) != 0;
+    if (needs_accessor(g, fi->flags, fi->owner)) {
+        call_accessor(g, accessor(g, fi->owner, ACCESS_SET, NULL, fi));
+        return;
+    }
+    uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
+    g_op16(g, st ? CF_OP_PUTSTATIC : CF_OP_PUTFIELD, idx, st ? 1 : 2, 0);
 }
 
 static int invoke_op(MethodInfo *m)
@@ -598,6 +1206,39 @@ static Type *gen_print(Gen *g, Expr *e, const char *name)
     return &g->cc->t_void;
 }
 
+/* Calls the function value on the stack below the arguments (callfn). */
+static Type *call_fn(Gen *g, Type *ft, Expr *e, uint32_t pos)
+{
+    Cc *cc = g->cc;
+    if (e->nargs != ft->nargs) {
+        g_error(g, pos, "wrong number of arguments to a %s: expected %d, found %d",
+                cc_type_name(cc, ft), ft->nargs, e->nargs);
+        return &cc->t_error;
+    }
+    ArgSet as;
+    gen_args(g, e->args, e->nargs, &as);
+    MethodInfo m = {.name = "invoke", .ret = ft->ret, .params = ft->args, .nparams = ft->nargs};
+    Cand c = {0};
+    c.m = &m;
+    c.sp = ft->args;
+    for (int i = 0; i < e->nargs; i++)
+        if (arg_fit(g, &as, i, ft->args[i]) < 0) {
+            if (as.types[i])
+                mismatch(g, e->args[i]->pos, ft->args[i], as.types[i]);
+            else
+                g_error(g, e->args[i]->pos, "a lambda cannot be %s",
+                        cc_type_name(cc, ft->args[i]));
+            return &cc->t_error;
+        }
+    put_args(g, &as, &c, 1);
+    Type **er = cc_alloc(cc, sizeof(Type *) * (size_t)(ft->nargs + 1));
+    for (int i = 0; i < ft->nargs; i++)
+        er[i] = cc_erasure(cc, ft->args[i]);
+    const char *d = cc_method_desc(cc, er, ft->nargs, cc_erasure(cc, ft->ret));
+    g_op16(g, CF_OP_CALLFN, g_utf8(g, d), ft->nargs + 1, ft->ret->kind == TY_VOID ? 0 : 1);
+    return ft->ret;
+}
+
 static Type *gen_call(Gen *g, Expr *e)
 {
     Cc *cc = g->cc;
@@ -606,11 +1247,20 @@ static Type *gen_call(Gen *g, Expr *e)
     int n = 0, cap = 0;
     const char *name;
     ArgSet as;
+    Cand c;
     if (callee->kind == EX_NAME) {
         name = callee->str;
-        if (g_find_local(g, name)) {
-            g_error(g, callee->pos, "'%s' is a variable, not a function", name);
-            return &cc->t_error;
+        Local *l = g_find_local(g, name);
+        FieldInfo *fv = !l && g->ci ? cc_find_field(cc, g->ci, name) : NULL;
+        if (l || (fv && fv->type->kind == TY_FUN)) {
+            Type *t = g_expr(g, callee);
+            if (t->kind == TY_ERROR)
+                return t;
+            if (t->kind != TY_FUN) {
+                g_error(g, callee->pos, "'%s' is a variable, not a function", name);
+                return &cc->t_error;
+            }
+            return call_fn(g, t, e, callee->pos);
         }
         if (g->ci)
             n = cc_find_methods(cc, g->ci, name, &cands);
@@ -638,9 +1288,12 @@ static Type *gen_call(Gen *g, Expr *e)
             return &cc->t_error;
         }
         gen_args(g, e->args, e->nargs, &as);
-        MethodInfo *m = choose(g, cands, n, as.types, e->args, e->nargs, name, callee->pos);
-        if (!m)
+        Binding rb = {0};
+        for (int i = 0; g->self && i < n; i++)
+            cc_bind_receiver(cc, &rb, g->self, cands[i]->owner);
+        if (!choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
             return &cc->t_error;
+        MethodInfo *m = c.m;
         check_private(g, callee->pos, m->owner, m->flags, name);
         int recv = 0;
         if (!(m->flags & CF_ACC_STATIC)) {
@@ -649,14 +1302,21 @@ static Type *gen_call(Gen *g, Expr *e)
                         "cannot call instance function '%s' from a static function", name);
                 return &cc->t_error;
             }
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
+            g_load_this(g);
             recv = 1;
         }
-        put_args(g, &as, m, recv);
-        return invoke(g, invoke_op(m), m);
+        put_args(g, &as, &c, recv);
+        int op = invoke_op(m);
+        if (op == CF_OP_INVOKESPECIAL && g->lam)
+            op = CF_OP_INVOKEVIRTUAL;   /* the lambda class calls its outer class's method */
+        return invoke(g, op, &c);
     }
     if (callee->kind != EX_FIELD) {
-        g_error(g, e->pos, "this expression cannot be called");
+        Type *t = g_expr(g, callee);
+        if (t->kind == TY_FUN)
+            return call_fn(g, t, e, callee->pos);
+        if (t->kind != TY_ERROR)
+            g_error(g, e->pos, "this expression cannot be called");
         return &cc->t_error;
     }
     name = callee->str;
@@ -664,43 +1324,65 @@ static Type *gen_call(Gen *g, Expr *e)
     if (cls) {
         n = cc_find_methods(cc, cls, name, &cands);
         if (n == 0) {
+            FieldInfo *fi = cc_find_field(cc, cls, name);
+            if (fi && fi->type->kind == TY_FUN && (fi->flags & CF_ACC_STATIC)) {
+                Type *t = g_expr(g, callee);
+                return t->kind == TY_FUN ? call_fn(g, t, e, callee->pos) : t;
+            }
             g_error(g, callee->pos, "no method '%s' in class %s", name, cls->simple);
             return &cc->t_error;
         }
         gen_args(g, e->args, e->nargs, &as);
-        MethodInfo *m = choose(g, cands, n, as.types, e->args, e->nargs, name, callee->pos);
-        if (!m)
+        if (!choose(g, cands, n, &as, name, callee->pos, NULL, NULL, 0, &c))
             return &cc->t_error;
+        MethodInfo *m = c.m;
         check_private(g, callee->pos, m->owner, m->flags, name);
         if (!(m->flags & CF_ACC_STATIC)) {
             g_error(g, callee->pos, "cannot call instance function '%s' without an object",
                     name);
             return &cc->t_error;
         }
-        put_args(g, &as, m, 0);
-        return invoke(g, CF_OP_INVOKESTATIC, m);
+        put_args(g, &as, &c, 0);
+        return invoke(g, CF_OP_INVOKESTATIC, &c);
     }
     bool is_super = callee->a->kind == EX_SUPER;
     ClassInfo *rc;
+    Type *rt;
     if (is_super) {
         if (g->is_static || !g->ci || !g->ci->super) {
             g_error(g, callee->a->pos, "'super' is not available here");
             return &cc->t_error;
         }
-        g_op16(g, CF_OP_LOAD, 0, 0, 1);
+        g_load_this(g);
         rc = g->ci->super;
+        rt = g->ci->super_t ? g->ci->super_t : rc->type;
     } else {
-        Type *t = g_expr(g, callee->a);
+        /* obj.f(...) where f is a field holding a function */
+        Buf probe;
+        Type *t0 = expr_to_buf(g, callee->a, &probe);
+        g->depth--;
+        Type *pt = lookup_type(t0);
+        if (pt->kind == TY_CLASS && cc_find_methods(cc, pt->cls, name, &cands) == 0) {
+            FieldInfo *fi = cc_find_field(cc, pt->cls, name);
+            if (fi && fi->type->kind == TY_FUN) {
+                Type *t = g_expr(g, callee);
+                return t->kind == TY_FUN ? call_fn(g, t, e, callee->pos) : t;
+            }
+        }
+        put_buf(g, &probe);
+        adjust(g, 0, 1);
+        Type *t = lookup_type(t0);
         if (t->kind == TY_ERROR)
             return t;
-        if (t->kind == TY_ARRAY) {
-            rc = cc_class_ref(cc, "std/core/Object");
+        if (t->kind == TY_ARRAY || t->kind == TY_FUN) {
+            rc = cc_class_ref(cc, t->kind == TY_FUN ? "std/core/Function" : "std/core/Object");
         } else if (t->kind == TY_CLASS) {
             rc = t->cls;
         } else {
             g_error(g, callee->pos, "cannot call a method on %s", cc_type_name(cc, t));
             return &cc->t_error;
         }
+        rt = t;
     }
     n = cc_find_methods(cc, rc, name, &cands);
     if (n == 0) {
@@ -708,9 +1390,13 @@ static Type *gen_call(Gen *g, Expr *e)
         return &cc->t_error;
     }
     gen_args(g, e->args, e->nargs, &as);
-    MethodInfo *m = choose(g, cands, n, as.types, e->args, e->nargs, name, callee->pos);
-    if (!m)
+    /* bind per candidate owner: collect the owners' variables as the receiver sees them */
+    Binding rb = {0};
+    for (int i = 0; i < n; i++)
+        cc_bind_receiver(cc, &rb, rt, cands[i]->owner);
+    if (!choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
         return &cc->t_error;
+    MethodInfo *m = c.m;
     check_private(g, callee->pos, m->owner, m->flags, name);
     if (m->flags & CF_ACC_STATIC) {
         g_error(g, callee->pos, "static function '%s' must be called through its class %s",
@@ -721,55 +1407,103 @@ static Type *gen_call(Gen *g, Expr *e)
         g_error(g, callee->pos, "cannot call abstract function '%s' through super", name);
         return &cc->t_error;
     }
-    put_args(g, &as, m, 0);
-    return invoke(g, is_super ? CF_OP_INVOKESPECIAL : invoke_op(m), m);
+    put_args(g, &as, &c, 0);
+    if (is_super && g->lam) {
+        g_error(g, callee->pos, "'super' cannot be used in a lambda");
+        return &cc->t_error;
+    }
+    int op = is_super ? CF_OP_INVOKESPECIAL : invoke_op(m);
+    if (op == CF_OP_INVOKESPECIAL && g->lam)
+        op = CF_OP_INVOKEVIRTUAL;
+    return invoke(g, op, &c);
 }
 
-MethodInfo *g_init_call(Gen *g, ClassInfo *ci, Expr **args, int nargs, uint32_t pos,
-                        bool own_only)
+/* Chooses [ci]'s init for [args] and emits them; [recv] is the type being
+ * built (type arguments to infer when it is raw and [ci] generic). Sets
+ * *[made] to the type built. */
+static MethodInfo *init_call(Gen *g, ClassInfo *ci, Type *recv, Expr **args, int nargs,
+                             uint32_t pos, Type **made)
 {
-    (void)own_only;
-    MethodInfo *cands[256];
-    int n = 0;
+    MethodInfo **cands = NULL;
+    int n = 0, cap = 0;
     if (!cc_class_ensure(g->cc, ci))
         return NULL;
-    for (int i = 0; i < ci->nmethods && n < 256; i++)
+    for (int i = 0; i < ci->nmethods; i++)
         if (strcmp(ci->methods[i]->name, "<init>") == 0)
-            cands[n++] = ci->methods[i];
+            CC_PUSH(g->cc, cands, n, cap, ci->methods[i]);
     ArgSet as;
     gen_args(g, args, nargs, &as);
     if (n == 0) {
         g_error(g, pos, "class %s has no init", ci->simple);
         return NULL;
     }
-    MethodInfo *m = choose(g, cands, n, as.types, args, nargs, "init", pos);
-    if (!m)
+    Binding rb = {0};
+    bool infer_args = recv && recv->nargs == 0 && ci->ntparams > 0;
+    if (recv && !infer_args)
+        cc_bind_receiver(g->cc, &rb, recv, ci);
+    Cand c;
+    if (!choose(g, cands, n, &as, "init", pos, &rb, infer_args ? ci->tparams : NULL,
+                infer_args ? ci->ntparams : 0, &c))
         return NULL;
-    check_private(g, pos, m->owner, m->flags, "init");
-    put_args(g, &as, m, 0);
-    return m;
+    if (made) {
+        *made = recv;
+        if (infer_args) {
+            /* from the arguments; raw when there are none to infer from */
+            Type **ta = cc_alloc(g->cc, sizeof(Type *) * (size_t)ci->ntparams);
+            for (int i = 0; i < ci->ntparams; i++) {
+                Type *v = cc_bound_of(&c.b, ci->tparams[i]);
+                ta[i] = v ? v : cc_erasure(g->cc, ci->tparams[i]);
+            }
+            if (nargs > 0)
+                *made = cc_param_type(g->cc, ci, ta, ci->ntparams);
+        }
+    }
+    check_private(g, pos, c.m->owner, c.m->flags, "init");
+    put_args(g, &as, &c, 0);
+    return c.m;
 }
 
-static Type *gen_new(Gen *g, Expr *e)
+MethodInfo *g_init_call(Gen *g, ClassInfo *ci, Expr **args, int nargs, uint32_t pos,
+                        bool own_only)
+{
+    (void)own_only;
+    Type *recv = ci == g->ci ? g->self : (g->ci && ci == g->ci->super && g->ci->super_t)
+                                             ? g->ci->super_t : ci->type;
+    return init_call(g, ci, recv, args, nargs, pos, NULL);
+}
+
+/* new C(...) where [expected] (or NULL) is the type the value goes to: a
+ * generic C without type arguments takes them from it. */
+static Type *gen_new_to(Gen *g, Expr *e, Type *expected)
 {
     Type *t = cc_resolve_type(g->cc, g->f, e->tref);
     if (t->kind == TY_ERROR)
         return t;
+    if (t->kind == TY_CLASS && t->nargs == 0 && t->cls->ntparams > 0 && expected &&
+        expected->kind == TY_CLASS && expected->cls == t->cls && expected->nargs > 0)
+        t = expected;
     if (t->kind != TY_CLASS) {
         g_error(g, e->pos, "cannot create an instance of %s", cc_type_name(g->cc, t));
         return &g->cc->t_error;
     }
     ClassInfo *ci = t->cls;
-    if (ci->flags & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE)) {
+    if (ci->flags & CF_ACC_INTERFACE) {
+        g_error(g, e->pos, "cannot create an instance of interface %s", ci->simple);
+        return &g->cc->t_error;
+    }
+    if (ci->flags & CF_ACC_ABSTRACT) {
         g_error(g, e->pos, "cannot create an instance of abstract class %s", ci->simple);
         return &g->cc->t_error;
     }
-    MethodInfo *m = g_init_call(g, ci, e->args, e->nargs, e->tref->pos, true);
+    Type *made = t;
+    MethodInfo *m = init_call(g, ci, t, e->args, e->nargs, e->tref->pos, &made);
     if (!m)
         return &g->cc->t_error;
     g_op16(g, CF_OP_NEW, cf_cp_method(g->cf, ci->name, "<init>", m->desc), m->nparams, 1);
-    return t;
+    return made;
 }
+
+static Type *gen_new(Gen *g, Expr *e) { return gen_new_to(g, e, NULL); }
 
 /* ---- arrays ------------------------------------------------------------------------ */
 static int load_op(Type *elem)
@@ -890,7 +1624,8 @@ typedef enum { LV_LOCAL, LV_STATIC, LV_FIELD, LV_ARRAY, LV_BAD } LvKind;
 
 typedef struct Lvalue {
     LvKind kind;
-    Type *type;
+    Type *type;           /* as seen through the receiver (type arguments applied) */
+    Type *recv;           /* LV_FIELD: the receiver's type */
     Local *local;
     FieldInfo *field;
 } Lvalue;
@@ -908,7 +1643,7 @@ static bool let_ok(Gen *g, FieldInfo *fi)
 static Lvalue gen_lvalue(Gen *g, Expr *e)
 {
     Cc *cc = g->cc;
-    Lvalue lv = {LV_BAD, &cc->t_error, NULL, NULL};
+    Lvalue lv = {LV_BAD, &cc->t_error, NULL, NULL, NULL};
     const char *name = NULL;
     if (e->kind == EX_NAME) {
         name = e->str;
@@ -916,6 +1651,17 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
         if (l) {
             if (l->is_let) {
                 g_error(g, e->pos, "cannot assign to '%s': it is declared with let", name);
+                return lv;
+            }
+            if (l->celled) {
+                load_holder(g, l);
+                lv.kind = LV_FIELD;
+                lv.field = cell_field(g, l->type);
+                lv.type = l->type;
+                return lv;
+            }
+            if (l->cap_field) {
+                g_error(g, e->pos, "cannot assign to captured variable '%s'", name);
                 return lv;
             }
             lv.kind = LV_LOCAL;
@@ -929,12 +1675,13 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
             return lv;
         }
         lv.field = fi;
+        lv.recv = g->self;
         if (!(fi->flags & CF_ACC_STATIC)) {
             if (g->is_static) {
                 g_error(g, e->pos, "cannot use instance field '%s' in a static function", name);
                 return lv;
             }
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
+            g_load_this(g);
         }
     } else if (e->kind == EX_FIELD) {
         name = e->str;
@@ -949,13 +1696,15 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
         } else {
             Type *t;
             if (e->a->kind == EX_SUPER) {
-                g_op16(g, CF_OP_LOAD, 0, 0, 1);
-                t = g->ci && g->ci->super ? g->ci->super->type : &cc->t_error;
+                g_load_this(g);
+                t = g->ci && g->ci->super ? g->ci->super_t ? g->ci->super_t : g->ci->super->type
+                                          : &cc->t_error;
             } else {
-                t = g_expr(g, e->a);
+                t = lookup_type(g_expr(g, e->a));
             }
             if (t->kind == TY_ERROR)
                 return lv;
+            lv.recv = t;
             if (t->kind == TY_ARRAY && strcmp(name, "length") == 0) {
                 g_error(g, e->pos, "cannot assign to the length of an array");
                 return lv;
@@ -1001,13 +1750,8 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
         return lv;
     }
     lv.kind = (fi->flags & CF_ACC_STATIC) ? LV_STATIC : LV_FIELD;
-    lv.type = fi->type;
+    lv.type = (fi->flags & CF_ACC_STATIC) ? fi->type : field_type(g, fi, lv.recv);
     return lv;
-}
-
-static uint16_t field_ref(Gen *g, FieldInfo *fi)
-{
-    return cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
 }
 
 /* Reads the current value of a target whose object/index is on the stack
@@ -1016,10 +1760,11 @@ static void lv_read(Gen *g, Lvalue *lv)
 {
     switch (lv->kind) {
     case LV_LOCAL: g_op16(g, CF_OP_LOAD, lv->local->slot, 0, 1); break;
-    case LV_STATIC: g_op16(g, CF_OP_GETSTATIC, field_ref(g, lv->field), 0, 1); break;
+    case LV_STATIC: get_field_op(g, lv->field, false); break;
     case LV_FIELD:
         g_op(g, CF_OP_DUP, 1, 2);
-        g_op16(g, CF_OP_GETFIELD, field_ref(g, lv->field), 1, 1);
+        get_field_op(g, lv->field, true);
+        from_erased(g, lv->field->type, lv->type);
         break;
     case LV_ARRAY:
         g_op(g, CF_OP_DUP2, 2, 4);
@@ -1046,8 +1791,11 @@ static void lv_write(Gen *g, Lvalue *lv)
     case LV_LOCAL:
         g_op16(g, CF_OP_STORE, lv->local->slot, 1, 0);
         break;
-    case LV_STATIC: g_op16(g, CF_OP_PUTSTATIC, field_ref(g, lv->field), 1, 0); break;
-    case LV_FIELD: g_op16(g, CF_OP_PUTFIELD, field_ref(g, lv->field), 2, 0); break;
+    case LV_STATIC: put_field_op(g, lv->field); break;
+    case LV_FIELD:
+        to_erased(g, lv->field->type, lv->type);
+        put_field_op(g, lv->field);
+        break;
     case LV_ARRAY: g_op(g, store_op(lv->type), 3, 0); break;
     case LV_BAD: break;
     }
@@ -1410,8 +2158,9 @@ static Type *gen_is_as(Gen *g, Expr *e)
                     "found %s and %s", cc_type_name(cc, t), cc_type_name(cc, to));
             return &cc->t_error;
         }
-        g_op16(g, CF_OP_INSTANCEOF, cf_cp_class(g->cf, to->kind == TY_ARRAY ? to->desc
-                                                                           : to->cls->name),
+        Type *er = cc_erasure(cc, to);
+        g_op16(g, CF_OP_INSTANCEOF, cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc
+                                                                           : er->cls->name),
                1, 1);
         return &cc->t_bool;
     }
@@ -1434,14 +2183,50 @@ static Type *gen_is_as(Gen *g, Expr *e)
     if (cc_is_ref(t) && cc_is_ref(to) && to->kind != TY_NULL) {
         if (cc_ref_assignable(cc, t, to))
             return to;
-        if (cc_ref_assignable(cc, to, t) || comparable_refs(g, t, to)) {
-            g_op16(g, CF_OP_CHECKCAST,
-                   cf_cp_class(g->cf, to->kind == TY_ARRAY ? to->desc : to->cls->name), 1, 1);
+        if (cc_ref_assignable(cc, to, t) || comparable_refs(g, t, to) ||
+            to->kind == TY_VAR || to->kind == TY_FUN || t->kind == TY_VAR ||
+            (t->kind == TY_CLASS && to->kind == TY_CLASS && t->cls == to->cls)) {
+            Type *er = cc_erasure(cc, to);
+            if (strcmp(er->desc, "Lstd/core/Object;") != 0)
+                g_op16(g, CF_OP_CHECKCAST,
+                       cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc : er->cls->name), 1,
+                       1);
             return to;
         }
     }
+    /* unboxing cast: (o as int) */
+    if (cc_is_ref(t) && t->kind != TY_NULL && is_prim(to) && cc_box_class(cc, to)) {
+        unbox(g, to);
+        return to;
+    }
     g_error(g, e->pos, "cannot convert %s to %s", cc_type_name(cc, t), cc_type_name(cc, to));
     return &cc->t_error;
+}
+
+/* A string constant. Class files cannot hold NUL in strings, so a literal with
+ * "\0" is built at run time: its pieces joined by String.fromCodePoint(0). */
+static void emit_string(Gen *g, const char *s, size_t len)
+{
+    const char *nul = memchr(s, 0, len);
+    if (!nul) {
+        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, s, len), 0, 1);
+        return;
+    }
+    g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, s, (size_t)(nul - s)), 0, 1);
+    while (nul) {
+        g_iconst(g, 0);
+        g_op16(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, "std/core/String", "fromCodePoint",
+                                                   "(I)Lstd/core/String;"), 1, 1);
+        concat(g);
+        size_t rest = len - (size_t)(nul - s) - 1;
+        const char *p = nul + 1;
+        nul = memchr(p, 0, rest);
+        size_t piece = nul ? (size_t)(nul - p) : rest;
+        if (piece > 0) {
+            g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, p, piece), 0, 1);
+            concat(g);
+        }
+    }
 }
 
 static Type *gen_interp(Gen *g, Expr *e)
@@ -1476,7 +2261,7 @@ Type *g_expr(Gen *g, Expr *e)
         g_op(g, CF_OP_ACONST_NULL, 0, 1);
         return &cc->t_null;
     case EX_STRING:
-        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, e->str, e->slen), 0, 1);
+        emit_string(g, e->str, e->slen);
         return str_type(g);
     case EX_INTERP:
         return gen_interp(g, e);
@@ -1487,8 +2272,8 @@ Type *g_expr(Gen *g, Expr *e)
             g_error(g, e->pos, "'this' cannot be used in a static function");
             return &cc->t_error;
         }
-        g_op16(g, CF_OP_LOAD, 0, 0, 1);
-        return g->ci->type;
+        g_load_this(g);
+        return g->self ? g->self : g->ci->type;
     case EX_SUPER:
         g_error(g, e->pos, "'super' must be followed by '.' and a member");
         return &cc->t_error;
@@ -1526,6 +2311,8 @@ Type *g_expr(Gen *g, Expr *e)
         return gen_cond(g, e);
     case EX_IS: case EX_AS:
         return gen_is_as(g, e);
+    case EX_LAMBDA:
+        return g_lambda(g, e, NULL, NULL);
     }
     return &cc->t_error;
 }
@@ -1550,4 +2337,153 @@ void g_discard(Gen *g, Expr *e)
         g_error(g, e->pos, "this expression is not a statement");
         return;
     }
+}
+
+
+Type *g_from_erased(Gen *g, Type *decl, Type *actual) { return from_erased(g, decl, actual); }
+
+void g_to_erased(Gen *g, Type *decl, Type *actual) { to_erased(g, decl, actual); }
+
+/* Emits the lambda class for [e] and, in [g], the code creating its instance. */
+Type *g_lambda(Gen *g, Expr *e, Type *target, Type *erased_as)
+{
+    Cc *cc = g->cc;
+    int n = e->nargs;
+    if (target && target->nargs != n) {
+        g_error(g, e->pos, "a lambda with %d parameter%s cannot be %s", n, n == 1 ? "" : "s",
+                cc_type_name(cc, target));
+        g_op(g, CF_OP_ACONST_NULL, 0, 1);
+        return &cc->t_error;
+    }
+    if (erased_as && (erased_as->kind != TY_FUN || erased_as->nargs != n))
+        erased_as = NULL;
+    Type **pt = cc_alloc(cc, sizeof(Type *) * (size_t)(n + 1));
+    Type **ep = cc_alloc(cc, sizeof(Type *) * (size_t)(n + 1));
+    bool bad = false;
+    for (int i = 0; i < n; i++) {
+        Param *p = &e->lparams[i];
+        if (p->tref) {
+            pt[i] = cc_resolve_type(cc, g->f, p->tref);
+            if (target && pt[i]->kind != TY_ERROR && target->args[i]->kind != TY_ERROR &&
+                !cc_same_type(cc, pt[i], target->args[i])) {
+                g_error(g, p->pos, "lambda parameter '%s' has type %s, but %s is expected",
+                        p->name, cc_type_name(cc, pt[i]), cc_type_name(cc, target->args[i]));
+                bad = true;
+            }
+        } else if (target) {
+            pt[i] = target->args[i];
+        } else {
+            g_error(g, p->pos, "cannot infer the type of lambda parameter '%s'; declare it",
+                    p->name);
+            pt[i] = &cc->t_error;
+            bad = true;
+        }
+        if (pt[i]->kind == TY_VOID) {
+            g_error(g, p->pos, "a parameter cannot have type void");
+            pt[i] = &cc->t_error;
+        }
+        ep[i] = cc_erasure(cc, erased_as ? erased_as->args[i] : pt[i]);
+    }
+    Type *ret = NULL;
+    if (e->tref)
+        ret = cc_resolve_type(cc, g->f, e->tref);
+    else if (target && target->ret)
+        ret = target->ret;
+    /* the lambda class */
+    const char *outer = g->lam ? g->lam->cls : g->ci ? g->ci->name : "Lambda";
+    const char *name = cc_printf(cc, "%s$Lambda$%d", outer, ++cc->nlambdas);
+    CfClass *cf = cf_class_new();
+    if (!cf)
+        longjmp(cc->oom, 1);
+    cf->flags = CF_ACC_FINAL;
+    cf->this_class = cf_cp_class(cf, name);
+    cf->super_class = cf_cp_class(cf, "std/core/Function");
+    const char *base = strrchr(g->f->path, '/');
+    cf_set_source_file(cf, base ? base + 1 : g->f->path);
+    LamCtx lam = {g, name, NULL, 0, false};
+    MethodInfo mi = {.name = "invoke", .ret = ret ? ret : &cc->t_void, .params = pt,
+                     .nparams = n, .owner = g->ci};
+    Gen lg;
+    memset(&lg, 0, sizeof lg);
+    lg.cc = cc;
+    lg.f = g->f;
+    lg.ci = g->ci;
+    lg.cf = cf;
+    lg.mi = &mi;
+    lg.is_static = g->is_static;
+    lg.out = &lg.main;
+    lg.last_op = -1;
+    lg.self = g->self;
+    lg.lam = &lam;
+    lg.ret_infer = ret == NULL;
+    lg.lenient = e->op == TK_AS;
+    if (ret)
+        lg.ret_erased = cc_erasure(cc, erased_as && erased_as->ret ? erased_as->ret : ret);
+    else if (erased_as && erased_as->ret)
+        lg.ret_erased = cc_erasure(cc, erased_as->ret);
+    g_lambda_body(&lg, e, pt, ep);
+    Type *rt = mi.ret;
+    if (!lg.ret_erased)
+        lg.ret_erased = cc_erasure(cc, rt);
+    const char *desc = cc_method_desc(cc, ep, n, lg.ret_erased);
+    CfMethod *m = cf_add_method(cf, 0, "invoke", desc);
+    if (m)
+        cf_set_code(cf, m, (uint16_t)lg.max_depth, (uint16_t)lg.nlocals, lg.local_types,
+                    lg.main.code, (uint32_t)lg.main.len, lg.lines, (uint32_t)lg.nlines);
+    /* captured variables become fields set by the constructor */
+    int nc = lam.ncaps + (lam.needs_this ? 1 : 0);
+    Type **ct = cc_alloc(cc, sizeof(Type *) * (size_t)(nc + 1));
+    int k = 0;
+    Type *this_t = g->ci ? g->ci->type : obj_type(g);
+    if (lam.needs_this) {
+        cf_add_field(cf, CF_ACC_FINAL, "this$0", this_t->desc);
+        ct[k++] = this_t;
+    }
+    for (Local *c = lam.caps; c; c = c->next) {
+        const char *d = holder_desc(g, c);
+        cf_add_field(cf, CF_ACC_FINAL, c->cap_field, d);
+        const char *q = d;
+        ct[k++] = cc_type_from_desc(cc, &q);
+    }
+    const char *idesc = cc_method_desc(cc, ct, nc, &cc->t_void);
+    Gen ig;
+    memset(&ig, 0, sizeof ig);
+    ig.cc = cc;
+    ig.f = g->f;
+    ig.cf = cf;
+    ig.out = &ig.main;
+    ig.last_op = -1;
+    g_op16(&ig, CF_OP_LOAD, 0, 0, 1);
+    g_op16(&ig, CF_OP_INITSUPER, cf_cp_method(cf, "std/core/Function", "<init>", "()V"), 1, 0);
+    k = 0;
+    if (lam.needs_this) {
+        g_op16(&ig, CF_OP_LOAD, 0, 0, 1);
+        g_op16(&ig, CF_OP_LOAD, 1, 0, 1);
+        g_op16(&ig, CF_OP_PUTFIELD, cf_cp_field(cf, name, "this$0", this_t->desc), 2, 0);
+        k++;
+    }
+    for (Local *c = lam.caps; c; c = c->next, k++) {
+        g_op16(&ig, CF_OP_LOAD, 0, 0, 1);
+        g_op16(&ig, CF_OP_LOAD, (uint16_t)(k + 1), 0, 1);
+        g_op16(&ig, CF_OP_PUTFIELD, cf_cp_field(cf, name, c->cap_field, holder_desc(g, c)), 2,
+               0);
+    }
+    g_op(&ig, CF_OP_RETURN, 0, 0);
+    CfMethod *im = cf_add_method(cf, 0, "<init>", idesc);
+    if (im)
+        cf_set_code(cf, im, (uint16_t)ig.max_depth, 0, NULL, ig.main.code,
+                    (uint32_t)ig.main.len, NULL, 0);
+    if (cc->dry)
+        cf_class_free(cf);
+    else
+        CC_PUSH(cc, cc->extra, cc->nextra, cc->extra_cap, cf);
+    /* the instance, in the enclosing function */
+    if (lam.needs_this)
+        g_load_this(g);
+    for (Local *c = lam.caps; c; c = c->next)
+        load_holder(g, c->cap_outer);
+    g_op16(g, CF_OP_NEW, cf_cp_method(g->cf, name, "<init>", idesc), nc, 1);
+    if (bad)
+        return &cc->t_error;
+    return cc_fun_type(cc, pt, n, rt);
 }

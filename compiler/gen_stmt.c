@@ -38,6 +38,33 @@ static void pop_scope(Gen *g)
         g->locals = g->locals->next;
 }
 
+/* Moves [l] into a heap cell when a lambda captures it and it is assigned
+ * ([copy]: a parameter, whose value moves into the cell). */
+static void make_cell(Gen *g, Local *l, bool copy)
+{
+    Type *t = l->type;
+    if (!cc_nameset_has(&g->celled, l->name) || l->is_let || t->kind == TY_ERROR)
+        return;
+    const char *cn;
+    switch (t->kind) {
+    case TY_INT: case TY_BYTE: cn = "std/core/IntCell"; break;
+    case TY_FLOAT: cn = "std/core/FloatCell"; break;
+    case TY_BOOL: cn = "std/core/BoolCell"; break;
+    default: cn = "std/core/RefCell"; break;
+    }
+    ClassInfo *cell = cc_class_ref(g->cc, cn);
+    uint16_t slot = g_new_local(g, cell->type);
+    g_op16(g, CF_OP_NEW, cf_cp_method(g->cf, cn, "<init>", "()V"), 0, 1);
+    g_op16(g, CF_OP_STORE, slot, 1, 0);
+    uint16_t old = l->slot;
+    l->slot = slot;
+    l->celled = true;
+    if (copy) {
+        g_op16(g, CF_OP_LOAD, old, 0, 1);
+        g_init_local(g, l);
+    }
+}
+
 static Local *declare_local(Gen *g, const char *name, Type *t, bool is_let, uint32_t pos,
                             bool param)
 {
@@ -50,6 +77,8 @@ static Local *declare_local(Gen *g, const char *name, Type *t, bool is_let, uint
     l->slot = param ? (uint16_t)g->nparam_slots++ : g_new_local(g, t);
     l->next = g->locals;
     g->locals = l;
+    if (!param)
+        make_cell(g, l, false);
     return l;
 }
 
@@ -125,7 +154,7 @@ static bool gen_var(Gen *g, Stmt *s)
         t = &cc->t_error;
     Local *l = declare_local(g, s->name, t, s->is_let, s->pos, false);
     if (s->expr)
-        g_op16(g, CF_OP_STORE, l->slot, 1, 0);
+        g_init_local(g, l);
     return true;
 }
 
@@ -219,15 +248,67 @@ static int aload_of(Type *e)
     }
 }
 
+/* for (x in e) over an Iterable<T> (on the stack, seen as [view]): the
+ * iterator's hasNext()/next() through interface calls. */
+static bool gen_foreach_iterable(Gen *g, Stmt *s, Type *view)
+{
+    Cc *cc = g->cc;
+    Type *elem = view->nargs == 1 ? view->args[0] : cc_class_ref(cc, "std/core/Object")->type;
+    ClassInfo *iter = cc_class_ref(cc, "std/core/Iterator");
+    g_op16(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterable", "iterator",
+                                               "()Lstd/core/Iterator;"), 1, 1);
+    uint16_t it = g_new_local(g, iter->type);
+    g_op16(g, CF_OP_STORE, it, 1, 0);
+    int blk = g->nest;
+    g_open(g, CF_OP_BLOCK, NULL);
+    g_open(g, CF_OP_LOOP, NULL);
+    g_op16(g, CF_OP_LOAD, it, 0, 1);
+    g_op16(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterator", "hasNext", "()Z"),
+           1, 1);
+    g_op(g, CF_OP_EQZ, 1, 1);
+    g_br(g, CF_OP_BR_IF, blk);
+    g_open(g, CF_OP_BLOCK, NULL);
+    LoopCtx lc;
+    push_loop(g, &lc, s->label, blk, blk + 2);
+    push_scope(g);
+    g_op16(g, CF_OP_LOAD, it, 0, 1);
+    g_op16(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterator", "next",
+                                               "()Lstd/core/Object;"), 1, 1);
+    Type *obj = cc_class_ref(cc, "std/core/Object")->type;
+    Type *declared = cc_is_ref(elem) || elem->kind == TY_ERROR ? elem
+                     : elem->kind == TY_BYTE ? &cc->t_int : elem;
+    g_from_erased(g, obj, declared);
+    Local *x = declare_local(g, s->name, declared, true, s->pos, false);
+    g_init_local(g, x);
+    g_stmt(g, s->body);
+    pop_scope(g);
+    g->loops = lc.next;
+    g_end(g);
+    g_br(g, CF_OP_BR, blk + 1);
+    g_end(g);
+    g_end(g);
+    return true;
+}
+
 static bool gen_foreach(Gen *g, Stmt *s)
 {
     Cc *cc = g->cc;
     check_label(g, s);
     push_scope(g);
     Type *t = g_expr(g, s->expr);
+    if (t->kind == TY_CLASS || t->kind == TY_VAR) {
+        ClassInfo *it = cc_class_find(cc, "std/core/Iterable");
+        Type *view = it ? cc_as_super(cc, t, it) : NULL;
+        if (view) {
+            bool r = gen_foreach_iterable(g, s, view);
+            pop_scope(g);
+            return r;
+        }
+    }
     if (t->kind != TY_ARRAY) {
         if (t->kind != TY_ERROR)
-            g_error(g, s->expr->pos, "for-in needs an array, found %s", cc_type_name(cc, t));
+            g_error(g, s->expr->pos, "for-in needs an array or an Iterable, found %s",
+                    cc_type_name(cc, t));
         t = cc_array_of(cc, &cc->t_int);
     }
     uint16_t arr = g_new_local(g, t);
@@ -253,7 +334,7 @@ static bool gen_foreach(Gen *g, Stmt *s)
     g_op16(g, CF_OP_LOAD, arr, 0, 1);
     g_op16(g, CF_OP_LOAD, idx, 0, 1);
     g_op(g, aload_of(t->elem), 2, 1);
-    g_op16(g, CF_OP_STORE, x->slot, 1, 0);
+    g_init_local(g, x);
     g_stmt(g, s->body);
     pop_scope(g);
     g->loops = lc.next;
@@ -271,6 +352,39 @@ static bool gen_foreach(Gen *g, Stmt *s)
     return true;
 }
 
+/* Is loop [l] among those enclosing the try of [f]? */
+static bool loop_outside(FinCtx *f, LoopCtx *l)
+{
+    for (LoopCtx *x = f->loops; x; x = x->next)
+        if (x == l)
+            return true;
+    return false;
+}
+
+static void emit_jump(Gen *g, LoopCtx *l, bool brk)
+{
+    if (brk)
+        l->has_break = true;
+    FinCtx *f = g->fins;
+    if (f && loop_outside(f, l)) {
+        int id = -1;
+        for (int i = 0; i < f->njumps; i++)
+            if (f->jumps[i].loop == l && f->jumps[i].brk == brk)
+                id = i;
+        if (id < 0) {
+            FinJump j = {l, brk};
+            CC_PUSH(g->cc, f->jumps, f->njumps, f->jumps_cap, j);
+            id = f->njumps - 1;
+        }
+        Expr c = {.kind = EX_INT, .ival = id + 2};
+        g_expr(g, &c);
+        g_op16(g, CF_OP_STORE, f->action, 1, 0);
+        g_br(g, CF_OP_BR, f->level);
+        return;
+    }
+    g_br(g, CF_OP_BR, brk ? l->break_level : l->cont_level);
+}
+
 static bool gen_jump(Gen *g, Stmt *s)
 {
     bool brk = s->kind == ST_BREAK;
@@ -286,29 +400,358 @@ static bool gen_jump(Gen *g, Stmt *s)
         g_error(g, s->pos, "'%s' outside a loop", brk ? "break" : "continue");
         return false;
     }
-    if (brk)
-        l->has_break = true;
-    g_br(g, CF_OP_BR, brk ? l->break_level : l->cont_level);
+    emit_jump(g, l, brk);
     return false;
+}
+
+/* Returns the value on the stack (if [has_value]), through enclosing finally blocks. */
+static void emit_return(Gen *g, bool has_value)
+{
+    FinCtx *f = g->fins;
+    if (!f) {
+        if (has_value && g->ret_erased)
+            g_to_erased(g, g->ret_erased, g->mi->ret);
+        g_op(g, CF_OP_RETURN, has_value ? 1 : 0, 0);
+        return;
+    }
+    if (has_value)
+        g_op16(g, CF_OP_STORE, f->ret, 1, 0);
+    f->has_return = true;
+    Expr c = {.kind = EX_INT, .ival = 1};
+    g_expr(g, &c);
+    g_op16(g, CF_OP_STORE, f->action, 1, 0);
+    g_br(g, CF_OP_BR, f->level);
 }
 
 static bool gen_return(Gen *g, Stmt *s)
 {
     Cc *cc = g->cc;
     Type *ret = g->mi ? g->mi->ret : &cc->t_void;
+    bool value = false;
+    if (g->ret_infer && s->expr) {
+        /* a lambda without a declared result: the first return decides it */
+        Type *t = g_expr(g, s->expr);
+        if (t->kind == TY_NULL)
+            t = cc_class_ref(cc, "std/core/Object")->type;
+        g->ret_infer = false;
+        g->mi->ret = t;
+        if (t->kind == TY_VOID) {
+            g_error(g, s->expr->pos, "cannot return a void expression");
+            return false;
+        }
+        if (!g->ret_erased)
+            g->ret_erased = cc_erasure(cc, t);
+        emit_return(g, true);
+        return false;
+    }
+    if (g->ret_infer)
+        g->ret_infer = false;
     if (s->expr) {
         if (ret->kind == TY_VOID) {
             g_error(g, s->expr->pos, "cannot return a value from %s",
                     g->is_init ? "an init" : "a function without a return type");
             g_expr(g, s->expr);
+            g_op(g, CF_OP_POP, 1, 0);
         } else {
             g_expect(g, s->expr, ret);
+            value = true;
         }
     } else if (ret->kind != TY_VOID) {
         g_error(g, s->pos, "missing return value: expected %s", cc_type_name(cc, ret));
     }
-    g_op(g, CF_OP_RETURN, s->expr ? 1 : 0, 0);
+    emit_return(g, value);
     return false;
+}
+
+static Type *exception_type(Gen *g)
+{
+    return cc_class_ref(g->cc, "std/core/Exception")->type;
+}
+
+/* try T1 { body } catch ... end, with the catch variables in scope of their handlers. */
+static bool gen_try_catch(Gen *g, Stmt *s)
+{
+    Cc *cc = g->cc;
+    if (s->ncatches == 0)
+        return g_stmt(g, s->body);
+    g_open(g, CF_OP_TRY, NULL);
+    bool reach = g_stmt(g, s->body);
+    Type *exc = exception_type(g);
+    for (int i = 0; i < s->ncatches; i++) {
+        Catch *c = &s->catches[i];
+        Type *t = exc;
+        if (c->tref) {
+            t = cc_resolve_type(cc, g->f, c->tref);
+            if (t->kind != TY_ERROR && !(t->kind == TY_CLASS && cc_subclass(cc, t->cls,
+                                                                             exc->cls))) {
+                g_error(g, c->tref->pos, "can only catch an Exception, found %s",
+                        cc_type_name(cc, t));
+                t = &cc->t_error;
+            }
+        }
+        for (int k = 0; k < i; k++) {
+            Catch *o = &s->catches[k];
+            Type *ot = o->tref ? cc_resolve_type(cc, g->f, o->tref) : exc;
+            if (t->kind == TY_CLASS && ot->kind == TY_CLASS && cc_subclass(cc, t->cls, ot->cls)) {
+                g_error(g, c->pos, "unreachable catch: %s is already caught above",
+                        cc_type_name(cc, t));
+                break;
+            }
+        }
+        uint16_t cls = t->kind == TY_CLASS && t != exc ? cf_cp_class(g->cf, t->cls->name) : 0;
+        g_catch(g, cls);
+        push_scope(g);
+        Local *l = declare_local(g, c->name, t->kind == TY_ERROR ? exc : t, false, c->pos,
+                                 false);
+        mark_line(g, c->pos);
+        g_init_local(g, l);
+        bool r = g_stmt(g, c->body);
+        pop_scope(g);
+        reach = reach || r;
+    }
+    g_end(g);
+    return reach;
+}
+
+static bool gen_try(Gen *g, Stmt *s)
+{
+    Cc *cc = g->cc;
+    if (!s->fin)
+        return gen_try_catch(g, s);
+    FinCtx f;
+    memset(&f, 0, sizeof f);
+    f.loops = g->loops;
+    f.action = g_new_local(g, &cc->t_int);
+    Type *ret = g->mi ? g->mi->ret : &cc->t_void;
+    if (ret->kind != TY_VOID) {
+        f.ret = g_new_local(g, ret);
+        f.has_ret = true;
+    }
+    Expr zero = {.kind = EX_INT, .ival = 0};
+    g_expr(g, &zero);
+    g_op16(g, CF_OP_STORE, f.action, 1, 0);
+    f.level = g->nest;
+    g_open(g, CF_OP_BLOCK, NULL);
+    g_open(g, CF_OP_TRY, NULL);
+    f.next = g->fins;
+    g->fins = &f;
+    bool reach = gen_try_catch(g, s);
+    g->fins = f.next;
+    if (reach)
+        g_br(g, CF_OP_BR, f.level);
+    /* any exception: run the finally code and rethrow */
+    Type *exc = exception_type(g);
+    uint16_t saved = g_new_local(g, exc);
+    g_catch(g, 0);
+    g_op16(g, CF_OP_STORE, saved, 1, 0);
+    /* the finally code is emitted again below when anything leaves normally;
+     * its diagnostics are reported by one of the two copies */
+    bool again = reach || f.has_return || f.njumps > 0;
+    if (again)
+        cc->mute++;
+    bool fr = g_stmt(g, s->fin);
+    if (again)
+        cc->mute--;
+    if (fr) {
+        g_op16(g, CF_OP_LOAD, saved, 0, 1);
+        g_op(g, CF_OP_THROW, 1, 0);
+    }
+    g_end(g);
+    g_end(g);
+    bool exits = f.has_return || f.njumps > 0;
+    if (!reach && !exits) {
+        /* Nothing leaves the try normally: only the handler runs the finally code. */
+        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+        return false;
+    }
+    fr = g_stmt(g, s->fin);
+    if (!fr)
+        return false;
+    if (f.has_return) {
+        g_op16(g, CF_OP_LOAD, f.action, 0, 1);
+        Expr one = {.kind = EX_INT, .ival = 1};
+        g_expr(g, &one);
+        g_op(g, CF_OP_IEQ, 2, 1);
+        g_open(g, CF_OP_IF, NULL);
+        if (f.has_ret)
+            g_op16(g, CF_OP_LOAD, f.ret, 0, 1);
+        emit_return(g, f.has_ret);
+        g_end(g);
+    }
+    for (int i = 0; i < f.njumps; i++) {
+        g_op16(g, CF_OP_LOAD, f.action, 0, 1);
+        Expr id = {.kind = EX_INT, .ival = i + 2};
+        g_expr(g, &id);
+        g_op(g, CF_OP_IEQ, 2, 1);
+        g_open(g, CF_OP_IF, NULL);
+        emit_jump(g, f.jumps[i].loop, f.jumps[i].brk);
+        g_end(g);
+    }
+    if (!reach) {
+        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+        return false;
+    }
+    return true;
+}
+
+/* A dense int switch: block B { block D { block C[k-1] ... block C[0] {
+ * br_table } body 0; br B } ... body k-1; br B } default } */
+static bool gen_switch_table(Gen *g, Stmt *s, uint16_t v, int64_t lo, int span, int def)
+{
+    Cc *cc = g->cc;
+    int *cases = cc_alloc(cc, sizeof(int) * (size_t)(s->ncases + 1));
+    int k = 0;
+    for (int i = 0; i < s->ncases; i++)
+        if (s->cases[i].nlabels > 0)
+            cases[k++] = i;
+    int base = g->nest;
+    g_open(g, CF_OP_BLOCK, NULL);     /* B */
+    g_open(g, CF_OP_BLOCK, NULL);     /* D */
+    for (int j = 0; j < k; j++)
+        g_open(g, CF_OP_BLOCK, NULL); /* C[k-1-j] */
+    int *levels = cc_alloc(cc, sizeof(int) * (size_t)span);
+    for (int x = 0; x < span; x++)
+        levels[x] = base + 1;
+    for (int j = 0; j < k; j++) {
+        Case *c = &s->cases[cases[j]];
+        for (int q = 0; q < c->nlabels; q++)
+            if (c->labels[q]->kind == EX_INT)
+                levels[c->labels[q]->ival - lo] = base + 2 + (k - 1 - j);
+    }
+    g_op16(g, CF_OP_LOAD, v, 0, 1);
+    Expr off = {.kind = EX_INT, .ival = lo};
+    g_expr(g, &off);
+    g_op(g, CF_OP_ISUB, 2, 1);
+    g_br_table(g, span, levels, base + 1);
+    bool reach = def < 0;
+    for (int j = 0; j < k; j++) {
+        g_end(g);
+        Case *c = &s->cases[cases[j]];
+        mark_line(g, c->pos);
+        bool r = g_stmt(g, c->body);
+        if (r)
+            g_br(g, CF_OP_BR, base);
+        reach = reach || r;
+    }
+    g_end(g);                          /* D */
+    if (def >= 0) {
+        mark_line(g, s->cases[def].pos);
+        bool r = g_stmt(g, s->cases[def].body);
+        reach = reach || r;
+    }
+    g_end(g);                          /* B */
+    if (!reach)
+        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+    return reach;
+}
+
+/* switch over int or String: a chain of tests, each case its own branch (no
+ * fall-through); `break` and `continue` refer to the enclosing loop. */
+static bool gen_switch(Gen *g, Stmt *s)
+{
+    Cc *cc = g->cc;
+    Type *t = g_expr(g, s->expr);
+    bool is_str = cc_is_string(cc, t);
+    if (t->kind == TY_BYTE)
+        t = &cc->t_int;
+    if (t->kind != TY_INT && !is_str && t->kind != TY_ERROR) {
+        g_error(g, s->expr->pos, "switch needs an int or a String, found %s",
+                cc_type_name(cc, t));
+        t = &cc->t_error;
+    }
+    if (t->kind == TY_ERROR) {
+        g_op(g, CF_OP_POP, 1, 0);
+        return true;
+    }
+    uint16_t v = g_new_local(g, t);
+    g_op16(g, CF_OP_STORE, v, 1, 0);
+    int def = -1;
+    for (int i = 0; i < s->ncases; i++) {
+        Case *c = &s->cases[i];
+        if (c->nlabels == 0) {
+            if (def >= 0)
+                g_error(g, c->pos, "switch has more than one default");
+            def = i;
+        }
+        for (int k = 0; k < c->nlabels; k++) {
+            Expr *e = c->labels[k];
+            bool ok = is_str ? e->kind == EX_STRING : e->kind == EX_INT;
+            if (!ok) {
+                g_error(g, e->pos, "a case label must be %s constant",
+                        is_str ? "a String" : "an int");
+                continue;
+            }
+            for (int i2 = 0; i2 <= i; i2++)
+                for (int k2 = 0; k2 < s->cases[i2].nlabels; k2++) {
+                    Expr *o = s->cases[i2].labels[k2];
+                    if (o == e)
+                        goto next_label;
+                    if (o->kind == e->kind &&
+                        (is_str ? o->slen == e->slen && memcmp(o->str, e->str, e->slen) == 0
+                                : o->ival == e->ival)) {
+                        g_error(g, e->pos, "duplicate case label");
+                        goto next_label;
+                    }
+                }
+next_label:;
+        }
+    }
+    /* dense int labels: a jump table */
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    int nlabels = 0;
+    for (int i = 0; i < s->ncases && !is_str; i++)
+        for (int k = 0; k < s->cases[i].nlabels; k++) {
+            Expr *e = s->cases[i].labels[k];
+            if (e->kind != EX_INT)
+                continue;
+            lo = e->ival < lo ? e->ival : lo;
+            hi = e->ival > hi ? e->ival : hi;
+            nlabels++;
+        }
+    if (!is_str && nlabels >= 3 && (uint64_t)hi - (uint64_t)lo < 1024 &&
+        (int64_t)((uint64_t)hi - (uint64_t)lo) + 1 <= 2 * (int64_t)nlabels + 2)
+        return gen_switch_table(g, s, v, lo, (int)(hi - lo + 1), def);
+    bool reach = def < 0;
+    int opened = 0;
+    for (int i = 0; i < s->ncases; i++) {
+        Case *c = &s->cases[i];
+        if (c->nlabels == 0)
+            continue;
+        for (int k = 0; k < c->nlabels; k++) {
+            Expr *e = c->labels[k];
+            if (is_str) {
+                /* the literal's equals is null-safe for the value */
+                g_expr(g, e);
+                g_op16(g, CF_OP_LOAD, v, 0, 1);
+                g_op16(g, CF_OP_INVOKEVIRTUAL,
+                       cf_cp_method(g->cf, "std/core/String", "equals",
+                                    "(Lstd/core/Object;)Z"), 2, 1);
+            } else {
+                g_op16(g, CF_OP_LOAD, v, 0, 1);
+                Expr lit = {.kind = EX_INT, .ival = e->kind == EX_INT ? e->ival : 0};
+                g_expr(g, &lit);
+                g_op(g, CF_OP_IEQ, 2, 1);
+            }
+            if (k > 0)
+                g_op(g, CF_OP_IOR, 2, 1);
+        }
+        g_open(g, CF_OP_IF, NULL);
+        opened++;
+        mark_line(g, c->pos);
+        bool r = g_stmt(g, c->body);
+        reach = reach || r;
+        g_else(g);
+    }
+    if (def >= 0) {
+        mark_line(g, s->cases[def].pos);
+        bool r = g_stmt(g, s->cases[def].body);
+        reach = reach || r;
+    }
+    for (int i = 0; i < opened; i++)
+        g_end(g);
+    if (!reach && opened > 0)
+        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+    return reach;
 }
 
 bool g_stmt(Gen *g, Stmt *s)
@@ -364,12 +807,71 @@ bool g_stmt(Gen *g, Stmt *s)
         g_op(g, CF_OP_THROW, 1, 0);
         return false;
     }
+    case ST_TRY:
+        return gen_try(g, s);
+    case ST_SWITCH:
+        return gen_switch(g, s);
     case ST_SUPERCALL:
         g_error(g, s->pos, "%s(...) must be the first statement of an init",
                 s->is_this ? "this" : "super");
         return true;
     }
     return true;
+}
+
+void g_lambda_body(Gen *lg, Expr *e, Type **ptypes, Type **eparams)
+{
+    Cc *cc = lg->cc;
+    cc_celled_vars(cc, e->lbody, e->a, &lg->celled);
+    push_scope(lg);
+    lg->nparam_slots = 1 + e->nargs;
+    for (int i = 0; i < e->nargs; i++) {
+        Param *p = &e->lparams[i];
+        /* the parameter arrives erased; a local of its own type takes it */
+        Local *l = declare_local(lg, p->name, ptypes[i], false, p->pos, false);
+        g_op16(lg, CF_OP_LOAD, (uint16_t)(i + 1), 0, 1);
+        g_from_erased(lg, eparams[i], ptypes[i]);
+        g_init_local(lg, l);
+    }
+    MethodInfo *mi = lg->mi;
+    if (e->lbody) {
+        mark_line(lg, e->lbody->pos);
+        bool reach = g_stmt(lg, e->lbody);
+        if (lg->ret_infer) {
+            lg->ret_infer = false;
+            mi->ret = &cc->t_void;
+        }
+        if (reach) {
+            if (mi->ret->kind != TY_VOID)
+                g_error(lg, e->pos, "missing return in lambda");
+            else
+                g_op(lg, CF_OP_RETURN, 0, 0);
+        } else if (lg->last_op != CF_OP_RETURN && lg->last_op != CF_OP_BR &&
+                   lg->last_op != CF_OP_THROW && lg->last_op != CF_OP_UNREACHABLE) {
+            g_op(lg, CF_OP_UNREACHABLE, 0, 0);
+        }
+    } else {
+        mark_line(lg, e->a->pos);
+        if (!lg->ret_infer && mi->ret->kind == TY_VOID) {
+            Type *t = g_expr(lg, e->a);
+            if (t->kind != TY_VOID && t->kind != TY_ERROR)
+                g_op(lg, CF_OP_POP, 1, 0);
+            g_op(lg, CF_OP_RETURN, 0, 0);
+        } else if (lg->ret_infer) {
+            Type *t = g_expr(lg, e->a);
+            lg->ret_infer = false;
+            if (t->kind == TY_NULL)
+                t = cc_class_ref(cc, "std/core/Object")->type;
+            mi->ret = t;
+            if (!lg->ret_erased)
+                lg->ret_erased = cc_erasure(cc, t);
+            emit_return(lg, t->kind != TY_VOID);
+        } else {
+            g_expect(lg, e->a, mi->ret);
+            emit_return(lg, true);
+        }
+    }
+    pop_scope(lg);
 }
 
 /* ---- methods ------------------------------------------------------------------------ */
@@ -451,16 +953,122 @@ static void gen_init(Gen *g)
     }
 }
 
-static void gen_init_gen(Gen *g, ClassInfo *ci, CfClass *cf, MethodInfo *mi, bool is_static)
+static void gen_init_gen(Gen *g, Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi,
+                         bool is_static)
 {
     memset(g, 0, sizeof *g);
-    g->cc = NULL;
+    g->cc = cc;
     g->ci = ci;
     g->cf = cf;
     g->mi = mi;
     g->is_static = is_static;
     g->out = &g->main;
     g->last_op = -1;
+    g->self = cc_param_type(cc, ci, ci->tparams, ci->ntparams);
+}
+
+/* Appends an optional Signature attribute ([sig], a Utf8 constant) to an
+ * attribute list of [cf]. */
+static void add_signature(CfClass *cf, CfAttr **attrs, uint16_t *n, const char *sig)
+{
+    CfAttr *na = cf_alloc(cf, sizeof(CfAttr) * (size_t)(*n + 1));
+    uint8_t *data = cf_alloc(cf, 2);
+    if (!na || !data)
+        return;
+    uint16_t idx = cf_cp_utf8z(cf, sig);
+    uint16_t name = cf_cp_utf8z(cf, "Signature");
+    if (*n)
+        memcpy(na, *attrs, sizeof(CfAttr) * *n);
+    data[0] = (uint8_t)(idx >> 8);
+    data[1] = (uint8_t)idx;
+    na[*n] = (CfAttr){.name = name, .flags = 0, .kind = CF_ATTR_UNKNOWN, .len = 2,
+                      .data = data};
+    *attrs = na;
+    (*n)++;
+}
+
+/* Does [t] say more than its erasure? */
+static bool is_generic(Type *t)
+{
+    if (t->kind == TY_VAR || t->kind == TY_FUN || (t->kind == TY_CLASS && t->nargs > 0))
+        return true;
+    return t->kind == TY_ARRAY && is_generic(t->elem);
+}
+
+static void method_signature(Cc *cc, CfClass *cf, CfMethod *m, MethodInfo *mi)
+{
+    bool gen = mi->varargs || mi->ntparams > 0 || is_generic(mi->ret);
+    for (int i = 0; i < mi->nparams; i++)
+        gen = gen || is_generic(mi->params[i]);
+    if (gen && !mi->bridge_to)
+        add_signature(cf, &m->attrs, &m->nattrs, cc_method_sig(cc, mi));
+}
+
+/* A bridge: casts the erased arguments and calls the overriding method. */
+static void gen_bridge(Gen *g, MethodInfo *mi)
+{
+    Cc *cc = g->cc;
+    MethodInfo *t = mi->bridge_to;
+    g_op16(g, CF_OP_LOAD, 0, 0, 1);
+    for (int i = 0; i < mi->nparams; i++) {
+        g_op16(g, CF_OP_LOAD, (uint16_t)(i + 1), 0, 1);
+        Type *want = t->params[i];
+        if (want->kind == TY_INT || want->kind == TY_FLOAT || want->kind == TY_BOOL ||
+            want->kind == TY_BYTE) {
+            if (mi->params[i]->kind != want->kind) {
+                ClassInfo *b = cc_box_class(cc, want);
+                if (b) {
+                    g_op16(g, CF_OP_CHECKCAST, cf_cp_class(g->cf, b->name), 1, 1);
+                    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, b->name, "value",
+                                                          want->kind == TY_BYTE ? "I"
+                                                                                : want->desc),
+                           1, 1);
+                }
+            }
+        } else if (strcmp(cc_erasure(cc, want)->desc, mi->params[i]->desc) != 0) {
+            Type *e = cc_erasure(cc, want);
+            g_op16(g, CF_OP_CHECKCAST,
+                   cf_cp_class(g->cf, e->kind == TY_ARRAY ? e->desc : e->cls->name), 1, 1);
+        }
+    }
+    g_op16(g, CF_OP_INVOKEVIRTUAL, cf_cp_method(g->cf, t->owner->name, t->name, t->desc),
+           t->nparams + 1, t->ret->kind == TY_VOID ? 0 : 1);
+    if (t->ret->kind != TY_VOID && mi->ret->kind != TY_VOID && !cc_is_ref(t->ret) &&
+        cc_is_ref(mi->ret)) {
+        ClassInfo *b = cc_box_class(cc, t->ret);
+        if (b)
+            g_op16(g, CF_OP_INVOKESTATIC,
+                   cf_cp_method(g->cf, b->name, "of",
+                                cc_printf(cc, "(%s)L%s;",
+                                          t->ret->kind == TY_BYTE ? "I" : t->ret->desc,
+                                          b->name)), 1, 1);
+    }
+    if (mi->ret->kind == TY_VOID && t->ret->kind != TY_VOID)
+        g_op(g, CF_OP_POP, 1, 0);
+    g_op(g, CF_OP_RETURN, mi->ret->kind == TY_VOID ? 0 : 1, 0);
+}
+
+/* An accessor: loads its parameters and uses the private member directly. */
+static void gen_accessor(Gen *g, MethodInfo *a)
+{
+    for (int i = 0; i < a->nparams; i++)
+        g_op16(g, CF_OP_LOAD, (uint16_t)i, 0, 1);
+    if (a->access_kind == ACCESS_CALL) {
+        MethodInfo *m = a->access_method;
+        bool st = (m->flags & CF_ACC_STATIC) != 0;
+        g_op16(g, st ? CF_OP_INVOKESTATIC : CF_OP_INVOKESPECIAL,
+               cf_cp_method(g->cf, m->owner->name, m->name, m->desc), a->nparams,
+               m->ret->kind == TY_VOID ? 0 : 1);
+    } else {
+        FieldInfo *fi = a->access_field;
+        bool st = (fi->flags & CF_ACC_STATIC) != 0;
+        uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
+        if (a->access_kind == ACCESS_GET)
+            g_op16(g, st ? CF_OP_GETSTATIC : CF_OP_GETFIELD, idx, st ? 0 : 1, 1);
+        else
+            g_op16(g, st ? CF_OP_PUTSTATIC : CF_OP_PUTFIELD, idx, st ? 1 : 2, 0);
+    }
+    g_op(g, CF_OP_RETURN, a->ret->kind == TY_VOID ? 0 : 1, 0);
 }
 
 /* Compiles one method into [cf]. */
@@ -468,7 +1076,7 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
 {
     Gen g;
     bool is_static = (mi->flags & CF_ACC_STATIC) != 0;
-    gen_init_gen(&g, ci, cf, mi, is_static);
+    gen_init_gen(&g, cc, ci, cf, mi, is_static);
     g.cc = cc;
     g.f = ci->file;
     MethodDecl *md = mi->decl;
@@ -476,13 +1084,40 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
         CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
         if (m && (mi->flags & CF_ACC_NATIVE))
             cf_set_native(cf, m, md->native_lib, md->native_sym);
+        if (m)
+            method_signature(cc, cf, m, mi);
         return;
     }
+    if (mi->access_kind) {
+        gen_accessor(&g, mi);
+        CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
+        if (m)
+            cf_set_code(cf, m, (uint16_t)g.max_depth, 0, NULL, g.main.code,
+                        (uint32_t)g.main.len, NULL, 0);
+        return;
+    }
+    if (mi->bridge_to) {
+        gen_bridge(&g, mi);
+        CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
+        if (m)
+            cf_set_code(cf, m, (uint16_t)g.max_depth, 0, NULL, g.main.code,
+                        (uint32_t)g.main.len, NULL, 0);
+        return;
+    }
+    TScope csc = {ci->tparams, ci->ntparams, NULL};
+    TScope msc = {mi->tparams, mi->ntparams, is_static ? NULL : &csc};
+    cc->tscope = &msc;
     push_scope(&g);
     if (!is_static)
         g.nparam_slots = 1;
+    if (md)
+        cc_celled_vars(cc, md->body, NULL, &g.celled);
+    Local **ps = cc_alloc(cc, sizeof(Local *) * (size_t)((md ? md->nparams : 0) + 1));
     for (int i = 0; md && i < md->nparams; i++)
-        declare_local(&g, md->params[i].name, mi->params[i], false, md->params[i].pos, true);
+        ps[i] = declare_local(&g, md->params[i].name, mi->params[i], false, md->params[i].pos,
+                              true);
+    for (int i = 0; md && i < md->nparams; i++)
+        make_cell(&g, ps[i], true);
     bool is_init = strcmp(mi->name, "<init>") == 0;
     if (is_init) {
         g.is_init = true;
@@ -500,10 +1135,13 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
             g_op(&g, CF_OP_UNREACHABLE, 0, 0);
         }
     }
+    cc->tscope = NULL;
     CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
-    if (m)
+    if (m) {
         cf_set_code(cf, m, (uint16_t)g.max_depth, (uint16_t)g.nlocals, g.local_types,
                     g.main.code, (uint32_t)g.main.len, g.lines, (uint32_t)g.nlines);
+        method_signature(cc, cf, m, mi);
+    }
 }
 
 static void gen_clinit(Cc *cc, ClassInfo *ci, CfClass *cf)
@@ -518,7 +1156,7 @@ static void gen_clinit(Cc *cc, ClassInfo *ci, CfClass *cf)
     MethodInfo mi = {.name = "<clinit>", .ret = &cc->t_void, .desc = "()V",
                      .flags = CF_ACC_STATIC, .owner = ci};
     Gen g;
-    gen_init_gen(&g, ci, cf, &mi, true);
+    gen_init_gen(&g, cc, ci, cf, &mi, true);
     g.cc = cc;
     g.f = ci->file;
     g.is_clinit = true;
@@ -544,8 +1182,15 @@ static CfClass *gen_class(Cc *cc, ClassInfo *ci)
     cf_set_source_file(cf, base ? base + 1 : ci->file->path);
     for (int i = 0; i < ci->nfields; i++) {
         FieldInfo *fi = ci->fields[i];
-        cf_add_field(cf, fi->flags, fi->name, fi->type->desc);
+        CfField *fd = cf_add_field(cf, fi->flags, fi->name, fi->type->desc);
+        if (fd && is_generic(fi->type))
+            add_signature(cf, &fd->attrs, &fd->nattrs, cc_type_sig(cc, fi->type));
     }
+    bool gen = ci->ntparams > 0 || ci->super_t;
+    for (int i = 0; i < ci->nifaces && ci->iface_t; i++)
+        gen = gen || (ci->iface_t[i] && ci->iface_t[i]->nargs > 0);
+    if (gen)
+        add_signature(cf, &cf->attrs, &cf->nattrs, cc_class_sig(cc, ci));
     gen_clinit(cc, ci, cf);
     for (int i = 0; i < ci->nmethods && cc->nerrors < cc->max_errors; i++)
         gen_method(cc, ci, cf, ci->methods[i]);
@@ -561,6 +1206,13 @@ void cc_generate_all(Cc *cc, CfClass ***out, int *nout)
     int n = 0;
     for (int i = 0; i < cc->nsource && cc->nerrors < cc->max_errors; i++)
         res[n++] = gen_class(cc, cc->source_classes[i]);
+    if (cc->nextra > 0) {
+        CfClass **all = cc_alloc(cc, sizeof(CfClass *) * (size_t)(n + cc->nextra + 1));
+        memcpy(all, res, sizeof(CfClass *) * (size_t)n);
+        memcpy(all + n, cc->extra, sizeof(CfClass *) * (size_t)cc->nextra);
+        res = all;
+        n += cc->nextra;
+    }
     *out = res;
     *nout = n;
 }

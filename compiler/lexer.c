@@ -14,6 +14,8 @@ static const struct { const char *s; TokKind k; } keywords[] = {
     {"in", TK_IN}, {"break", TK_BREAK}, {"continue", TK_CONTINUE}, {"true", TK_TRUE},
     {"false", TK_FALSE}, {"null", TK_NULL}, {"this", TK_THIS}, {"super", TK_SUPER},
     {"is", TK_IS}, {"as", TK_AS}, {"throw", TK_THROW},
+    {"try", TK_TRY}, {"catch", TK_CATCH}, {"finally", TK_FINALLY}, {"switch", TK_SWITCH},
+    {"case", TK_CASE}, {"default", TK_DEFAULT},
 };
 
 static const char *const tok_names[TK_COUNT] = {
@@ -35,7 +37,7 @@ static const char *const tok_names[TK_COUNT] = {
 
 const char *cc_tok_name(TokKind k)
 {
-    if (k >= TK_PACKAGE && k <= TK_THROW) {
+    if (k >= TK_PACKAGE && k <= TK_DEFAULT) {
         for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
             if (keywords[i].k == k)
                 return keywords[i].s;
@@ -231,9 +233,46 @@ uint32_t cc_interp_end(SourceFile *f, uint32_t start, uint32_t end)
     return end;
 }
 
+/* The offset of the first byte of [s][start, end) that is not part of valid UTF-8
+ * (overlong forms, surrogates and values above U+10FFFF included), or [end]. */
+static uint32_t bad_utf8(const uint8_t *s, uint32_t start, uint32_t end)
+{
+    for (uint32_t i = start; i < end;) {
+        uint8_t b = s[i];
+        uint32_t need = b < 0x80   ? 0
+                        : b < 0xC2 ? 9
+                        : b < 0xE0 ? 1
+                        : b < 0xF0 ? 2
+                        : b < 0xF5 ? 3
+                                   : 9;
+        if (need == 9 || need > end - i - 1)
+            return i;
+        uint8_t lo = 0x80, hi = 0xBF;
+        if (b == 0xE0)
+            lo = 0xA0;
+        else if (b == 0xED)
+            hi = 0x9F;
+        else if (b == 0xF0)
+            lo = 0x90;
+        else if (b == 0xF4)
+            hi = 0x8F;
+        for (uint32_t k = 1; k <= need; k++)
+            if (s[i + k] < (k == 1 ? lo : 0x80) || s[i + k] > (k == 1 ? hi : 0xBF))
+                return i;
+        i += need + 1;
+    }
+    return end;
+}
+
 Token *cc_lex(Cc *cc, SourceFile *f, uint32_t start, uint32_t end, int *ntoks)
 {
     Lexer lx = {cc, f, f->text, start, end, NULL, 0, 0};
+    /* class files hold names and strings as strict UTF-8 */
+    uint32_t bad = bad_utf8((const uint8_t *)f->text, start, end);
+    if (bad < end) {
+        cc_error(cc, f, bad, "invalid UTF-8 (byte 0x%02X)", (uint8_t)f->text[bad]);
+        lx.pos = lx.end;
+    }
     while (lx.pos < lx.end) {
         int c = peekc(&lx, 0);
         uint32_t st = lx.pos;

@@ -143,19 +143,104 @@ static const char *qualified_name(Parser *p, const char *what)
     return name;
 }
 
+/* Splits a '>>' or '>>>' token so that nested type arguments close one at a time. */
+static bool close_angle(Parser *p)
+{
+    Token *t = cur(p);
+    if (t->kind == TK_GT) {
+        next(p);
+        return true;
+    }
+    if (t->kind == TK_SHR || t->kind == TK_USHR || t->kind == TK_GE) {
+        t->kind = t->kind == TK_SHR ? TK_GT : t->kind == TK_USHR ? TK_SHR : TK_ASSIGN;
+        t->pos++;
+        t->len--;
+        return true;
+    }
+    perr(p, t->pos, "expected '>' to close the type arguments, found %s%s", tok_text(p, t),
+         "");
+    return false;
+}
+
+static TypeRef *parse_type(Parser *p);
+
+static bool parse_type_list(Parser *p, TypeRef ***list, int *n, TokKind close)
+{
+    int cap = 0;
+    *n = 0;
+    *list = NULL;
+    if (close == TK_RPAREN && accept(p, TK_RPAREN))
+        return true;
+    do {
+        TypeRef *a = parse_type(p);
+        if (!a)
+            return false;
+        CC_PUSH(p->cc, *list, *n, cap, a);
+    } while (accept(p, TK_COMMA));
+    return close == TK_GT ? close_angle(p) : expect(p, close, NULL);
+}
+
 static TypeRef *parse_type(Parser *p)
 {
+    if (p->nest >= MAX_NEST) {
+        perr(p, cur(p)->pos, "type is too deeply nested%s%s", "", "");
+        return NULL;
+    }
     TypeRef *t = cc_alloc(p->cc, sizeof *t);
     t->pos = cur(p)->pos;
-    t->name = qualified_name(p, "a type");
-    if (!t->name)
-        return NULL;
+    p->nest++;
+    if (accept(p, TK_FUN)) {
+        t->is_fun = true;
+        if (!expect(p, TK_LPAREN, NULL) || !parse_type_list(p, &t->args, &t->nargs, TK_RPAREN)) {
+            p->nest--;
+            return NULL;
+        }
+        if (accept(p, TK_COLON) && !(t->ret = parse_type(p))) {
+            p->nest--;
+            return NULL;
+        }
+    } else {
+        t->name = qualified_name(p, "a type");
+        if (!t->name) {
+            p->nest--;
+            return NULL;
+        }
+        if (kind(p) == TK_LT) {
+            next(p);
+            if (!parse_type_list(p, &t->args, &t->nargs, TK_GT)) {
+                p->nest--;
+                return NULL;
+            }
+        }
+    }
+    p->nest--;
     while (kind(p) == TK_LBRACKET && kind_at(p, 1) == TK_RBRACKET) {
         next(p);
         next(p);
         t->dims++;
     }
     return t;
+}
+
+/* <T, U extends Bound> after a class or function name; none when absent. */
+static bool parse_tparams(Parser *p, TypeParamDecl **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!accept(p, TK_LT))
+        return true;
+    int cap = 0;
+    do {
+        TypeParamDecl tp = {0};
+        tp.pos = cur(p)->pos;
+        tp.name = ident(p, "a type parameter name");
+        if (!tp.name)
+            return false;
+        if (accept(p, TK_EXTENDS) && !(tp.bound = parse_type(p)))
+            return false;
+        CC_PUSH(p->cc, *out, *n, cap, tp);
+    } while (accept(p, TK_COMMA));
+    return close_angle(p);
 }
 
 /* ---- expressions -------------------------------------------------------------- */
@@ -333,6 +418,129 @@ static Expr *parse_int_literal(Parser *p, bool negate, uint32_t pos)
     return e;
 }
 
+/* ---- lambdas ------------------------------------------------------------------ */
+/* Skips a type starting at token [i] (no semantic checks); -1 if it is not one. */
+static int skip_type(Parser *p, int i)
+{
+    if (p->t[i].kind == TK_FUN) {
+        if (p->t[++i].kind != TK_LPAREN)
+            return -1;
+        int depth = 0;
+        for (; i < p->n; i++) {
+            if (p->t[i].kind == TK_LPAREN)
+                depth++;
+            else if (p->t[i].kind == TK_RPAREN && --depth == 0)
+                break;
+            else if (p->t[i].kind == TK_EOF)
+                return -1;
+        }
+        i++;
+        if (p->t[i].kind == TK_COLON)
+            return skip_type(p, i + 1);
+        return i;
+    }
+    if (p->t[i].kind != TK_IDENT)
+        return -1;
+    i++;
+    while (p->t[i].kind == TK_DOT && p->t[i + 1].kind == TK_IDENT)
+        i += 2;
+    if (p->t[i].kind == TK_LT) {
+        int depth = 0;
+        for (; i < p->n && p->t[i].kind != TK_EOF; i++) {
+            TokKind k = p->t[i].kind;
+            if (k == TK_LT)
+                depth++;
+            else if (k == TK_GT)
+                depth--;
+            else if (k == TK_SHR)
+                depth -= 2;
+            else if (k == TK_USHR)
+                depth -= 3;
+            else if (k != TK_IDENT && k != TK_COMMA && k != TK_DOT && k != TK_LBRACKET &&
+                     k != TK_RBRACKET && k != TK_FUN && k != TK_LPAREN && k != TK_RPAREN &&
+                     k != TK_COLON)
+                return -1;
+            if (depth <= 0) {
+                i++;
+                break;
+            }
+        }
+    }
+    while (p->t[i].kind == TK_LBRACKET && p->t[i + 1].kind == TK_RBRACKET)
+        i += 2;
+    return i;
+}
+
+/* Does a lambda start at the current '('? */
+static bool looks_like_lambda(Parser *p)
+{
+    int i = p->i + 1;
+    if (p->t[i].kind != TK_RPAREN) {
+        for (;;) {
+            if (p->t[i].kind != TK_IDENT)
+                return false;
+            i++;
+            if (p->t[i].kind == TK_COLON) {
+                i = skip_type(p, i + 1);
+                if (i < 0)
+                    return false;
+            }
+            if (p->t[i].kind == TK_COMMA) {
+                i++;
+                continue;
+            }
+            if (p->t[i].kind == TK_RPAREN)
+                break;
+            return false;
+        }
+    }
+    i++;
+    if (p->t[i].kind == TK_COLON) {
+        i = skip_type(p, i + 1);
+        if (i < 0)
+            return false;
+    }
+    return p->t[i].kind == TK_ARROW;
+}
+
+static Stmt *parse_block(Parser *p);
+
+static Expr *parse_lambda(Parser *p)
+{
+    Expr *e = mk_expr(p, EX_LAMBDA, cur(p)->pos);
+    next(p);  /* ( */
+    int cap = 0;
+    if (!accept(p, TK_RPAREN)) {
+        do {
+            Param prm = {0};
+            prm.pos = cur(p)->pos;
+            prm.name = ident(p, "a parameter name");
+            if (!prm.name)
+                return NULL;
+            if (accept(p, TK_COLON) && !(prm.tref = parse_type(p)))
+                return NULL;
+            CC_PUSH(p->cc, e->lparams, e->nargs, cap, prm);
+        } while (accept(p, TK_COMMA));
+        if (!expect(p, TK_RPAREN, NULL))
+            return NULL;
+    }
+    if (accept(p, TK_COLON) && !(e->tref = parse_type(p)))
+        return NULL;
+    if (!expect(p, TK_ARROW, NULL))
+        return NULL;
+    if (kind(p) == TK_LBRACE) {
+        e->lbody = parse_block(p);
+        if (!e->lbody || p->panic)
+            return NULL;
+    } else {
+        e->a = parse_expr(p);
+        if (!e->a)
+            return NULL;
+        e->depth = e->a->depth + 1;
+    }
+    return e;
+}
+
 static Expr *parse_primary(Parser *p)
 {
     Token *t = cur(p);
@@ -369,6 +577,8 @@ static Expr *parse_primary(Parser *p)
         e->str = ident(p, "a name");
         return e;
     case TK_LPAREN: {
+        if (looks_like_lambda(p))
+            return parse_lambda(p);
         next(p);
         Expr *in = parse_expr(p);
         if (!in)
@@ -391,6 +601,11 @@ static Expr *parse_primary(Parser *p)
         tr->name = qualified_name(p, "a type");
         if (!tr->name)
             return NULL;
+        if (kind(p) == TK_LT) {
+            next(p);
+            if (!parse_type_list(p, &tr->args, &tr->nargs, TK_GT))
+                return NULL;
+        }
         if (accept(p, TK_LBRACKET)) {
             e = mk_expr(p, EX_NEWARRAY, pos);
             e->a = parse_expr(p);
@@ -762,6 +977,90 @@ static Stmt *parse_for(Parser *p, uint32_t pos)
 
 static Stmt *parse_stmt_inner(Parser *p);
 
+/* try block { catch (name [: Type]) block } [finally block] */
+static Stmt *parse_try(Parser *p, uint32_t pos)
+{
+    Stmt *s = mk_stmt(p, ST_TRY, pos);
+    s->body = parse_block(p);
+    if (!s->body || p->panic)
+        return NULL;
+    int cap = 0;
+    while (kind(p) == TK_CATCH) {
+        Catch c = {0};
+        c.pos = cur(p)->pos;
+        next(p);
+        if (!expect(p, TK_LPAREN, NULL))
+            return NULL;
+        c.name = ident(p, "the name of the caught exception");
+        if (!c.name)
+            return NULL;
+        if (accept(p, TK_COLON) && !(c.tref = parse_type(p)))
+            return NULL;
+        if (!expect(p, TK_RPAREN, NULL))
+            return NULL;
+        c.body = parse_block(p);
+        if (!c.body || p->panic)
+            return NULL;
+        CC_PUSH(p->cc, s->catches, s->ncatches, cap, c);
+    }
+    if (accept(p, TK_FINALLY)) {
+        s->fin = parse_block(p);
+        if (!s->fin || p->panic)
+            return NULL;
+    }
+    if (s->ncatches == 0 && !s->fin) {
+        perr(p, pos, "'try' needs a 'catch' or a 'finally'%s%s", "", "");
+        return NULL;
+    }
+    return s;
+}
+
+/* switch (e) { case a, b: stmts ... default: stmts } */
+static Stmt *parse_switch(Parser *p, uint32_t pos)
+{
+    Stmt *s = mk_stmt(p, ST_SWITCH, pos);
+    if (!expect(p, TK_LPAREN, NULL) || !(s->expr = parse_expr(p)) ||
+        !expect(p, TK_RPAREN, NULL) || !expect(p, TK_LBRACE, NULL))
+        return NULL;
+    int cap = 0;
+    while (kind(p) == TK_CASE || kind(p) == TK_DEFAULT) {
+        Case c = {0};
+        c.pos = cur(p)->pos;
+        if (accept(p, TK_CASE)) {
+            int lcap = 0;
+            do {
+                Expr *e = parse_expr(p);
+                if (!e)
+                    return NULL;
+                CC_PUSH(p->cc, c.labels, c.nlabels, lcap, e);
+            } while (accept(p, TK_COMMA));
+        } else {
+            next(p);
+        }
+        if (!expect(p, TK_COLON, NULL))
+            return NULL;
+        Stmt *b = mk_stmt(p, ST_BLOCK, cur(p)->pos);
+        int bcap = 0;
+        while (kind(p) != TK_CASE && kind(p) != TK_DEFAULT && kind(p) != TK_RBRACE &&
+               kind(p) != TK_EOF) {
+            int before = p->i;
+            Stmt *st = parse_stmt(p);
+            if (st)
+                CC_PUSH(p->cc, b->stmts, b->nstmts, bcap, st);
+            if (p->panic || !st) {
+                sync_stmt(p);
+                if (p->i == before)
+                    next(p);
+            }
+        }
+        c.body = b;
+        CC_PUSH(p->cc, s->cases, s->ncases, cap, c);
+    }
+    if (!expect(p, TK_RBRACE, NULL))
+        return NULL;
+    return s;
+}
+
 static Stmt *parse_stmt(Parser *p)
 {
     if (p->nest >= MAX_NEST) {
@@ -846,6 +1145,12 @@ static Stmt *parse_stmt_inner(Parser *p)
         if (!(s->expr = parse_expr(p)) || !expect(p, TK_SEMI, "throw statement"))
             return NULL;
         return s;
+    case TK_TRY:
+        next(p);
+        return parse_try(p, pos);
+    case TK_SWITCH:
+        next(p);
+        return parse_switch(p, pos);
     case TK_SUPER:
     case TK_THIS:
         if (kind_at(p, 1) == TK_LPAREN) {
@@ -944,7 +1249,7 @@ static MethodDecl *parse_method(Parser *p, int mods, const char *lib, const char
         next(p);  /* fun */
         m->pos = cur(p)->pos;
         m->name = ident(p, "a function name");
-        if (!m->name)
+        if (!m->name || !parse_tparams(p, &m->tparams, &m->ntparams))
             return NULL;
     }
     if (!expect(p, TK_LPAREN, NULL))
@@ -960,6 +1265,13 @@ static MethodDecl *parse_method(Parser *p, int mods, const char *lib, const char
             prm.tref = parse_type(p);
             if (!prm.tref)
                 return NULL;
+            if (m->varargs)
+                perr(p, prm.pos, "only the last parameter can be variadic%s%s", "", "");
+            if (kind(p) == TK_DOT && kind_at(p, 1) == TK_DOT && kind_at(p, 2) == TK_DOT) {
+                p->i += 3;
+                m->varargs = true;
+                prm.tref->dims++;
+            }
             CC_PUSH(p->cc, m->params, m->nparams, cap, prm);
         } while (accept(p, TK_COMMA));
     }
@@ -1036,7 +1348,7 @@ static ClassDecl *parse_class(Parser *p, int mods)
     next(p);
     c->pos = cur(p)->pos;
     c->name = ident(p, "a class name");
-    if (!c->name)
+    if (!c->name || !parse_tparams(p, &c->tparams, &c->ntparams))
         return NULL;
     int icap = 0, fcap = 0, mcap = 0;
     if (accept(p, TK_EXTENDS)) {

@@ -152,6 +152,74 @@ static void add_loaded_method(Cc *cc, ClassInfo *ci, const char *name, const cha
     CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, m);
 }
 
+/* The text of the Signature attribute among [attrs], or NULL. */
+static const char *signature_of(const CfClass *c, const CfAttr *attrs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *name = cf_utf8(c, attrs[i].name);
+        if (name && strcmp(name, "Signature") == 0 && attrs[i].len == 2 && attrs[i].data)
+            return cf_utf8(c, (uint16_t)(attrs[i].data[0] << 8 | attrs[i].data[1]));
+    }
+    return NULL;
+}
+
+/* Reads generic signatures back; a malformed one is ignored (erased types stay). */
+static void apply_class_sig(Cc *cc, ClassInfo *ci, const char *sig)
+{
+    const char *p = sig;
+    Type **vars;
+    int n;
+    if (!cc_parse_sig_tparams(cc, &p, &vars, &n, NULL))
+        return;
+    TScope sc = {vars, n, NULL};
+    Type *sup = cc_parse_sig_type(cc, &p, &sc);
+    if (!sup || sup->kind != TY_CLASS)
+        return;
+    Type **ifs = cc_alloc(cc, sizeof(Type *) * (size_t)(ci->nifaces + 1));
+    for (int i = 0; i < ci->nifaces && *p; i++) {
+        ifs[i] = cc_parse_sig_type(cc, &p, &sc);
+        if (!ifs[i] || ifs[i]->kind != TY_CLASS || ifs[i]->cls != ci->ifaces[i])
+            return;
+    }
+    ci->tparams = vars;
+    ci->ntparams = n;
+    if (ci->super && sup->cls == ci->super)
+        ci->super_t = sup;
+    ci->iface_t = ifs;
+}
+
+static void apply_method_sig(Cc *cc, ClassInfo *ci, MethodInfo *m, const char *sig)
+{
+    const char *p = sig;
+    bool varargs = false;
+    if (*p == '*') {
+        varargs = true;
+        p++;
+    }
+    Type **vars;
+    int n;
+    TScope outer = {ci->tparams, ci->ntparams, NULL};
+    if (!cc_parse_sig_tparams(cc, &p, &vars, &n, &outer))
+        return;
+    TScope sc = {vars, n, &outer};
+    if (*p++ != '(')
+        return;
+    Type **params = cc_alloc(cc, sizeof(Type *) * (size_t)(m->nparams + 1));
+    for (int i = 0; i < m->nparams; i++)
+        if (!(params[i] = cc_parse_sig_type(cc, &p, &sc)))
+            return;
+    if (*p++ != ')')
+        return;
+    Type *ret = cc_parse_sig_type(cc, &p, &sc);
+    if (!ret || *p)
+        return;
+    m->params = params;
+    m->ret = ret;
+    m->tparams = vars;
+    m->ntparams = n;
+    m->varargs = varargs;
+}
+
 /* Fills [ci] from its class file. */
 static void load_from_classpath(Cc *cc, ClassInfo *ci)
 {
@@ -184,6 +252,9 @@ static void load_from_classpath(Cc *cc, ClassInfo *ci)
         if (in)
             CC_PUSH(cc, ci->ifaces, ci->nifaces, icap, cc_class_ref(cc, in));
     }
+    const char *csig = signature_of(c, c->attrs, c->nattrs);
+    if (csig)
+        apply_class_sig(cc, ci, csig);
     for (int i = 0; i < c->nfields; i++) {
         const char *name = cf_utf8(c, c->fields[i].name);
         const char *desc = cf_utf8(c, c->fields[i].desc);
@@ -195,6 +266,14 @@ static void load_from_classpath(Cc *cc, ClassInfo *ci)
             continue;
         FieldInfo *fi = cc_alloc(cc, sizeof *fi);
         fi->name = cc_strdup(cc, name, strlen(name));
+        const char *sig = signature_of(c, c->fields[i].attrs, c->fields[i].nattrs);
+        if (sig) {
+            TScope sc = {ci->tparams, ci->ntparams, NULL};
+            const char *q = sig;
+            Type *g = cc_parse_sig_type(cc, &q, &sc);
+            if (g && !*q && strcmp(cc_erasure(cc, g)->desc, t->desc) == 0)
+                t = g;
+        }
         fi->type = t;
         fi->flags = c->fields[i].flags;
         fi->owner = ci;
@@ -203,8 +282,13 @@ static void load_from_classpath(Cc *cc, ClassInfo *ci)
     for (int i = 0; i < c->nmethods; i++) {
         const char *name = cf_utf8(c, c->methods[i].name);
         const char *desc = cf_utf8(c, c->methods[i].desc);
-        if (name && desc && desc[0] == '(')
+        if (name && desc && desc[0] == '(') {
+            int before = ci->nmethods;
             add_loaded_method(cc, ci, name, desc, c->methods[i].flags);
+            const char *sig = signature_of(c, c->methods[i].attrs, c->methods[i].nattrs);
+            if (sig && ci->nmethods > before)
+                apply_method_sig(cc, ci, ci->methods[before], sig);
+        }
     }
     ci->header_done = true;
     cf_class_free(c);
@@ -233,15 +317,31 @@ const char *cc_type_name(Cc *cc, Type *t)
     case TY_BYTE: return "byte";
     case TY_NULL: return "null";
     case TY_ERROR: return "<error>";
+    case TY_VAR: return t->name;
+    case TY_FUN: {
+        const char *s = "fun(";
+        for (int i = 0; i < t->nargs; i++)
+            s = cc_printf(cc, "%s%s%s", s, i ? ", " : "", cc_type_name(cc, t->args[i]));
+        if (t->ret->kind == TY_VOID)
+            return cc_printf(cc, "%s)", s);
+        return cc_printf(cc, "%s): %s", s, cc_type_name(cc, t->ret));
+    }
     case TY_CLASS: {
         /* Simple names read best; user classes in other packages show dots. */
-        if (strncmp(t->cls->name, "std/", 4) == 0 || !strchr(t->cls->name, '/'))
-            return t->cls->simple;
-        char *s = cc_strdup(cc, t->cls->name, strlen(t->cls->name));
-        for (char *p = s; *p; p++)
-            if (*p == '/')
-                *p = '.';
-        return s;
+        const char *s = t->cls->simple;
+        if (strncmp(t->cls->name, "std/", 4) != 0 && strchr(t->cls->name, '/')) {
+            char *d = cc_strdup(cc, t->cls->name, strlen(t->cls->name));
+            for (char *p = d; *p; p++)
+                if (*p == '/')
+                    *p = '.';
+            s = d;
+        }
+        if (t->nargs == 0)
+            return s;
+        s = cc_printf(cc, "%s<", s);
+        for (int i = 0; i < t->nargs; i++)
+            s = cc_printf(cc, "%s%s%s", s, i ? ", " : "", cc_type_name(cc, t->args[i]));
+        return cc_printf(cc, "%s>", s);
     }
     case TY_ARRAY:
         return cc_printf(cc, "%s[]", cc_type_name(cc, t->elem));
@@ -251,7 +351,8 @@ const char *cc_type_name(Cc *cc, Type *t)
 
 bool cc_is_ref(Type *t)
 {
-    return t->kind == TY_CLASS || t->kind == TY_ARRAY || t->kind == TY_NULL;
+    return t->kind == TY_CLASS || t->kind == TY_ARRAY || t->kind == TY_NULL ||
+           t->kind == TY_VAR || t->kind == TY_FUN;
 }
 
 bool cc_is_numeric(Type *t)
@@ -287,19 +388,40 @@ bool cc_subclass(Cc *cc, ClassInfo *a, ClassInfo *b)
     return subclass_rec(cc, a, b, 0);
 }
 
-bool cc_ref_assignable(Cc *cc, Type *from, Type *to)
+static bool assignable_rec(Cc *cc, Type *from, Type *to, int depth)
 {
     if (from->kind == TY_ERROR || to->kind == TY_ERROR)
         return true;
-    if (!cc_is_ref(from) || !cc_is_ref(to) || to->kind == TY_NULL)
+    if (!cc_is_ref(from) || !cc_is_ref(to) || to->kind == TY_NULL || depth > 64)
         return false;
     if (from->kind == TY_NULL || from == to)
         return true;
+    if (to->kind == TY_VAR)
+        return from->kind == TY_VAR && assignable_rec(cc, from->bound, to, depth + 1);
+    if (from->kind == TY_VAR)
+        return assignable_rec(cc, from->bound, to, depth + 1);
     if (to->kind == TY_CLASS && strcmp(to->cls->name, "std/core/Object") == 0)
         return true;
-    if (from->kind == TY_CLASS && to->kind == TY_CLASS)
-        return cc_subclass(cc, from->cls, to->cls);
+    if (to->kind == TY_FUN)
+        return from->kind == TY_FUN && cc_same_type(cc, from, to);
+    if (from->kind == TY_FUN)
+        return to->kind == TY_CLASS && strcmp(to->cls->name, "std/core/Function") == 0;
+    if (from->kind == TY_CLASS && to->kind == TY_CLASS) {
+        if (!cc_subclass(cc, from->cls, to->cls))
+            return false;
+        if (to->nargs == 0)
+            return true;
+        Type *view = cc_as_super(cc, from, to->cls);
+        return !view || view->nargs == 0 || cc_same_type(cc, view, to);
+    }
+    if (from->kind == TY_ARRAY && to->kind == TY_ARRAY)
+        return cc_same_type(cc, from, to);
     return false;   /* arrays are invariant */
+}
+
+bool cc_ref_assignable(Cc *cc, Type *from, Type *to)
+{
+    return assignable_rec(cc, from, to, 0);
 }
 
 static void collect_module(void *arg, const char *name)

@@ -287,10 +287,77 @@ static int h_is_interface(void *ud, const char *name, CfError *err)
     return h ? h->is_interface : -1;
 }
 
+/* Member lookups for the verifier (classfile.h): [name] in class [cls] itself; 1 with
+ * *[flags] filled when declared there with descriptor [desc] (fields match by name
+ * first, as resolution does: a field of another descriptor hides the name). */
+static int declared(Hier *hi, const char *cls, const char *name, const char *desc,
+                    bool is_method, uint16_t *flags)
+{
+    size_t len;
+    CfError err;
+    const uint8_t *bytes = cp_find(hi->m, cls, &len);
+    CfClass *c = bytes ? cf_read(bytes, len, cls, &err) : NULL;
+    if (!c)
+        return 0;
+    int r = 0;
+    for (int i = 0; !r && i < (is_method ? c->nmethods : c->nfields); i++) {
+        uint16_t n = is_method ? c->methods[i].name : c->fields[i].name;
+        uint16_t d = is_method ? c->methods[i].desc : c->fields[i].desc;
+        const char *ns = cf_utf8(c, n), *ds = cf_utf8(c, d);
+        if (!ns || strcmp(ns, name) != 0 || (is_method && (!ds || strcmp(ds, desc) != 0)))
+            continue;
+        r = (ds && strcmp(ds, desc) == 0) ? 1 : -1;
+        if (r > 0)
+            *flags = is_method ? c->methods[i].flags : c->fields[i].flags;
+    }
+    cf_class_free(c);
+    return r;
+}
+
+static int h_lookup(Hier *hi, const char *owner, const char *name, const char *desc,
+                    bool is_method, uint16_t *flags, const char **declaring, int depth)
+{
+    CfError err;
+    for (const char *k = owner; k && depth < 256; depth++) {
+        Header *h = header(hi, k, &err);
+        if (!h)
+            return 0; /* resolution reports a missing class at run time */
+        int r = declared(hi, h->name, name, desc, is_method, flags);
+        if (r < 0)
+            return 0;
+        if (r > 0) {
+            *declaring = h->name;
+            return 1;
+        }
+        if (is_method) {
+            for (int i = 0; i < h->nifaces; i++)
+                if (h_lookup(hi, h->ifaces[i], name, desc, true, flags, declaring, depth + 1))
+                    return 1;
+            h = header(hi, k, &err); /* the table may have moved */
+            if (!h)
+                return 0;
+        }
+        k = h->super;
+    }
+    return 0;
+}
+
+static int h_lookup_field(void *ud, const char *owner, const char *name, const char *desc,
+                          uint16_t *flags, const char **declaring, CfError *err)
+{
+    return h_lookup(ud, owner, name, desc, false, flags, declaring, 0);
+}
+
+static int h_lookup_method(void *ud, const char *owner, const char *name, const char *desc,
+                           uint16_t *flags, const char **declaring, CfError *err)
+{
+    return h_lookup(ud, owner, name, desc, true, flags, declaring, 0);
+}
+
 static int verify_all(Micac *m)
 {
     Hier hi = {m, NULL, 0, 0};
-    CfHierarchy h = {&hi, h_assignable, h_is_interface};
+    CfHierarchy h = {&hi, h_assignable, h_is_interface, h_lookup_field, h_lookup_method};
     int bad = 0;
     for (int i = 0; i < m->nproduced; i++) {
         CfError err;

@@ -16,7 +16,7 @@ typedef struct Blob {
 } Blob;
 
 typedef struct Store {
-    Blob b[128];
+    Blob b[1024];
     int n;
 } Store;
 
@@ -25,7 +25,7 @@ static Store std_store;   /* the compiled standard library, built once per test 
 static int store_emit(void *ud, const char *name, const uint8_t *bytes, size_t len)
 {
     Store *s = ud;
-    if (s->n >= 128)
+    if (s->n >= 1024)
         return -1;
     Blob *b = &s->b[s->n++];
     snprintf(b->name, sizeof b->name, "%s", name);
@@ -79,10 +79,12 @@ static char *slurp(const char *path, size_t *len)
 
 static void build_std(void)
 {
-    static const char *files[] = {"object", "string", "system", "math", "exception"};
-    CcSource srcs[5];
-    char paths[5][512];
-    for (int i = 0; i < 5; i++) {
+    static const char *files[] = {"object", "string", "system", "math", "exception",
+                                  "function"};
+    enum { NFILES = sizeof files / sizeof files[0] };
+    CcSource srcs[NFILES];
+    char paths[NFILES][512];
+    for (int i = 0; i < NFILES; i++) {
         snprintf(paths[i], sizeof paths[i], "%s/stdlib/std/core/%s.mica", MICA_SOURCE_DIR,
                  files[i]);
         srcs[i].path = paths[i];
@@ -90,9 +92,9 @@ static void build_std(void)
     }
     CcOptions opt = {stderr, 0, true};
     std_store.n = 0;
-    int nerr = cc_compile(srcs, 5, NULL, &opt, store_emit, &std_store, NULL);
+    int nerr = cc_compile(srcs, NFILES, NULL, &opt, store_emit, &std_store, NULL);
     ck_assert_int_eq(nerr, 0);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < NFILES; i++)
         free((void *)srcs[i].text);
 }
 
@@ -185,7 +187,7 @@ static int h_is_interface(void *ud, const char *name, CfError *err)
 static void verify_all(Out *o)
 {
     Both both = {&std_store, &o->classes};
-    CfHierarchy h = {&both, h_assignable, h_is_interface};
+    CfHierarchy h = {.ud = &both, .assignable = h_assignable, .is_interface = h_is_interface};
     for (int i = 0; i < o->classes.n; i++) {
         CfError err;
         CfClass *c = cf_read(o->classes.b[i].bytes, o->classes.b[i].len, "t", &err);
@@ -236,12 +238,111 @@ START_TEST(test_std_classes)
     ck_assert_str_eq(cf_utf8(c, len->native_sym), "std_string_length");
     cf_class_free(c);
     Both both = {&std_store, &std_store};
-    CfHierarchy h = {&both, h_assignable, h_is_interface};
+    CfHierarchy h = {.ud = &both, .assignable = h_assignable, .is_interface = h_is_interface};
     for (int i = 0; i < std_store.n; i++) {
         c = cf_read(std_store.b[i].bytes, std_store.b[i].len, "std", &err);
         ck_assert_msg(cf_verify_class(c, &h, NULL, &err) == 0, "%s", err.msg);
         cf_class_free(c);
     }
+}
+END_TEST
+
+/* Generic types survive compilation to class files: a second compilation
+ * that reads Holder from the class path sees get(): T as String. */
+START_TEST(test_generic_signature)
+{
+    const char *lib = "package lib;\n"
+                      "class Holder<T> {\n"
+                      "    var item: T;\n"
+                      "    init(item: T) { this.item = item; }\n"
+                      "    fun get(): T { return item; }\n"
+                      "    fun pick<R>(f: fun(T): R): R { return f(item); }\n"
+                      "}\n";
+    CcSource s = {"lib/Holder.mica", lib, strlen(lib)};
+    CcClassPath cp = {&std_store, cp_find, cp_list};
+    CcOptions opt = {stderr, 0, false};
+    ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, store_emit, &std_store, NULL), 0);
+    const Blob *b = store_get(&std_store, "lib/Holder");
+    ck_assert_ptr_nonnull(b);
+    CfError err;
+    CfClass *c = cf_read(b->bytes, b->len, "Holder", &err);
+    ck_assert_ptr_nonnull(c);
+    const char *sig = NULL;
+    for (int i = 0; i < c->nattrs; i++)
+        if (strcmp(cf_utf8(c, c->attrs[i].name), "Signature") == 0)
+            sig = cf_utf8(c, (uint16_t)(c->attrs[i].data[0] << 8 | c->attrs[i].data[1]));
+    ck_assert_ptr_nonnull(sig);
+    ck_assert_str_eq(sig, "<T:Lstd/core/Object;>Lstd/core/Object;");
+    const CfMethod *pick = method(c, "pick");
+    ck_assert_int_eq(pick->nattrs, 2);
+    cf_class_free(c);
+    Out o;
+    compile(&o, "user.mica",
+            "import lib.*;\n"
+            "fun main() {\n"
+            "    let h = new Holder<String>(\"x\");\n"
+            "    let s: String = h.get();\n"
+            "    let n: String = h.pick((v) => v + \"!\");\n"
+            "    println(s.length() + n.length());\n"
+            "}\n", 0);
+    ck_assert_msg(o.nerr == 0, "%s", o.diag);
+    verify_all(&o);
+    out_free(&o);
+    /* without type arguments the result is the erasure */
+    compile(&o, "raw.mica",
+            "import lib.*;\n"
+            "fun main() { let h = new Holder<String>(\"x\"); let n: int = h.get(); }\n", 0);
+    ck_assert_int_eq(o.nerr, 1);
+    ck_assert_ptr_nonnull(strstr(o.diag, "expected int, found String"));
+    out_free(&o);
+}
+END_TEST
+
+/* for (x in e) over an Iterable<T>: interface calls, the element typed T. */
+START_TEST(test_foreach_iterable)
+{
+    const char *core = "package std.core;\n"
+                       "interface Iterator<T> { fun hasNext(): bool; fun next(): T; }\n"
+                       "interface Iterable<T> { fun iterator(): Iterator<T>; }\n";
+    if (!store_get(&std_store, "std/core/Iterable")) {
+        CcSource s = {"iter.mica", core, strlen(core)};
+        CcClassPath cp = {&std_store, cp_find, cp_list};
+        CcOptions opt = {stderr, 0, false};
+        ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, store_emit, &std_store, NULL), 0);
+    }
+    Out o;
+    compile(&o, "words.mica",
+            "class Words implements Iterable<String> {\n"
+            "    let items: String[];\n"
+            "    init(items: String[]) { this.items = items; }\n"
+            "    fun iterator(): Iterator<String> { return new WordIt(items); }\n"
+            "}\n"
+            "class WordIt implements Iterator<String> {\n"
+            "    let items: String[];\n"
+            "    var i = 0;\n"
+            "    init(items: String[]) { this.items = items; }\n"
+            "    fun hasNext(): bool { return i < items.length; }\n"
+            "    fun next(): String { i += 1; return items[i - 1]; }\n"
+            "}\n"
+            "fun main() {\n"
+            "    var n = 0;\n"
+            "    for (w in new Words([\"a\", \"bc\"])) { n += w.length(); }\n"
+            "    println(n);\n"
+            "}\n", 0);
+    ck_assert_msg(o.nerr == 0, "%s", o.diag);
+    verify_all(&o);
+    /* WordIt gets a bridge next()Object for Iterator<T>.next()T */
+    const Blob *b = store_get(&o.classes, "WordIt");
+    ck_assert_ptr_nonnull(b);
+    CfError err;
+    CfClass *c = cf_read(b->bytes, b->len, "WordIt", &err);
+    int nexts = 0;
+    for (int i = 0; i < c->nmethods; i++)
+        if (strcmp(cf_utf8(c, c->methods[i].name), "next") == 0)
+            nexts++;
+    ck_assert_int_eq(nexts, 2);
+    cf_class_free(c);
+    out_free(&o);
 }
 END_TEST
 
@@ -435,6 +536,8 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_std_classes);
     tcase_add_test(tc, test_hello);
+    tcase_add_test(tc, test_generic_signature);
+    tcase_add_test(tc, test_foreach_iterable);
     tcase_add_test(tc, test_while_shape);
     tcase_add_test(tc, test_classes_verify);
     tcase_add_test(tc, test_diagnostic_format);
