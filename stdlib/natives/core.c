@@ -3,6 +3,7 @@
 #include "natives.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -54,11 +55,6 @@ static VmString *std_object_to_string(MicaVM *vm, VmObject *self)
 
 /* ---- std/core/String ---- */
 
-static int64_t std_string_length(MicaVM *vm, VmString *s)
-{
-    return s->length;
-}
-
 static VmString *std_string_concat(MicaVM *vm, VmString *s, VmString *o)
 {
     if (!o) {
@@ -73,9 +69,16 @@ static VmString *std_string_concat(MicaVM *vm, VmString *s, VmString *o)
         vm_throw(vm, "OutOfMemoryError", "string too large");
         return NULL;
     }
-    VmString *r = mk(vm, s->bytes, (size_t)(s->length + o->length));
-    if (r)
-        memcpy(r->bytes + s->length, o->bytes, (size_t)o->length);
+    VmString *r = mk(vm, NULL, (size_t)(s->length + o->length));
+    if (!r)
+        return NULL;
+    memcpy(r->bytes, s->bytes, (size_t)s->length);
+    memcpy(r->bytes + s->length, o->bytes, (size_t)o->length);
+    if (s->cp_known && o->cp_known) {
+        r->cp_known = true;
+        r->ascii = s->ascii && o->ascii;
+        r->cp_length = s->cp_length + o->cp_length;
+    }
     return r;
 }
 
@@ -117,32 +120,6 @@ static int64_t std_string_byte_at(MicaVM *vm, VmString *s, int64_t i)
         return 0;
     }
     return (uint8_t)s->bytes[i];
-}
-
-static VmString *std_string_substring(MicaVM *vm, VmString *s, int64_t from, int64_t to)
-{
-    if (from < 0 || to > s->length || from > to) {
-        vm_throw(vm, "IndexError", "begin %lld, end %lld, length %lld", (long long)from,
-                 (long long)to, (long long)s->length);
-        return NULL;
-    }
-    if (from == 0 && to == s->length)
-        return s;
-    return mk(vm, s->bytes + from, (size_t)(to - from));
-}
-
-static int64_t std_string_index_of(MicaVM *vm, VmString *s, VmString *sub)
-{
-    if (!sub) {
-        vm_throw(vm, "NullError", "cannot search for null");
-        return 0;
-    }
-    if (sub->length == 0)
-        return 0;
-    for (int64_t i = 0; i + sub->length <= s->length; i++)
-        if (memcmp(s->bytes + i, sub->bytes, (size_t)sub->length) == 0)
-            return i;
-    return -1;
 }
 
 static VmString *std_string_of_int(MicaVM *vm, int64_t v)
@@ -200,6 +177,42 @@ static int64_t std_system_nano_time(MicaVM *vm)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static int64_t std_system_current_time_millis(MicaVM *vm)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static VmString *std_system_getenv(MicaVM *vm, VmString *name)
+{
+    if (!name) {
+        vm_throw(vm, "NullError", "the variable name is null");
+        return NULL;
+    }
+    const char *v = getenv(name->bytes);
+    return v ? mk(vm, v, strlen(v)) : NULL;
+}
+
+/* The String[] that main received: the bottom frame is main's, and its first
+ * slot is its parameter (Mica parameters cannot be reassigned). */
+static VmArray *std_system_args(MicaVM *vm)
+{
+    if (vm->nframes > 0 && strcmp(vm->frames[0].m->name, "main") == 0 &&
+        strcmp(vm->frames[0].m->desc, "([Lstd/core/String;)V") == 0) {
+        VmArray *a = vm_slot_ref(vm->frames[0].base[0]);
+        if (a)
+            return a;
+    }
+    MicaStatus st;
+    VmClass *c = vm_load_class(vm, "[Lstd/core/String;", &st);
+    if (!c) {
+        vm_throw(vm, "LinkError", "%s", vm->last_error ? vm->last_error : "String[]");
+        return NULL;
+    }
+    return vm_new_array(vm, c, 0);
+}
+
 /* ---- std/core/Exception ---- */
 
 static void std_exception_fill_trace(MicaVM *vm, VmObject *self)
@@ -215,18 +228,28 @@ static VmString *std_exception_type_name(MicaVM *vm, VmObject *self)
     return mk(vm, buf, strlen(buf));
 }
 
+/* The exception's description as an uncaught one prints: type, message, one
+ * "    at" line a frame, then its causes. */
+static VmString *std_exception_stack_trace(MicaVM *vm, VmObject *self)
+{
+    char *saved = vm->last_error ? strdup(vm->last_error) : NULL;
+    vm_describe_exception(vm, self);
+    const char *t = vm->last_error ? vm->last_error : "";
+    VmString *r = mk(vm, t, strlen(t));
+    free(vm->last_error);
+    vm->last_error = saved;
+    return r;
+}
+
 #define NATIVE(f) {#f, (void (*)(void))f}
 const StdNative std_core_natives[] = {
     NATIVE(std_object_hash_code),
     NATIVE(std_object_to_string),
-    NATIVE(std_string_length),
     NATIVE(std_string_concat),
     NATIVE(std_string_equals),
     NATIVE(std_string_hash_code),
     NATIVE(std_string_compare_to),
     NATIVE(std_string_byte_at),
-    NATIVE(std_string_substring),
-    NATIVE(std_string_index_of),
     NATIVE(std_string_of_int),
     NATIVE(std_string_of_float),
     NATIVE(std_system_print),
@@ -234,8 +257,12 @@ const StdNative std_core_natives[] = {
     NATIVE(std_system_eprintln),
     NATIVE(std_system_exit),
     NATIVE(std_system_nano_time),
+    NATIVE(std_system_current_time_millis),
+    NATIVE(std_system_getenv),
+    NATIVE(std_system_args),
     NATIVE(std_exception_fill_trace),
     NATIVE(std_exception_type_name),
+    NATIVE(std_exception_stack_trace),
     {NULL, NULL},
 };
 #undef NATIVE
