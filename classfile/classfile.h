@@ -26,6 +26,7 @@
 #define CF_MAX_CODE_LEN    (1u << 20)   /* bytes of code in one method         */
 #define CF_MAX_NESTING     1024         /* open regions at any point           */
 #define CF_MAX_NAME_LEN    1024         /* bytes in a class or member name     */
+#define CF_MAX_CLASS_DEPTH 60           /* superclasses below std/core/Object  */
 
 /* ---- constant pool ------------------------------------------------------ */
 typedef enum {
@@ -234,6 +235,17 @@ typedef struct CfHierarchy {
     int (*assignable)(void *ud, const char *from, const char *to, CfError *err);
     /* Is [name] an interface? */
     int (*is_interface)(void *ud, const char *name, CfError *err);
+    /* Optional (NULL: the member rules that need other classes are left to link
+     * time). Looks up field [name] in class [owner] and its superclasses as
+     * resolution does; 1 when found with descriptor [desc]: *[flags] gets its
+     * CF_ACC_* flags and *[declaring] the internal name of the class declaring it
+     * (valid while the hierarchy lives). 0 when there is no such class or field
+     * (resolution raises LinkError at run time); -1 on error. */
+    int (*lookup_field)(void *ud, const char *owner, const char *name, const char *desc,
+                        uint16_t *flags, const char **declaring, CfError *err);
+    /* The same for method [name][desc] (also searched in interfaces). */
+    int (*lookup_method)(void *ud, const char *owner, const char *name, const char *desc,
+                         uint16_t *flags, const char **declaring, CfError *err);
 } CfHierarchy;
 
 /* One branch or region transfer, for the linker: when the instruction at

@@ -912,6 +912,85 @@ static int check_args(Verifier *V, Sig *g, const VType *recv)
     return check(V, g->params + (recv ? 0 : 1), g->np + (recv ? 1 : 0), false);
 }
 
+/* Looks up the member [m] of kind [kind] as resolution will: in this class's own
+ * members first, then through the hierarchy. 1 found (flags and declaring class
+ * filled), 0 unknown here (resolution decides at run time), -1 reported. */
+static int find_member(Verifier *V, uint8_t kind, const Member *m, uint16_t *flags,
+                       const char **declaring)
+{
+    const CfClass *c = V->c;
+    bool is_init = kind == CF_CONST_METHOD && m->name[0] == '<';
+    if (!strcmp(m->cls, V->cls_name)) {
+        if (kind == CF_CONST_FIELD) {
+            for (uint16_t i = 0; i < c->nfields; i++) {
+                const char *n = cp_utf8(c, c->fields[i].name);
+                if (n && !strcmp(n, m->name)) {
+                    const char *d = cp_utf8(c, c->fields[i].desc);
+                    if (!d || strcmp(d, m->desc))
+                        return 0;
+                    *flags = c->fields[i].flags;
+                    *declaring = V->cls_name;
+                    return 1;
+                }
+            }
+        } else {
+            for (uint16_t i = 0; i < c->nmethods; i++) {
+                const char *n = cp_utf8(c, c->methods[i].name);
+                const char *d = cp_utf8(c, c->methods[i].desc);
+                if (n && d && !strcmp(n, m->name) && !strcmp(d, m->desc)) {
+                    *flags = c->methods[i].flags;
+                    *declaring = V->cls_name;
+                    return 1;
+                }
+            }
+        }
+        if (is_init)
+            return 0;
+    }
+    int (*look)(void *, const char *, const char *, const char *, uint16_t *, const char **,
+                CfError *) = NULL;
+    if (V->h)
+        look = kind == CF_CONST_FIELD ? V->h->lookup_field : V->h->lookup_method;
+    if (!look)
+        return 0;
+    CfError e;
+    e.msg[0] = '\0';
+    int r = look(V->h->ud, m->cls, m->name, m->desc, flags, declaring, &e);
+    if (r < 0)
+        return vfail(V, "%s", e.msg[0] ? e.msg : "class hierarchy lookup failed");
+    /* constructors are not inherited: new and initsuper run exactly the named one */
+    if (r > 0 && is_init && strcmp(*declaring, m->cls))
+        return 0;
+    return r > 0;
+}
+
+/* The rules on a member that resolution will find: access and static versus
+ * instance. */
+static int check_member_use(Verifier *V, uint8_t kind, const Member *m, bool want_static,
+                            uint16_t *flags_out, const char **declaring_out)
+{
+    uint16_t flags = 0;
+    const char *decl = NULL;
+    int r = find_member(V, kind, m, &flags, &decl);
+    *flags_out = 0;
+    *declaring_out = NULL;
+    if (r <= 0)
+        return r;
+    const char *what = kind == CF_CONST_FIELD ? "field" : "method";
+    const char *sep = kind == CF_CONST_FIELD ? ":" : "";
+    if ((flags & CF_ACC_PRIVATE) && strcmp(decl, V->cls_name))
+        return vfail(V, "%s %s.%s%s%s is private to %s", what, m->cls, m->name, sep, m->desc,
+                     decl);
+    bool is_static = (flags & CF_ACC_STATIC) != 0;
+    if (is_static != want_static)
+        return vfail(V, "%s %s.%s%s%s is %s, expected %s", what, m->cls, m->name, sep,
+                     m->desc, is_static ? "static" : "an instance member",
+                     want_static ? "a static one" : "an instance one");
+    *flags_out = flags;
+    *declaring_out = decl;
+    return 1;
+}
+
 static int op_ldc(Verifier *V, const CfInsn *in)
 {
     switch (cp_kind(V->c, in->a)) {
@@ -924,6 +1003,9 @@ static int op_ldc(Verifier *V, const CfInsn *in)
             return vfail(V, "String constant #%u does not name a Utf8", in->a);
         return push(V, ref_type(NAME_STRING));
     default:
+        if (in->a == 0 || in->a >= V->c->ncp)
+            return vfail(V, "#%u is not a constant (the pool has entries 1..%u)", in->a,
+                         V->c->ncp - 1u);
         return vfail(V, "#%u is a %s constant, expected Int, Float or String", in->a,
                      const_kind_name(cp_kind(V->c, in->a)));
     }
@@ -936,6 +1018,19 @@ static int op_field(Verifier *V, const CfInsn *in)
         return -1;
     VType ft = desc_type_z(m.desc);
     VType w[2] = {ref_type(m.cls), ft};
+    bool want_static = in->op == CF_OP_GETSTATIC || in->op == CF_OP_PUTSTATIC;
+    uint16_t flags;
+    const char *decl;
+    int found = check_member_use(V, CF_CONST_FIELD, &m, want_static, &flags, &decl);
+    if (found < 0)
+        return -1;
+    if (found && (flags & CF_ACC_FINAL) &&
+        (in->op == CF_OP_PUTFIELD || in->op == CF_OP_PUTSTATIC)) {
+        const char *init = want_static ? "<clinit>" : "<init>";
+        if (strcmp(decl, V->cls_name) || strcmp(V->m_name, init))
+            return vfail(V, "field %s.%s:%s is final: only %s.%s may assign it", m.cls, m.name,
+                         m.desc, decl, init);
+    }
     switch (in->op) {
     case CF_OP_GETFIELD:
         return check(V, w, 1, true) < 0 ? -1 : push(V, ft);
@@ -975,6 +1070,15 @@ static int op_invoke(Verifier *V, const CfInsn *in)
             return vfail(V, "%s is not an interface", m.cls);
     }
     bool has_recv = op != CF_OP_INVOKESTATIC && op != CF_OP_NEW;
+    uint16_t flags;
+    const char *decl;
+    int found = check_member_use(V, CF_CONST_METHOD, &m, op == CF_OP_INVOKESTATIC, &flags,
+                                 &decl);
+    if (found < 0)
+        return -1;
+    if (found && op == CF_OP_INVOKESPECIAL && (flags & CF_ACC_ABSTRACT))
+        return vfail(V, "method %s.%s%s is abstract: invokespecial needs code", m.cls, m.name,
+                     m.desc);
     VType recv_want = ref_type(m.cls);
     if (op == CF_OP_INITSUPER) {
         if (!V->in_init)
@@ -1456,6 +1560,17 @@ static int check_fields(Verifier *V)
             vfail(V, "field %s: malformed descriptor", name);
             goto fail;
         }
+        uint16_t bad = f->flags & (CF_ACC_NATIVE | CF_ACC_INTERFACE | CF_ACC_ABSTRACT |
+                                   CF_ACC_MODULE);
+        if (bad) {
+            vfail(V, "field %s: flags 0x%04x are not allowed on a field", name, bad);
+            goto fail;
+        }
+        /* an interface has no object layout of its own to hold the field */
+        if ((c->flags & CF_ACC_INTERFACE) && !(f->flags & CF_ACC_STATIC)) {
+            vfail(V, "field %s: an interface may declare only static fields", name);
+            goto fail;
+        }
         keys[i] = (NameKey){name, NULL, i};
     }
     qsort(keys, c->nfields, sizeof *keys, cmp_key);
@@ -1477,6 +1592,16 @@ static int check_method_header(Verifier *V, const CfMethod *m)
     const Sig *g = cp_sig(V, m->desc);
     if (!g)
         return V->oom ? -1 : vfail(V, "malformed method descriptor");
+    uint16_t bad = m->flags & (CF_ACC_INTERFACE | CF_ACC_MODULE);
+    if (bad)
+        return vfail(V, "flags 0x%04x are not allowed on a method", bad);
+    if ((m->flags & CF_ACC_ABSTRACT) && (m->flags & (CF_ACC_STATIC | CF_ACC_PRIVATE)))
+        return vfail(V, "an abstract method may not be %s",
+                     (m->flags & CF_ACC_STATIC) ? "static" : "private");
+    if (V->m_name[0] == '<' && (m->flags & (CF_ACC_ABSTRACT | CF_ACC_NATIVE)))
+        return vfail(V, "%s may not be abstract or native", V->m_name);
+    if (!strcmp(V->m_name, "<init>") && (cf & CF_ACC_INTERFACE))
+        return vfail(V, "an interface may not declare a constructor");
     if ((m->flags & CF_ACC_ABSTRACT) && !(cf & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE)))
         return vfail(V, "abstract method in a class that is neither abstract nor an interface");
     if ((m->flags & CF_ACC_ABSTRACT) && m->code)
@@ -1568,6 +1693,15 @@ static int check_header(Verifier *V)
     }
     if ((c->flags & CF_ACC_FINAL) && (c->flags & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE)))
         return vfail(V, "a final class may not be abstract or an interface");
+    uint16_t bad = c->flags & (CF_ACC_PRIVATE | CF_ACC_STATIC | CF_ACC_NATIVE);
+    if (bad)
+        return vfail(V, "flags 0x%04x are not allowed on a class", bad);
+    /* an interface type must not be assignable to any class but Object */
+    if ((c->flags & CF_ACC_INTERFACE) && (!V->super_name || strcmp(V->super_name, NAME_OBJECT)))
+        return vfail(V, "the superclass of an interface must be " NAME_OBJECT ", not %s",
+                     V->super_name ? V->super_name : "(none)");
+    if ((c->flags & CF_ACC_INTERFACE) && (c->flags & CF_ACC_MODULE))
+        return vfail(V, "a module class may not be an interface");
     if (check_fields(V) < 0 || check_methods(V) < 0)
         return -1;
     return 0;

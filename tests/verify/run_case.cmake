@@ -1,0 +1,51 @@
+# tests/verify/run_case.cmake: assembles one .mcasm case and runs it with `mica run -cp`.
+#   cmake -DMKCLASS=.. -DMICA=.. -DCASE=FILE.mcasm -DWORK=DIR -P run_case.cmake
+# `; expect: TEXT` - the run must fail (exit 1) with TEXT in its stderr;
+# `; out: TEXT` lines - the run must succeed, printing exactly those lines;
+# `; main: NAME` - the class to run (default: the first .class).
+cmake_minimum_required(VERSION 3.16)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${MKCLASS} ${WORK} ${CASE} RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "mkclass failed: ${err}")
+endif()
+# string regexes, not file(STRINGS): expected messages hold `[` and `;`, which CMake
+# lists would mangle
+file(READ ${CASE} text)
+set(text "\n${text}")
+set(expect "")
+if(text MATCHES "\n; expect: ([^\n]*)")
+  set(expect "${CMAKE_MATCH_1}")
+endif()
+set(out "")
+set(have_out FALSE)
+set(rest "${text}")
+while(rest MATCHES "\n; out: ?([^\n]*)(.*)$")
+  string(APPEND out "${CMAKE_MATCH_1}\n")
+  set(rest "${CMAKE_MATCH_2}")
+  set(have_out TRUE)
+endwhile()
+set(main "")
+if(text MATCHES "\n; main: ([^\n]*)")
+  set(main "${CMAKE_MATCH_1}")
+elseif(text MATCHES "\n\\.class ([^ \n]+)")
+  set(main "${CMAKE_MATCH_1}")
+endif()
+execute_process(COMMAND ${MICA} run -cp ${WORK} ${main}
+                OUTPUT_VARIABLE actual_out ERROR_VARIABLE actual_err RESULT_VARIABLE actual_rc
+                TIMEOUT 30)
+if(have_out)
+  if(NOT actual_rc EQUAL 0 OR NOT actual_out STREQUAL out)
+    message(FATAL_ERROR "expected success with output:\n${out}\ngot exit ${actual_rc}, "
+                        "stdout:\n${actual_out}\nstderr:\n${actual_err}")
+  endif()
+elseif(expect STREQUAL "")
+  message(FATAL_ERROR "case has neither `; expect:` nor `; out:`")
+else()
+  string(FIND "${actual_err}" "${expect}" pos)
+  if(NOT actual_rc EQUAL 1 OR pos EQUAL -1)
+    message(FATAL_ERROR "expected exit 1 and stderr containing:\n${expect}\n"
+                        "got exit ${actual_rc}, stderr:\n${actual_err}")
+  endif()
+endif()
