@@ -18,29 +18,40 @@ static void dotted(const VmClass *c, char *buf, size_t n)
     buf[i] = 0;
 }
 
+/* The file that portable library name [lib] stands for on this host: a path is
+ * taken as written; "m" and "c" are the C library's parts. */
 static void lib_file(const char *lib, char *buf, size_t n)
 {
     if (strchr(lib, '/'))
         snprintf(buf, n, "%s", lib);
+#if defined(__APPLE__)
+    else if (strcmp(lib, "m") == 0 || strcmp(lib, "c") == 0)
+        snprintf(buf, n, "libSystem.B.dylib");
+    else
+        snprintf(buf, n, "lib%s.dylib", lib);
+#else
     else if (strcmp(lib, "m") == 0)
         snprintf(buf, n, "libm.so.6");
     else if (strcmp(lib, "c") == 0)
         snprintf(buf, n, "libc.so.6");
     else
         snprintf(buf, n, "lib%s.so", lib);
+#endif
 }
 
-static void *open_lib(MicaVM *vm, const char *lib)
+static void *open_lib(MicaVM *vm, const char *lib, const char *sym, const char *cname,
+                      const char *mname)
 {
     for (VmLib *l = vm->libs; l; l = l->next)
-        if (strcmp(l->name, lib) == 0)
+        if (!l->release && strcmp(l->name, lib) == 0)
             return l->handle;
     char file[1100];
     lib_file(lib, file, sizeof file);
     void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
-        vm_set_error(vm, "cannot open native library %s: %s", file, why ? why : "unknown");
+        vm_set_error(vm, "cannot open native library %s for symbol %s (method %s.%s): %s", file,
+                     sym, cname, mname, why ? why : "unknown");
         return NULL;
     }
     VmLib *l = calloc(1, sizeof *l);
@@ -61,13 +72,37 @@ void vm_free_libs(MicaVM *vm)
     while (vm->libs) {
         VmLib *l = vm->libs;
         vm->libs = l->next;
-        dlclose(l->handle);
+        if (l->release)
+            l->release(l->handle);
+        else
+            dlclose(l->handle);
         free(l->name);
         free(l);
     }
 }
 
-/* The C-side kind of one parameter descriptor. */
+int vm_native_own(MicaVM *vm, void *p, void (*release)(void *))
+{
+    VmLib *l = calloc(1, sizeof *l);
+    if (!l) {
+        release(p);
+        return vm_throw(vm, "OutOfMemoryError", "cannot record a native resource");
+    }
+    l->handle = p;
+    l->release = release;
+    l->next = vm->libs;
+    vm->libs = l;
+    return 0;
+}
+
+#define POINTER_CLASS "std/ffi/Pointer"
+#define POINTER_DESC "L" POINTER_CLASS ";"
+
+/* The C-side kind of one parameter descriptor: the primitives as themselves;
+ * for a C function, 'S' String (char *), 'A' array (its elements), 'P' Pointer
+ * (its address) and 'O' any other reference, sorted out per call (a Pointer, or
+ * a function value passed as a C callback); for a "mica" native, 'L' (the
+ * object itself). */
 static char param_kind(const char *d, bool mica)
 {
     switch (d[0]) {
@@ -76,9 +111,13 @@ static char param_kind(const char *d, bool mica)
     case '[':
         return mica ? 'L' : 'A';
     default:
-        if (!mica && strncmp(d, "Lstd/core/String;", 17) == 0)
+        if (mica)
+            return 'L';
+        if (strncmp(d, "Lstd/core/String;", 17) == 0)
             return 'S';
-        return 'L';
+        if (strncmp(d, POINTER_DESC, strlen(POINTER_DESC)) == 0)
+            return 'P';
+        return 'O';
     }
 }
 
@@ -124,7 +163,7 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
             return -1;
         }
     } else {
-        void *h = open_lib(vm, lib);
+        void *h = open_lib(vm, lib, sym, cname, m->name);
         if (!h)
             return -1;
         void *p = dlsym(h, sym);
@@ -174,6 +213,8 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
     if (!mica && rk == 'L') {
         if (strncmp(p + 1, "Lstd/core/String;", 17) == 0) {
             rk = 'S';
+        } else if (strncmp(p + 1, POINTER_DESC, strlen(POINTER_DESC)) == 0) {
+            rk = 'P';
         } else {
             vm_set_error(vm, "native method %s.%s: a C function cannot return %s", cname,
                          m->name, p + 1);
@@ -184,7 +225,8 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
         }
     }
     nat->ret_kind = rk;
-    if (ffi_prep_cif(&nat->cif, FFI_DEFAULT_ABI, nat->nargs, ffi_of(rk == 'S' ? 'L' : rk),
+    nat->kinds[k] = 0;
+    if (ffi_prep_cif(&nat->cif, FFI_DEFAULT_ABI, nat->nargs, ffi_of(rk),
                      nat->atypes) != FFI_OK) {
         vm_set_error(vm, "native method %s.%s: libffi cannot describe %s", cname, m->name,
                      m->desc);
@@ -212,12 +254,263 @@ typedef union NativeArg {
     void *p;
 } NativeArg;
 
+/* ---- std.ffi.Pointer ------------------------------------------------------ */
+
+/* The linked std/ffi/Pointer class, or NULL with an exception pending. */
+static VmClass *pointer_class(MicaVM *vm)
+{
+    VmClass *c = vm_load_class_if_loaded(vm, POINTER_CLASS);
+    if (c && c->state >= VM_CLASS_LINKED && c->state != VM_CLASS_ERROR)
+        return c;
+    return vm_resolve_class(vm, POINTER_CLASS);
+}
+
+/* The slots of std/ffi/Pointer's fields, in declaration order (pointer.mica
+ * keeps them so): the address, then the readable extent [lo, hi) (hi 0 when
+ * unknown) and the Memory block it points into. */
+enum { PTR_ADDRESS, PTR_LO, PTR_HI, PTR_OWNER };
+
+/* A range of memory a native call hands to C: an array's elements, or the
+ * extent of a Pointer argument. Pointers that C gives back into one of them
+ * (callback arguments, results) get that extent. */
+typedef struct Range {
+    uintptr_t lo, hi;
+    VmObject *owner;
+} Range;
+
+#define NATIVE_MAX_RANGES 8
+
+/* A new Pointer for [p] (NULL becomes Mica null), with the extent of the
+ * range of [ranges] that contains it, if any. */
+static int wrap_pointer(MicaVM *vm, void *p, const Range *ranges, uint32_t nranges,
+                        uint64_t *out)
+{
+    *out = 0;
+    if (!p)
+        return 0;
+    VmClass *c = pointer_class(vm);
+    VmObject *o = c ? vm_new_object(vm, c) : NULL;
+    if (!o)
+        return -1;
+    uintptr_t a = (uintptr_t)p;
+    uint64_t *f = vm_object_fields(o);
+    f[PTR_ADDRESS] = (uint64_t)a;
+    for (uint32_t i = 0; i < nranges; i++) {
+        if (a >= ranges[i].lo && a < ranges[i].hi) {
+            f[PTR_LO] = (uint64_t)ranges[i].lo;
+            f[PTR_HI] = (uint64_t)ranges[i].hi;
+            f[PTR_OWNER] = vm_ref_slot(ranges[i].owner);
+            break;
+        }
+    }
+    *out = vm_ref_slot(o);
+    return 0;
+}
+
+static bool is_pointer(const VmObject *o)
+{
+    return o && strcmp(o->cls->name, POINTER_CLASS) == 0;
+}
+
+static void *pointer_address(VmObject *o)
+{
+    return o ? (void *)(uintptr_t)vm_object_fields(o)[PTR_ADDRESS] : NULL;
+}
+
+/* ---- function values as C callbacks --------------------------------------- */
+
+/* One C callback made for one native call: a libffi closure whose handler calls
+ * the function value's `invoke`. It lives for the duration of that call, like
+ * the comparator given to qsort; [fn] stays reachable through the argument
+ * slots of the native's frame. */
+typedef struct Callback {
+    ffi_closure *closure;
+    void *code;
+    ffi_cif cif;
+    ffi_type *atypes[NATIVE_MAX_ARGS];
+    char kinds[NATIVE_MAX_ARGS];
+    char ret_kind;
+    uint32_t nparams;
+    MicaVM *vm;
+    VmObject *fn;
+    VmMethod *invoke;
+    const Range *ranges;   /* of the native call, which outlives the callback */
+    uint32_t nranges;
+    struct Callback *next;
+} Callback;
+
+static void callback_handler(ffi_cif *cif, void *ret, void **cargs, void *user)
+{
+    Callback *cb = user;
+    MicaVM *vm = cb->vm;
+    uint64_t slots[NATIVE_MAX_ARGS + 1];
+    uint64_t r = 0;
+    switch (cb->ret_kind) {
+    case 'F': *(double *)ret = 0; break;
+    case 'P': *(void **)ret = NULL; break;
+    case 'V': break;
+    default: *(ffi_arg *)ret = 0; break;
+    }
+    /* once a callback has thrown, the rest return the default value at once:
+     * the exception is raised when the native returns */
+    if (vm->roots->pending || vm->fatal || vm->exiting)
+        return;
+    slots[0] = vm_ref_slot(cb->fn);
+    for (uint32_t k = 0; k < cb->nparams; k++) {
+        uint64_t *v = &slots[k + 1];
+        switch (cb->kinds[k]) {
+        case 'I': *v = (uint64_t)*(int64_t *)cargs[k]; break;
+        case 'F': memcpy(v, cargs[k], sizeof(double)); break;
+        case 'Z': *v = *(uint8_t *)cargs[k] != 0; break;
+        case 'B': *v = *(uint8_t *)cargs[k]; break;
+        case 'S': {
+            const char *p = *(const char **)cargs[k];
+            VmString *s = p ? vm_new_string(vm, p, strlen(p)) : NULL;
+            if (p && !s)
+                return;
+            *v = vm_ref_slot(s);
+            break;
+        }
+        default:
+            if (wrap_pointer(vm, *(void **)cargs[k], cb->ranges, cb->nranges, v) < 0)
+                return;
+            break;
+        }
+    }
+    if (vm_call(vm, cb->invoke, slots, cb->nparams + 1, &r) < 0)
+        return;
+    switch (cb->ret_kind) {
+    case 'I': *(ffi_arg *)ret = (ffi_arg)(int64_t)r; break;
+    case 'Z': case 'B': *(ffi_arg *)ret = (ffi_arg)(uint8_t)r; break;
+    case 'F': memcpy(ret, &r, sizeof(double)); break;
+    case 'P': *(void **)ret = pointer_address(vm_slot_ref(r)); break;
+    default: break;
+    }
+}
+
+/* The kind of one callback parameter or result: primitives, String, Pointer. */
+static char callback_kind(const char *d)
+{
+    switch (d[0]) {
+    case 'I': case 'F': case 'Z': case 'B': case 'V':
+        return d[0];
+    default:
+        if (strncmp(d, "Lstd/core/String;", 17) == 0)
+            return 'S';
+        if (strncmp(d, POINTER_DESC, strlen(POINTER_DESC)) == 0)
+            return 'P';
+        return 0;
+    }
+}
+
+/* The `invoke` method of function value [o]'s class (the most derived one). */
+static VmMethod *find_invoke(VmObject *o)
+{
+    VmClass *c = o->cls;
+    for (uint32_t i = c->vtable_len; i-- > 0;) {
+        VmMethod *x = c->vtable[i];
+        if (strcmp(x->name, "invoke") == 0 && !(x->flags & CF_ACC_ABSTRACT))
+            return x;
+    }
+    return NULL;
+}
+
+/* Makes a C callback for function value [o] and chains it on [list]. 0, or -1
+ * with an exception pending. */
+static int make_callback(MicaVM *vm, VmMethod *m, VmObject *o, const Range *ranges,
+                         uint32_t nranges, Callback **list, void **out)
+{
+    VmMethod *inv = find_invoke(o);
+    char cname[512];
+    vm_type_name(o->cls, cname, sizeof cname);
+    if (!inv)
+        return vm_throw(vm, "IllegalArgumentError",
+                        "native %s.%s: a %s is neither a Pointer nor a function value",
+                        m->cls->name, m->name, cname);
+    Callback *cb = calloc(1, sizeof *cb);
+    if (!cb)
+        return vm_throw(vm, "OutOfMemoryError", "cannot make a C callback");
+    cb->vm = vm;
+    cb->ranges = ranges;
+    cb->nranges = nranges;
+    cb->fn = o;
+    cb->invoke = inv;
+    cb->next = *list;
+    *list = cb;
+    const char *p = inv->desc + 1;
+    while (*p && *p != ')') {
+        size_t l = cf_desc_field_len(p, strlen(p), false);
+        char k = l ? callback_kind(p) : 0;
+        if (!k || k == 'V' || cb->nparams >= NATIVE_MAX_ARGS)
+            return vm_throw(vm, "IllegalArgumentError",
+                            "native %s.%s: a callback cannot take %s (%s.invoke%s)",
+                            m->cls->name, m->name, l ? p : "this", cname, inv->desc);
+        cb->kinds[cb->nparams] = k;
+        cb->atypes[cb->nparams++] = ffi_of(k);
+        p += l;
+    }
+    cb->ret_kind = *p == ')' ? callback_kind(p + 1) : 0;
+    if (!cb->ret_kind || cb->ret_kind == 'S')
+        return vm_throw(vm, "IllegalArgumentError",
+                        "native %s.%s: a callback cannot return %s (%s.invoke%s)",
+                        m->cls->name, m->name, *p == ')' ? p + 1 : "?", cname, inv->desc);
+    if (ffi_prep_cif(&cb->cif, FFI_DEFAULT_ABI, cb->nparams, ffi_of(cb->ret_kind),
+                     cb->atypes) != FFI_OK)
+        return vm_throw(vm, "IllegalArgumentError", "libffi cannot describe callback %s",
+                        inv->desc);
+    cb->closure = ffi_closure_alloc(sizeof(ffi_closure), &cb->code);
+    if (!cb->closure)
+        return vm_throw(vm, "OutOfMemoryError", "cannot allocate a C callback");
+    if (ffi_prep_closure_loc(cb->closure, &cb->cif, callback_handler, cb, cb->code) != FFI_OK)
+        return vm_throw(vm, "IllegalArgumentError", "libffi cannot make callback %s",
+                        inv->desc);
+    *out = cb->code;
+    return 0;
+}
+
+static void free_callbacks(Callback *cb)
+{
+    while (cb) {
+        Callback *n = cb->next;
+        if (cb->closure)
+            ffi_closure_free(cb->closure);
+        free(cb);
+        cb = n;
+    }
+}
+
+/* ---- calls ---------------------------------------------------------------- */
+
 int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
 {
     VmNative *nat = m->native;
     NativeArg store[NATIVE_MAX_ARGS];
     void *values[NATIVE_MAX_ARGS];
-    uint32_t a = 0;
+    Callback *callbacks = NULL;
+    Range ranges[NATIVE_MAX_RANGES];
+    uint32_t nranges = 0, a = 0;
+    for (uint32_t k = 0, j = 0; !nat->mica && k < nat->nargs && nranges < NATIVE_MAX_RANGES;
+         k++) {
+        char kd = nat->kinds[k];
+        if (kd == 'E')
+            continue;
+        VmObject *o = (kd == 'A' || kd == 'P' || kd == 'O') ? vm_slot_ref(args[j]) : NULL;
+        j++;
+        if (!o)
+            continue;
+        if (kd == 'A') {
+            VmArray *arr = (VmArray *)o;
+            uintptr_t lo = (uintptr_t)vm_array_data(arr);
+            ranges[nranges++] = (Range){lo, lo + (uintptr_t)arr->length * o->cls->elem_size, NULL};
+        } else if (is_pointer(o) && vm_object_fields(o)[PTR_HI]) {
+            uint64_t *f = vm_object_fields(o);
+            ranges[nranges++] =
+                (Range){(uintptr_t)f[PTR_LO], (uintptr_t)f[PTR_HI], vm_slot_ref(f[PTR_OWNER])};
+        }
+    }
+    /* every reference passed stays reachable through [args], the slots of the
+     * native's frame, until the call returns; Boehm never moves objects, so
+     * String bytes and array elements stay where C sees them */
     for (uint32_t k = 0; k < nat->nargs; k++) {
         uint64_t v = nat->kinds[k] == 'E' ? 0 : args[a++];
         switch (nat->kinds[k]) {
@@ -236,6 +529,20 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
             store[k].p = arr ? vm_array_data(arr) : NULL;
             break;
         }
+        case 'P': store[k].p = pointer_address(vm_slot_ref(v)); break;
+        case 'O': {
+            VmObject *o = vm_slot_ref(v);
+            store[k].p = NULL;
+            if (!o)
+                break;
+            if (is_pointer(o)) {
+                store[k].p = pointer_address(o);
+            } else if (make_callback(vm, m, o, ranges, nranges, &callbacks, &store[k].p) < 0) {
+                free_callbacks(callbacks);
+                return -1;
+            }
+            break;
+        }
         default: store[k].p = vm_slot_ref(v); break;
         }
         values[k] = &store[k];
@@ -248,6 +555,7 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
     } rv;
     memset(&rv, 0, sizeof rv);
     ffi_call(&nat->cif, nat->fn, &rv, values);
+    free_callbacks(callbacks);
     if (vm->roots->pending || vm->fatal || vm->exiting)
         return -1;
     uint64_t out = 0;
@@ -257,6 +565,10 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
     case 'Z': out = ((uint8_t)rv.a) != 0; break;
     case 'B': out = (uint8_t)rv.a; break;
     case 'L': out = vm_ref_slot(rv.p); break;
+    case 'P':
+        if (wrap_pointer(vm, rv.p, ranges, nranges, &out) < 0)
+            return -1;
+        break;
     case 'S':
         if (rv.p) {
             VmString *s = vm_new_string(vm, rv.p, strlen(rv.p));

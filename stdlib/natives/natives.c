@@ -6,6 +6,13 @@
 
 static const StdNative *const std_tables[] = {
     std_core_natives,
+    std_strings_natives,
+    std_ffi_natives,
+    std_regex_natives,
+    std_text_natives,
+    std_io_natives,
+    std_os_natives,
+    std_time_natives,
 };
 
 void (*std_native_lookup(const char *name))(void)

@@ -14,6 +14,13 @@ typedef struct StdNative {
 /* The tables of the "mica" natives, one per file of stdlib/natives/, each
  * ended by a {NULL, NULL} entry. natives.c lists them all. */
 extern const StdNative std_core_natives[];
+extern const StdNative std_strings_natives[];
+extern const StdNative std_ffi_natives[];
+extern const StdNative std_regex_natives[];
+extern const StdNative std_text_natives[];
+extern const StdNative std_io_natives[];
+extern const StdNative std_os_natives[];
+extern const StdNative std_time_natives[];
 
 /* The function bound to symbol [name] of library "mica", or NULL. Every such
  * function takes the MicaVM * as a hidden first argument. */

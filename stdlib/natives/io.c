@@ -1,0 +1,436 @@
+/* stdlib/natives/io.c: the C side of std.io: whole-file reads and writes,
+ * directories, streams (FILE * handles; stdout goes through the VM's own
+ * buffer so that it interleaves with System.print) and path text. */
+#include "natives.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "std_util.h"
+
+/* Stream handles: a FILE * address, or one of these for the standard streams. */
+enum { H_STDOUT = 1, H_STDERR = 2, H_STDIN = 3 };
+
+static bool null_path(MicaVM *vm, VmString *p)
+{
+    return std_null_arg(vm, p, "the path");
+}
+
+/* Reads all of [path] into malloc'd memory. */
+static char *slurp(MicaVM *vm, VmString *path, size_t *len)
+{
+    if (null_path(vm, path))
+        return NULL;
+    FILE *f = fopen(path->bytes, "rb");
+    if (!f) {
+        std_throw_io(vm, "cannot open", path->bytes, errno);
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *b = realloc(buf, cap * 2);
+        if (!b) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = b;
+        cap *= 2;
+    }
+    int e = ferror(f) ? errno : 0;
+    fclose(f);
+    if (!buf) {
+        vm_throw(vm, "OutOfMemoryError", "%s is too large to read", path->bytes);
+        return NULL;
+    }
+    if (e) {
+        free(buf);
+        std_throw_io(vm, "cannot read", path->bytes, e);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static VmString *std_io_read_text(MicaVM *vm, VmString *path)
+{
+    size_t n;
+    char *b = slurp(vm, path, &n);
+    if (!b)
+        return NULL;
+    VmString *s = vm_new_string(vm, b, n);
+    free(b);
+    return s;
+}
+
+static VmArray *std_io_read_bytes(MicaVM *vm, VmString *path)
+{
+    size_t n;
+    char *b = slurp(vm, path, &n);
+    if (!b)
+        return NULL;
+    VmArray *a = std_new_array(vm, "[B", (int64_t)n);
+    if (a)
+        memcpy(vm_array_data(a), b, n);
+    free(b);
+    return a;
+}
+
+static void put(MicaVM *vm, VmString *path, const void *data, size_t n, bool append)
+{
+    if (null_path(vm, path) || std_null_arg(vm, data, "the data"))
+        return;
+    FILE *f = fopen(path->bytes, append ? "ab" : "wb");
+    if (!f) {
+        std_throw_io(vm, "cannot open", path->bytes, errno);
+        return;
+    }
+    size_t w = fwrite(data, 1, n, f);
+    int e = w < n ? errno : 0;
+    if (fclose(f) != 0 && !e)
+        e = errno;
+    if (e)
+        std_throw_io(vm, "cannot write", path->bytes, e);
+}
+
+static void std_io_write_text(MicaVM *vm, VmString *path, VmString *s, bool append)
+{
+    put(vm, path, s ? s->bytes : NULL, s ? (size_t)s->length : 0, append);
+}
+
+static void std_io_write_bytes(MicaVM *vm, VmString *path, VmArray *b)
+{
+    put(vm, path, b ? vm_array_data(b) : NULL, b ? (size_t)b->length : 0, false);
+}
+
+static bool std_io_exists(MicaVM *vm, VmString *path)
+{
+    struct stat st;
+    return !null_path(vm, path) && stat(path->bytes, &st) == 0;
+}
+
+static bool std_io_is_directory(MicaVM *vm, VmString *path)
+{
+    struct stat st;
+    return !null_path(vm, path) && stat(path->bytes, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void std_io_delete(MicaVM *vm, VmString *path)
+{
+    if (null_path(vm, path))
+        return;
+    struct stat st;
+    int r = lstat(path->bytes, &st) == 0 && S_ISDIR(st.st_mode) ? rmdir(path->bytes)
+                                                               : unlink(path->bytes);
+    if (r < 0)
+        std_throw_io(vm, "cannot delete", path->bytes, errno);
+}
+
+static void std_io_mkdir(MicaVM *vm, VmString *path)
+{
+    if (!null_path(vm, path) && mkdir(path->bytes, 0777) < 0)
+        std_throw_io(vm, "cannot create directory", path->bytes, errno);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in directory [path] (not "." or ".."), sorted bytewise. */
+static VmArray *std_io_list(MicaVM *vm, VmString *path)
+{
+    if (null_path(vm, path))
+        return NULL;
+    DIR *d = opendir(path->bytes);
+    if (!d) {
+        std_throw_io(vm, "cannot list", path->bytes, errno);
+        return NULL;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    VmArray *a = NULL;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                goto oom;
+            names = nn;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            goto oom;
+        n++;
+    }
+    qsort(names, n, sizeof *names, cmp_name);
+    a = std_new_array(vm, "[Lstd/core/String;", (int64_t)n);
+    for (size_t i = 0; a && i < n; i++) {
+        VmString *s = vm_new_string(vm, names[i], strlen(names[i]));
+        if (!s)
+            a = NULL;
+        else
+            std_ref_elems(a)[i] = vm_ref_slot(s);
+    }
+    goto done;
+oom:
+    vm_throw(vm, "OutOfMemoryError", "cannot list %s", path->bytes);
+done:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return a;
+}
+
+/* ---- streams ---------------------------------------------------------------- */
+
+static int64_t std_io_open(MicaVM *vm, VmString *path, VmString *mode)
+{
+    if (null_path(vm, path) || std_null_arg(vm, mode, "the mode"))
+        return 0;
+    const char *m = mode->bytes;
+    if (strcmp(m, "r") && strcmp(m, "w") && strcmp(m, "a")) {
+        vm_throw(vm, "IllegalArgumentError", "mode must be \"r\", \"w\" or \"a\", not \"%s\"",
+                 m);
+        return 0;
+    }
+    FILE *f = fopen(path->bytes, m);
+    if (!f)
+        std_throw_io(vm, "cannot open", path->bytes, errno);
+    return (int64_t)(uintptr_t)f;
+}
+
+static FILE *file_of(int64_t h)
+{
+    return h == H_STDIN ? stdin : h == H_STDERR ? stderr : (FILE *)(uintptr_t)h;
+}
+
+/* The next line without its "\n" (or "\r\n"), or null at end of input. */
+static VmString *std_io_read_line(MicaVM *vm, int64_t h)
+{
+    if (h == H_STDOUT || h == H_STDERR) {
+        vm_throw(vm, "IOError", "cannot read from %s", h == H_STDOUT ? "stdout" : "stderr");
+        return NULL;
+    }
+    if (h == H_STDIN)
+        vm_flush(vm); /* a prompt shows before the program waits */
+    FILE *f = file_of(h);
+    char *line = NULL;
+    size_t cap = 0;
+    errno = 0;
+    ssize_t n = getline(&line, &cap, f);
+    if (n < 0) {
+        int e = errno;
+        free(line);
+        if (ferror(f) && e)
+            std_throw_io(vm, "cannot read", "stream", e);
+        return NULL;
+    }
+    if (n > 0 && line[n - 1] == '\n')
+        n--;
+    if (n > 0 && line[n - 1] == '\r')
+        n--;
+    VmString *s = vm_new_string(vm, line, (size_t)n);
+    free(line);
+    return s;
+}
+
+static void std_io_write_stream(MicaVM *vm, int64_t h, VmString *s)
+{
+    const char *p = s ? s->bytes : "null";
+    size_t n = s ? (size_t)s->length : 4;
+    if (h == H_STDOUT) {
+        vm_out(vm, p, n);
+        return;
+    }
+    if (h == H_STDIN) {
+        vm_throw(vm, "IOError", "cannot write to stdin");
+        return;
+    }
+    if (h == H_STDERR)
+        vm_flush(vm);
+    FILE *f = file_of(h);
+    if (fwrite(p, 1, n, f) < n)
+        std_throw_io(vm, "cannot write", "stream", errno);
+    if (h == H_STDERR)
+        fflush(stderr);
+}
+
+static void std_io_flush(MicaVM *vm, int64_t h)
+{
+    if (h == H_STDOUT)
+        vm_flush(vm);
+    else if (h != H_STDIN && fflush(file_of(h)) != 0)
+        std_throw_io(vm, "cannot flush", "stream", errno);
+}
+
+static void std_io_close(MicaVM *vm, int64_t h)
+{
+    if (h == H_STDOUT)
+        vm_flush(vm);
+    else if (h > H_STDIN && fclose(file_of(h)) != 0)
+        std_throw_io(vm, "cannot close", "stream", errno);
+}
+
+/* ---- paths ('/'-separated text, nothing touches the file system) ------------ */
+
+static VmString *str(MicaVM *vm, const char *s, size_t n)
+{
+    return vm_new_string(vm, s, n);
+}
+
+static VmString *std_io_path_join(MicaVM *vm, VmString *a, VmString *b)
+{
+    if (null_path(vm, a) || null_path(vm, b))
+        return NULL;
+    if (b->bytes[0] == '/' || a->length == 0)
+        return b;
+    if (b->length == 0)
+        return a;
+    size_t sep = a->bytes[a->length - 1] != '/', n = (size_t)(a->length + b->length) + sep;
+    char *t = malloc(n + 1);
+    if (!t) {
+        vm_throw(vm, "OutOfMemoryError", "cannot join paths");
+        return NULL;
+    }
+    memcpy(t, a->bytes, (size_t)a->length);
+    t[a->length] = '/';
+    memcpy(t + a->length + sep, b->bytes, (size_t)b->length);
+    VmString *r = vm_new_string(vm, t, n);
+    free(t);
+    return r;
+}
+
+/* The path without its last component: "a/b/c" -> "a/b", "/a" -> "/", "a" -> null. */
+static VmString *std_io_path_parent(MicaVM *vm, VmString *p)
+{
+    if (null_path(vm, p))
+        return NULL;
+    int64_t n = p->length;
+    while (n > 1 && p->bytes[n - 1] == '/')
+        n--;
+    while (n > 0 && p->bytes[n - 1] != '/')
+        n--;
+    if (n == 0)
+        return NULL;
+    while (n > 1 && p->bytes[n - 1] == '/')
+        n--;
+    return str(vm, p->bytes, (size_t)n);
+}
+
+static VmString *std_io_path_file_name(MicaVM *vm, VmString *p)
+{
+    if (null_path(vm, p))
+        return NULL;
+    int64_t end = p->length;
+    while (end > 1 && p->bytes[end - 1] == '/')
+        end--;
+    int64_t s = end;
+    while (s > 0 && p->bytes[s - 1] != '/')
+        s--;
+    return str(vm, p->bytes + s, (size_t)(end - s));
+}
+
+/* "txt" for "a/b.txt"; "" when the name has no dot (or only a leading one). */
+static VmString *std_io_path_extension(MicaVM *vm, VmString *p)
+{
+    VmString *name = std_io_path_file_name(vm, p);
+    if (!name)
+        return NULL;
+    const char *dot = strrchr(name->bytes, '.');
+    if (!dot || dot == name->bytes)
+        return str(vm, "", 0);
+    return str(vm, dot + 1, strlen(dot + 1));
+}
+
+/* Removes "." and empty components and folds "x/.." (keeps leading ".."). */
+static VmString *std_io_path_normalize(MicaVM *vm, VmString *p)
+{
+    if (null_path(vm, p))
+        return NULL;
+    bool abs = p->bytes[0] == '/';
+    char *out = malloc((size_t)p->length + 2);
+    size_t *starts = malloc(((size_t)p->length + 1) * sizeof *starts);
+    VmString *r = NULL;
+    if (!out || !starts) {
+        vm_throw(vm, "OutOfMemoryError", "cannot normalize a path");
+        goto done;
+    }
+    size_t k = 0, depth = 0, up = 0; /* up: leading ".." kept (relative paths) */
+    if (abs)
+        out[k++] = '/';
+    size_t base = k;
+    const char *s = p->bytes, *end = p->bytes + p->length;
+    while (s < end) {
+        const char *e = memchr(s, '/', (size_t)(end - s));
+        if (!e)
+            e = end;
+        size_t len = (size_t)(e - s);
+        if (len == 0 || (len == 1 && s[0] == '.')) {
+            /* skip */
+        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
+            if (depth > up) {
+                k = starts[--depth];
+                k = k > base ? k - 1 : base; /* drop the separator too */
+            } else if (!abs) {
+                starts[depth++] = k + (k > base);
+                up++;
+                if (k > base)
+                    out[k++] = '/';
+                out[k++] = '.';
+                out[k++] = '.';
+            }
+        } else {
+            if (k > base)
+                out[k++] = '/';
+            starts[depth++] = k;
+            memcpy(out + k, s, len);
+            k += len;
+        }
+        s = e < end ? e + 1 : e;
+    }
+    if (k == 0)
+        out[k++] = '.';
+    r = str(vm, out, k);
+done:
+    free(out);
+    free(starts);
+    return r;
+}
+
+#define NATIVE(f) {#f, (void (*)(void))f}
+const StdNative std_io_natives[] = {
+    NATIVE(std_io_read_text),
+    NATIVE(std_io_read_bytes),
+    NATIVE(std_io_write_text),
+    NATIVE(std_io_write_bytes),
+    NATIVE(std_io_exists),
+    NATIVE(std_io_is_directory),
+    NATIVE(std_io_delete),
+    NATIVE(std_io_mkdir),
+    NATIVE(std_io_list),
+    NATIVE(std_io_open),
+    NATIVE(std_io_read_line),
+    NATIVE(std_io_write_stream),
+    NATIVE(std_io_flush),
+    NATIVE(std_io_close),
+    NATIVE(std_io_path_join),
+    NATIVE(std_io_path_parent),
+    NATIVE(std_io_path_file_name),
+    NATIVE(std_io_path_extension),
+    NATIVE(std_io_path_normalize),
+    {NULL, NULL},
+};
+#undef NATIVE

@@ -1,0 +1,262 @@
+/* stdlib/natives/regex.c: the C side of std.regex on PCRE2 (UTF mode, JIT
+ * when available). Positions given to Mica count code points. */
+#include "natives.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "std_util.h"
+
+static pcre2_code *code_of(int64_t h)
+{
+    return (pcre2_code *)(uintptr_t)h;
+}
+
+static void free_code(void *c)
+{
+    pcre2_code_free(c);
+}
+
+/* Compiles [pattern] once; the code lives as long as the VM (see
+ * std.regex.Regex). IllegalArgumentError with PCRE2's message and offset. */
+static int64_t std_regex_compile(MicaVM *vm, VmString *pattern)
+{
+    if (std_null_arg(vm, pattern, "the pattern"))
+        return 0;
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern->bytes, (PCRE2_SIZE)pattern->length,
+                                  PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+    if (!c) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        vm_throw(vm, "IllegalArgumentError", "bad regex \"%s\" at offset %zu: %s",
+                 pattern->bytes, (size_t)off, (const char *)msg);
+        return 0;
+    }
+    pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* optional: falls back to the interpreter */
+    if (vm_native_own(vm, c, free_code) < 0)
+        return 0;
+    return (int64_t)(uintptr_t)c;
+}
+
+static int64_t cp_count(const char *s, size_t n)
+{
+    int64_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((uint8_t)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* Byte length of the UTF-8 sequence starting with [c] (1 for a stray byte). */
+static size_t seq_len(uint8_t c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* Searches [s] from byte [from] (code point [from_cp]); [whole] anchors both
+ * ends. On a match fills [m]'s groups, starts, ends (code points), nextByte and
+ * nextCp (where a following search starts: past the match, or one code point
+ * further for an empty one) and returns true. */
+static bool std_regex_find(MicaVM *vm, int64_t h, VmString *s, int64_t from, int64_t from_cp,
+                           bool whole, VmObject *m)
+{
+    if (std_null_arg(vm, s, "the text"))
+        return false;
+    if (from < 0 || from > s->length)
+        return false;
+    pcre2_code *c = code_of(h);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+    bool found = false;
+    if (!md) {
+        vm_throw(vm, "OutOfMemoryError", "cannot match a regex");
+        return false;
+    }
+    uint32_t opts = whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0;
+    int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, (PCRE2_SIZE)from, opts,
+                         md, NULL);
+    if (rc == PCRE2_ERROR_NOMATCH) {
+        goto done;
+    } else if (rc < 0) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(rc, msg, sizeof msg);
+        vm_throw(vm, "IllegalArgumentError", "regex match failed: %s", (const char *)msg);
+        goto done;
+    }
+    uint32_t n = pcre2_get_ovector_count(md);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    VmArray *groups = std_new_array(vm, "[Lstd/core/String;", n);
+    VmArray *starts = groups ? std_new_array(vm, "[I", n) : NULL;
+    VmArray *ends = starts ? std_new_array(vm, "[I", n) : NULL;
+    if (!ends)
+        goto done;
+    if (std_set_field(vm, m, "groups", vm_ref_slot(groups)) < 0 ||
+        std_set_field(vm, m, "starts", vm_ref_slot(starts)) < 0 ||
+        std_set_field(vm, m, "ends", vm_ref_slot(ends)) < 0)
+        goto done;
+    for (uint32_t g = 0; g < n; g++) {
+        int64_t *st = (int64_t *)vm_array_data(starts) + g;
+        int64_t *en = (int64_t *)vm_array_data(ends) + g;
+        if (g >= (uint32_t)rc || ov[2 * g] == PCRE2_UNSET) {
+            *st = *en = -1;
+            continue;
+        }
+        size_t a = ov[2 * g], b = ov[2 * g + 1];
+        if (b < a) /* \K can end a match before its start */
+            b = a;
+        *st = a >= (size_t)from ? from_cp + cp_count(s->bytes + from, a - (size_t)from)
+                                : cp_count(s->bytes, a);
+        *en = *st + cp_count(s->bytes + a, b - a);
+        VmString *t = vm_new_string(vm, s->bytes + a, b - a);
+        if (!t)
+            goto done;
+        std_ref_elems(groups)[g] = vm_ref_slot(t);
+    }
+    size_t a = ov[0], b = ov[1] > ov[0] ? ov[1] : ov[0];
+    int64_t next = (int64_t)b, next_cp = ((int64_t *)vm_array_data(ends))[0];
+    if (a == b) { /* an empty match: step over one code point */
+        if (next < s->length) {
+            next += (int64_t)seq_len((uint8_t)s->bytes[next]);
+            if (next > s->length)
+                next = s->length;
+        } else {
+            next = s->length + 1; /* nothing further to find */
+        }
+        next_cp++;
+    }
+    if (std_set_field(vm, m, "nextByte", (uint64_t)next) < 0 ||
+        std_set_field(vm, m, "nextCp", (uint64_t)next_cp) < 0)
+        goto done;
+    found = true;
+done:
+    pcre2_match_data_free(md);
+    return found;
+}
+
+/* The number of the group called [name], or -1. */
+static int64_t std_regex_group_number(MicaVM *vm, int64_t h, VmString *name)
+{
+    if (std_null_arg(vm, name, "the group name"))
+        return -1;
+    int n = pcre2_substring_number_from_name(code_of(h), (PCRE2_SPTR)name->bytes);
+    return n < 0 ? -1 : n;
+}
+
+/* Every match of [h] in [s] replaced by [rep] ($1, ${name}, $$ for '$'). */
+static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmString *rep)
+{
+    if (std_null_arg(vm, s, "the text") || std_null_arg(vm, rep, "the replacement"))
+        return NULL;
+    PCRE2_SIZE cap = (PCRE2_SIZE)s->length * 2 + 64;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        PCRE2_UCHAR *buf = malloc(cap);
+        if (!buf)
+            break;
+        PCRE2_SIZE len = cap;
+        int rc = pcre2_substitute(code_of(h), (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, 0,
+                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+                                  NULL, NULL, (PCRE2_SPTR)rep->bytes, (PCRE2_SIZE)rep->length,
+                                  buf, &len);
+        if (rc == PCRE2_ERROR_NOMEMORY) {
+            free(buf);
+            cap = len + 1;
+            continue;
+        }
+        if (rc < 0) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(rc, msg, sizeof msg);
+            free(buf);
+            vm_throw(vm, "IllegalArgumentError", "bad replacement \"%s\": %s", rep->bytes,
+                     (const char *)msg);
+            return NULL;
+        }
+        VmString *r = vm_new_string(vm, (const char *)buf, len);
+        free(buf);
+        return r;
+    }
+    vm_throw(vm, "OutOfMemoryError", "cannot replace in a string");
+    return NULL;
+}
+
+/* [s] split around the matches of [h], as Java's String.split: trailing
+ * empty pieces dropped, an empty match at the start yields no leading piece. */
+static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
+{
+    if (std_null_arg(vm, s, "the text"))
+        return NULL;
+    pcre2_code *c = code_of(h);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+    size_t *cuts = NULL, ncuts = 0, cap = 0; /* pairs: piece start, piece end */
+    VmArray *out = NULL;
+    if (!md)
+        goto oom;
+    size_t pos = 0, piece = 0;
+    while (pos <= (size_t)s->length) {
+        int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, pos, 0, md, NULL);
+        if (rc < 0)
+            break;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t a = ov[0], b = ov[1] > ov[0] ? ov[1] : ov[0];
+        if (a == b) {
+            if (a >= (size_t)s->length)
+                break;
+            if (a == 0) { /* no leading empty piece */
+                pos = seq_len((uint8_t)s->bytes[0]);
+                continue;
+            }
+        }
+        if (ncuts + 2 > cap) {
+            cap = cap ? cap * 2 : 32;
+            size_t *nc = realloc(cuts, cap * sizeof *nc);
+            if (!nc)
+                goto oom;
+            cuts = nc;
+        }
+        cuts[ncuts++] = piece;
+        cuts[ncuts++] = a;
+        piece = b;
+        pos = a == b ? b + seq_len((uint8_t)s->bytes[b]) : b;
+    }
+    if (ncuts + 2 > cap) {
+        size_t *nc = realloc(cuts, (ncuts + 2) * sizeof *nc);
+        if (!nc)
+            goto oom;
+        cuts = nc;
+    }
+    cuts[ncuts++] = piece;
+    cuts[ncuts++] = (size_t)s->length;
+    size_t count = ncuts / 2;
+    while (count > 1 && cuts[2 * count - 1] == cuts[2 * count - 2])
+        count--;
+    if (count == 1 && s->length == 0)
+        count = 1; /* "".split gives [""], as in Java */
+    out = std_new_array(vm, "[Lstd/core/String;", (int64_t)count);
+    for (size_t i = 0; out && i < count; i++) {
+        VmString *t = vm_new_string(vm, s->bytes + cuts[2 * i], cuts[2 * i + 1] - cuts[2 * i]);
+        if (!t)
+            out = NULL;
+        else
+            std_ref_elems(out)[i] = vm_ref_slot(t);
+    }
+    goto done;
+oom:
+    vm_throw(vm, "OutOfMemoryError", "cannot split a string");
+done:
+    free(cuts);
+    if (md)
+        pcre2_match_data_free(md);
+    return out;
+}
+
+#define NATIVE(f) {#f, (void (*)(void))f}
+const StdNative std_regex_natives[] = {
+    NATIVE(std_regex_compile),
+    NATIVE(std_regex_find),
+    NATIVE(std_regex_group_number),
+    NATIVE(std_regex_replace_all),
+    NATIVE(std_regex_split),
+    {NULL, NULL},
+};
+#undef NATIVE
