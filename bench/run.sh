@@ -44,7 +44,8 @@ j() { [ $have_java = 1 ] && echo "java -cp $work $*" || true; }
 l() { [ $have_lua = 1 ] && echo "lua5.4 $*" || true; }
 p() { [ $have_py = 1 ] && echo "python3 $*" || true; }
 
-bench hello "$mica run -cp $work/mcl Hello" "$work/hello_c" "$(j Hello)" "$(l -e 'print(\"Hello, world!\")')"
+printf 'print("Hello, world!")\n' > "$work/hello.lua"
+bench hello "$mica run -cp $work/mcl Hello" "$work/hello_c" "$(j Hello)" "$(l "$work/hello.lua")"
 bench fib30 "$mica run -cp $work/mcl Fib 30" "$work/fib_c 30" "$(j Fib 30)" "$(l "$here/peers/fib.lua" 30)" \
     "$(p "$here/peers/fib.py" 30)"
 bench nbody250k "$mica run -cp $work/mcl Nbody 250000" "$work/nbody_c 250000" "$(j NBody 250000)" \

@@ -6,10 +6,26 @@
 
 #define GC_THREADS 1
 #include <gc.h>
+#include <gc/gc_mark.h>
 
 /* The one process-wide exception to "no global mutable state": Boehm's heap is
  * shared by every VM in the process and must be initialised exactly once. */
 static pthread_once_t gc_once = PTHREAD_ONCE_INIT;
+
+/* The second exception, same reason: Boehm has one push-other-roots hook per
+ * process, so the scanners of all VMs hang off one list. It is only read or
+ * changed with Boehm's allocation lock held (GC_call_with_alloc_lock, and the
+ * hook itself runs under it), so no lock of our own can deadlock a collection. */
+static GcScanner gc_scanners = {NULL, NULL, &gc_scanners, &gc_scanners};
+static GC_push_other_roots_proc gc_prev_push;
+
+static void GC_CALLBACK gc_push_scanners(void)
+{
+    if (gc_prev_push)
+        gc_prev_push();
+    for (GcScanner *s = gc_scanners.next; s != &gc_scanners; s = s->next)
+        s->scan(s->arg);
+}
 
 /* Allocation failure must come back as NULL, never as an abort. */
 static void *gc_oom(size_t n)
@@ -22,6 +38,45 @@ static void gc_init_process(void)
 {
     GC_INIT();
     GC_set_oom_fn(gc_oom);
+    gc_prev_push = GC_get_push_other_roots();
+    GC_set_push_other_roots(gc_push_scanners);
+}
+
+static void *gc_link_scanner(void *arg)
+{
+    GcScanner *s = arg;
+    s->prev = &gc_scanners;
+    s->next = gc_scanners.next;
+    gc_scanners.next->prev = s;
+    gc_scanners.next = s;
+    return NULL;
+}
+
+static void *gc_unlink_scanner(void *arg)
+{
+    GcScanner *s = arg;
+    s->prev->next = s->next;
+    s->next->prev = s->prev;
+    s->prev = s->next = NULL;
+    return NULL;
+}
+
+void gc_add_scanner(GcScanner *s)
+{
+    pthread_once(&gc_once, gc_init_process);
+    GC_call_with_alloc_lock(gc_link_scanner, s);
+}
+
+void gc_remove_scanner(GcScanner *s)
+{
+    if (s && s->next)
+        GC_call_with_alloc_lock(gc_unlink_scanner, s);
+}
+
+void gc_push_range(void *lo, void *hi)
+{
+    if (lo < hi)
+        GC_push_all_eager(lo, hi);
 }
 
 bool gc_heap_init(GcHeap *h)
@@ -35,8 +90,15 @@ static bool gc_account(GcHeap *h, size_t n)
 {
     if (!h)
         return true;
-    if (h->limit && (n > h->limit || h->allocated > h->limit - n))
-        return false;
+    if (h->limit && (n > h->limit || h->allocated > h->limit - n)) {
+        /* The count only grows between collections: collect, then restart
+         * it from what is still in use. Boehm's figure is process-wide, so
+         * with several VMs the cap is conservative. */
+        GC_gcollect();
+        h->allocated = GC_get_memory_use();
+        if (n > h->limit || h->allocated > h->limit - n)
+            return false;
+    }
     h->allocated += n;
     h->nallocs++;
     return true;

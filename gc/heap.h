@@ -33,6 +33,24 @@ void *gc_alloc_root(GcHeap *h, size_t n);
 /* Releases a block from gc_alloc_root (NULL is ignored). */
 void gc_free_root(void *p);
 
+/* A root range reported at each collection: the collector calls [scan] with
+ * the world stopped, and [scan] calls gc_push_range for what is live now (for
+ * a value stack: only its used part). */
+typedef struct GcScanner {
+    void (*scan)(void *arg);
+    void *arg;
+    struct GcScanner *prev, *next;   /* the registry's links (private)   */
+} GcScanner;
+
+/* Adds [s] (owned by the caller, which must keep it alive) to the scanners. */
+void gc_add_scanner(GcScanner *s);
+
+/* Removes [s]; after return no collection calls it any more. */
+void gc_remove_scanner(GcScanner *s);
+
+/* Marks everything the words in [lo, hi) may point to (only from a scanner). */
+void gc_push_range(void *lo, void *hi);
+
 /* Runs a full collection (tests and hosts that want a quiet point). */
 void gc_collect(void);
 

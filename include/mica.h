@@ -47,7 +47,21 @@ typedef struct MicaConfig {
     bool allow_native;             /* may non-std classes bind natives?       */
     uint32_t max_call_depth;       /* 0: default (StackOverflowError beyond)  */
     size_t value_stack_slots;      /* 0: default size of the value stack      */
+    /* Resource limits (0: none); mica_set_limits changes them later. */
+    size_t max_heap_bytes;         /* beyond it: OutOfMemoryError (catchable) */
+    uint64_t max_steps;            /* per run: loop back edges + calls        */
+    uint64_t max_time_ms;          /* per run: wall-clock deadline            */
 } MicaConfig;
+
+/* Limits a host may change between runs (spec/embedding.md "Limits"). A
+ * program stopped by a step budget or deadline ends with MICA_ERR_LIMIT, one
+ * stopped by mica_interrupt with MICA_ERR_INTERRUPTED; neither can be caught. */
+typedef struct MicaLimits {
+    size_t max_heap_bytes;         /* 0: no cap                               */
+    uint64_t max_steps;            /* 0: no budget                            */
+    uint64_t max_time_ms;          /* 0: no deadline                          */
+    uint32_t max_call_depth;       /* 0: the default depth                    */
+} MicaLimits;
 
 /* Fills [cfg] with defaults: no class path, capabilities off. */
 MICA_API void mica_config_init(MicaConfig *cfg);
@@ -71,6 +85,15 @@ MICA_API MicaStatus mica_run_main(MicaVM *vm, const char *class_name, int argc,
  * message and stack trace, one frame a line), owned by the VM, valid until
  * the next call into it. "" when there was none. */
 MICA_API const char *mica_last_error(MicaVM *vm);
+
+/* Replaces the VM's limits. MICA_ERR_INVALID for NULL arguments or while the
+ * VM is running; MICA_ERR_OOM if the frame table cannot grow. */
+MICA_API MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *limits);
+
+/* Asks the running program to stop at its next poll point (a loop back edge
+ * or a call). Safe from any thread and from a signal handler; a request made
+ * while nothing runs stops the next run at once. */
+MICA_API void mica_interrupt(MicaVM *vm);
 
 /* The bytes of an embedded standard-library class ("std/core/String"), or
  * NULL. Valid for the life of the process. */

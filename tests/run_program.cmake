@@ -5,7 +5,8 @@
 # Runs `mica run NAME.mica [ARGS]` in the test's directory, ARGS being the lines of
 # NAME.args. Expected: NAME.out (stdout, exact, required), NAME.err (stderr, exact;
 # without it stderr must be empty), NAME.errhead (stderr must start with it, for
-# traces too long to spell out), NAME.exit (exit status, default 0).
+# traces too long to spell out), NAME.exit (exit status, default 0). NAME.opts holds
+# options of `mica run` (one a line, e.g. --max-heap=16m) put before NAME.mica.
 cmake_minimum_required(VERSION 3.16)
 
 if(NOT DEFINED MICA OR NOT DEFINED SRC)
@@ -24,9 +25,13 @@ set(args)
 if(EXISTS ${base}.args)
   file(STRINGS ${base}.args args)
 endif()
+set(opts)
+if(EXISTS ${base}.opts)
+  file(STRINGS ${base}.opts opts)
+endif()
 
 execute_process(
-  COMMAND ${MICA} run ${file} ${args}
+  COMMAND ${MICA} run ${opts} ${file} ${args}
   WORKING_DIRECTORY ${dir}
   OUTPUT_VARIABLE actual_out
   ERROR_VARIABLE actual_err

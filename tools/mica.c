@@ -14,6 +14,7 @@
 #include "mica.h"
 
 #define EXIT_USAGE 2
+#define EXIT_LIMIT 3
 
 /* A growable list of owned strings. */
 typedef struct StrVec {
@@ -38,6 +39,10 @@ typedef struct ClassVec {
 typedef struct Driver {
     StrVec cp;            /* class path directories, in search order     */
     bool allow_native;
+    size_t max_heap;      /* run: --max-heap in bytes, 0 none              */
+    uint64_t max_time_ms; /* run: --max-time, 0 none                       */
+    const char *max_time_text;     /* as the user wrote it, for the message */
+    uint64_t max_steps;   /* run: --max-steps, 0 none                      */
     const char *outdir;   /* build: where .mcl files go                   */
     StrVec sources;       /* source file paths as shown in diagnostics    */
     const char *class_name;        /* the class whose main runs (borrowed) */
@@ -284,10 +289,14 @@ static const char usage_text[] =
     "  -cp DIR[:DIR...]      Search these directories for pkg/Name.mcl (repeatable);\n"
     "                        the standard library is always searched last.\n"
     "  --allow-native        Let non-standard classes bind native functions.\n"
+    "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
+    "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
+    "  --max-steps=N         Stop it after N loop iterations and calls; exit status 3.\n"
     "  -d OUTDIR             Output directory of `mica build`.\n"
     "\n"
     "exit status: 0 on success, 1 on a compile error, load failure or uncaught\n"
-    "exception, 2 on bad usage; System.exit(n) exits with n.\n";
+    "exception, 2 on bad usage, 3 when a --max-time or --max-steps limit stopped\n"
+    "the program; System.exit(n) exits with n.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -583,6 +592,36 @@ static int add_classpath(Driver *d, const char *arg)
     return 0;
 }
 
+/* Parses a decimal number with an optional unit into *[out]: sizes take
+ * k/m/g (binary), times ms/s/m/h (as milliseconds; a bare number is seconds),
+ * counts nothing. [kind] says which ("k", "ms" or ""). */
+static int parse_quantity(const char *s, const char *kind, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    uint64_t v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    uint64_t mul = 1;
+    if (strcmp(kind, "k") == 0) {
+        mul = !*s ? 1 : (strcmp(s, "k") == 0 || strcmp(s, "K") == 0) ? 1024u
+            : (strcmp(s, "m") == 0 || strcmp(s, "M") == 0) ? 1024u * 1024u
+            : (strcmp(s, "g") == 0 || strcmp(s, "G") == 0) ? 1024u * 1024u * 1024u : 0;
+    } else if (strcmp(kind, "ms") == 0) {
+        mul = (!*s || strcmp(s, "s") == 0) ? 1000u : strcmp(s, "ms") == 0 ? 1u
+            : strcmp(s, "m") == 0 ? 60000u : strcmp(s, "h") == 0 ? 3600000u : 0;
+    } else if (*s) {
+        mul = 0;
+    }
+    if (mul == 0 || v > UINT64_MAX / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
 /* Parses the options of run/build starting at argv[*i]; stops at the first
  * operand or after "--" (which is left in place for run to see). Returns 0,
  * EXIT_USAGE or 1. */
@@ -603,6 +642,21 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--allow-native") == 0) {
             d->allow_native = true;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-heap=", 11) == 0) {
+            uint64_t v;
+            if (parse_quantity(a + 11, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
+                return usage_error("bad heap size in '%s' (e.g. --max-heap=64m)", a);
+            d->max_heap = (size_t)v;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-time=", 11) == 0) {
+            if (parse_quantity(a + 11, "ms", &d->max_time_ms) != 0 || d->max_time_ms == 0)
+                return usage_error("bad time in '%s' (e.g. --max-time=2s)", a);
+            d->max_time_text = a + 11;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-steps=", 12) == 0) {
+            if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
+                return usage_error("bad step count in '%s'", a);
             *i += 1;
         } else if (strcmp(cmd, "build") == 0 && strcmp(a, "-d") == 0) {
             if (*i + 1 >= argc)
@@ -638,7 +692,7 @@ static int report_vm_failure(MicaVM *vm, MicaStatus st)
     } else {
         fprintf(stderr, "mica: %s\n", msg[0] ? msg : "the virtual machine failed");
     }
-    return 1;
+    return st == MICA_ERR_LIMIT || st == MICA_ERR_INTERRUPTED ? EXIT_LIMIT : 1;
 }
 
 static int run_program(Driver *d)
@@ -650,6 +704,9 @@ static int run_program(Driver *d)
     cfg.classpath = (const char *const *)d->cp.v;
     cfg.nclasspath = d->cp.n;
     cfg.allow_native = d->allow_native;
+    cfg.max_heap_bytes = d->max_heap;
+    cfg.max_time_ms = d->max_time_ms;
+    cfg.max_steps = d->max_steps;
     MicaStatus st = mica_vm_new(&cfg, &vm);
     if (st != MICA_OK) {
         fflush(stdout);
@@ -666,12 +723,17 @@ static int run_program(Driver *d)
     int exit_code = 0;
     st = mica_run_main(vm, d->class_name, d->nargs, d->args, &exit_code);
     fflush(stdout);
-    if (st == MICA_OK)
+    if (st == MICA_OK) {
         status = 0;
-    else if (st == MICA_ERR_EXIT)
+    } else if (st == MICA_ERR_EXIT) {
         status = exit_code;
-    else
+    } else if (st == MICA_ERR_LIMIT && d->max_time_text &&
+               strncmp(mica_last_error(vm), "time limit", 10) == 0) {
+        fprintf(stderr, "mica: time limit of %s exceeded\n", d->max_time_text);
+        status = EXIT_LIMIT;
+    } else {
         status = report_vm_failure(vm, st);
+    }
 fail:
     mica_vm_free(vm);
     return status;

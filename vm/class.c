@@ -419,6 +419,8 @@ fail:
     return NULL;
 }
 
+static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st);
+
 VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
 {
     MicaStatus dummy;
@@ -523,7 +525,15 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
     if (c->is_interface && !set_add(&c->ifaces, &c->nifaces, c))
         goto oom;
     vm->nloading--;
-    if (fill_ancestors(c) < 0 || build_members(vm, c) < 0 || table_put(vm, c) < 0) {
+    if (fill_ancestors(c) < 0 || build_members(vm, c) < 0) {
+        vm->nloading++;
+        goto oom;
+    }
+    if (check_loaded_header(vm, c, st) < 0) {
+        vm->nloading++;
+        goto fail;
+    }
+    if (table_put(vm, c) < 0) {
         vm->nloading++;
         goto oom;
     }
@@ -539,6 +549,66 @@ fail:
     vm->nloading--;
     class_free(c);
     return NULL;
+}
+
+/* Class-header rules that need the loaded ancestors: a bounded hierarchy depth, and
+ * a concrete class that implements every abstract method it inherits (from its
+ * superclasses, or from interfaces without a default method). */
+static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st)
+{
+    if (c->depth > CF_MAX_CLASS_DEPTH) {
+        *st = MICA_ERR_LINK;
+        vm_set_error(vm, "class %s: hierarchy depth %u exceeds the limit of %u", c->name,
+                     c->depth, CF_MAX_CLASS_DEPTH);
+        return -1;
+    }
+    /* Interfaces are assignable only to Object and have no layout: checked at load,
+     * because the verifier relies on them before the interface itself is linked. */
+    if (c->is_interface) {
+        if (!c->super || c->super->super) {
+            *st = MICA_ERR_VERIFY;
+            vm_set_error(vm, "interface %s: its superclass must be std/core/Object, not %s",
+                         c->name, c->super ? c->super->name : "(none)");
+            return -1;
+        }
+        for (uint32_t i = 0; i < c->nfields; i++) {
+            if (!(c->fields[i].flags & CF_ACC_STATIC)) {
+                *st = MICA_ERR_VERIFY;
+                vm_set_error(vm, "interface %s: instance field %s (an interface may declare "
+                             "only static fields)", c->name, c->fields[i].name);
+                return -1;
+            }
+        }
+        for (uint32_t i = 0; i < c->nmethods; i++) {
+            if (!strcmp(c->methods[i].name, "<init>")) {
+                *st = MICA_ERR_VERIFY;
+                vm_set_error(vm, "interface %s may not declare a constructor", c->name);
+                return -1;
+            }
+        }
+    }
+    if (c->is_abstract)
+        return 0;
+    const VmMethod *missing = NULL;
+    for (uint32_t i = 0; i < c->vtable_len && !missing; i++)
+        if (c->vtable[i]->flags & CF_ACC_ABSTRACT)
+            missing = c->vtable[i];
+    for (uint32_t k = 0; k < c->nifaces && !missing; k++) {
+        const VmClass *in = c->ifaces[k];
+        for (uint32_t i = 0; i < in->nmethods && !missing; i++) {
+            const VmMethod *m = &in->methods[i];
+            if ((m->flags & CF_ACC_ABSTRACT) && !(m->flags & CF_ACC_STATIC) &&
+                !find_in_vtable(c, m->name, m->desc))
+                missing = m;
+        }
+    }
+    if (missing) {
+        *st = MICA_ERR_VERIFY;
+        vm_set_error(vm, "class %s: concrete class does not implement abstract method %s.%s%s",
+                     c->name, missing->cls->name, missing->name, missing->desc);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- the verifier's view of the hierarchy --------------------------------- */
@@ -587,6 +657,38 @@ static int hier_is_interface(void *ud, const char *name, CfError *err)
     return c->is_interface ? 1 : 0;
 }
 
+/* Member lookups for the verifier: a class that cannot be loaded, or a member that
+ * is not there, is left to resolution, which raises LinkError when the code runs. */
+static int hier_lookup_field(void *ud, const char *owner, const char *name, const char *desc,
+                             uint16_t *flags, const char **declaring, CfError *err)
+{
+    MicaVM *vm = ud;
+    if (owner[0] == '[')
+        return 0;
+    VmClass *c = vm_load_class(vm, owner, NULL);
+    VmField *f = c ? vm_find_field(c, name) : NULL;
+    if (!f || strcmp(f->desc, desc) != 0)
+        return 0;
+    *flags = f->flags;
+    *declaring = f->owner->name;
+    return 1;
+}
+
+static int hier_lookup_method(void *ud, const char *owner, const char *name, const char *desc,
+                              uint16_t *flags, const char **declaring, CfError *err)
+{
+    MicaVM *vm = ud;
+    if (owner[0] == '[')
+        return 0;
+    VmClass *c = vm_load_class(vm, owner, NULL);
+    VmMethod *m = c ? vm_find_method(c, name, desc) : NULL;
+    if (!m)
+        return 0;
+    *flags = m->flags;
+    *declaring = m->cls->name;
+    return 1;
+}
+
 /* ---- linking -------------------------------------------------------------- */
 
 static int link_fail(MicaVM *vm, VmClass *c, MicaStatus *st, MicaStatus code)
@@ -623,7 +725,8 @@ int vm_link_class(MicaVM *vm, VmClass *c, MicaStatus *status)
         vm_set_error(vm, "out of memory linking %s", c->name);
         return link_fail(vm, c, st, MICA_ERR_OOM);
     }
-    CfHierarchy h = {vm, hier_assignable, hier_is_interface};
+    CfHierarchy h = {vm, hier_assignable, hier_is_interface, hier_lookup_field,
+                     hier_lookup_method};
     CfError err;
     err.msg[0] = 0;
     if (cf_verify_class(c->cf, &h, c->info, &err) < 0) {

@@ -4,12 +4,25 @@
 
 /* Mica frames deeper than this raise StackOverflowError. */
 #ifndef VM_DEFAULT_MAX_CALL_DEPTH
-#define VM_DEFAULT_MAX_CALL_DEPTH 10000
+#define VM_DEFAULT_MAX_CALL_DEPTH 200000
 #endif
 
-/* 64-bit slots in a VM's value stack (locals and operand stacks of all frames). */
+/* 64-bit slots in a VM's value stack (locals and operand stacks of all frames).
+ * Reserved address space (64 MiB), committed only as deep as programs go. */
 #ifndef VM_DEFAULT_VALUE_STACK_SLOTS
-#define VM_DEFAULT_VALUE_STACK_SLOTS (512u * 1024u)
+#define VM_DEFAULT_VALUE_STACK_SLOTS (8u * 1024u * 1024u)
+#endif
+
+/* Interpreter runs nested on the C stack (a native calling back into Mica,
+ * which calls a native...): beyond this, StackOverflowError. */
+#ifndef VM_MAX_NESTED_RUNS
+#define VM_MAX_NESTED_RUNS 256
+#endif
+
+/* Poll events (loop back edges and calls) between checks of the interrupt
+ * flag and the deadline. */
+#ifndef VM_POLL_INTERVAL
+#define VM_POLL_INTERVAL 1024
 #endif
 
 /* Frames beyond the depth limit reserved so that raising StackOverflowError

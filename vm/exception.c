@@ -69,6 +69,10 @@ int vm_throw(MicaVM *vm, const char *simple, const char *fmt, ...)
         return fatal(vm);
     }
     vm->raising++;
+    /* Raising must work when the heap cap is what failed: the exception
+     * object, its message and trace are allocated above the cap. */
+    size_t cap = vm->heap.limit;
+    vm->heap.limit = 0;
     char name[128];
     snprintf(name, sizeof name, "std/core/%s", simple);
     MicaStatus st;
@@ -93,10 +97,12 @@ int vm_throw(MicaVM *vm, const char *simple, const char *fmt, ...)
     if (vm_fill_trace(vm, exc) < 0)
         goto fail;
     vm->raising--;
+    vm->heap.limit = cap;
     vm->roots->pending = exc;
     return -1;
 fail:
     vm->raising--;
+    vm->heap.limit = cap;
     if (!vm->roots->pending && !vm->fatal) {
         char *why = strdup(vm->last_error ? vm->last_error : "");
         vm_set_error(vm, "%s: %s (cannot raise it: %s)", simple, msg, why ? why : "");

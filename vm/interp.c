@@ -25,7 +25,13 @@
     X(INVOKE_Q) X(INVOKESPECIAL_Q) X(INVOKEVIRTUAL_Q) X(INVOKEIFACE_Q) X(CALLFN)      \
     X(INSTANCEOF) X(INSTANCEOF_Q) X(CHECKCAST) X(CHECKCAST_Q) X(NEWARRAY)             \
     X(NEWARRAY_Q) X(ARRAYLENGTH) X(IALOAD) X(IASTORE) X(FALOAD) X(FASTORE)            \
-    X(BALOAD) X(BASTORE) X(AALOAD) X(AASTORE)
+    X(BALOAD) X(BASTORE) X(AALOAD) X(AASTORE)                                         \
+    /* superinstructions (see fuse): the first of a pair or triple, rewritten in place */ \
+    X(LOAD2) X(LOAD_ICONST) X(ADDI) X(LOAD_GETFIELD) X(LOAD_ADDI)                     \
+    X(ILT_JZ) X(ILE_JZ) X(IGT_JZ) X(IGE_JZ) X(IEQ_JZ) X(INE_JZ)                       \
+    X(ILT_BRIF) X(ILE_BRIF) X(IGT_BRIF) X(IGE_BRIF) X(IEQ_BRIF) X(INE_BRIF)           \
+    X(ILT_NBRIF) X(ILE_NBRIF) X(IGT_NBRIF) X(IGE_NBRIF) X(IEQ_NBRIF) X(INE_NBRIF)     \
+    X(EQZ_BRIF)
 
 enum {
 #define VM_OP_ENUM(name) VM_OP_##name,
@@ -56,6 +62,46 @@ uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip)
 }
 
 /* ---- pre-decoding -------------------------------------------------------- */
+
+/* Superinstructions for the commonest sequences. The first instruction of a
+ * sequence becomes the fused one, which does the work of all and skips the
+ * rest; the others stay as they were, so a jump into the middle of a sequence
+ * still runs correct code and no branch target needs to be known. */
+static void fuse(VmInsn *code, uint32_t n)
+{
+    static const uint16_t cmp[6] = {VM_OP_ILT, VM_OP_ILE, VM_OP_IGT, VM_OP_IGE, VM_OP_IEQ,
+                                    VM_OP_INE};
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        VmInsn *o = &code[i];
+        uint16_t next = code[i + 1].op;
+        if (o->op == VM_OP_LOAD && next == VM_OP_LOAD) {
+            o->op = VM_OP_LOAD2;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST && i + 2 < n &&
+                   (code[i + 2].op == VM_OP_IADD || code[i + 2].op == VM_OP_ISUB)) {
+            o->op = VM_OP_LOAD_ADDI;
+            o->c = code[i + 2].op == VM_OP_ISUB;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST) {
+            o->op = VM_OP_LOAD_ICONST;
+        } else if (o->op == VM_OP_ICONST && (next == VM_OP_IADD || next == VM_OP_ISUB)) {
+            o->op = VM_OP_ADDI;
+            o->c = next == VM_OP_ISUB;
+        } else if (o->op == VM_OP_EQZ && next == VM_OP_BR_IF) {
+            o->op = VM_OP_EQZ_BRIF;
+        } else {
+            for (int k = 0; k < 6; k++) {
+                if (o->op != cmp[k])
+                    continue;
+                if (next == VM_OP_JZ)
+                    o->op = (uint16_t)(VM_OP_ILT_JZ + k);
+                else if (next == VM_OP_BR_IF)
+                    o->op = (uint16_t)(VM_OP_ILT_BRIF + k);
+                else if (next == VM_OP_EQZ && i + 2 < n && code[i + 2].op == VM_OP_BR_IF)
+                    o->op = (uint16_t)(VM_OP_ILT_NBRIF + k);
+                break;
+            }
+        }
+    }
+}
 
 static bool emits(uint8_t op)
 {
@@ -192,6 +238,7 @@ static int predecode(MicaVM *vm, VmMethod *m)
         }
     }
     free(pc2idx);
+    fuse(out, count);
     m->code = out;
     m->ncode = count;
     m->tables = tables;
@@ -263,6 +310,8 @@ static int resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
         t = vm_find_method(c, r.name, r.desc);
     if (!t)
         return no_method(vm, &r, NULL);
+    if ((t->flags & CF_ACC_PRIVATE) && t->cls != m->cls)
+        return no_method(vm, &r, "is private");
     bool is_static = (t->flags & CF_ACC_STATIC) != 0;
     if (op == VM_OP_INVOKESTATIC && !is_static)
         return no_method(vm, &r, "is not static");
@@ -323,6 +372,8 @@ static int resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
     dotted(r.cls, d, sizeof d);
     if (!f || strcmp(f->desc, r.desc) != 0)
         return vm_throw(vm, "LinkError", "no field %s:%s in class %s", r.name, r.desc, d);
+    if ((f->flags & CF_ACC_PRIVATE) && f->owner != m->cls)
+        return vm_throw(vm, "LinkError", "field %s.%s is private", d, r.name);
     bool is_static = (f->flags & CF_ACC_STATIC) != 0;
     bool want_static = op == VM_OP_GETSTATIC || op == VM_OP_PUTSTATIC;
     if (is_static != want_static)
@@ -416,11 +467,13 @@ static inline uint64_t *stack_top(MicaVM *vm)
  * StackOverflowError pending when the depth or the value stack runs out. */
 static int push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool entry)
 {
+    if (--vm->poll_left <= 0 && vm_poll(vm) < 0)
+        return -1;
     if (vm->nframes >= vm->max_depth ||
         base + m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS > vm->stack_end)
         return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
                         vm->max_depth);
-    VmFrame *f = &vm->frames[vm->nframes++];
+    VmFrame *f = &vm->frames[vm->nframes];
     f->m = m;
     f->base = base;
     f->entry = entry;
@@ -428,6 +481,10 @@ static int push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool entry)
     f->sp = base + m->nlocals;
     if (m->nlocals > m->nparams)
         memset(base + m->nparams, 0, (m->nlocals - m->nparams) * sizeof(uint64_t));
+    /* the collector may stop this thread anywhere (another thread collecting):
+     * the frame must be complete before the stack scanner can see it */
+    atomic_signal_fence(memory_order_release);
+    vm->nframes++;
     m->invocations++;
     return 0;
 }
@@ -437,12 +494,14 @@ static int call_native(MicaVM *vm, VmMethod *t, uint64_t *args, uint64_t *ret)
     if (vm->nframes >= vm->max_frames)
         return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
                         vm->max_depth);
-    VmFrame *f = &vm->frames[vm->nframes++];
+    VmFrame *f = &vm->frames[vm->nframes];
     f->m = t;
     f->ip = NULL;
     f->base = args;
     f->sp = args + t->nparams;
     f->entry = false;
+    atomic_signal_fence(memory_order_release);
+    vm->nframes++;
     t->invocations++;
     int r = vm_call_native(vm, t, args, ret);
     vm->nframes--;
@@ -527,7 +586,16 @@ dispatch:
         vm_throw(vm, "Exception", "unreachable code executed in %s.%s", m->cls->name, m->name);
         goto exception;
     }
-    CASE(JMP) { ip = m->code + ip->b; DISPATCH(); }
+    CASE(JMP) {
+        VmInsn *dst = m->code + ip->b;
+        if (dst <= ip && --vm->poll_left <= 0) {
+            SAVE();
+            if (vm_poll(vm) < 0)
+                goto exception;
+        }
+        ip = dst;
+        DISPATCH();
+    }
     CASE(JZ) {
         if (*--sp == 0)
             ip = m->code + ip->b;
@@ -541,6 +609,7 @@ dispatch:
     }
     /* fall through: taken */
     CASE(BR) {
+    do_br:;
         uint64_t *to = ostack + ip->c;
         uint32_t k = ip->a;
         if (sp - k != to) {
@@ -548,8 +617,14 @@ dispatch:
             sp = to + k;
         }
         VmInsn *dst = m->code + ip->b;
-        if (dst <= ip)
+        if (dst <= ip) {
             m->backedges++;
+            if (--vm->poll_left <= 0) {
+                SAVE();
+                if (vm_poll(vm) < 0)
+                    goto exception;
+            }
+        }
         ip = dst;
         DISPATCH();
     }
@@ -562,8 +637,14 @@ dispatch:
             sp = to + t->arity;
         }
         VmInsn *dst = m->code + t->idx;
-        if (dst <= ip)
+        if (dst <= ip) {
             m->backedges++;
+            if (--vm->poll_left <= 0) {
+                SAVE();
+                if (vm_poll(vm) < 0)
+                    goto exception;
+            }
+        }
         ip = dst;
         DISPATCH();
     }
@@ -808,6 +889,9 @@ dispatch:
         SAVE();
         if (resolve_field(vm, m, ip, ip->op) < 0)
             goto exception;
+        /* a plain load of the receiver just before becomes load+getfield */
+        if (ip->op == VM_OP_GETFIELD_Q && ip > m->code && ip[-1].op == VM_OP_LOAD)
+            ip[-1].op = VM_OP_LOAD_GETFIELD;
         DISPATCH();
     }
     CASE(GETFIELD_Q) {
@@ -817,6 +901,82 @@ dispatch:
         sp[-1] = vm_object_fields(o)[ip->b];
         NEXT();
     }
+    CASE(LOAD_GETFIELD) {
+        VmObject *o = vm_slot_ref(locals[ip->a]);
+        if (!o) {
+            *sp++ = 0;
+            ip++;
+            goto null_field;
+        }
+        *sp++ = vm_object_fields(o)[ip[1].b];
+        ip += 2;
+        DISPATCH();
+    }
+    /* ---- superinstructions ---- */
+    CASE(LOAD2) {
+        sp[0] = locals[ip->a];
+        sp[1] = locals[ip[1].a];
+        sp += 2;
+        ip += 2;
+        DISPATCH();
+    }
+    CASE(LOAD_ICONST) {
+        sp[0] = locals[ip->a];
+        sp[1] = (uint64_t)ip[1].u.i;
+        sp += 2;
+        ip += 2;
+        DISPATCH();
+    }
+    CASE(LOAD_ADDI) {
+        a = locals[ip->a];
+        *sp++ = ip->c ? a - (uint64_t)ip[1].u.i : a + (uint64_t)ip[1].u.i;
+        ip += 3;
+        DISPATCH();
+    }
+    CASE(ADDI) {
+        sp[-1] = ip->c ? sp[-1] - (uint64_t)ip->u.i : sp[-1] + (uint64_t)ip->u.i;
+        ip += 2;
+        DISPATCH();
+    }
+    CASE(EQZ_BRIF) {
+        if (*--sp == 0) {
+            ip++;
+            goto do_br;
+        }
+        ip += 2;
+        DISPATCH();
+    }
+#define CMP_FUSED(NAME, OP)                                                                \
+    CASE(NAME##_JZ) {                                                                      \
+        b = sp[-1]; a = sp[-2]; sp -= 2;                                                   \
+        ip = ((int64_t)a OP (int64_t)b) ? ip + 2 : m->code + ip[1].b;                      \
+        DISPATCH();                                                                        \
+    }                                                                                      \
+    CASE(NAME##_BRIF) {                                                                    \
+        b = sp[-1]; a = sp[-2]; sp -= 2;                                                   \
+        if ((int64_t)a OP (int64_t)b) {                                                    \
+            ip++;                                                                          \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 2;                                                                           \
+        DISPATCH();                                                                        \
+    }                                                                                      \
+    CASE(NAME##_NBRIF) {                                                                   \
+        b = sp[-1]; a = sp[-2]; sp -= 2;                                                   \
+        if (!((int64_t)a OP (int64_t)b)) {                                                 \
+            ip += 2;                                                                       \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 3;                                                                           \
+        DISPATCH();                                                                        \
+    }
+    CMP_FUSED(ILT, <)
+    CMP_FUSED(ILE, <=)
+    CMP_FUSED(IGT, >)
+    CMP_FUSED(IGE, >=)
+    CMP_FUSED(IEQ, ==)
+    CMP_FUSED(INE, !=)
+#undef CMP_FUSED
     CASE(PUTFIELD_Q) {
         VmObject *o = vm_slot_ref(sp[-2]);
         if (!o)
@@ -1018,10 +1178,16 @@ int vm_call(MicaVM *vm, VmMethod *m, const uint64_t *args, uint32_t nargs, uint6
         return -1;
     if (m->flags & CF_ACC_NATIVE)
         return call_native(vm, m, base, ret);
+    if (vm->c_depth >= VM_MAX_NESTED_RUNS)
+        return vm_throw(vm, "StackOverflowError",
+                        "too many nested calls between natives and Mica (%u)", vm->c_depth);
     uint32_t entry = vm->nframes;
     if (push_frame(vm, m, base, true) < 0)
         return -1;
-    return run(vm, entry, ret);
+    vm->c_depth++;
+    int r = run(vm, entry, ret);
+    vm->c_depth--;
+    return r;
 }
 
 int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *desc,
@@ -1046,10 +1212,16 @@ int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *de
         return -1;
     }
     *st = MICA_ERR_EXCEPTION;
-    if (vm_init_class(vm, c) < 0)
+    if (!vm->nframes) {
+        vm->halt = MICA_OK;
+        vm->fatal = false;
+        vm_start_limits(vm);
+    }
+    if (vm_init_class(vm, c) < 0 || vm_call(vm, m, args, nargs, ret) < 0) {
+        if (vm->halt)
+            *st = vm->halt;
         return -1;
-    if (vm_call(vm, m, args, nargs, ret) < 0)
-        return -1;
+    }
     *st = MICA_OK;
     return 0;
 }

@@ -66,7 +66,7 @@ VmString *vm_new_string(MicaVM *vm, const char *s, size_t n)
     }
     str->cls = c;
     str->length = (int64_t)n;
-    if (n)
+    if (n && s) /* NULL [s]: zero bytes the caller fills in */
         memcpy(str->bytes, s, n);
     str->bytes[n] = 0;
     return str;

@@ -4,6 +4,33 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+/* Reports the used part of the value stack to the collector: frames are
+ * contiguous and the interpreter saves the top frame's sp before anything that
+ * can allocate, so [stack, top sp) is exactly the live part; slots above it
+ * are dead and must not keep garbage alive. */
+static void scan_value_stack(void *arg)
+{
+    MicaVM *vm = arg;
+    if (!vm->nframes)
+        return;
+    /* push_frame starts sp above the locals, so [stack, sp) covers them */
+    uint64_t *top = vm->frames[vm->nframes - 1].sp;
+    if (!top || top < vm->stack)
+        top = vm->stack_end;
+    if (top > vm->stack_end)
+        top = vm->stack_end;
+    gc_push_range(vm->stack, top);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 void mica_config_init(MicaConfig *cfg)
 {
@@ -22,7 +49,8 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
         mica_config_init(&def);
         cfg = &def;
     }
-    if (cfg->nclasspath && !cfg->classpath)
+    if ((cfg->nclasspath && !cfg->classpath) ||
+        cfg->max_call_depth > UINT32_MAX - VM_FRAME_RESERVE)
         return MICA_ERR_INVALID;
     MicaVM *vm = calloc(1, sizeof *vm);
     if (!vm)
@@ -37,9 +65,21 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
                                            : VM_DEFAULT_VALUE_STACK_SLOTS;
     vm->max_depth = cfg->max_call_depth ? cfg->max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
     vm->max_frames = vm->max_depth + VM_FRAME_RESERVE;
+    vm->heap.limit = cfg->max_heap_bytes;
+    vm->max_steps = cfg->max_steps;
+    vm->max_time_ms = cfg->max_time_ms;
+    atomic_init(&vm->interrupt_req, 0);
     vm->last_error = strdup("");
     vm->roots = gc_alloc_root(&vm->heap, sizeof *vm->roots);
-    vm->stack = slots < SIZE_MAX / 8 ? gc_alloc_root(&vm->heap, slots * sizeof(uint64_t)) : NULL;
+    /* The value stack is reserved, not committed: pages are touched only as
+     * deep as the program recurses, and the collector sees only the used part
+     * (scan_value_stack). */
+    if (slots < SIZE_MAX / 8) {
+        void *p = mmap(NULL, slots * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        vm->stack = p == MAP_FAILED ? NULL : p;
+        vm->stack_end = vm->stack ? vm->stack + slots : NULL;
+    }
     vm->frames = calloc(vm->max_frames, sizeof *vm->frames);
     if (cfg->nclasspath) {
         vm->classpath = calloc(cfg->nclasspath, sizeof *vm->classpath);
@@ -52,7 +92,9 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     if (!vm->last_error || !vm->roots || !vm->stack || !vm->frames ||
         (cfg->nclasspath && !vm->classpath))
         goto fail;
-    vm->stack_end = vm->stack + slots;
+    vm->scanner.scan = scan_value_stack;
+    vm->scanner.arg = vm;
+    gc_add_scanner(&vm->scanner);
     *out = vm;
     return MICA_OK;
 fail:
@@ -78,7 +120,9 @@ void mica_vm_free(MicaVM *vm)
         for (size_t i = 0; i < vm->cfg.nclasspath; i++)
             free(vm->classpath[i]);
     free(vm->classpath);
-    gc_free_root(vm->stack);
+    gc_remove_scanner(&vm->scanner);
+    if (vm->stack)
+        munmap(vm->stack, (size_t)(vm->stack_end - vm->stack) * sizeof(uint64_t));
     gc_free_root(vm->roots);
     free(vm->frames);
     free(vm->last_error);
@@ -125,13 +169,100 @@ static void reset_run_state(MicaVM *vm)
     vm->exiting = false;
     vm->exit_code = 0;
     vm->raising = 0;
+    vm->halt = MICA_OK;
     vm_set_error(vm, "%s", "");
+}
+
+void vm_start_limits(MicaVM *vm)
+{
+    vm->steps_left = vm->max_steps;
+    vm->deadline_ns = vm->max_time_ms ? now_ns() + vm->max_time_ms * 1000000u : 0;
+    vm->poll_left = 0;
+}
+
+/* Stops the run for good: nothing pending, handlers skipped (vm->fatal). */
+static int halt(MicaVM *vm, MicaStatus st, const char *msg)
+{
+    vm->halt = st;
+    snprintf(vm->halt_msg, sizeof vm->halt_msg, "%s", msg);
+    vm_set_error(vm, "%s", vm->halt_msg);
+    vm->roots->pending = NULL;
+    vm->fatal = true;
+    vm->poll_left = 0;
+    return -1;
+}
+
+int vm_poll(MicaVM *vm)
+{
+    char msg[96];
+    if (vm->halt) {
+        vm->roots->pending = NULL;
+        vm->poll_left = 0;
+        return -1;
+    }
+    if (atomic_exchange(&vm->interrupt_req, 0))
+        return halt(vm, MICA_ERR_INTERRUPTED, "interrupted");
+    if (vm->deadline_ns && now_ns() >= vm->deadline_ns) {
+        snprintf(msg, sizeof msg, "time limit of %llu ms exceeded",
+                 (unsigned long long)vm->max_time_ms);
+        return halt(vm, MICA_ERR_LIMIT, msg);
+    }
+    int64_t chunk = VM_POLL_INTERVAL;
+    if (vm->max_steps) {
+        if (vm->steps_left == 0) {
+            snprintf(msg, sizeof msg, "step budget of %llu exceeded",
+                     (unsigned long long)vm->max_steps);
+            return halt(vm, MICA_ERR_LIMIT, msg);
+        }
+        if (vm->steps_left < (uint64_t)chunk)
+            chunk = (int64_t)vm->steps_left;
+        vm->steps_left -= (uint64_t)chunk;
+    }
+    vm->poll_left = chunk;
+    return 0;
+}
+
+MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *l)
+{
+    if (!vm || !l)
+        return MICA_ERR_INVALID;
+    if (vm->nframes) {
+        vm_set_error(vm, "mica_set_limits cannot be called while the VM runs");
+        return MICA_ERR_INVALID;
+    }
+    uint32_t depth = l->max_call_depth ? l->max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
+    if (depth > UINT32_MAX - VM_FRAME_RESERVE)
+        return MICA_ERR_INVALID;
+    if (depth != vm->max_depth) {
+        VmFrame *f = calloc((size_t)depth + VM_FRAME_RESERVE, sizeof *f);
+        if (!f)
+            return MICA_ERR_OOM;
+        free(vm->frames);
+        vm->frames = f;
+        vm->max_depth = depth;
+        vm->max_frames = depth + VM_FRAME_RESERVE;
+    }
+    vm->heap.limit = l->max_heap_bytes;
+    vm->max_steps = l->max_steps;
+    vm->max_time_ms = l->max_time_ms;
+    return MICA_OK;
+}
+
+void mica_interrupt(MicaVM *vm)
+{
+    if (vm)
+        atomic_store(&vm->interrupt_req, 1);
 }
 
 /* The status of a run that returned -1. */
 static MicaStatus failed_run(MicaVM *vm, int *exit_code)
 {
     vm_flush(vm);
+    if (vm->halt) {
+        vm->roots->pending = NULL;
+        vm_set_error(vm, "%s", vm->halt_msg);
+        return vm->halt;
+    }
     if (vm->exiting) {
         if (exit_code)
             *exit_code = vm->exit_code;
@@ -153,13 +284,14 @@ MicaStatus mica_run_main(MicaVM *vm, const char *class_name, int argc,
 {
     if (!vm || !class_name || argc < 0 || (argc && !argv))
         return MICA_ERR_INVALID;
-    reset_run_state(vm);
     if (exit_code)
         *exit_code = 0;
     if (vm->nframes) {
         vm_set_error(vm, "mica_run_main cannot be called from inside a running program");
         return MICA_ERR_INVALID;
     }
+    reset_run_state(vm);
+    vm_start_limits(vm);
     char internal[1024];
     size_t i = 0;
     for (; class_name[i] && i + 1 < sizeof internal; i++)

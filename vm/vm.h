@@ -3,6 +3,7 @@
 #ifndef MICA_VM_H
 #define MICA_VM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,11 @@ typedef struct VmString {
     int64_t length;       /* bytes of UTF-8 text */
     int64_t hash;
     bool hashed;
+    /* code points, counted on first need (std/core/String indexes by code point);
+     * ascii: every byte < 0x80, so code-point and byte indices coincide */
+    bool cp_known;
+    bool ascii;
+    int64_t cp_length;
     char bytes[];
 } VmString;
 
@@ -198,6 +204,7 @@ typedef struct VmPending {
 typedef struct VmLib {
     char *name;
     void *handle;
+    void (*release)(void *); /* set: a native's resource (see vm_native_own), not a library */
     struct VmLib *next;
 } VmLib;
 
@@ -218,7 +225,8 @@ struct MicaVM {
     VmPending *pending_classes;
     VmLib *libs;
     /* value stack and frames */
-    uint64_t *stack;       /* GC root                                      */
+    uint64_t *stack;       /* mmap'd; its used part is a root (scanner)   */
+    GcScanner scanner;
     uint64_t *stack_end;
     VmFrame *frames;
     uint32_t nframes, max_frames, max_depth;
@@ -234,6 +242,16 @@ struct MicaVM {
     int exit_code;
     bool fatal;            /* a fault that no exception object could carry */
     int raising;           /* nesting of vm_throw                          */
+    /* limits: the interpreter decrements poll_left at back edges and calls and
+     * calls vm_poll when it runs out (one decrement and compare per event) */
+    int64_t poll_left;
+    uint64_t max_steps, steps_left;   /* per run; 0: no budget             */
+    uint64_t max_time_ms;             /* per run; 0: no deadline           */
+    uint64_t deadline_ns;             /* CLOCK_MONOTONIC, 0: none          */
+    atomic_int interrupt_req;         /* set by mica_interrupt             */
+    MicaStatus halt;                  /* MICA_ERR_LIMIT/INTERRUPTED: stopped, uncatchable */
+    uint32_t c_depth;                 /* run() activations on the C stack  */
+    char halt_msg[128];               /* why the run was halted            */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
     uint32_t nloading;
@@ -272,6 +290,8 @@ VmObject *vm_new_object(MicaVM *vm, VmClass *c);
 /* A zeroed array of array class [c], or NULL with an exception pending. */
 VmArray *vm_new_array(MicaVM *vm, VmClass *c, int64_t length);
 /* A new String of [n] bytes copied from [s], or NULL with OutOfMemoryError pending. */
+/* [s] may be NULL: the string's [n] bytes are then zero, for the caller to fill
+ * before anyone reads it. */
 VmString *vm_new_string(MicaVM *vm, const char *s, size_t n);
 /* The interned String for [s] (one object per VM per text), or NULL. */
 VmString *vm_intern(MicaVM *vm, const char *s, size_t n);
@@ -315,6 +335,10 @@ int vm_bind_native(MicaVM *vm, VmMethod *m);
 int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
 /* Closes the libraries the VM opened. */
 void vm_free_libs(MicaVM *vm);
+/* Makes the VM call [release]([p]) when it is freed: for C resources that
+ * natives hand to Mica objects (compiled regexes). 0, or -1 with
+ * OutOfMemoryError pending (and [p] already released). */
+int vm_native_own(MicaVM *vm, void *p, void (*release)(void *));
 
 /* ---- the interpreter (vm/interp.c) -------------------------------------- */
 
@@ -332,6 +356,14 @@ int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *de
 
 /* The source line of the instruction [ip] of [m], 0 when unknown. */
 uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);
+
+/* The slow path of the poll points: checks the interrupt flag, the step
+ * budget and the deadline, and re-arms vm->poll_left. 0 to go on, or -1 with
+ * the VM halted (vm->halt set, error text set, nothing pending). */
+int vm_poll(MicaVM *vm);
+
+/* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
+void vm_start_limits(MicaVM *vm);
 
 /* ---- output (vm/vm.c) ----------------------------------------------------- */
 
