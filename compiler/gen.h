@@ -87,6 +87,8 @@ struct Gen {
     bool is_static;
     bool is_init;         /* constructor: let fields of this class are assignable */
     bool is_clinit;       /* static initializer: static lets are assignable */
+    Expr *discard_call;   /* the call whose result an expression statement drops */
+    bool discard_result;  /* invoke(): leave the erased result as it is, it is popped */
     Buf main;
     Buf *out;
     int depth, max_depth;

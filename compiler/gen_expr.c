@@ -1127,6 +1127,11 @@ static Type *invoke(Gen *g, int op, Cand *c)
         int pops = m->nparams + ((m->flags & CF_ACC_STATIC) ? 0 : 1);
         g_op16(g, op, idx, pops, m->ret->kind == TY_VOID ? 0 : 1);
     }
+    if (g->discard_result) {
+        /* the statement pops the value: no unboxing (a null T is fine), no cast */
+        g->discard_result = false;
+        return m->ret->kind == TY_VOID ? m->ret : cc_erasure(g->cc, m->ret);
+    }
     return from_erased(g, m->ret, cc_subst(g->cc, m->ret, &c->b));
 }
 
@@ -1241,6 +1246,8 @@ static Type *call_fn(Gen *g, Type *ft, Expr *e, uint32_t pos)
 
 static Type *gen_call(Gen *g, Expr *e)
 {
+    bool discard = g->discard_call == e;
+    g->discard_call = NULL;
     Cc *cc = g->cc;
     Expr *callee = e->a;
     MethodInfo **cands = NULL;
@@ -1309,6 +1316,7 @@ static Type *gen_call(Gen *g, Expr *e)
         int op = invoke_op(m);
         if (op == CF_OP_INVOKESPECIAL && g->lam)
             op = CF_OP_INVOKEVIRTUAL;   /* the lambda class calls its outer class's method */
+        g->discard_result = discard;
         return invoke(g, op, &c);
     }
     if (callee->kind != EX_FIELD) {
@@ -1343,6 +1351,7 @@ static Type *gen_call(Gen *g, Expr *e)
             return &cc->t_error;
         }
         put_args(g, &as, &c, 0);
+        g->discard_result = discard;
         return invoke(g, CF_OP_INVOKESTATIC, &c);
     }
     bool is_super = callee->a->kind == EX_SUPER;
@@ -1415,6 +1424,7 @@ static Type *gen_call(Gen *g, Expr *e)
     int op = is_super ? CF_OP_INVOKESPECIAL : invoke_op(m);
     if (op == CF_OP_INVOKESPECIAL && g->lam)
         op = CF_OP_INVOKEVIRTUAL;
+    g->discard_result = discard;
     return invoke(g, op, &c);
 }
 
@@ -1611,6 +1621,12 @@ static Type *gen_index(Gen *g, Expr *e)
     g_expect(g, e->b, &g->cc->t_int);
     if (t->kind == TY_ERROR)
         return t;
+    if (cc_is_string(g->cc, t)) {
+        /* s[i] is s.charAt(i): a one-code-point String (spec/language.md) */
+        g_op16(g, CF_OP_INVOKEVIRTUAL,
+               cf_cp_method(g->cf, "std/core/String", "charAt", "(I)Lstd/core/String;"), 2, 1);
+        return str_type(g);
+    }
     if (t->kind != TY_ARRAY) {
         g_error(g, e->pos, "cannot index a value of type %s", cc_type_name(g->cc, t));
         return &g->cc->t_error;
@@ -2328,7 +2344,9 @@ void g_discard(Gen *g, Expr *e)
         return;
     case EX_CALL:
     case EX_NEW: {
+        g->discard_call = e;
         Type *t = g_expr(g, e);
+        g->discard_call = NULL;
         if (t->kind != TY_VOID && t->kind != TY_ERROR)
             g_op(g, CF_OP_POP, 1, 0);
         return;

@@ -943,7 +943,7 @@ static void gen_init(Gen *g)
     if (!delegating)
         field_inits(g, false);
     push_scope(g);
-    bool reach = gen_block_stmts(g, stmts + first, n - first);
+    bool reach = gen_block_stmts(g, stmts ? stmts + first : NULL, n - first);
     pop_scope(g);
     if (reach) {
         g_op(g, CF_OP_RETURN, 0, 0);

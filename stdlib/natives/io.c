@@ -174,7 +174,8 @@ static VmArray *std_io_list(MicaVM *vm, VmString *path)
             goto oom;
         n++;
     }
-    qsort(names, n, sizeof *names, cmp_name);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_name);
     a = std_new_array(vm, "[Lstd/core/String;", (int64_t)n);
     for (size_t i = 0; a && i < n; i++) {
         VmString *s = vm_new_string(vm, names[i], strlen(names[i]));
