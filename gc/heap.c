@@ -86,18 +86,46 @@ bool gc_heap_init(GcHeap *h)
     return true;
 }
 
+size_t gc_reserve_of(size_t limit)
+{
+    size_t r = limit / 32;
+    return r < (64u << 10) ? (64u << 10) : r > (4u << 20) ? (4u << 20) : r;
+}
+
+/* Would [n] more bytes fit under [cap] (no overflow)? */
+static bool gc_fits(const GcHeap *h, size_t cap, size_t n)
+{
+    return n <= cap && h->allocated <= cap - n;
+}
+
+/* Bytes in use in the collected heap after a collection (process-wide). */
+static size_t gc_in_use(void)
+{
+    size_t heap = GC_get_heap_size(), free_bytes = GC_get_free_bytes();
+    return heap > free_bytes ? heap - free_bytes : 0;
+}
+
 static bool gc_account(GcHeap *h, size_t n)
 {
     if (!h)
         return true;
-    if (h->limit && (n > h->limit || h->allocated > h->limit - n)) {
+    if (h->limit && !gc_fits(h, h->limit, n)) {
         /* The count only grows between collections: collect, then restart
          * it from what is still in use. Boehm's figure is process-wide, so
          * with several VMs the cap is conservative. */
         GC_gcollect();
-        h->allocated = GC_get_memory_use();
-        if (n > h->limit || h->allocated > h->limit - n)
+        h->allocated = gc_in_use();
+        if (gc_fits(h, h->limit, n)) {
+            h->reserve_top = 0;
+        } else if (!h->reserve_top) {
+            /* The first failure raises OutOfMemoryError; from now on a
+             * reserve above what is in use lets its handlers allocate (as a
+             * JVM's headroom does), until a collection gets back under. */
+            h->reserve_top = h->allocated + gc_reserve_of(h->limit);
             return false;
+        } else if (!gc_fits(h, h->reserve_top, n)) {
+            return false;
+        }
     }
     h->allocated += n;
     h->nallocs++;

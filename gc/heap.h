@@ -11,7 +11,14 @@ typedef struct GcHeap {
     size_t allocated;     /* bytes handed out through this heap (monotonic)  */
     size_t limit;         /* 0: no cap; otherwise allocation fails beyond it */
     size_t nallocs;       /* number of allocations                           */
+    size_t reserve_top;   /* 0, or after an allocation failed against the limit:
+                           * how far handlers may allocate until a collection
+                           * gets back under the limit                       */
 } GcHeap;
+
+/* The reserve that opens above the bytes in use once a heap's limit has been
+ * hit: 1/32 of the limit, between 64 KiB and 4 MiB. */
+size_t gc_reserve_of(size_t limit);
 
 /* Initialises Boehm once per process (thread-safe, idempotent) and zeroes
  * [h]. Returns false if the collector could not be initialised. */
