@@ -325,36 +325,6 @@ static VmArray *std_text_code_points(MicaVM *vm, VmString *s)
     return a;
 }
 
-static VmString *std_text_from_code_point(MicaVM *vm, int64_t cp)
-{
-    char b[4];
-    size_t n;
-    if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        vm_throw(vm, "IllegalArgumentError", "not a code point: %lld", (long long)cp);
-        return NULL;
-    }
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xC0 | cp >> 6);
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | cp >> 12);
-        b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        b[0] = (char)(0xF0 | cp >> 18);
-        b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        b[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return vm_new_string(vm, b, n);
-}
-
 static int64_t std_text_code_point_count(MicaVM *vm, VmString *s)
 {
     return std_null_arg(vm, s, "the text") ? 0 : cp_count(s->bytes, s->length);
@@ -366,7 +336,6 @@ const StdNative std_text_natives[] = {
     NATIVE(std_text_parse_int),
     NATIVE(std_text_parse_float),
     NATIVE(std_text_code_points),
-    NATIVE(std_text_from_code_point),
     NATIVE(std_text_code_point_count),
     {NULL, NULL},
 };
