@@ -2,6 +2,7 @@
  * free, typed reads and writes at addresses Memory has bounds-checked). */
 #include "natives.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,19 +15,80 @@ static void *at(int64_t addr, int64_t off)
     return (void *)(uintptr_t)(addr + off);
 }
 
-static int64_t std_ffi_malloc(MicaVM *vm, int64_t size)
+/* Every block of C memory a VM hands out to Memory sits in a list owned by the
+ * VM (through vm_native_own), so that blocks a program never frees go with the
+ * VM instead of leaking from a host that creates and destroys VMs. */
+typedef union FfiBlock {
+    struct {
+        union FfiBlock *prev, *next;
+    } link;
+    max_align_t align;   /* the data after the header stays aligned for any type */
+} FfiBlock;
+
+typedef struct FfiHeap {
+    FfiBlock *head;
+} FfiHeap;
+
+static void ffi_heap_release(void *p)
 {
-    /* one byte at least, so that a zero-size Memory still has an address */
-    void *p = calloc(1, size > 0 ? (size_t)size : 1);
-    if (!p)
-        vm_throw(vm, "OutOfMemoryError", "cannot allocate %lld bytes of C memory",
-                 (long long)size);
-    return (int64_t)(uintptr_t)p;
+    FfiHeap *h = p;
+    for (FfiBlock *b = h->head, *next; b; b = next) {
+        next = b->link.next;
+        free(b);
+    }
+    free(h);
 }
 
+/* This VM's list of blocks, made on first use; NULL (with OutOfMemoryError
+ * pending) when it cannot be made. */
+static FfiHeap *ffi_heap(MicaVM *vm)
+{
+    for (VmLib *l = vm->libs; l; l = l->next)
+        if (l->release == ffi_heap_release)
+            return l->handle;
+    FfiHeap *h = calloc(1, sizeof *h);
+    if (!h) {
+        vm_throw(vm, "OutOfMemoryError", "cannot allocate C memory");
+        return NULL;
+    }
+    return vm_native_own(vm, h, ffi_heap_release) < 0 ? NULL : h;
+}
+
+static int64_t std_ffi_malloc(MicaVM *vm, int64_t size)
+{
+    FfiHeap *h = ffi_heap(vm);
+    if (!h)
+        return 0;
+    /* one byte at least, so that a zero-size Memory still has an address */
+    size_t n = size > 0 ? (size_t)size : 1;
+    FfiBlock *b = n <= SIZE_MAX - sizeof *b ? calloc(1, sizeof *b + n) : NULL;
+    if (!b) {
+        vm_throw(vm, "OutOfMemoryError", "cannot allocate %lld bytes of C memory",
+                 (long long)size);
+        return 0;
+    }
+    b->link.next = h->head;
+    if (h->head)
+        h->head->link.prev = b;
+    h->head = b;
+    return (int64_t)(uintptr_t)(b + 1);
+}
+
+/* [addr] came from std_ffi_malloc of this VM and is freed once (Memory.free
+ * clears its address). */
 static void std_ffi_free(MicaVM *vm, int64_t addr)
 {
-    free(at(addr, 0));
+    FfiHeap *h = ffi_heap(vm);
+    FfiBlock *b = (FfiBlock *)at(addr, 0) - 1;
+    if (!h)
+        return;
+    if (b->link.prev)
+        b->link.prev->link.next = b->link.next;
+    else
+        h->head = b->link.next;
+    if (b->link.next)
+        b->link.next->link.prev = b->link.prev;
+    free(b);
 }
 
 static int64_t std_ffi_get_i8(MicaVM *vm, int64_t a, int64_t o) { return *(int8_t *)at(a, o); }
