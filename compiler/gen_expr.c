@@ -831,7 +831,8 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
     }
     if (m->ntparams > 0 || niv > 0) {
         Type **iv = cc_alloc(cc, sizeof(Type *) * (size_t)(m->ntparams + niv + 1));
-        memcpy(iv, m->tparams, sizeof(Type *) * (size_t)m->ntparams);
+        if (m->ntparams)
+            memcpy(iv, m->tparams, sizeof(Type *) * (size_t)m->ntparams);
         if (niv)
             memcpy(iv + m->ntparams, ivars, sizeof(Type *) * (size_t)niv);
         int nv = m->ntparams + niv;
