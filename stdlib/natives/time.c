@@ -2,7 +2,8 @@
  * text of a Duration. */
 #include "natives.h"
 
-#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -30,8 +31,24 @@ static void std_time_sleep(MicaVM *vm, int64_t ms)
         return;
     }
     vm_flush(vm);
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+    /* Sleep in slices so that mica_interrupt and the run's deadline stop a
+     * sleeping program too: vm_poll halts the VM, and the interpreter stops at
+     * its next poll point once this returns. */
+    const int64_t slice_ns = 50 * 1000000;
+    int64_t now = std_time_monotonic_nanos(vm);
+    int64_t end = ms > (INT64_MAX - now) / 1000000 ? INT64_MAX : now + ms * 1000000;
+    for (;;) {
+        if (atomic_load(&vm->interrupt_req) ||
+            (vm->deadline_ns && (uint64_t)now >= vm->deadline_ns)) {
+            vm_poll(vm);
+            return;
+        }
+        if (now >= end)
+            return;
+        int64_t left = end - now < slice_ns ? end - now : slice_ns;
+        struct timespec ts = {(time_t)(left / 1000000000), (long)(left % 1000000000)};
+        nanosleep(&ts, NULL);   /* an early wake-up (EINTR) just loops */
+        now = std_time_monotonic_nanos(vm);
     }
 }
 
