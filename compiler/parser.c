@@ -679,17 +679,21 @@ static Expr *parse_postfix(Parser *p)
 
 static Expr *parse_unary_inner(Parser *p);
 
-static Expr *parse_unary(Parser *p)
+/* Runs [inner] one nesting level deeper, refusing expressions nested past
+ * MAX_NEST so that recursion in the parser and code generator stays bounded. */
+static Expr *parse_nested(Parser *p, Expr *(*inner)(Parser *))
 {
     if (p->nest >= MAX_NEST) {
         perr(p, cur(p)->pos, "expression is too deeply nested%s%s", "", "");
         return NULL;
     }
     p->nest++;
-    Expr *e = parse_unary_inner(p);
+    Expr *e = inner(p);
     p->nest--;
     return e;
 }
+
+static Expr *parse_unary(Parser *p) { return parse_nested(p, parse_unary_inner); }
 
 static Expr *parse_unary_inner(Parser *p)
 {
@@ -805,17 +809,7 @@ static bool is_assign_op(TokKind k)
 
 static Expr *parse_expr_inner(Parser *p);
 
-static Expr *parse_expr(Parser *p)
-{
-    if (p->nest >= MAX_NEST) {
-        perr(p, cur(p)->pos, "expression is too deeply nested%s%s", "", "");
-        return NULL;
-    }
-    p->nest++;
-    Expr *e = parse_expr_inner(p);
-    p->nest--;
-    return e;
-}
+static Expr *parse_expr(Parser *p) { return parse_nested(p, parse_expr_inner); }
 
 static Expr *parse_expr_inner(Parser *p)
 {

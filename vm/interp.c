@@ -608,45 +608,37 @@ dispatch:
             NEXT();
     }
     /* fall through: taken */
+    /* A taken branch: cut the stack to [height] keeping the [arity] values on
+     * top, then go to instruction [idx]; a backward one counts as a back edge
+     * and is a poll point. */
+#define TAKE_BRANCH(height, arity, idx)                                                   \
+    do {                                                                                  \
+        uint64_t *to_ = ostack + (height);                                                \
+        uint32_t k_ = (arity);                                                            \
+        if (sp - k_ != to_) {                                                             \
+            memmove(to_, sp - k_, k_ * sizeof *sp);                                       \
+            sp = to_ + k_;                                                                \
+        }                                                                                 \
+        VmInsn *dst_ = m->code + (idx);                                                   \
+        if (dst_ <= ip) {                                                                 \
+            m->backedges++;                                                               \
+            if (--vm->poll_left <= 0) {                                                   \
+                SAVE();                                                                   \
+                if (vm_poll(vm) < 0)                                                      \
+                    goto exception;                                                       \
+            }                                                                             \
+        }                                                                                 \
+        ip = dst_;                                                                        \
+        DISPATCH();                                                                       \
+    } while (0)
     CASE(BR) {
-    do_br:;
-        uint64_t *to = ostack + ip->c;
-        uint32_t k = ip->a;
-        if (sp - k != to) {
-            memmove(to, sp - k, k * sizeof *sp);
-            sp = to + k;
-        }
-        VmInsn *dst = m->code + ip->b;
-        if (dst <= ip) {
-            m->backedges++;
-            if (--vm->poll_left <= 0) {
-                SAVE();
-                if (vm_poll(vm) < 0)
-                    goto exception;
-            }
-        }
-        ip = dst;
-        DISPATCH();
+    do_br:
+        TAKE_BRANCH(ip->c, ip->a, ip->b);
     }
     CASE(BR_TABLE) {
         uint64_t i = *--sp;
         const VmTarget *t = &ip->u.table[i < ip->a ? i : ip->a];
-        uint64_t *to = ostack + t->height;
-        if (sp - t->arity != to) {
-            memmove(to, sp - t->arity, t->arity * sizeof *sp);
-            sp = to + t->arity;
-        }
-        VmInsn *dst = m->code + t->idx;
-        if (dst <= ip) {
-            m->backedges++;
-            if (--vm->poll_left <= 0) {
-                SAVE();
-                if (vm_poll(vm) < 0)
-                    goto exception;
-            }
-        }
-        ip = dst;
-        DISPATCH();
+        TAKE_BRANCH(t->height, t->arity, t->idx);
     }
     CASE(RETURN) {
         a = sp[-1];

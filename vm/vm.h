@@ -224,6 +224,8 @@ struct MicaVM {
     size_t nclasses, classes_cap;
     VmPending *pending_classes;
     VmLib *libs;
+    void *ffi_heap;                   /* std.ffi's C memory blocks (stdlib/natives/ffi.c),
+                                       * released through libs */
     /* value stack and frames */
     uint64_t *stack;       /* mmap'd; its used part is a root (scanner)   */
     GcScanner scanner;

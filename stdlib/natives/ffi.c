@@ -43,15 +43,17 @@ static void ffi_heap_release(void *p)
  * pending) when it cannot be made. */
 static FfiHeap *ffi_heap(MicaVM *vm)
 {
-    for (VmLib *l = vm->libs; l; l = l->next)
-        if (l->release == ffi_heap_release)
-            return l->handle;
+    if (vm->ffi_heap)
+        return vm->ffi_heap;
     FfiHeap *h = calloc(1, sizeof *h);
     if (!h) {
         vm_throw(vm, "OutOfMemoryError", "cannot allocate C memory");
         return NULL;
     }
-    return vm_native_own(vm, h, ffi_heap_release) < 0 ? NULL : h;
+    if (vm_native_own(vm, h, ffi_heap_release) < 0)
+        return NULL;
+    vm->ffi_heap = h;
+    return h;
 }
 
 static int64_t std_ffi_malloc(MicaVM *vm, int64_t size)

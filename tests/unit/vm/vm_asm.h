@@ -1,0 +1,59 @@
+/* tests/unit/vm/vm_asm.h: a tiny assembler for the VM's unit tests: code bytes,
+ * classes with a source file, and methods with code, built with the classfile
+ * builder. Check assertions fail the test on any builder error. */
+#ifndef MICA_TEST_VM_ASM_H
+#define MICA_TEST_VM_ASM_H
+
+#include <check.h>
+#include <stdint.h>
+
+#include "classfile.h"
+
+typedef struct Asm {
+    uint8_t b[4096];
+    uint32_t n;
+} Asm;
+
+static inline void op(Asm *a, uint8_t o)
+{
+    a->b[a->n++] = o;
+}
+
+static inline void op16(Asm *a, uint8_t o, uint16_t v)
+{
+    op(a, o);
+    op(a, (uint8_t)(v >> 8));
+    op(a, (uint8_t)v);
+}
+
+static inline void op32(Asm *a, uint8_t o, int32_t v)
+{
+    op(a, o);
+    for (int s = 24; s >= 0; s -= 8)
+        op(a, (uint8_t)((uint32_t)v >> s));
+}
+
+static inline CfClass *new_class(const char *name, const char *super, uint16_t flags)
+{
+    CfClass *c = cf_class_new();
+    ck_assert_ptr_nonnull(c);
+    c->flags = flags;
+    c->this_class = cf_cp_class(c, name);
+    c->super_class = cf_cp_class(c, super ? super : "std/core/Object");
+    cf_set_source_file(c, "main.mica");
+    return c;
+}
+
+static inline void add_code(CfClass *c, uint16_t flags, const char *name, const char *desc,
+                     uint16_t max_stack, const char *const *locals, uint16_t nlocals,
+                     const Asm *a, const CfLine *lines, uint32_t nlines)
+{
+    CfMethod *m = cf_add_method(c, flags, name, desc);
+    ck_assert_ptr_nonnull(m);
+    uint16_t lt[16];
+    for (uint16_t i = 0; i < nlocals; i++)
+        lt[i] = cf_cp_utf8z(c, locals[i]);
+    ck_assert_int_eq(cf_set_code(c, m, max_stack, nlocals, lt, a->b, a->n, lines, nlines), 0);
+}
+
+#endif
