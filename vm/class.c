@@ -123,17 +123,24 @@ static CfClass *read_classpath(MicaVM *vm, const char *name, MicaStatus *st)
             free(path);
             continue;
         }
+        /* Reads at most one byte past the limit: a longer file is refused whole,
+         * its size named, never parsed from a prefix. */
         uint8_t *buf = NULL;
         size_t len = 0, cap = 0;
         CfClass *cf = NULL;
+        bool oom = false;
         for (;;) {
             if (len == cap) {
                 cap = cap ? cap * 2 : 4096;
-                if (cap > CF_MAX_FILE_SIZE + 4096u)
+                if (cap > CF_MAX_FILE_SIZE + 1u)
+                    cap = CF_MAX_FILE_SIZE + 1u;
+                if (cap == len)
                     break;
                 uint8_t *nb = realloc(buf, cap);
-                if (!nb)
+                if (!nb) {
+                    oom = true;
                     break;
+                }
                 buf = nb;
             }
             size_t got = fread(buf + len, 1, cap - len, f);
@@ -142,10 +149,20 @@ static CfClass *read_classpath(MicaVM *vm, const char *name, MicaStatus *st)
                 break;
         }
         bool bad = ferror(f) != 0;
+        long long size = (long long)len;
+        if (!bad && !oom && len > CF_MAX_FILE_SIZE && fseek(f, 0, SEEK_END) == 0)
+            size = (long long)ftell(f);
         fclose(f);
         if (bad) {
             *st = MICA_ERR_IO;
             vm_set_error(vm, "cannot read %s", path);
+        } else if (oom) {
+            *st = MICA_ERR_OOM;
+            vm_set_error(vm, "out of memory reading %s", path);
+        } else if (len > CF_MAX_FILE_SIZE) {
+            *st = MICA_ERR_FORMAT;
+            vm_set_error(vm, "%s: file size %lld exceeds the limit of %u bytes", path,
+                         size > (long long)len ? size : (long long)len, CF_MAX_FILE_SIZE);
         } else {
             CfError err;
             cf = cf_read(buf, len, path, &err);
