@@ -11,32 +11,6 @@
 
 #include "std_util.h"
 
-typedef struct Out {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} Out;
-
-static void out_add(Out *o, const char *s, size_t n)
-{
-    if (o->oom)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 64;
-        while (cap < o->n + n + 1)
-            cap *= 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = true;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
-}
-
 /* One format argument, unboxed: a box is any object with a primitive field
  * `value` (std.core's Int, Float, Bool follow the boxing convention). */
 typedef struct Arg {
@@ -96,16 +70,15 @@ static int64_t cp_count(const char *s, int64_t n)
 }
 
 /* Appends [s] padded to [width] code points (left-justified when [left]). */
-static void pad_text(Out *o, const char *s, int64_t n, long width, bool left)
+static void pad_text(MicaVM *vm, VmBuf *o, const char *s, int64_t n, long width, bool left)
 {
     int64_t len = cp_count(s, n);
+    size_t pad = len < width ? (size_t)(width - len) : 0;
     if (!left)
-        for (int64_t i = len; i < width; i++)
-            out_add(o, " ", 1);
-    out_add(o, s, (size_t)n);
+        vm_buf_fill(vm, o, ' ', pad);
+    vm_buf_add(vm, o, s, (size_t)n);
     if (left)
-        for (int64_t i = len; i < width; i++)
-            out_add(o, " ", 1);
+        vm_buf_fill(vm, o, ' ', pad);
 }
 
 /* printf-style: %d %x %X %o (int), %f %e %E %g %G (float or int), %s (any),
@@ -114,17 +87,17 @@ static VmString *std_text_format(MicaVM *vm, VmString *fmt, VmArray *args)
 {
     if (std_null_arg(vm, fmt, "the format"))
         return NULL;
-    Out o = {0};
+    VmBuf o = {0}; /* on the heap, under its cap */
     int64_t next = 0, nargs = args ? args->length : 0;
     const char *p = fmt->bytes, *end = fmt->bytes + fmt->length;
     VmString *r = NULL;
-    while (p < end) {
+    while (p < end && !o.failed) {
         const char *pct = memchr(p, '%', (size_t)(end - p));
         if (!pct) {
-            out_add(&o, p, (size_t)(end - p));
+            vm_buf_add(vm, &o, p, (size_t)(end - p));
             break;
         }
-        out_add(&o, p, (size_t)(pct - p));
+        vm_buf_add(vm, &o, p, (size_t)(pct - p));
         const char *q = pct + 1;
         char spec[32];
         size_t k = 0;
@@ -158,11 +131,11 @@ static VmString *std_text_format(MicaVM *vm, VmString *fmt, VmArray *args)
             goto done;
         }
         if (conv == '%') {
-            out_add(&o, "%", 1);
+            vm_buf_add(vm, &o, "%", 1);
             continue;
         }
         if (conv == 'n') {
-            out_add(&o, "\n", 1);
+            vm_buf_add(vm, &o, "\n", 1);
             continue;
         }
         if (!strchr("dxXofeEgGsb", conv)) {
@@ -204,7 +177,7 @@ static VmString *std_text_format(MicaVM *vm, VmString *fmt, VmArray *args)
                 }
                 tn = cut;
             }
-            pad_text(&o, t, tn, width, left);
+            pad_text(vm, &o, t, tn, width, left);
             continue;
         }
         k += (size_t)snprintf(spec + k, sizeof spec - k, "%ld", width);
@@ -228,14 +201,10 @@ static VmString *std_text_format(MicaVM *vm, VmString *fmt, VmArray *args)
             n = snprintf(buf, sizeof buf, spec, a.kind == 'I' ? (double)a.i : a.f);
         }
         if (n > 0)
-            out_add(&o, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+            vm_buf_add(vm, &o, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
     }
-    if (o.oom)
-        vm_throw(vm, "OutOfMemoryError", "formatted text too large");
-    else
-        r = vm_new_string(vm, o.p ? o.p : "", o.n);
+    r = vm_buf_string(vm, &o);
 done:
-    free(o.p);
     return r;
 }
 
