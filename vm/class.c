@@ -107,60 +107,6 @@ void vm_free_classes(MicaVM *vm)
 
 /* ---- finding class bytes ------------------------------------------------ */
 
-static CfClass *read_classpath(MicaVM *vm, const char *name, MicaStatus *st)
-{
-    for (size_t i = 0; i < vm->cfg.nclasspath; i++) {
-        size_t n = strlen(vm->classpath[i]) + strlen(name) + 8;
-        char *path = malloc(n);
-        if (!path) {
-            *st = MICA_ERR_OOM;
-            vm_set_error(vm, "out of memory");
-            return NULL;
-        }
-        snprintf(path, n, "%s/%s.mcl", vm->classpath[i], name);
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            free(path);
-            continue;
-        }
-        uint8_t *buf = NULL;
-        size_t len = 0, cap = 0;
-        CfClass *cf = NULL;
-        for (;;) {
-            if (len == cap) {
-                cap = cap ? cap * 2 : 4096;
-                if (cap > CF_MAX_FILE_SIZE + 4096u)
-                    break;
-                uint8_t *nb = realloc(buf, cap);
-                if (!nb)
-                    break;
-                buf = nb;
-            }
-            size_t got = fread(buf + len, 1, cap - len, f);
-            len += got;
-            if (got == 0)
-                break;
-        }
-        bool bad = ferror(f) != 0;
-        fclose(f);
-        if (bad) {
-            *st = MICA_ERR_IO;
-            vm_set_error(vm, "cannot read %s", path);
-        } else {
-            CfError err;
-            cf = cf_read(buf, len, path, &err);
-            if (!cf) {
-                *st = MICA_ERR_FORMAT;
-                vm_set_error(vm, "%s", err.msg);
-            }
-        }
-        free(buf);
-        free(path);
-        return cf;
-    }
-    return NULL;
-}
-
 /* Finds and reads the class file for [name]; NULL with *st MICA_OK when it
  * does not exist anywhere. */
 static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
@@ -177,22 +123,7 @@ static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, Mica
             return cf;
         }
     }
-    CfClass *cf = read_classpath(vm, name, st);
-    if (cf || *st != MICA_OK)
-        return cf;
-    size_t len = 0;
-    const uint8_t *bytes = mica_std_class(name, &len);
-    if (!bytes)
-        return NULL;
-    CfError err;
-    cf = cf_read(bytes, len, name, &err);
-    if (!cf) {
-        *st = MICA_ERR_FORMAT;
-        vm_set_error(vm, "%s", err.msg);
-        return NULL;
-    }
-    *is_std = true;
-    return cf;
+    return vm_sources_find_class(vm, name, is_std, st);
 }
 
 /* ---- headers -------------------------------------------------------------- */
