@@ -304,8 +304,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -cp PATH[:PATH...]    Search these directories (pkg/Name.mcl) and .mar archives\n"
-    "                        for classes (repeatable); the standard library is\n"
-    "                        always searched last.\n"
+    "                        for classes (repeatable); std.* classes come only from\n"
+    "                        the embedded library.\n"
     "  --allow-native        Let non-standard classes bind native functions.\n"
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
@@ -343,6 +343,8 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
     Driver *d = ud;
     if (!safe_class_path(internal_name))
         return NULL;
+    if (mica_std_sealed(internal_name))
+        return mica_std_class(internal_name, len);
     for (size_t i = 0; i < d->deps.n; i++) {
         if (strcmp(d->deps.v[i].name, internal_name) == 0) {
             *len = d->deps.v[i].len;
@@ -396,7 +398,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     strvec_clear(&d->listed);
     if (pkg[0] != 0 && !safe_class_path(pkg))
         return;
-    for (size_t i = 0; i < d->cp.n; i++) {
+    for (size_t i = 0; i < d->cp.n && !mica_std_sealed(pkg); i++) {
         if (cp_is_archive(d, i)) {
             cp_list_archive(d, i, pkg);
             continue;

@@ -107,12 +107,33 @@ void vm_free_classes(MicaVM *vm)
 
 /* ---- finding class bytes ------------------------------------------------ */
 
+/* ---- the sealed standard library --------------------------------------- */
+
+bool vm_class_name_is_sealed(const char *name)
+{
+    return strcmp(name, "std") == 0 || strncmp(name, "std/", 4) == 0;
+}
+
+bool mica_std_sealed(const char *internal_name)
+{
+    return internal_name && vm_class_name_is_sealed(internal_name);
+}
+
+MicaStatus vm_refuse_sealed(MicaVM *vm, const char *name, const char *origin)
+{
+    vm_set_error(vm, "class %s from %s: package std is sealed, only the embedded "
+                 "standard library defines its classes", name, origin);
+    return MICA_ERR_LINK;
+}
+
 /* Finds and reads the class file for [name]; NULL with *st MICA_OK when it
  * does not exist anywhere. */
 static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
 {
     *st = MICA_OK;
     *is_std = false;
+    if (vm_class_name_is_sealed(name))
+        return vm_sources_find_class(vm, name, is_std, st);
     for (VmPending **pp = &vm->pending_classes; *pp; pp = &(*pp)->next) {
         if (strcmp((*pp)->name, name) == 0) {
             VmPending *p = *pp;

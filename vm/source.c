@@ -215,20 +215,24 @@ static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, Mi
         free(path);
         return NULL;
     }
+    /* Reads at most one byte past the limit: a longer file is refused whole,
+     * its size named, never parsed from a prefix. */
     uint8_t *buf = NULL;
     size_t len = 0, cap = 0;
     CfClass *cf = NULL;
-    bool too_big = false;
+    bool oom = false;
     for (;;) {
         if (len == cap) {
             cap = cap ? cap * 2 : 4096;
-            if (cap > CF_MAX_FILE_SIZE + 4096u) {
-                too_big = true;
+            if (cap > CF_MAX_FILE_SIZE + 1u)
+                cap = CF_MAX_FILE_SIZE + 1u;
+            if (cap == len)
+                break;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                oom = true;
                 break;
             }
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb)
-                break;
             buf = nb;
         }
         size_t got = fread(buf + len, 1, cap - len, f);
@@ -237,14 +241,20 @@ static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, Mi
             break;
     }
     bool bad = ferror(f) != 0;
+    long long size = (long long)len;
+    if (!bad && !oom && len > CF_MAX_FILE_SIZE && fseek(f, 0, SEEK_END) == 0)
+        size = (long long)ftell(f);
     fclose(f);
     if (bad) {
         *st = MICA_ERR_IO;
         vm_set_error(vm, "cannot read %s", path);
-    } else if (too_big) {
+    } else if (oom) {
+        *st = MICA_ERR_OOM;
+        vm_set_error(vm, "out of memory reading %s", path);
+    } else if (len > CF_MAX_FILE_SIZE) {
         *st = MICA_ERR_FORMAT;
-        vm_set_error(vm, "%s: larger than the class-file limit of %u bytes", path,
-                     CF_MAX_FILE_SIZE);
+        vm_set_error(vm, "%s: file size %lld exceeds the limit of %u bytes", path,
+                     size > (long long)len ? size : (long long)len, CF_MAX_FILE_SIZE);
     } else {
         CfError err;
         cf = cf_read(buf, len, path, &err);
@@ -285,12 +295,48 @@ static CfClass *read_archive_class(MicaVM *vm, size_t k, const char *name, MicaS
     return cf;
 }
 
+/* A sealed class comes only from the embedded library: a class-path file or
+ * archive entry that would shadow it is refused rather than skipped, so the
+ * mistake is seen. True (with *[st] and the error set) if one exists. */
+static bool refuse_sealed_shadow(MicaVM *vm, const char *name, MicaStatus *st)
+{
+    for (size_t i = 0; i < vm->sources.n; i++) {
+        const VmSource *s = &vm->sources.v[i];
+        size_t n = strlen(s->path) + strlen(name) + 8;
+        char *path = malloc(n);
+        if (!path) {
+            *st = MICA_ERR_OOM;
+            vm_set_error(vm, "out of memory");
+            return true;
+        }
+        bool exists;
+        if (s->kind == VM_SOURCE_DIR) {
+            snprintf(path, n, "%s/%s.mcl", s->path, name);
+            exists = is_regular_file(path);
+        } else {
+            MicaStatus ost = open_archive(vm, i);
+            if (ost != MICA_OK) {
+                free(path);
+                *st = ost;
+                return true;
+            }
+            snprintf(path, n, "%s:%s.mcl", vm->sources.v[i].path, name);
+            exists = cf_archive_find_class(vm->sources.v[i].archive, name) != NULL;
+        }
+        if (exists)
+            *st = vm_refuse_sealed(vm, name, path);
+        free(path);
+        if (exists)
+            return true;
+    }
+    return false;
+}
+
 CfClass *vm_sources_find_class(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
 {
     *st = MICA_OK;
     *is_std = false;
-    /* the standard library is sealed: std/ names never come from elsewhere */
-    if (strncmp(name, "std/", 4) != 0) {
+    if (!vm_class_name_is_sealed(name)) {
         /* sources may grow (required archives) while searching: index, not pointer */
         for (size_t i = 0; i < vm->sources.n; i++) {
             CfClass *cf = vm->sources.v[i].kind == VM_SOURCE_DIR
@@ -301,6 +347,8 @@ CfClass *vm_sources_find_class(MicaVM *vm, const char *name, bool *is_std, MicaS
         }
         return NULL;
     }
+    if (refuse_sealed_shadow(vm, name, st))
+        return NULL;
     size_t len = 0;
     const uint8_t *bytes = mica_std_class(name, &len);
     if (!bytes)

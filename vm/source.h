@@ -5,7 +5,8 @@
  *      followed by the archives its manifest requires,
  *   3. the class path of MicaConfig: directories and .mar archives, in order,
  *   4. the standard library embedded in the VM.
- * Names under std/ come only from 4: the standard library is sealed.
+ * Names under std/ come only from 4: the standard library is sealed, and a
+ * directory or archive that offers one is refused (vm_refuse_sealed).
  */
 #ifndef MICA_VM_SOURCE_H
 #define MICA_VM_SOURCE_H
