@@ -355,11 +355,48 @@ fail:
     return NULL;
 }
 
+/* Opens [data] with libzip ([flags] added to read-only). libzip refuses duplicate
+ * names in its consistency check without saying which: then the archive is
+ * opened again without the check to name the entry. */
+static zip_t *open_zip(const uint8_t *data, size_t len, int flags, const char *on, CfError *err)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_t *za = NULL;
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+    if (src)
+        za = zip_open_from_source(src, ZIP_RDONLY | flags, &ze);
+    if (!za) {
+        if (src)
+            zip_source_free(src);
+        if (zip_error_code_zip(&ze) == ZIP_ER_EXISTS && (flags & ZIP_CHECKCONS)) {
+            zip_t *loose = open_zip(data, len, 0, on, err);
+            zip_int64_t n = loose ? zip_get_num_entries(loose, 0) : 0;
+            for (zip_int64_t i = 0; i < n; i++) {
+                const char *name = zip_get_name(loose, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+                for (zip_int64_t j = 0; name && j < i; j++) {
+                    const char *other = zip_get_name(loose, (zip_uint64_t)j, ZIP_FL_ENC_RAW);
+                    if (other && strcmp(name, other) == 0) {
+                        fail_msg(err, on, name, "duplicate entry");
+                        zip_discard(loose);
+                        zip_error_fini(&ze);
+                        return NULL;
+                    }
+                }
+            }
+            if (loose)
+                zip_discard(loose);
+        }
+        fail_msg(err, on, NULL, "not a valid .mar (zip) archive: %s", zip_error_strerror(&ze));
+    }
+    zip_error_fini(&ze);
+    return za;
+}
+
 CfArchive *cf_archive_read(const uint8_t *data, size_t len, const char *origin, CfError *err)
 {
     const char *on = origin ? origin : "archive";
     zip_t *za = NULL;
-    zip_source_t *src = NULL;
     uint8_t *manifest = NULL;
     size_t manifest_len = 0;
     bool have_manifest = false;
@@ -374,19 +411,13 @@ CfArchive *cf_archive_read(const uint8_t *data, size_t len, const char *origin, 
                  CF_AR_MAX_FILE_SIZE);
         goto fail;
     }
-    zip_error_t ze;
-    zip_error_init(&ze);
-    src = zip_source_buffer_create(len ? (const void *)data : "", len, 0, &ze);
-    if (src)
-        za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
-    if (!za) {
-        fail_msg(err, on, NULL, "not a valid .mar (zip) archive: %s", zip_error_strerror(&ze));
-        zip_error_fini(&ze);
-        if (src)
-            zip_source_free(src);
+    if (len == 0) {
+        fail_msg(err, on, NULL, "not a valid .mar (zip) archive: empty file");
         goto fail;
     }
-    zip_error_fini(&ze);
+    za = open_zip(data, len, ZIP_CHECKCONS, on, err);
+    if (!za)
+        goto fail;
     zip_int64_t n = zip_get_num_entries(za, 0);
     if (n < 0 || (zip_uint64_t)n > CF_AR_MAX_ENTRIES) {
         fail_msg(err, on, NULL, "%lld entries, over the limit of %u", (long long)n,
@@ -398,6 +429,7 @@ CfArchive *cf_archive_read(const uint8_t *data, size_t len, const char *origin, 
         fail_msg(err, on, NULL, "out of memory");
         goto fail;
     }
+    /* first every header: names, encryption, methods, sizes; nothing inflated yet */
     uint64_t total = 0;
     for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
         zip_stat_t st;
@@ -436,13 +468,23 @@ CfArchive *cf_archive_read(const uint8_t *data, size_t len, const char *origin, 
                      CF_AR_MAX_TOTAL_SIZE);
             goto fail;
         }
-        if (is_dir) {
-            if (st.size != 0) {
-                fail_msg(err, on, name, "a directory entry with data");
-                goto fail;
-            }
-            continue;
+        if (is_dir && st.size != 0) {
+            fail_msg(err, on, name, "a directory entry with data");
+            goto fail;
         }
+    }
+    /* then the data, each entry's size and CRC checked as it is inflated */
+    for (zip_uint64_t i = 0; i < (zip_uint64_t)n; i++) {
+        zip_stat_t st;
+        zip_stat_init(&st);
+        const char *name = zip_get_name(za, i, ZIP_FL_ENC_RAW);
+        if (!name || zip_stat_index(za, i, ZIP_FL_ENC_RAW, &st) != 0) {
+            fail_msg(err, on, NULL, "entry %llu: unreadable header", (unsigned long long)i);
+            goto fail;
+        }
+        size_t nlen = strlen(name);
+        if (nlen > 0 && name[nlen - 1] == '/')
+            continue;
         uint8_t *bytes = read_entry(za, i, (size_t)st.size, on, name, err);
         if (!bytes)
             goto fail;

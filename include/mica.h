@@ -42,7 +42,7 @@ typedef enum MicaStatus {
 typedef struct MicaVM MicaVM;
 
 typedef struct MicaConfig {
-    const char *const *classpath;  /* directories searched for pkg/Name.mcl   */
+    const char *const *classpath;  /* directories and .mar archives, in order */
     size_t nclasspath;
     bool allow_native;             /* may non-std classes bind natives?       */
     uint32_t max_call_depth;       /* 0: default (StackOverflowError beyond)  */

@@ -1470,8 +1470,10 @@ static int cmd_verify(Driver *d, int argc, char **argv)
                 goto done;
             }
             for (size_t k = 0; k < found.n; k++) {
+                char *where = join_path(f, "/", found.v[k]);
                 found.v[k][strlen(found.v[k]) - 4] = 0;
-                if (strvec_push(&names, found.v[k]) != 0 || strvec_push(&origins, f) != 0) {
+                if (strvec_push(&names, found.v[k]) != 0 ||
+                    strvec_push_owned(&origins, where) != 0) {
                     strvec_free(&found);
                     out_of_memory();
                     goto done;
@@ -1495,8 +1497,9 @@ static int cmd_verify(Driver *d, int argc, char **argv)
                 char *e = a->entries[k].name;
                 if (!cf_archive_is_class_entry(e))
                     continue;
+                char *where = join_path(f, ":", e);
                 e[strlen(e) - 4] = 0;
-                if (strvec_push(&names, e) != 0 || strvec_push(&origins, f) != 0) {
+                if (strvec_push(&names, e) != 0 || strvec_push_owned(&origins, where) != 0) {
                     cf_archive_free(a);
                     out_of_memory();
                     goto done;
