@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "classfile.h"
+#include "commands.h"
 #include "compiler.h"
 #include "mica.h"
 
@@ -282,6 +283,8 @@ static const char usage_text[] =
     "      Compile SOURCES and write each class to OUTDIR/pkg/Name.mcl.\n"
     "  mica disasm FILE.mcl...\n"
     "      Print a listing of class files.\n"
+    "  mica test [-k TEXT] [--list] [-cp DIR]... [SOURCES...]\n"
+    "      Run the @test functions of SOURCES, each in a fresh VM (mica test --help).\n"
     "  mica --version        Print the version of mica and of its class files.\n"
     "  mica --help           Print this help.\n"
     "\n"
@@ -914,6 +917,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "disasm") == 0)
         return cmd_disasm(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0)
+        return mica_cmd_test(argc - 2, argv + 2);
 
     Driver d;
     memset(&d, 0, sizeof d);
