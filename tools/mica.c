@@ -11,6 +11,7 @@
 
 #include "archive.h"
 #include "classfile.h"
+#include "commands.h"
 #include "compiler.h"
 #include "mica.h"
 
@@ -299,6 +300,8 @@ static const char usage_text[] =
     "  mica verify [-cp PATH]... FILE...\n"
     "      Verify every class of class files, archives and class directories\n"
     "      without running them, listing every error.\n"
+    "  mica test [-k TEXT] [--list] [-cp DIR]... [SOURCES...]\n"
+    "      Run the @test functions of SOURCES, each in a fresh VM (mica test --help).\n"
     "  mica --version        Print the version of mica and of its class files.\n"
     "  mica --help           Print this help.\n"
     "\n"
@@ -1579,6 +1582,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "disasm") == 0)
         return cmd_disasm(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0)
+        return mica_cmd_test(argc - 2, argv + 2);
 
     Driver d;
     memset(&d, 0, sizeof d);
