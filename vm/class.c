@@ -108,58 +108,23 @@ void vm_free_classes(MicaVM *vm)
 
 /* ---- finding class bytes ------------------------------------------------ */
 
-static CfClass *read_classpath(MicaVM *vm, const char *name, MicaStatus *st)
+/* ---- the sealed standard library --------------------------------------- */
+
+bool vm_class_name_is_sealed(const char *name)
 {
-    for (size_t i = 0; i < vm->cfg.nclasspath; i++) {
-        size_t n = strlen(vm->classpath[i]) + strlen(name) + 8;
-        char *path = malloc(n);
-        if (!path) {
-            *st = MICA_ERR_OOM;
-            vm_set_error(vm, "out of memory");
-            return NULL;
-        }
-        snprintf(path, n, "%s/%s.mcl", vm->classpath[i], name);
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            free(path);
-            continue;
-        }
-        uint8_t *buf = NULL;
-        size_t len = 0, cap = 0;
-        CfClass *cf = NULL;
-        for (;;) {
-            if (len == cap) {
-                cap = cap ? cap * 2 : 4096;
-                if (cap > CF_MAX_FILE_SIZE + 4096u)
-                    break;
-                uint8_t *nb = realloc(buf, cap);
-                if (!nb)
-                    break;
-                buf = nb;
-            }
-            size_t got = fread(buf + len, 1, cap - len, f);
-            len += got;
-            if (got == 0)
-                break;
-        }
-        bool bad = ferror(f) != 0;
-        fclose(f);
-        if (bad) {
-            *st = MICA_ERR_IO;
-            vm_set_error(vm, "cannot read %s", path);
-        } else {
-            CfError err;
-            cf = cf_read(buf, len, path, &err);
-            if (!cf) {
-                *st = MICA_ERR_FORMAT;
-                vm_set_error(vm, "%s", err.msg);
-            }
-        }
-        free(buf);
-        free(path);
-        return cf;
-    }
-    return NULL;
+    return strcmp(name, "std") == 0 || strncmp(name, "std/", 4) == 0;
+}
+
+bool mica_std_sealed(const char *internal_name)
+{
+    return internal_name && vm_class_name_is_sealed(internal_name);
+}
+
+MicaStatus vm_refuse_sealed(MicaVM *vm, const char *name, const char *origin)
+{
+    vm_set_error(vm, "class %s from %s: package std is sealed, only the embedded "
+                 "standard library defines its classes", name, origin);
+    return MICA_ERR_LINK;
 }
 
 /* Finds and reads the class file for [name]; NULL with *st MICA_OK when it
@@ -168,6 +133,8 @@ static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, Mica
 {
     *st = MICA_OK;
     *is_std = false;
+    if (vm_class_name_is_sealed(name))
+        return vm_sources_find_class(vm, name, is_std, st);
     for (VmPending **pp = &vm->pending_classes; *pp; pp = &(*pp)->next) {
         if (strcmp((*pp)->name, name) == 0) {
             VmPending *p = *pp;
@@ -178,22 +145,7 @@ static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, Mica
             return cf;
         }
     }
-    CfClass *cf = read_classpath(vm, name, st);
-    if (cf || *st != MICA_OK)
-        return cf;
-    size_t len = 0;
-    const uint8_t *bytes = mica_std_class(name, &len);
-    if (!bytes)
-        return NULL;
-    CfError err;
-    cf = cf_read(bytes, len, name, &err);
-    if (!cf) {
-        *st = MICA_ERR_FORMAT;
-        vm_set_error(vm, "%s", err.msg);
-        return NULL;
-    }
-    *is_std = true;
-    return cf;
+    return vm_sources_find_class(vm, name, is_std, st);
 }
 
 /* ---- headers -------------------------------------------------------------- */
