@@ -250,9 +250,8 @@ MicaStatus mica_throw(MicaVM *vm, const char *cls, const char *fmt, ...)
     VmClass *c = vm_resolve_class(vm, in);
     if (!c || vm_init_class(vm, c) < 0)
         goto pending;
-    if (!vm->c_exception)
-        vm->c_exception = vm_resolve_class(vm, "std/core/Exception");
-    if (!vm->c_exception || !vm_is_subclass(c, vm->c_exception)) {
+    VmClass *base = vm_resolve_class(vm, "std/core/Exception");
+    if (!base || !vm_is_subclass(c, base)) {
         vm->roots->pending = NULL;
         return vm_api_invalid(vm, "mica_throw: %s is not an exception class", cls);
     }
