@@ -48,9 +48,11 @@ static const uint8_t *find_bytes(void *ud, const char *name, size_t *len)
             *len = b->len;
             return b->bytes;
         }
-    for (size_t i = 0; i < cx->vm->cfg.nclasspath; i++) {
+    for (size_t i = 0; i < cx->vm->sources.n; i++) {
+        if (cx->vm->sources.v[i].kind != VM_SOURCE_DIR)
+            continue;
         char path[2048];
-        snprintf(path, sizeof path, "%s/%s.mcl", cx->vm->classpath[i], name);
+        snprintf(path, sizeof path, "%s/%s.mcl", cx->vm->sources.v[i].path, name);
         FILE *f = fopen(path, "rb");
         if (!f)
             continue;
@@ -123,9 +125,11 @@ static void list_pkg(void *ud, const char *pkg, void (*fn)(void *arg, const char
     for (VmBytes *b = cx->vm->api->bytes; b; b = b->next)
         if (in_package(b->name, pkg))
             add_name(cx, b->name);
-    for (size_t i = 0; i < cx->vm->cfg.nclasspath; i++) {
+    for (size_t i = 0; i < cx->vm->sources.n; i++) {
+        if (cx->vm->sources.v[i].kind != VM_SOURCE_DIR)
+            continue;
         char dir[2048];
-        snprintf(dir, sizeof dir, "%s/%s", cx->vm->classpath[i], pkg);
+        snprintf(dir, sizeof dir, "%s/%s", cx->vm->sources.v[i].path, pkg);
         DIR *d = opendir(dir);
         if (!d)
             continue;

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "heap.h"
 #include "mica.h"
+#include "source.h"
 
 typedef struct VmClass VmClass;
 typedef struct VmMethod VmMethod;
@@ -233,7 +234,7 @@ struct MicaVM {
      * predictable branch at calls, returns and throws. Compiled (JIT) code
      * must not run while it is non-zero: the interpreter reports events. */
     unsigned hooks;
-    char **classpath;
+    VmSources sources;     /* where classes come from (vm/source.h)       */
     GcHeap heap;
     VmRoots *roots;
     VmClass **classes;     /* hash table by name                           */

@@ -15,6 +15,7 @@ static const StdNative *const std_tables[] = {
     std_io_natives,
     std_os_natives,
     std_time_natives,
+    std_resource_natives,
 };
 
 int std_natives_install(MicaVM *vm)

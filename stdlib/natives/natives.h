@@ -20,6 +20,7 @@ extern const StdNative std_text_natives[];
 extern const StdNative std_io_natives[];
 extern const StdNative std_os_natives[];
 extern const StdNative std_time_natives[];
+extern const StdNative std_resource_natives[];
 
 /* Registers every table above with [vm] under library "mica" (mica_vm_new).
  * Every such function takes the MicaVM * as a hidden first argument. 0 or -1. */
