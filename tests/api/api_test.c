@@ -385,7 +385,8 @@ static __attribute__((noinline)) void make_garbage(MicaVM *vm, int *data)
 {
     MicaScope sc = mica_scope_begin(vm);
     MicaValue f;
-    ck_assert_int_eq(mica_foreign_new(vm, "Point", data, fin, &f), MICA_OK);
+    for (int i = 0; i < 50; i++)
+        ck_assert_int_eq(mica_foreign_new(vm, "Point", data, fin, &f), MICA_OK);
     ck_assert_int_eq(mica_scope_end(vm, sc), MICA_OK);
 }
 
@@ -417,17 +418,19 @@ START_TEST(foreign_objects)
     MicaValue keep;
     ck_assert_int_eq(mica_ref(vm, g, &keep), MICA_OK);
     ck_assert_int_eq(mica_scope_end(vm, sc), MICA_OK);
-    /* f is garbage now: churn until the collector finalizes it */
+    /* the fifty are garbage now: churn until the collector finalizes some */
     MicaMethod *alloc;
     ck_assert_int_eq(mica_find_method(vm, "Calc", "alloc", "(I)I", &alloc), MICA_OK);
-    for (int i = 0; i < 200 && !(finalized & 1); i++) {
+    for (int i = 0; i < 200 && finalized == 0; i++) {
         MicaValue n = mica_int(2000);
         ck_assert_int_eq(mica_call(vm, alloc, &n, 1, NULL), MICA_OK);
     }
-    ck_assert_int_eq(finalized, 1);
-    /* g is still held: finalized with its VM */
+    /* conservative scanning may keep a few alive, not all fifty */
+    ck_assert_int_gt(finalized, 0);
+    ck_assert_int_lt(finalized, 100);
+    /* g is still held: finalized with its VM, like the rest, exactly once each */
     mica_vm_free(vm);
-    ck_assert_int_eq(finalized, 101);
+    ck_assert_int_eq(finalized, 150);
 }
 END_TEST
 
