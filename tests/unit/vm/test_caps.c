@@ -45,6 +45,7 @@ static MicaStatus run_capped(const char *src, size_t heap, uint64_t time_ms, lon
     mica_config_init(&cfg);
     cfg.max_heap_bytes = heap;
     cfg.max_time_ms = time_ms;
+    cfg.caps = MICA_CAP_ALL & ~MICA_CAP_NATIVE;
     MicaVM *vm;
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
     CcSource s = {"main.mica", src, strlen(src)};
