@@ -36,7 +36,17 @@ typedef struct VmBytes {
     struct VmBytes *next;
 } VmBytes;
 
+/* mica_call's fast path: static methods whose parameters are all primitives,
+ * their kinds decoded once (a direct-mapped cache by method). */
+#define VM_API_FAST_ARGS 8
+typedef struct VmFastSig {
+    const VmMethod *m;
+    uint8_t n;
+    char kinds[VM_API_FAST_ARGS];
+} VmFastSig;
+
 typedef struct VmApi {
+    VmFastSig fast[64];
     VmBytes *bytes;
     VmApiRoots *roots;
     /* handles: locals form a stack, globals a free list; both arrays are
