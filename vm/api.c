@@ -1008,6 +1008,8 @@ MicaStatus mica_set_hook(MicaVM *vm, unsigned events, MicaHook fn, void *ud)
         return vm_api_invalid(vm, "mica_set_hook: unknown events 0x%x", events);
     if (events && !fn)
         return vm_api_invalid(vm, "mica_set_hook: NULL hook");
+    if (vm->nframes)
+        return vm_api_invalid(vm, "mica_set_hook cannot be called while the VM runs");
     vm->api->hook = fn;
     vm->api->hook_ud = ud;
     vm->hooks = fn ? events : 0;

@@ -107,8 +107,6 @@ int vm_foreign_attach(MicaVM *vm, VmObject *o, void *data, void (*finalize)(void
 /* Runs the finalizers of [vm]'s foreign objects that have not run (mica_vm_free). */
 void vm_foreign_release_all(MicaVM *vm);
 
-/* Hooks: the slow path the runtime calls when vm->hooks has [event] set. */
-void vm_hook_fire(MicaVM *vm, unsigned event, VmMethod *m, uint32_t line, VmObject *exc);
 
 /* Entry of every API function: registers the thread, forgets the last error. */
 void vm_api_enter(MicaVM *vm);
