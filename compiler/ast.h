@@ -220,6 +220,8 @@ struct SourceFile {
     int nclasses;
     MethodDecl **funcs;      /* top-level functions */
     int nfuncs;
+    FieldDecl **consts;      /* top-level constants (static let fields of the module) */
+    int nconsts;
     ClassInfo *module;       /* class holding the top-level functions, or NULL */
 };
 

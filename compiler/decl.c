@@ -115,7 +115,7 @@ static Type *resolve_rec(Cc *cc, SourceFile *f, TypeRef *tr, int depth)
     } else {
         ClassInfo *c = cc_lookup_class(cc, f, tr->name);
         if (!c) {
-            cc_error(cc, f, tr->pos, "class '%s' not found", tr->name);
+            cc_class_not_found(cc, f, tr->pos, tr->name);
             return &cc->t_error;
         }
         t = c->type;
@@ -228,7 +228,7 @@ static void declare_classes(Cc *cc, SourceFile *f)
         if (d->mods & MOD_FINAL)
             ci->flags |= CF_ACC_FINAL;
     }
-    if (f->nfuncs == 0)
+    if (f->nfuncs == 0 && f->nconsts == 0)
         return;
     const char *stem = file_stem(cc, f->path);
     for (int i = 0; i < f->nclasses; i++)
@@ -238,7 +238,7 @@ static void declare_classes(Cc *cc, SourceFile *f)
         const char *name = f->pkg[0] ? cc_printf(cc, "%s/%s", f->pkg, stem) : stem;
         ClassInfo *old = cc_class_ref(cc, name);
         if (old->from_source) {
-            cc_error(cc, f, f->funcs[0]->pos,
+            cc_error(cc, f, f->nfuncs ? f->funcs[0]->pos : f->consts[0]->pos,
                      "the top-level functions of this file belong to class '%s', which "
                      "another file already defines", stem);
             return;
@@ -335,6 +335,38 @@ static Type *infer_simple(Cc *cc, SourceFile *f, Expr *e)
     }
     case EX_UNARY:
         return e->op == TK_BANG ? &cc->t_bool : infer_simple(cc, f, e->a);
+    case EX_BINARY: {
+        switch (e->op) {
+        case TK_EQ: case TK_NE: case TK_EQEQEQ: case TK_NEEQEQ: case TK_LT: case TK_LE:
+        case TK_GT: case TK_GE: case TK_ANDAND: case TK_OROR:
+            return &cc->t_bool;
+        default:
+            break;
+        }
+        Type *a = infer_simple(cc, f, e->a), *b = infer_simple(cc, f, e->b);
+        if (!a || !b)
+            return NULL;
+        if (e->op == TK_PLUS && (cc_is_string(cc, a) || cc_is_string(cc, b)))
+            return cc_class_ref(cc, "std/core/String")->type;
+        if (a->kind == TY_BOOL && b->kind == TY_BOOL)
+            return &cc->t_bool;
+        if (a->kind == TY_FLOAT || b->kind == TY_FLOAT)
+            return &cc->t_float;
+        if (cc_is_numeric(a) && cc_is_numeric(b))
+            return &cc->t_int;
+        return NULL;
+    }
+    case EX_ARRAYLIT: {
+        Type *el = e->nargs > 0 ? infer_simple(cc, f, e->args[0]) : NULL;
+        for (int i = 1; el && i < e->nargs; i++)
+            if (infer_simple(cc, f, e->args[i]) != el)
+                el = NULL;
+        return el ? cc_array_of(cc, el) : NULL;
+    }
+    case EX_COND: {
+        Type *a = infer_simple(cc, f, e->b), *b = infer_simple(cc, f, e->c);
+        return a && b && a == b ? a : NULL;
+    }
     default:
         return NULL;
     }
@@ -358,7 +390,8 @@ static void declare_field(Cc *cc, ClassInfo *ci, FieldDecl *fd)
         cc->tscope = NULL;
         t = infer_simple(cc, f, fd->init);
         if (!t) {
-            cc_error(cc, f, fd->pos, "cannot infer the type of field '%s'; declare its type",
+            cc_error(cc, f, fd->pos, "cannot infer the type of %s '%s'; declare its type",
+                     ci->file && ci->file->module == ci && !ci->decl ? "constant" : "field",
                      fd->name);
             t = &cc->t_error;
         }
@@ -641,6 +674,8 @@ void cc_declare_all(Cc *cc)
     }
     for (int i = 0; i < cc->nfiles; i++) {
         SourceFile *f = cc->files[i];
+        for (int k = 0; f->module && k < f->nconsts; k++)
+            declare_field(cc, f->module, f->consts[k]);
         for (int k = 0; f->module && k < f->nfuncs; k++)
             declare_method(cc, f->module, f->funcs[k], true);
     }

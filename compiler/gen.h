@@ -154,6 +154,11 @@ void g_init_local(Gen *g, Local *l);
  * erasure of [erased_as] (NULL: of its own type). Returns its function type. */
 Type *g_lambda(Gen *g, Expr *e, Type *target, Type *erased_as);
 
+/* "help: did you mean ..." after an unknown name, function or member (suggest.c) */
+void g_suggest_name(Gen *g, const char *name);
+void g_suggest_function(Gen *g, const char *name);
+void g_suggest_member(Gen *g, ClassInfo *ci, const char *name, bool methods);
+
 /* statements and methods (gen_stmt.c) */
 bool g_stmt(Gen *g, Stmt *s);
 /* Compiles the parameters and body of lambda [e] into [lg] (types in [ptypes],

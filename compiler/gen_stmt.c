@@ -875,11 +875,29 @@ void g_lambda_body(Gen *lg, Expr *e, Type **ptypes, Type **eparams)
 }
 
 /* ---- methods ------------------------------------------------------------------------ */
+/* The field declarations of [ci]: its class's, then the file's top-level
+ * constants when [ci] is the file's module class. */
+static int field_decls(Cc *cc, ClassInfo *ci, FieldDecl ***out)
+{
+    ClassDecl *d = ci->decl;
+    SourceFile *f = ci->file;
+    int nd = d ? d->nfields : 0;
+    int nc = f && f->module == ci ? f->nconsts : 0;
+    FieldDecl **all = cc_alloc(cc, sizeof(FieldDecl *) * (size_t)(nd + nc + 1));
+    for (int i = 0; i < nd; i++)
+        all[i] = d->fields[i];
+    for (int i = 0; i < nc; i++)
+        all[nd + i] = f->consts[i];
+    *out = all;
+    return nd + nc;
+}
+
 static void field_inits(Gen *g, bool is_static)
 {
-    ClassDecl *d = g->ci->decl;
-    for (int i = 0; d && i < d->nfields; i++) {
-        FieldDecl *fd = d->fields[i];
+    FieldDecl **fds;
+    int nfd = field_decls(g->cc, g->ci, &fds);
+    for (int i = 0; i < nfd; i++) {
+        FieldDecl *fd = fds[i];
         if (!fd->info || !fd->init || ((fd->mods & MOD_STATIC) != 0) != is_static)
             continue;
         mark_line(g, fd->pos);
@@ -1146,10 +1164,11 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
 
 static void gen_clinit(Cc *cc, ClassInfo *ci, CfClass *cf)
 {
-    ClassDecl *d = ci->decl;
+    FieldDecl **fds;
+    int nfd = field_decls(cc, ci, &fds);
     bool any = false;
-    for (int i = 0; d && i < d->nfields; i++)
-        if ((d->fields[i]->mods & MOD_STATIC) && d->fields[i]->init && d->fields[i]->info)
+    for (int i = 0; i < nfd; i++)
+        if ((fds[i]->mods & MOD_STATIC) && fds[i]->init && fds[i]->info)
             any = true;
     if (!any)
         return;
