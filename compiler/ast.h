@@ -202,6 +202,7 @@ typedef struct Import {
     const char *name;     /* "a.b.C" or "a.b" for a wildcard */
     bool wildcard;
     uint32_t pos;
+    bool used;            /* something was found through it */
 } Import;
 
 typedef struct SourceFile SourceFile;

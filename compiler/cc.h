@@ -124,6 +124,7 @@ typedef struct Cc {
     bool shown;                   /* the last error or warning was printed: notes follow it */
     bool warnings, werror;        /* report warnings; count them as errors */
     int nwarnings;
+    int nwerrors;                 /* errors that are warnings under werror */
     bool no_implicit_std;
     SourceFile **files;
     int nfiles;
@@ -277,5 +278,9 @@ void cc_class_not_found(Cc *cc, SourceFile *f, uint32_t pos, const char *name);
 /* ---- code generation (gen*.c) ---------------------------------------------------- */
 /* Compiles every source class into a CfClass; returns them via [out]. */
 void cc_generate_all(Cc *cc, CfClass ***out, int *nout);
+/* The type of static initializer [e] in [ci] (type-checked only; errors reported). */
+Type *cc_infer_static_init(Cc *cc, ClassInfo *ci, Expr *e);
+/* Warns about imports nothing used (warn.c). */
+void cc_warn_unused_imports(Cc *cc);
 
 #endif

@@ -139,8 +139,10 @@ void cc_warning(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
     cc->shown = false;
     if (cc->mute > 0 || cc->dry > 0 || !cc->warnings)
         return;
-    if (cc->werror)
+    if (cc->werror) {
         cc->nerrors++;
+        cc->nwerrors++;
+    }
     else
         cc->nwarnings++;
     if (cc->nerrors > cc->max_errors)

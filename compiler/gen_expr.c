@@ -418,8 +418,10 @@ static FieldInfo *cell_field(Gen *g, Type *t)
 Local *g_find_local(Gen *g, const char *name)
 {
     for (Local *l = g->locals; l; l = l->next)
-        if (l->name && strcmp(l->name, name) == 0)
+        if (l->name && strcmp(l->name, name) == 0) {
+            l->used = true;
             return l;
+        }
     if (!g->lam)
         return NULL;
     for (Local *l = g->lam->caps; l; l = l->next)
@@ -595,7 +597,7 @@ static FieldInfo *module_field_in(Gen *g, const char *pkg, const char *name)
 
 /* A top-level constant [name] visible like a top-level function (section 2 of the
  * language spec), or NULL. */
-static FieldInfo *module_field(Gen *g, const char *name)
+FieldInfo *g_module_field(Gen *g, const char *name)
 {
     FieldInfo *fi = module_field_in(g, g->f->pkg, name);
     for (int i = 0; !fi && i < g->f->nimports; i++) {
@@ -607,6 +609,8 @@ static FieldInfo *module_field(Gen *g, const char *name)
             if (*q == '.')
                 *q = '/';
         fi = module_field_in(g, p, name);
+        if (fi)
+            im->used = true;
     }
     if (!fi && !g->cc->no_implicit_std && strcmp(g->f->pkg, "std/core") != 0)
         fi = module_field_in(g, "std/core", name);
@@ -631,7 +635,7 @@ static Type *gen_name(Gen *g, Expr *e)
         }
         return load_field(g, fi, true, g->self);
     }
-    if ((fi = module_field(g, e->str)) != NULL) {
+    if ((fi = g_module_field(g, e->str)) != NULL) {
         return load_field(g, fi, false, NULL);
     }
     if (cc_lookup_class(g->cc, g->f, e->str)) {
@@ -1328,7 +1332,10 @@ static Type *gen_call(Gen *g, Expr *e)
                 for (char *q = p; *q; q++)
                     if (*q == '.')
                         *q = '/';
+                int before = n;
                 add_modules(g, p, &cands, &n, &cap, name);
+                if (n > before)
+                    im->used = true;
             }
             if (!cc->no_implicit_std && strcmp(g->f->pkg, "std/core") != 0)
                 add_modules(g, "std/core", &cands, &n, &cap, name);
@@ -1744,7 +1751,7 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
             return lv;
         }
         FieldInfo *fi = g->ci ? cc_find_field(cc, g->ci, name) : NULL;
-        if (!fi && module_field(g, name)) {
+        if (!fi && g_module_field(g, name)) {
             g_error(g, e->pos, "cannot assign to constant '%s'", name);
             return lv;
         }
@@ -1826,7 +1833,12 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
     if (!check_private(g, e->pos, fi->owner, fi->flags, name))
         return lv;
     if (!let_ok(g, fi)) {
-        g_error(g, e->pos, "cannot assign to '%s': it is declared with let", name);
+        if (!fi->owner->decl && fi->owner->file && fi->owner->file->module == fi->owner)
+            g_error(g, e->pos, "cannot assign to constant '%s'", name);
+        else
+            g_error(g, e->pos, "cannot assign to '%s': it is declared with let", name);
+        if (fi->decl && fi->owner->file)
+            cc_note(g->cc, fi->owner->file, fi->decl->pos, "'%s' is declared here", name);
         return lv;
     }
     lv.kind = (fi->flags & CF_ACC_STATIC) ? LV_STATIC : LV_FIELD;

@@ -32,8 +32,10 @@ static void push_scope(Gen *g)
 
 static void pop_scope(Gen *g)
 {
-    while (g->locals && g->locals->name)
+    while (g->locals && g->locals->name) {
+        g_warn_unused(g, g->locals);
         g->locals = g->locals->next;
+    }
     if (g->locals)
         g->locals = g->locals->next;
 }
@@ -68,10 +70,23 @@ static void make_cell(Gen *g, Local *l, bool copy)
 static Local *declare_local(Gen *g, const char *name, Type *t, bool is_let, uint32_t pos,
                             bool param)
 {
-    if (g_find_local(g, name))
+    Local *prev = g_find_local(g, name);
+    if (prev) {
         g_error(g, pos, "'%s' is already defined", name);
+        if (prev->pos || prev->cap_outer)
+            cc_note(g->cc, g->f, prev->cap_outer ? prev->cap_outer->pos : prev->pos,
+                    "'%s' is first defined here", name);
+    }
     Local *l = cc_alloc(g->cc, sizeof *l);
     l->name = name;
+    l->pos = pos;
+    if (!param && !prev && g->cc->warnings && !g->lam && g->mi && g->mi->decl) {
+        FieldInfo *fi = g->ci ? cc_find_field(g->cc, g->ci, name) : NULL;
+        if (!fi)
+            fi = g_module_field(g, name);
+        if (fi && (!g->is_static || (fi->flags & CF_ACC_STATIC)))
+            g_warn_shadow(g, l, fi);
+    }
     l->type = t;
     l->is_let = is_let;
     l->slot = param ? (uint16_t)g->nparam_slots++ : g_new_local(g, t);
@@ -153,6 +168,7 @@ static bool gen_var(Gen *g, Stmt *s)
     if (!t)
         t = &cc->t_error;
     Local *l = declare_local(g, s->name, t, s->is_let, s->pos, false);
+    l->warn = WARN_LOCAL;
     if (s->expr)
         g_init_local(g, l);
     return true;
@@ -1134,8 +1150,12 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
     for (int i = 0; md && i < md->nparams; i++)
         ps[i] = declare_local(&g, md->params[i].name, mi->params[i], false, md->params[i].pos,
                               true);
-    for (int i = 0; md && i < md->nparams; i++)
+    for (int i = 0; md && i < md->nparams; i++) {
         make_cell(&g, ps[i], true);
+        ps[i]->used = false;
+        if ((mi->flags & CF_ACC_PRIVATE) && md->body)
+            ps[i]->warn = WARN_PARAM;
+    }
     bool is_init = strcmp(mi->name, "<init>") == 0;
     if (is_init) {
         g.is_init = true;
@@ -1154,6 +1174,8 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
         }
     }
     cc->tscope = NULL;
+    for (int i = 0; md && i < md->nparams; i++)
+        g_warn_unused(&g, ps[i]);
     CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
     if (m) {
         cf_set_code(cf, m, (uint16_t)g.max_depth, (uint16_t)g.nlocals, g.local_types,
@@ -1234,4 +1256,33 @@ void cc_generate_all(Cc *cc, CfClass ***out, int *nout)
     }
     *out = res;
     *nout = n;
+    if (cc->nerrors == cc->nwerrors)
+        cc_warn_unused_imports(cc);
+}
+
+Type *cc_infer_static_init(Cc *cc, ClassInfo *ci, Expr *e)
+{
+    CfClass *cf = cf_class_new();
+    if (!cf)
+        longjmp(cc->oom, 1);
+    MethodInfo mi = {.name = "<clinit>", .ret = &cc->t_void, .desc = "()V",
+                     .flags = CF_ACC_STATIC, .owner = ci};
+    Gen g;
+    gen_init_gen(&g, cc, ci, cf, &mi, true);
+    g.f = ci->file;
+    g.is_clinit = true;
+    cc->mute++;
+    cc->dry++;
+    Type *t = g_expr(&g, e);
+    cc->mute--;
+    if (t->kind == TY_ERROR) {
+        /* once more, to report why */
+        gen_init_gen(&g, cc, ci, cf, &mi, true);
+        g.f = ci->file;
+        g.is_clinit = true;
+        g_expr(&g, e);
+    }
+    cc->dry--;
+    cf_class_free(cf);
+    return t;
 }

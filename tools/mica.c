@@ -53,6 +53,7 @@ typedef struct Driver {
     ClassVec out;         /* classes the compiler produced                */
     StrVec listed;        /* scratch for the list callback                */
     bool oom;
+    bool warnings, werror;         /* -W, -Werror */
 } Driver;
 
 /* ---- small utilities ------------------------------------------------------ */
@@ -293,6 +294,9 @@ static const char usage_text[] =
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
     "  --max-steps=N         Stop it after N loop iterations and calls; exit status 3.\n"
     "  -d OUTDIR             Output directory of `mica build`.\n"
+    "  -W                    Warn about unused variables, parameters and imports,\n"
+    "                        and locals that hide a field or constant.\n"
+    "  -Werror               Like -W, and warnings are errors.\n"
     "\n"
     "exit status: 0 on success, 1 on a compile error, load failure or uncaught\n"
     "exception, 2 on bad usage, 3 when a --max-time or --max-steps limit stopped\n"
@@ -534,7 +538,8 @@ static int compile_sources(Driver *d)
         srcs[i].len = len;
     }
     CcClassPath cp = {.ud = d, .find = cp_find, .list = cp_list};
-    CcOptions opt = {.diag = stderr, .max_errors = 0, .no_implicit_std = false};
+    CcOptions opt = {.diag = stderr, .max_errors = 0, .no_implicit_std = false,
+                     .warnings = d->warnings, .werror = d->werror};
     CcResult res;
     memset(&res, 0, sizeof res);
     fflush(stdout);
@@ -657,6 +662,12 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-steps=", 12) == 0) {
             if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
                 return usage_error("bad step count in '%s'", a);
+            *i += 1;
+        } else if (strcmp(a, "-W") == 0 || strcmp(a, "-Wall") == 0) {
+            d->warnings = true;
+            *i += 1;
+        } else if (strcmp(a, "-Werror") == 0) {
+            d->warnings = d->werror = true;
             *i += 1;
         } else if (strcmp(cmd, "build") == 0 && strcmp(a, "-d") == 0) {
             if (*i + 1 >= argc)
