@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "classfile.h"
+#include "commands.h"
 #include "compiler.h"
 #include "mica.h"
 
@@ -283,12 +284,14 @@ static const char usage_text[] =
     "      Compile SOURCES and write each class to OUTDIR/pkg/Name.mcl.\n"
     "  mica disasm FILE.mcl...\n"
     "      Print a listing of class files.\n"
+    "  mica test [-k TEXT] [--list] [-cp DIR]... [SOURCES...]\n"
+    "      Run the @test functions of SOURCES, each in a fresh VM (mica test --help).\n"
     "  mica --version        Print the version of mica and of its class files.\n"
     "  mica --help           Print this help.\n"
     "\n"
     "options:\n"
     "  -cp DIR[:DIR...]      Search these directories for pkg/Name.mcl (repeatable);\n"
-    "                        the standard library is always searched last.\n"
+    "                        std.* classes come only from the embedded library.\n"
     "  --allow-native        Let non-standard classes bind native functions.\n"
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
@@ -323,6 +326,8 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
     Driver *d = ud;
     if (!safe_class_path(internal_name))
         return NULL;
+    if (mica_std_sealed(internal_name))
+        return mica_std_class(internal_name, len);
     for (size_t i = 0; i < d->deps.n; i++) {
         if (strcmp(d->deps.v[i].name, internal_name) == 0) {
             *len = d->deps.v[i].len;
@@ -368,7 +373,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     strvec_clear(&d->listed);
     if (pkg[0] != 0 && !safe_class_path(pkg))
         return;
-    for (size_t i = 0; i < d->cp.n; i++) {
+    for (size_t i = 0; i < d->cp.n && !mica_std_sealed(pkg); i++) {
         char *dir = pkg[0] ? join_path(d->cp.v[i], "/", pkg) : dup_str(d->cp.v[i]);
         if (!dir) {
             d->oom = true;
@@ -923,6 +928,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "disasm") == 0)
         return cmd_disasm(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0)
+        return mica_cmd_test(argc - 2, argv + 2);
 
     Driver d;
     memset(&d, 0, sizeof d);
