@@ -103,6 +103,7 @@ void mica_vm_free(MicaVM *vm)
 {
     if (!vm)
         return;
+    vm_profile_free(vm);
     vm_flush(vm);
     jit_free(vm);
     vm_free_classes(vm);
