@@ -54,6 +54,7 @@ typedef struct Driver {
     size_t jit_cache;     /* run: --jit-cache in bytes, 0 default          */
     bool jit_stats, perf_map;      /* run: --jit-stats, --perf-map         */
     const char *print_jit;         /* run: --print-jit=Class.method       */
+    const char *profile;           /* run: --profile[=FILE] (tools/profile.c) */
     const char *outdir;   /* build: where .mcl files go                   */
     StrVec sources;       /* source file paths as shown in diagnostics    */
     const char *class_name;        /* the class whose main runs (borrowed) */
@@ -64,6 +65,7 @@ typedef struct Driver {
     ClassVec out;         /* classes the compiler produced                */
     StrVec listed;        /* scratch for the list callback                */
     bool oom;
+    bool warnings, werror;         /* -W, -Werror */
     /* archives (see "archives" below) */
     CfArchive **cp_ar;    /* per class path entry: its archive, NULL for a directory */
     bool cp_ar_failed;    /* an archive on the class path could not be read  */
@@ -331,6 +333,9 @@ static const char usage_text[] =
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
     "  --max-steps=N         Stop it after N loop iterations and calls; exit status 3.\n"
+    "  --profile[=FILE]      Sample the running methods: folded stacks to FILE\n"
+    "                        (default mica-profile.folded; a .svg FILE gets a flame\n"
+    "                        graph), the top methods to stderr at exit.\n"
     "  --jit=off|on|always   Interpret only; compile hot methods and loops (default\n"
     "                        where the build has a JIT); compile every method at its\n"
     "                        first call.\n"
@@ -341,6 +346,9 @@ static const char usage_text[] =
     "  --perf-map            Write /tmp/perf-PID.map so `perf report` names methods.\n"
     "  --print-jit=C.m       Print the machine code of method m of class C to stderr.\n"
     "  -d OUTDIR             Output directory of `mica build`.\n"
+    "  -W                    Warn about unused variables, parameters and imports,\n"
+    "                        and locals that hide a field or constant.\n"
+    "  -Werror               Like -W, and warnings are errors.\n"
     "\n"
     "environment: MICA_JIT=off|on|always is the default of --jit.\n"
     "\n"
@@ -608,7 +616,8 @@ static int compile_sources(Driver *d)
         srcs[i].len = len;
     }
     CcClassPath cp = {.ud = d, .find = cp_find, .list = cp_list};
-    CcOptions opt = {.diag = stderr, .max_errors = 0, .no_implicit_std = false};
+    CcOptions opt = {.diag = stderr, .max_errors = 0, .no_implicit_std = false,
+                     .warnings = d->warnings, .werror = d->werror};
     CcResult res;
     memset(&res, 0, sizeof res);
     fflush(stdout);
@@ -702,6 +711,18 @@ static void rc_push_resource_dir(Driver *d, const char *dir)
         d->oom = true;
 }
 
+/* -W and -Werror (compiler warnings); true if [a] is one. */
+static bool warning_option(Driver *d, const char *a)
+{
+    if (strcmp(a, "-W") == 0 || strcmp(a, "-Wall") == 0)
+        d->warnings = true;
+    else if (strcmp(a, "-Werror") == 0)
+        d->warnings = d->werror = true;
+    else
+        return false;
+    return true;
+}
+
 /* Parses the options of run/build starting at argv[*i]; stops at the first
  * operand or after "--" (which is left in place for run to see). Returns 0,
  * EXIT_USAGE or 1. */
@@ -709,6 +730,10 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
 {
     while (*i < argc) {
         const char *a = argv[*i];
+        if (warning_option(d, a)) {
+            *i += 1;
+            continue;
+        }
         if (strcmp(a, "-cp") == 0 || strcmp(a, "--class-path") == 0 ||
             strcmp(a, "-classpath") == 0) {
             if (*i + 1 >= argc)
@@ -758,6 +783,10 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             if (parse_quantity(a + 11, "ms", &d->max_time_ms) != 0 || d->max_time_ms == 0)
                 return usage_error("bad time in '%s' (e.g. --max-time=2s)", a);
             d->max_time_text = a + 11;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "--profile") == 0 ||
+                                                strncmp(a, "--profile=", 10) == 0)) {
+            d->profile = a[9] == '=' && a[10] ? a + 10 : "mica-profile.folded";
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-steps=", 12) == 0) {
             if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
@@ -893,8 +922,12 @@ static int run_program(Driver *d)
         }
     }
     int exit_code = 0;
+    if (d->profile && mica_profile_begin(vm) != 0)
+        goto fail;
     st = mica_run_main(vm, d->class_name, d->nargs, d->args, &exit_code);
     fflush(stdout);
+    if (d->profile)
+        mica_profile_end(vm, d->profile);
     if (st == MICA_OK) {
         status = 0;
     } else if (st == MICA_ERR_EXIT) {

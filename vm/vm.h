@@ -21,6 +21,7 @@
 typedef struct VmClass VmClass;
 typedef struct VmMethod VmMethod;
 typedef struct VmFrame VmFrame;
+typedef struct VmProfile VmProfile;
 typedef struct JitState JitState;
 
 /* ---- objects ------------------------------------------------------------ */
@@ -293,10 +294,14 @@ struct MicaVM {
     uint64_t jit_call_threshold, jit_loop_threshold;
     char halt_msg[128];               /* why the run was halted            */
     size_t native_work;               /* vm_native_work's countdown        */
+    VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
     uint32_t nloading;
 };
+
+/* Stops the profiler and frees its samples (vm/profile.c). */
+void vm_profile_free(MicaVM *vm);
 
 /* ---- errors and exceptions (vm/exception.c) ----------------------------- */
 
@@ -437,6 +442,11 @@ uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);
  * budget and the deadline, and re-arms vm->poll_left. 0 to go on, or -1 with
  * the VM halted (vm->halt set, error text set, nothing pending). */
 int vm_poll(MicaVM *vm);
+
+/* Hooks (mica_set_hook, vm/api.c): reports [event] (MICA_HOOK_*) for method
+ * [m] at [line] (0: unknown) or exception [exc]. The runtime calls it only
+ * behind `if (vm->hooks)`, so hooks off cost one predictable branch. */
+void vm_hook_fire(MicaVM *vm, unsigned event, VmMethod *m, uint32_t line, VmObject *exc);
 
 /* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
 void vm_start_limits(MicaVM *vm);

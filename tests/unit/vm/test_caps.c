@@ -50,7 +50,8 @@ static MicaStatus run_capped(const char *src, size_t heap, uint64_t time_ms, lon
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
     CcSource s = {"main.mica", src, strlen(src)};
     CcClassPath cp = {NULL, std_find, std_list};
-    CcOptions opt = {stderr, 0, false};
+    CcOptions opt = {0};
+    opt.diag = stderr;
     CcResult res;
     ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, emit, vm, &res), 0);
     long before = peak_kib();
