@@ -13,6 +13,9 @@ static const StdNative *const std_tables[] = {
     std_io_natives,
     std_os_natives,
     std_time_natives,
+    std_arrays_natives,
+    std_unicode_natives,
+    std_bigint_natives,
 };
 
 void (*std_native_lookup(const char *name))(void)

@@ -330,6 +330,20 @@ static int64_t std_text_code_point_count(MicaVM *vm, VmString *s)
     return std_null_arg(vm, s, "the text") ? 0 : cp_count(s->bytes, s->length);
 }
 
+/* Bytes [from, to) of [s]'s UTF-8 as a String (callers cut at code-point
+ * boundaries). */
+static VmString *std_text_byte_slice(MicaVM *vm, VmString *s, int64_t from, int64_t to)
+{
+    if (std_null_arg(vm, s, "the text"))
+        return NULL;
+    if (from < 0 || to > s->length || from > to) {
+        vm_throw(vm, "IndexError", "begin %lld, end %lld, length %lld", (long long)from,
+                 (long long)to, (long long)s->length);
+        return NULL;
+    }
+    return vm_new_string(vm, s->bytes + from, (size_t)(to - from));
+}
+
 #define NATIVE(f) {#f, (void (*)(void))f}
 const StdNative std_text_natives[] = {
     NATIVE(std_text_format),
@@ -337,6 +351,7 @@ const StdNative std_text_natives[] = {
     NATIVE(std_text_parse_float),
     NATIVE(std_text_code_points),
     NATIVE(std_text_code_point_count),
+    NATIVE(std_text_byte_slice),
     {NULL, NULL},
 };
 #undef NATIVE
