@@ -843,6 +843,18 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
         for (int i = 0; i < n; i++) {
             if (as->types[i] || ps[i]->kind != TY_FUN)
                 continue;
+            /* declared parameter types bind what they stand for:
+             * comparing((p: Person) => p.age) gives E = Person */
+            Expr *le = as->exprs[i];
+            if (le->kind == EX_LAMBDA && le->nargs == ps[i]->nargs)
+                for (int k = 0; k < le->nargs; k++)
+                    if (le->lparams[k].tref) {
+                        cc->mute++;
+                        Type *pt = cc_resolve_type(cc, g->f, le->lparams[k].tref);
+                        cc->mute--;
+                        if (pt->kind != TY_ERROR)
+                            infer(g, ps[i]->args[k], pt, &c->b, iv, nv, 0);
+                    }
             Type *target = cc_subst(cc, ps[i], &c->b);
             bool known = true;
             for (int k = 0; k < target->nargs; k++)
