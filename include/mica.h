@@ -98,6 +98,11 @@ MICA_API void mica_interrupt(MicaVM *vm);
 /* The bytes of an embedded standard-library class ("std/core/String"), or
  * NULL. Valid for the life of the process. */
 MICA_API const uint8_t *mica_std_class(const char *internal_name, size_t *len);
+/* True if [internal_name] (a class, or a package as "std/io") is in a sealed
+ * package: std and its subpackages, which only the embedded standard library
+ * defines. A compiler resolving classes for the VM should take such names from
+ * mica_std_class only. */
+MICA_API bool mica_std_sealed(const char *internal_name);
 /* Calls [fn] for each embedded standard-library class in package [pkg]. */
 MICA_API void mica_std_list(const char *pkg, void (*fn)(void *arg, const char *internal_name),
                             void *arg);

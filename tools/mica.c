@@ -287,7 +287,7 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  -cp DIR[:DIR...]      Search these directories for pkg/Name.mcl (repeatable);\n"
-    "                        the standard library is always searched last.\n"
+    "                        std.* classes come only from the embedded library.\n"
     "  --allow-native        Let non-standard classes bind native functions.\n"
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
@@ -319,6 +319,8 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
     Driver *d = ud;
     if (!safe_class_path(internal_name))
         return NULL;
+    if (mica_std_sealed(internal_name))
+        return mica_std_class(internal_name, len);
     for (size_t i = 0; i < d->deps.n; i++) {
         if (strcmp(d->deps.v[i].name, internal_name) == 0) {
             *len = d->deps.v[i].len;
@@ -364,7 +366,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     strvec_clear(&d->listed);
     if (pkg[0] != 0 && !safe_class_path(pkg))
         return;
-    for (size_t i = 0; i < d->cp.n; i++) {
+    for (size_t i = 0; i < d->cp.n && !mica_std_sealed(pkg); i++) {
         char *dir = pkg[0] ? join_path(d->cp.v[i], "/", pkg) : dup_str(d->cp.v[i]);
         if (!dir) {
             d->oom = true;

@@ -141,6 +141,11 @@ MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
         return MICA_ERR_FORMAT;
     }
     const char *name = cf_this_name(cf);
+    if (name && vm_class_name_is_sealed(name)) {
+        MicaStatus st = vm_refuse_sealed(vm, name, "bytes from the host");
+        cf_class_free(cf);
+        return st;
+    }
     bool dup = false;
     for (VmPending *p = vm->pending_classes; p && name; p = p->next)
         dup |= strcmp(p->name, name) == 0;

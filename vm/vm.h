@@ -311,6 +311,13 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status);
 int vm_link_class(MicaVM *vm, VmClass *c, MicaStatus *status);
 /* The class [name] if it is already loaded, else NULL (never loads). */
 VmClass *vm_load_class_if_loaded(MicaVM *vm, const char *name);
+/* True if [name] (an internal class name, or a package as "std/io") lies in a
+ * sealed package: one only the embedded standard library may define (std and
+ * everything under it), because the VM trusts those classes' layouts. */
+bool vm_class_name_is_sealed(const char *name);
+/* Sets the load error for a sealed class [name] offered by [origin] (a file
+ * path, or "bytes from the host") and returns MICA_ERR_LINK. */
+MicaStatus vm_refuse_sealed(MicaVM *vm, const char *name, const char *origin);
 /* Links and runs <clinit>s (superclass first). 0, or -1 with an exception
  * pending (or the error text set and a LinkError pending). */
 int vm_init_class(MicaVM *vm, VmClass *c);

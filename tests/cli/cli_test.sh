@@ -253,6 +253,32 @@ bitflip_class)
     expect_status 1
     expect_err_starts "mica: "
     ;;
+oversize_class)
+    # one byte over the class-file limit (64 MiB): refused whole with its size, never
+    # parsed from a prefix; at the limit exactly the file is read and parsed
+    build_app
+    cp -r classes big
+    truncate -s 67108865 big/app/Main.mcl
+    run run -cp big app.Main
+    expect_status 1
+    expect_err "mica: big/app/Main.mcl: file size 67108865 exceeds the limit of 67108864 bytes
+"
+    truncate -s 67108864 big/app/Main.mcl
+    run run -cp big app.Main
+    expect_status 1
+    grep -q "file size" err.txt && fail "a file at the limit must be parsed"
+    expect_err_starts "mica: big/app/Main.mcl: "
+    ;;
+sealed_std)
+    # a class-path file named like a library class: the compiler keeps compiling
+    # against the embedded library and the VM refuses the file, naming it
+    mkdir -p shadow/std/core
+    printf 'not a class file' >shadow/std/core/String.mcl
+    run run -cp shadow "$SRC/examples/hello.mica"
+    expect_status 1
+    expect_err "mica: class std/core/String from shadow/std/core/String.mcl: package std is sealed, only the embedded standard library defines its classes
+"
+    ;;
 example_hello)
     run run "$SRC/examples/hello.mica"
     expect_status 0
