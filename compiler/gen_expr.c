@@ -758,6 +758,21 @@ static bool is_ivar(Type *v, Type **ivars, int niv)
     return false;
 }
 
+/* True if [t] mentions one of [ivars] (List<R>, R[], fun(R): int). */
+static bool has_ivar(Type *t, Type **ivars, int niv, int depth)
+{
+    if (!t || depth > 32)
+        return false;
+    if (t->kind == TY_VAR)
+        return is_ivar(t, ivars, niv);
+    if (t->kind == TY_ARRAY)
+        return has_ivar(t->elem, ivars, niv, depth + 1);
+    for (int i = 0; i < t->nargs; i++)
+        if (has_ivar(t->args[i], ivars, niv, depth + 1))
+            return true;
+    return t->kind == TY_FUN && has_ivar(t->ret, ivars, niv, depth + 1);
+}
+
 /* Infers inference variables [ivars] in [p] from an argument of type [a]. */
 static void infer(Gen *g, Type *p, Type *a, Binding *b, Type **ivars, int niv, int depth)
 {
@@ -862,7 +877,7 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
                     known = false;
             if (!known)
                 continue;
-            if (target->ret->kind == TY_VAR && is_ivar(target->ret, iv, nv))
+            if (has_ivar(target->ret, iv, nv, 0))
                 target = cc_fun_type(cc, target->args, target->nargs, NULL);
             Buf tmp;
             Buf *saved = g->out;

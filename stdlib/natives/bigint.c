@@ -26,12 +26,14 @@
  * 10.pow(1e12) an error rather than an abort). */
 #define BIGINT_MAX_BITS ((uint64_t)1 << 34)
 
-static int too_large(MicaVM *vm, uint64_t bits)
+/* Refuses a result of about [bits] bits (a double, so that estimates such as
+ * bits * exponent cannot wrap). */
+static int too_large(MicaVM *vm, double bits)
 {
-    uint64_t bytes = bits / 8 + 16;
-    if (bits > BIGINT_MAX_BITS || (vm->heap.limit && bytes > vm->heap.limit))
-        return vm_throw(vm, "ArithmeticError", "BigInteger result too large (about %llu bits)",
-                        (unsigned long long)bits);
+    double bytes = bits / 8 + 16;
+    if (bits > (double)BIGINT_MAX_BITS || (vm->heap.limit && bytes > (double)vm->heap.limit))
+        return vm_throw(vm, "ArithmeticError", "BigInteger result too large (about %.3g bits)",
+                        bits);
     return 0;
 }
 
@@ -152,7 +154,7 @@ static VmArray *std_bigint_binop(MicaVM *vm, VmArray *a, VmArray *b, int64_t op)
     case OP_ADD: mpz_add(r, x, y); break;
     case OP_SUB: mpz_sub(r, x, y); break;
     case OP_MUL:
-        if (too_large(vm, mpz_sizeinbase(x, 2) + mpz_sizeinbase(y, 2)) < 0)
+        if (too_large(vm, (double)mpz_sizeinbase(x, 2) + (double)mpz_sizeinbase(y, 2)) < 0)
             goto done;
         mpz_mul(r, x, y);
         break;
@@ -218,7 +220,7 @@ static VmArray *std_bigint_pow(MicaVM *vm, VmArray *a, int64_t e)
     }
     size_t bits = mpz_sizeinbase(x, 2);
     /* 0, 1 and -1 stay small; powers of anything else grow by ~bits per step */
-    if (mpz_cmpabs_ui(x, 1) > 0 && too_large(vm, (uint64_t)bits * (uint64_t)e) < 0)
+    if (mpz_cmpabs_ui(x, 1) > 0 && too_large(vm, (double)bits * (double)e) < 0)
         goto done;
     mpz_pow_ui(x, x, (unsigned long)e);
     out = store(vm, x);
@@ -283,7 +285,7 @@ static VmArray *std_bigint_shift(MicaVM *vm, VmArray *a, int64_t n)
     if (load(vm, a, x) < 0)
         goto done;
     if (n >= 0) {
-        if (mpz_sgn(x) != 0 && too_large(vm, mpz_sizeinbase(x, 2) + (uint64_t)n) < 0)
+        if (mpz_sgn(x) != 0 && too_large(vm, (double)mpz_sizeinbase(x, 2) + (double)n) < 0)
             goto done;
         if (mpz_sgn(x) != 0)
             mpz_mul_2exp(x, x, (mp_bitcnt_t)n);

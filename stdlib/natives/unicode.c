@@ -28,7 +28,9 @@ static VmString *std_unicode_category_name(MicaVM *vm, int64_t cp)
 
 static int64_t std_unicode_to_upper(MicaVM *vm, int64_t cp)
 {
-    if (cp < 0 || cp > 0x10FFFF)
+    /* sharp s has no one-code-point upper case in UnicodeData.txt (Java and
+     * Python keep it); utf8proc maps it to U+1E9E */
+    if (cp < 0 || cp > 0x10FFFF || cp == 0xDF)
         return cp;
     return utf8proc_toupper((utf8proc_int32_t)cp);
 }
