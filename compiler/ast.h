@@ -178,6 +178,7 @@ typedef struct MethodDecl {
     TypeRef *ret;         /* NULL: void */
     Stmt *body;           /* NULL: abstract or native */
     const char *native_lib, *native_sym;
+    bool is_test;         /* annotated @test (top-level functions only) */
     MethodInfo *info;
 } MethodDecl;
 

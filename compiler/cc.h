@@ -122,6 +122,7 @@ typedef struct Cc {
     int nerrors;
     int mute;                     /* > 0: diagnostics are dropped (re-emitted code) */
     bool no_implicit_std;
+    const CcHooks *hooks;         /* tools listening (may be NULL) */
     SourceFile **files;
     int nfiles;
     ClassInfo *buckets[512];
@@ -181,6 +182,7 @@ Type *cc_type_from_desc(Cc *cc, const char **p);
 const char *cc_method_desc(Cc *cc, Type **params, int n, Type *ret);
 /* A type's name as written in messages ("int", "String", "Foo[]"). */
 const char *cc_type_name(Cc *cc, Type *t);
+const char *cc_type_source(Cc *cc, Type *t);
 bool cc_is_ref(Type *t);
 bool cc_is_numeric(Type *t);
 bool cc_is_string(Cc *cc, Type *t);

@@ -28,8 +28,38 @@ static void find_main(Cc *cc, CcResult *res)
     }
 }
 
+static int line_of(const SourceFile *f, uint32_t pos)
+{
+    uint32_t lo = 0, hi = f->nlines;
+    while (hi - lo > 1) {
+        uint32_t mid = (lo + hi) / 2;
+        if (f->line_starts[mid] <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (int)lo + 1;
+}
+
+static void find_tests(Cc *cc, const CcHooks *hooks)
+{
+    for (int i = 0; i < cc->nfiles; i++) {
+        SourceFile *f = cc->files[i];
+        for (int k = 0; f->module && k < f->nfuncs; k++)
+            if (f->funcs[k]->is_test)
+                hooks->on_test(hooks->ud, f->module->name, f->funcs[k]->name, f->path,
+                        line_of(f, f->funcs[k]->pos));
+    }
+}
+
 int cc_compile(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOptions *opt,
                CcEmitFn emit, void *emit_ud, CcResult *res)
+{
+    return cc_compile_hooks(srcs, n, cp, opt, emit, emit_ud, res, NULL);
+}
+
+int cc_compile_hooks(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOptions *opt,
+                     CcEmitFn emit, void *emit_ud, CcResult *res, const CcHooks *hooks)
 {
     Cc *cc = calloc(1, sizeof *cc);
     if (!cc)
@@ -40,6 +70,7 @@ int cc_compile(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOp
     cc->diag = opt && opt->diag ? opt->diag : stderr;
     cc->max_errors = opt && opt->max_errors > 0 ? opt->max_errors : 50;
     cc->no_implicit_std = opt && opt->no_implicit_std;
+    cc->hooks = hooks;
     if (res) {
         res->nerrors = 0;
         res->main_class[0] = 0;
@@ -89,6 +120,8 @@ int cc_compile(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOp
     }
     if (res)
         find_main(cc, res);
+    if (hooks && hooks->on_test && cc->nerrors == 0)
+        find_tests(cc, hooks);
 done:
     for (int i = 0; i < nclasses; i++)
         cf_class_free(classes[i]);

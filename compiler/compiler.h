@@ -58,4 +58,25 @@ typedef struct CcResult {
 int cc_compile(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOptions *opt,
                CcEmitFn emit, void *emit_ud, CcResult *res);
 
+/* What tools around the compiler (the test runner, the REPL) learn from it. */
+typedef struct CcHooks {
+    void *ud;
+    /* Each top-level function annotated @test, in source order, after a compile
+     * without errors: the internal name of its module class, the function's
+     * name, its source path and line. */
+    void (*on_test)(void *ud, const char *class_name, const char *function, const char *path,
+                    int line);
+    /* Each local declared directly in the body (not in a nested block or lambda)
+     * of the top-level function named [locals_of]: its name, its type as source
+     * text that names classes outside std.core by their qualified names
+     * ("int", "std.collections.List<String>", "fun(int): bool"), and whether it
+     * is a `let`. Called while compiling, so also when there are errors. */
+    const char *locals_of;
+    void (*on_local)(void *ud, const char *name, const char *type, bool is_let);
+} CcHooks;
+
+/* cc_compile, telling [hooks] (may be NULL) what it finds. */
+int cc_compile_hooks(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOptions *opt,
+                     CcEmitFn emit, void *emit_ud, CcResult *res, const CcHooks *hooks);
+
 #endif

@@ -120,6 +120,23 @@ static void check_label(Gen *g, Stmt *s)
             g_error(g, s->pos, "label '%s' is already in use", s->label);
 }
 
+/* Tells CcHooks.on_local about [l] when it is declared directly in the body of
+ * the top-level function it asks about (two scope marks: the function's and its
+ * body block's). */
+static void report_local(Gen *g, Local *l)
+{
+    const CcHooks *h = g->cc->hooks;
+    if (!h || !h->on_local || !h->locals_of || g->lam || g->cc->mute || g->cc->dry ||
+        !g->mi || !g->f || g->ci != g->f->module || strcmp(g->mi->name, h->locals_of) != 0)
+        return;
+    int marks = 0;
+    for (Local *x = g->locals; x; x = x->next)
+        if (!x->name)
+            marks++;
+    if (marks == 2 && l->type->kind != TY_ERROR)
+        h->on_local(h->ud, l->name, cc_type_source(g->cc, l->type), l->is_let);
+}
+
 static bool gen_var(Gen *g, Stmt *s)
 {
     Cc *cc = g->cc;
@@ -155,6 +172,7 @@ static bool gen_var(Gen *g, Stmt *s)
     Local *l = declare_local(g, s->name, t, s->is_let, s->pos, false);
     if (s->expr)
         g_init_local(g, l);
+    report_local(g, l);
     return true;
 }
 

@@ -1199,14 +1199,21 @@ static int parse_modifiers(Parser *p)
     }
 }
 
-static bool parse_annotations(Parser *p, const char **lib, const char **sym)
+static bool parse_annotations(Parser *p, const char **lib, const char **sym, uint32_t *test_pos)
 {
     while (kind(p) == TK_AT) {
+        uint32_t at = cur(p)->pos;
         next(p);
         uint32_t pos = cur(p)->pos;
         const char *name = ident(p, "an annotation name");
         if (!name)
             return false;
+        if (strcmp(name, "test") == 0) {
+            if (*test_pos)
+                perr_soft(p, at, "repeated annotation '@test'%s%s", "", "");
+            *test_pos = at;
+            continue;
+        }
         if (strcmp(name, "native") != 0) {
             perr(p, pos, "unknown annotation '@%s'%s", name, "");
             return false;
@@ -1227,6 +1234,21 @@ static bool parse_annotations(Parser *p, const char **lib, const char **sym)
         *sym = b->str;
     }
     return true;
+}
+
+/* @test marks a top-level function the test runner calls: public, no parameters,
+ * no type parameters, no result, a body. */
+static void check_test(Parser *p, MethodDecl *m, uint32_t test_pos)
+{
+    if (!test_pos || !m)
+        return;
+    m->is_test = true;
+    if (m->mods & MOD_PRIVATE)
+        perr_soft(p, m->pos, "a @test function cannot be private%s%s", "", "");
+    else if (m->nparams || m->ntparams || m->ret)
+        perr_soft(p, m->pos, "a @test function takes no parameters and returns nothing%s%s", "", "");
+    else if (m->native_lib || !m->body)
+        perr_soft(p, m->pos, "a @test function needs a body%s%s", "", "");
 }
 
 static MethodDecl *parse_method(Parser *p, int mods, const char *lib, const char *sym)
@@ -1370,7 +1392,10 @@ static ClassDecl *parse_class(Parser *p, int mods)
     while (kind(p) != TK_RBRACE && kind(p) != TK_EOF) {
         int before = p->i;
         const char *lib = NULL, *sym = NULL;
-        if (parse_annotations(p, &lib, &sym)) {
+        uint32_t test_pos = 0;
+        if (parse_annotations(p, &lib, &sym, &test_pos)) {
+            if (test_pos)
+                perr_soft(p, test_pos, "@test applies to top-level functions only%s%s", "", "");
             int mods2 = parse_modifiers(p);
             if (kind(p) == TK_FUN || kind(p) == TK_INIT) {
                 MethodDecl *m = parse_method(p, mods2, lib, sym);
@@ -1438,14 +1463,18 @@ void cc_parse_file(Cc *cc, SourceFile *f)
     while (kind(&p) != TK_EOF) {
         int before = p.i;
         const char *lib = NULL, *sym = NULL;
-        if (parse_annotations(&p, &lib, &sym)) {
+        uint32_t test_pos = 0;
+        if (parse_annotations(&p, &lib, &sym, &test_pos)) {
             int mods = parse_modifiers(&p);
+            if (test_pos && kind(&p) != TK_FUN)
+                perr_soft(&p, test_pos, "@test applies to top-level functions only%s%s", "", "");
             if (kind(&p) == TK_CLASS || kind(&p) == TK_INTERFACE) {
                 ClassDecl *c = parse_class(&p, mods);
                 if (c)
                     CC_PUSH(cc, f->classes, f->nclasses, ccap, c);
             } else if (kind(&p) == TK_FUN) {
                 MethodDecl *m = parse_method(&p, mods | MOD_STATIC, lib, sym);
+                check_test(&p, m, test_pos);
                 if (m)
                     CC_PUSH(cc, f->funcs, f->nfuncs, fcap, m);
             } else {

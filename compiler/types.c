@@ -349,6 +349,42 @@ const char *cc_type_name(Cc *cc, Type *t)
     return "?";
 }
 
+/* As cc_type_name, but naming every class outside std.core by its qualified
+ * name, so that the text compiles in any file ("std.collections.List<int>"). */
+const char *cc_type_source(Cc *cc, Type *t)
+{
+    switch (t->kind) {
+    case TY_FUN: {
+        const char *s = "fun(";
+        for (int i = 0; i < t->nargs; i++)
+            s = cc_printf(cc, "%s%s%s", s, i ? ", " : "", cc_type_source(cc, t->args[i]));
+        if (t->ret->kind == TY_VOID)
+            return cc_printf(cc, "%s)", s);
+        return cc_printf(cc, "%s): %s", s, cc_type_source(cc, t->ret));
+    }
+    case TY_CLASS: {
+        const char *s = t->cls->simple;
+        if (strncmp(t->cls->name, "std/core/", 9) != 0 && strchr(t->cls->name, '/')) {
+            char *d = cc_strdup(cc, t->cls->name, strlen(t->cls->name));
+            for (char *p = d; *p; p++)
+                if (*p == '/')
+                    *p = '.';
+            s = d;
+        }
+        if (t->nargs == 0)
+            return s;
+        s = cc_printf(cc, "%s<", s);
+        for (int i = 0; i < t->nargs; i++)
+            s = cc_printf(cc, "%s%s%s", s, i ? ", " : "", cc_type_source(cc, t->args[i]));
+        return cc_printf(cc, "%s>", s);
+    }
+    case TY_ARRAY:
+        return cc_printf(cc, "%s[]", cc_type_source(cc, t->elem));
+    default:
+        return cc_type_name(cc, t);
+    }
+}
+
 bool cc_is_ref(Type *t)
 {
     return t->kind == TY_CLASS || t->kind == TY_ARRAY || t->kind == TY_NULL ||

@@ -42,7 +42,7 @@ typedef enum MicaStatus {
 typedef struct MicaVM MicaVM;
 
 typedef struct MicaConfig {
-    const char *const *classpath;  /* directories searched for pkg/Name.mcl   */
+    const char *const *classpath;  /* directories and .mar archives, in order */
     size_t nclasspath;
     bool allow_native;             /* may non-std classes bind natives?       */
     uint32_t max_call_depth;       /* 0: default (StackOverflowError beyond)  */
@@ -74,6 +74,26 @@ MICA_API void mica_vm_free(MicaVM *vm);
  * under its own name, ahead of the class path. It is read, verified and
  * linked when first used; a malformed file is refused now. */
 MICA_API MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n);
+
+/* Adds the .mar archive at [path] (spec/archive.md) to the VM's classes,
+ * after classes loaded as bytes and archives loaded before it, ahead of the
+ * class path; the archives its manifest requires are taken from the same
+ * directory. The whole archive is checked now: MICA_ERR_FORMAT (message
+ * naming archive and entry) or MICA_ERR_IO when it cannot be read. If
+ * [main_class] is not NULL, *[main_class] is the manifest's main class
+ * ("pkg/Main") or NULL; it lives as long as the VM. */
+MICA_API MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class);
+
+/* The same for an archive held in memory ([n] bytes, copied), called [name]
+ * in messages. Archives it requires must already be loaded (their file names
+ * are matched against the last component of loaded archives' names). */
+MICA_API MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes,
+                                            size_t n, const char **main_class);
+
+/* Loads, verifies and links class [class_name] ("pkg.Name" or "pkg/Name")
+ * without running any of its code. MICA_ERR_LINK, MICA_ERR_FORMAT or
+ * MICA_ERR_VERIFY with mica_last_error() naming file, class, method and pc. */
+MICA_API MicaStatus mica_verify_class(MicaVM *vm, const char *class_name);
 
 /* Runs static main of [class_name] ("pkg.Main" or "pkg/Main"), which takes
  * either (String[]) or nothing. [argv] become the String[] argument.

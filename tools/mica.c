@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "archive.h"
 #include "classfile.h"
+#include "commands.h"
 #include "compiler.h"
 #include "mica.h"
 
@@ -53,6 +55,13 @@ typedef struct Driver {
     ClassVec out;         /* classes the compiler produced                */
     StrVec listed;        /* scratch for the list callback                */
     bool oom;
+    /* archives (see "archives" below) */
+    CfArchive **cp_ar;    /* per class path entry: its archive, NULL for a directory */
+    bool cp_ar_failed;    /* an archive on the class path could not be read  */
+    const char *outfile;  /* build: -o app.mar                               */
+    const char *main_opt; /* build: --main pkg.Main                          */
+    StrVec resources;     /* build: -r DIR, files added as resources        */
+    ClassVec classes_in;  /* build: class files taken from class directories */
 } Driver;
 
 /* ---- small utilities ------------------------------------------------------ */
@@ -280,14 +289,26 @@ static const char usage_text[] =
     "      Run static main of CLASS (pkg.Main or pkg/Main) found on the class path.\n"
     "  mica build -d OUTDIR [-cp DIR]... SOURCES...\n"
     "      Compile SOURCES and write each class to OUTDIR/pkg/Name.mcl.\n"
-    "  mica disasm FILE.mcl...\n"
-    "      Print a listing of class files.\n"
+    "  mica build -o APP.mar [--main pkg.Main] [-r DIR]... [-cp PATH]... INPUTS...\n"
+    "      Build one archive from sources and class directories (INPUTS), with\n"
+    "      the files under each -r DIR as resources; archives on -cp become\n"
+    "      the archive's requirements.\n"
+    "  mica run [OPTIONS] APP.mar [ARGS...]\n"
+    "      Run the main class of an archive.\n"
+    "  mica disasm FILE.mcl... | mica disasm APP.mar [pkg.Name...]\n"
+    "      Print a listing of class files, or of the classes in an archive.\n"
+    "  mica verify [-cp PATH]... FILE...\n"
+    "      Verify every class of class files, archives and class directories\n"
+    "      without running them, listing every error.\n"
+    "  mica test [-k TEXT] [--list] [-cp DIR]... [SOURCES...]\n"
+    "      Run the @test functions of SOURCES, each in a fresh VM (mica test --help).\n"
     "  mica --version        Print the version of mica and of its class files.\n"
     "  mica --help           Print this help.\n"
     "\n"
     "options:\n"
-    "  -cp DIR[:DIR...]      Search these directories for pkg/Name.mcl (repeatable);\n"
-    "                        std.* classes come only from the embedded library.\n"
+    "  -cp PATH[:PATH...]    Search these directories (pkg/Name.mcl) and .mar archives\n"
+    "                        for classes (repeatable); std.* classes come only from\n"
+    "                        the embedded library.\n"
     "  --allow-native        Let non-standard classes bind native functions.\n"
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
@@ -307,12 +328,18 @@ static int usage_error(const char *fmt, const char *arg)
             "\nusage: mica run [--allow-native] [-cp DIR]... SOURCES... [--] [ARGS...]\n"
             "       mica run [--allow-native] -cp DIR[:DIR...] CLASS [ARGS...]\n"
             "       mica build -d OUTDIR [-cp DIR]... SOURCES...\n"
-            "       mica disasm FILE.mcl...\n"
+            "       mica build -o APP.mar [--main pkg.Main] [-r DIR]... [-cp PATH]... INPUTS...\n"
+            "       mica run [OPTIONS] APP.mar [ARGS...]\n"
+            "       mica disasm FILE.mcl... | APP.mar [pkg.Name...]\n"
+            "       mica verify [-cp PATH]... FILE...\n"
             "       mica --version | --help\n");
     return EXIT_USAGE;
 }
 
 /* ---- the compiler's class path ---------------------------------------------- */
+
+static bool cp_is_archive(Driver *d, size_t i);
+static void cp_list_archive(Driver *d, size_t i, const char *pkg);
 
 static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
 {
@@ -328,6 +355,14 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
         }
     }
     for (size_t i = 0; i < d->cp.n; i++) {
+        if (cp_is_archive(d, i)) {
+            const CfArEntry *e = d->cp_ar[i] ? cf_archive_find_class(d->cp_ar[i], internal_name)
+                                             : NULL;
+            if (!e)
+                continue;
+            *len = e->len;
+            return e->data;
+        }
         char *rel = join_path(internal_name, "", ".mcl");
         char *path = rel ? join_path(d->cp.v[i], "/", rel) : NULL;
         free(rel);
@@ -367,6 +402,10 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     if (pkg[0] != 0 && !safe_class_path(pkg))
         return;
     for (size_t i = 0; i < d->cp.n && !mica_std_sealed(pkg); i++) {
+        if (cp_is_archive(d, i)) {
+            cp_list_archive(d, i, pkg);
+            continue;
+        }
         char *dir = pkg[0] ? join_path(d->cp.v[i], "/", pkg) : dup_str(d->cp.v[i]);
         if (!dir) {
             d->oom = true;
@@ -514,9 +553,13 @@ static int add_source(Driver *d, const char *arg)
 }
 
 /* Compiles d->sources into d->out. Returns 0 or the exit status. */
+static int open_cp_archives(Driver *d);
+
 static int compile_sources(Driver *d)
 {
     int status = 1;
+    if (!d->cp_ar && open_cp_archives(d) != 0)
+        return 1;
     size_t n = d->sources.n;
     CcSource *srcs = calloc(n ? n : 1, sizeof *srcs);
     if (!srcs) {
@@ -624,6 +667,12 @@ static int parse_quantity(const char *s, const char *kind, uint64_t *out)
     return 0;
 }
 
+static void rc_push_resource_dir(Driver *d, const char *dir)
+{
+    if (strvec_push(&d->resources, dir) != 0)
+        d->oom = true;
+}
+
 /* Parses the options of run/build starting at argv[*i]; stops at the first
  * operand or after "--" (which is left in place for run to see). Returns 0,
  * EXIT_USAGE or 1. */
@@ -660,6 +709,21 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
                 return usage_error("bad step count in '%s'", a);
             *i += 1;
+        } else if (strcmp(cmd, "build") == 0 && (strcmp(a, "-o") == 0 ||
+                   strcmp(a, "--main") == 0 || strcmp(a, "-r") == 0)) {
+            if (*i + 1 >= argc)
+                return usage_error("option %s needs an argument", a);
+            if (a[1] == 'o')
+                d->outfile = argv[*i + 1];
+            else if (a[1] == 'r')
+                rc_push_resource_dir(d, argv[*i + 1]);
+            else
+                d->main_opt = argv[*i + 1];
+            if (d->oom) {
+                out_of_memory();
+                return 1;
+            }
+            *i += 2;
         } else if (strcmp(cmd, "build") == 0 && strcmp(a, "-d") == 0) {
             if (*i + 1 >= argc)
                 return usage_error("option %s needs a directory", a);
@@ -741,12 +805,19 @@ fail:
     return status;
 }
 
+static int run_archive(Driver *d, const char *path);
+
 static int cmd_run(Driver *d, int argc, char **argv)
 {
     int i = 0;
     int rc = parse_options(d, "run", argc, argv, &i);
     if (rc != 0)
         return rc;
+    if (i < argc && ends_with(argv[i], ".mar") && !is_dir(argv[i])) {
+        d->nargs = argc - i - 1;
+        d->args = (const char *const *)argv + i + 1;
+        return run_archive(d, argv[i]);
+    }
     bool dashdash = false;
     while (i < argc) {
         if (strcmp(argv[i], "--") == 0) {
@@ -834,6 +905,10 @@ fail:
     return rc;
 }
 
+static bool dir_has_sources(const char *dir);
+static int add_class_dir(Driver *d, const char *dir);
+static int write_archive(Driver *d);
+
 static int cmd_build(Driver *d, int argc, char **argv)
 {
     int i = 0;
@@ -842,19 +917,33 @@ static int cmd_build(Driver *d, int argc, char **argv)
         return rc;
     if (i < argc && strcmp(argv[i], "--") == 0)
         i++;
-    if (!d->outdir)
-        return usage_error("%s", "build needs an output directory (-d OUTDIR)");
+    if (!d->outdir && !d->outfile)
+        return usage_error("%s", "build needs an output: -d OUTDIR or -o FILE.mar");
+    if (d->outdir && d->outfile)
+        return usage_error("%s", "build takes one output: -d OUTDIR or -o FILE.mar");
+    if (!d->outfile && (d->main_opt || d->resources.n))
+        return usage_error("%s", "--main and -r need an archive output (-o FILE.mar)");
     if (i >= argc)
-        return usage_error("%s", "build needs source files");
+        return usage_error("%s", d->outfile ? "build needs sources or class directories"
+                                             : "build needs source files");
     for (; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1] != 0)
             return usage_error("options must come before sources: '%s'", argv[i]);
+        if (d->outfile && is_dir(argv[i]) && !dir_has_sources(argv[i])) {
+            if (add_class_dir(d, argv[i]) != 0)
+                return 1;
+            continue;
+        }
         if (add_source(d, argv[i]) != 0)
             return 1;
     }
-    rc = compile_sources(d);
-    if (rc != 0)
-        return rc;
+    if (d->sources.n) {
+        rc = compile_sources(d);
+        if (rc != 0)
+            return rc;
+    }
+    if (d->outfile)
+        return write_archive(d);
     for (size_t k = 0; k < d->out.n; k++)
         if (write_class(d->outdir, &d->out.v[k]) != 0)
             return 1;
@@ -863,11 +952,15 @@ static int cmd_build(Driver *d, int argc, char **argv)
 
 /* ---- disassembly ------------------------------------------------------------------- */
 
+static int disasm_archive(const char *path, int argc, char **argv);
+
 static int cmd_disasm(int argc, char **argv)
 {
     if (argc == 0)
         return usage_error("%s", "disasm needs class files");
     int status = 0;
+    if (ends_with(argv[0], ".mar") && !is_dir(argv[0]))
+        return disasm_archive(argv[0], argc - 1, argv + 1);
     for (int i = 0; i < argc; i++) {
         uint8_t *data;
         size_t len;
@@ -896,6 +989,581 @@ static int cmd_disasm(int argc, char **argv)
     return status;
 }
 
+/* ---- archives ------------------------------------------------------------------ */
+
+/* A class path entry is an archive when it names a .mar or any regular file. */
+static bool cp_is_archive(Driver *d, size_t i)
+{
+    const char *p = d->cp.v[i];
+    struct stat st;
+    return ends_with(p, ".mar") || (stat(p, &st) == 0 && S_ISREG(st.st_mode));
+}
+
+/* Reads every archive on the class path (for the compiler). Returns 0 or 1
+ * after printing why one cannot be read. */
+static int open_cp_archives(Driver *d)
+{
+    if (d->cp.n == 0)
+        return 0;
+    d->cp_ar = calloc(d->cp.n, sizeof *d->cp_ar);
+    if (!d->cp_ar) {
+        out_of_memory();
+        return 1;
+    }
+    for (size_t i = 0; i < d->cp.n; i++) {
+        if (!cp_is_archive(d, i))
+            continue;
+        CfError err;
+        err.msg[0] = 0;
+        d->cp_ar[i] = cf_archive_read_file(d->cp.v[i], &err);
+        if (!d->cp_ar[i]) {
+            fflush(stdout);
+            fprintf(stderr, "mica: %s\n", err.msg);
+            d->cp_ar_failed = true;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void close_cp_archives(Driver *d)
+{
+    if (d->cp_ar)
+        for (size_t i = 0; i < d->cp.n; i++)
+            cf_archive_free(d->cp_ar[i]);
+    free(d->cp_ar);
+    d->cp_ar = NULL;
+}
+
+/* Adds the classes of package [pkg] in class path archive [i] to d->listed. */
+static void cp_list_archive(Driver *d, size_t i, const char *pkg)
+{
+    const CfArchive *a = d->cp_ar ? d->cp_ar[i] : NULL;
+    size_t plen = strlen(pkg);
+    for (size_t k = 0; a && k < a->nentries; k++) {
+        const char *name = a->entries[k].name;
+        if (!cf_archive_is_class_entry(name))
+            continue;
+        const char *rest = name;
+        if (plen) {
+            if (strncmp(name, pkg, plen) != 0 || name[plen] != '/')
+                continue;
+            rest = name + plen + 1;
+        }
+        if (strchr(rest, '/'))
+            continue; /* a subpackage */
+        char *cls = malloc(strlen(name) - 3);
+        if (!cls) {
+            d->oom = true;
+            return;
+        }
+        memcpy(cls, name, strlen(name) - 4);
+        cls[strlen(name) - 4] = 0;
+        if (strvec_has(&d->listed, cls))
+            free(cls);
+        else if (strvec_push_owned(&d->listed, cls) != 0)
+            d->oom = true;
+    }
+}
+
+/* Appends every regular file under [dir] (recursively, sorted by path) whose
+ * name passes [want] to [found], as paths relative to [root]. */
+static int walk_files(const char *root, const char *rel, bool (*want)(const char *),
+                      StrVec *found)
+{
+    char *dir = rel[0] ? join_path(root, "/", rel) : dup_str(root);
+    if (!dir) {
+        out_of_memory();
+        return -1;
+    }
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        fflush(stdout);
+        fprintf(stderr, "mica: cannot read %s: %s\n", dir, strerror(errno));
+        free(dir);
+        return -1;
+    }
+    StrVec names = {0};
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(dh)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            strvec_push(&names, e->d_name) != 0)
+            rc = -1;
+    closedir(dh);
+    if (names.n > 1)
+        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    for (size_t i = 0; i < names.n && rc == 0; i++) {
+        char *r = rel[0] ? join_path(rel, "/", names.v[i]) : dup_str(names.v[i]);
+        char *full = r ? join_path(root, "/", r) : NULL;
+        if (!full) {
+            free(r);
+            rc = -1;
+            break;
+        }
+        if (is_dir(full)) {
+            rc = walk_files(root, r, want, found);
+            free(r);
+        } else if (want(r)) {
+            rc = strvec_push_owned(found, r);
+        } else {
+            free(r);
+        }
+        free(full);
+    }
+    if (rc != 0 && !names.n)
+        out_of_memory();
+    strvec_free(&names);
+    free(dir);
+    return rc;
+}
+
+static bool want_class(const char *rel)
+{
+    return ends_with(rel, ".mcl");
+}
+
+static bool want_any(const char *rel)
+{
+    return true;
+}
+
+static bool want_source(const char *rel)
+{
+    return ends_with(rel, ".mica");
+}
+
+/* Takes the class files under class directory [dir] into d->classes_in. */
+static int add_class_dir(Driver *d, const char *dir)
+{
+    StrVec files = {0};
+    int rc = walk_files(dir, "", want_class, &files);
+    for (size_t i = 0; i < files.n && rc == 0; i++) {
+        char *path = join_path(dir, "/", files.v[i]);
+        uint8_t *bytes;
+        size_t len;
+        if (!path || read_file(path, &bytes, &len) != 0) {
+            fflush(stdout);
+            fprintf(stderr, "mica: cannot read %s: %s\n", path ? path : files.v[i],
+                    strerror(path ? errno : ENOMEM));
+            free(path);
+            rc = -1;
+            break;
+        }
+        CfError err;
+        CfClass *c = cf_read(bytes, len, path, &err);
+        free(path);
+        if (!c) {
+            free(bytes);
+            fflush(stdout);
+            fprintf(stderr, "mica: %s\n", err.msg);
+            rc = -1;
+            break;
+        }
+        const char *name = cf_this_name(c);
+        char *want = dup_str(files.v[i]);
+        if (want)
+            want[strlen(want) - 4] = 0;
+        bool ok = name && want && strcmp(name, want) == 0;
+        if (!ok) {
+            fflush(stdout);
+            fprintf(stderr, "mica: %s/%s declares class %s\n", dir, files.v[i],
+                    name ? name : "?");
+        }
+        cf_class_free(c);
+        if (!ok) {
+            free(want);
+            free(bytes);
+            rc = -1;
+            break;
+        }
+        if (!classvec_push(&d->classes_in, want, bytes, len)) {
+            out_of_memory();
+            rc = -1;
+        }
+    }
+    strvec_free(&files);
+    return rc;
+}
+
+static bool dir_has_sources(const char *dir)
+{
+    StrVec found = {0};
+    bool any = walk_files(dir, "", want_source, &found) == 0 && found.n > 0;
+    strvec_free(&found);
+    return any;
+}
+
+/* Writes d->out, d->classes_in and the resources to the archive d->outfile. */
+static int write_archive(Driver *d)
+{
+    int status = 1;
+    CfArEntry *entries = NULL;
+    size_t n = 0, cap = d->out.n + d->classes_in.n;
+    StrVec res_names = {0};
+    ClassVec res = {0};
+    char *main_class = NULL;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    CfArManifest m;
+    memset(&m, 0, sizeof m);
+    for (size_t r = 0; r < d->resources.n; r++) {
+        StrVec files = {0};
+        if (walk_files(d->resources.v[r], "", want_any, &files) != 0) {
+            strvec_free(&files);
+            goto fail;
+        }
+        for (size_t i = 0; i < files.n; i++) {
+            char *path = join_path(d->resources.v[r], "/", files.v[i]);
+            uint8_t *data;
+            size_t dlen;
+            if (!path || read_file(path, &data, &dlen) != 0) {
+                fflush(stdout);
+                fprintf(stderr, "mica: cannot read %s: %s\n", path ? path : files.v[i],
+                        strerror(path ? errno : ENOMEM));
+                free(path);
+                strvec_free(&files);
+                goto fail;
+            }
+            free(path);
+            if (!classvec_push(&res, dup_str(files.v[i]), data, dlen)) {
+                out_of_memory();
+                strvec_free(&files);
+                goto fail;
+            }
+        }
+        strvec_free(&files);
+    }
+    cap += res.n;
+    entries = calloc(cap ? cap : 1, sizeof *entries);
+    if (!entries) {
+        out_of_memory();
+        goto fail;
+    }
+    const ClassVec *groups[2] = {&d->out, &d->classes_in};
+    for (int g = 0; g < 2; g++) {
+        for (size_t i = 0; i < groups[g]->n; i++) {
+            const ClassBuf *c = &groups[g]->v[i];
+            char *name = join_path(c->name, "", ".mcl");
+            if (!name || strvec_push_owned(&res_names, name) != 0) {
+                out_of_memory();
+                goto fail;
+            }
+            entries[n++] = (CfArEntry){res_names.v[res_names.n - 1], c->bytes, c->len};
+        }
+    }
+    for (size_t i = 0; i < res.n; i++)
+        entries[n++] = (CfArEntry){res.v[i].name, res.v[i].bytes, res.v[i].len};
+    if (d->main_opt) {
+        main_class = dup_str(d->main_opt);
+        if (!main_class) {
+            out_of_memory();
+            goto fail;
+        }
+        for (char *p = main_class; *p; p++)
+            if (*p == '.')
+                *p = '/';
+        char *entry = join_path(main_class, "", ".mcl");
+        bool found = false;
+        for (size_t i = 0; entry && i < n; i++)
+            found |= strcmp(entries[i].name, entry) == 0;
+        free(entry);
+        if (!found) {
+            fflush(stdout);
+            fprintf(stderr, "mica: main class %s is not among the classes built\n", d->main_opt);
+            goto fail;
+        }
+    } else if (d->entry) {
+        main_class = dup_str(d->entry);
+    }
+    m.main_class = main_class;
+    char created_by[] = "mica " MICA_VERSION_STRING;
+    m.created_by = created_by;
+    StrVec reqs = {0};
+    for (size_t i = 0; i < d->cp.n; i++) {
+        if (!cp_is_archive(d, i))
+            continue;
+        const char *slash = strrchr(d->cp.v[i], '/');
+        const char *base = slash ? slash + 1 : d->cp.v[i];
+        if (!strvec_has(&reqs, base) && strvec_push(&reqs, base) != 0) {
+            strvec_free(&reqs);
+            out_of_memory();
+            goto fail;
+        }
+    }
+    m.requires = reqs.v;
+    m.nrequires = reqs.n;
+    CfError err;
+    err.msg[0] = 0;
+    int wrc = cf_archive_write(&m, entries, n, &bytes, &len, &err);
+    strvec_free(&reqs);
+    if (wrc != 0) {
+        fflush(stdout);
+        fprintf(stderr, "mica: %s: %s\n", d->outfile, err.msg);
+        goto fail;
+    }
+    FILE *f = fopen(d->outfile, "wb");
+    if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+        int e = errno;
+        fflush(stdout);
+        fprintf(stderr, "mica: cannot write %s: %s\n", d->outfile, strerror(e));
+        goto fail;
+    }
+    status = 0;
+fail:
+    free(bytes);
+    free(main_class);
+    free(entries);
+    strvec_free(&res_names);
+    classvec_free(&res);
+    return status;
+}
+
+/* mica run app.mar [ARGS]: the archive first on the class path, its main class. */
+static int run_archive(Driver *d, const char *path)
+{
+    CfError err;
+    err.msg[0] = 0;
+    CfArchive *a = cf_archive_read_file(path, &err);
+    if (!a) {
+        fflush(stdout);
+        fprintf(stderr, "mica: %s\n", err.msg);
+        return 1;
+    }
+    if (!a->manifest.main_class) {
+        fflush(stdout);
+        fprintf(stderr, "mica: %s has no main class (build it with --main pkg.Main, or run "
+                "one of its classes with -cp %s pkg.Main)\n", path, path);
+        cf_archive_free(a);
+        return 1;
+    }
+    d->entry = dup_str(a->manifest.main_class);
+    cf_archive_free(a);
+    char *p = dup_str(path);
+    if (!d->entry || !p) {
+        free(p);
+        out_of_memory();
+        return 1;
+    }
+    /* the archive goes first: it is the program */
+    if (strvec_push_owned(&d->cp, p) != 0) {
+        out_of_memory();
+        return 1;
+    }
+    memmove(&d->cp.v[1], &d->cp.v[0], (d->cp.n - 1) * sizeof *d->cp.v);
+    d->cp.v[0] = p;
+    d->class_name = d->entry;
+    return run_program(d);
+}
+
+/* mica disasm app.mar [pkg/Name...]: every class of the archive, or those named. */
+static int disasm_archive(const char *path, int argc, char **argv)
+{
+    CfError err;
+    err.msg[0] = 0;
+    CfArchive *a = cf_archive_read_file(path, &err);
+    if (!a) {
+        fflush(stdout);
+        fprintf(stderr, "mica: %s\n", err.msg);
+        return 1;
+    }
+    int status = 0;
+    bool first = true;
+    for (size_t k = 0; k < a->nentries; k++) {
+        const CfArEntry *e = &a->entries[k];
+        if (!cf_archive_is_class_entry(e->name))
+            continue;
+        if (argc > 0) {
+            bool wanted = false;
+            for (int i = 0; i < argc && !wanted; i++) {
+                size_t n = strlen(argv[i]);
+                wanted = strncmp(e->name, argv[i], n) == 0 && strcmp(e->name + n, ".mcl") == 0;
+                for (size_t j = 0; !wanted && j < n && e->name[j]; j++)
+                    if (!(argv[i][j] == e->name[j] || (argv[i][j] == '.' && e->name[j] == '/')))
+                        break;
+                    else if (j + 1 == n)
+                        wanted = strcmp(e->name + n, ".mcl") == 0;
+            }
+            if (!wanted)
+                continue;
+        }
+        char origin[CF_AR_MAX_NAME_LEN + 512];
+        snprintf(origin, sizeof origin, "%s:%s", path, e->name);
+        CfClass *c = cf_read(e->data, e->len, origin, &err);
+        if (!c) {
+            fflush(stdout);
+            fprintf(stderr, "mica: %s\n", err.msg);
+            status = 1;
+            continue;
+        }
+        if (!first)
+            putchar('\n');
+        first = false;
+        cf_disasm(c, stdout);
+        cf_class_free(c);
+    }
+    for (int i = 0; i < argc; i++) {
+        char want[CF_AR_MAX_NAME_LEN + 8];
+        snprintf(want, sizeof want, "%s", argv[i]);
+        for (char *p = want; *p; p++)
+            if (*p == '.')
+                *p = '/';
+        if (!cf_archive_find_class(a, want)) {
+            fflush(stdout);
+            fprintf(stderr, "mica: %s has no class %s\n", path, argv[i]);
+            status = 1;
+        }
+    }
+    fflush(stdout);
+    cf_archive_free(a);
+    return status;
+}
+
+/* ---- verification ----------------------------------------------------------------- */
+
+/* mica verify [-cp PATH]... FILE...: loads and verifies every class of each
+ * FILE (.mcl class files, .mar archives, class directories) eagerly, without
+ * running any code, and lists every error. */
+static int cmd_verify(Driver *d, int argc, char **argv)
+{
+    int i = 0;
+    int rc = parse_options(d, "verify", argc, argv, &i);
+    if (rc != 0)
+        return rc;
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    if (i >= argc)
+        return usage_error("%s", "verify needs class files, archives or class directories");
+    StrVec names = {0};     /* classes to verify, in order */
+    StrVec origins = {0};   /* where each came from */
+    ClassVec files = {0};   /* loose .mcl files, loaded as bytes */
+    StrVec cp = {0};        /* archives and directories verified, then -cp */
+    MicaVM *vm = NULL;
+    int status = 1;
+    for (; i < argc; i++) {
+        const char *f = argv[i];
+        if (ends_with(f, ".mcl") && !is_dir(f)) {
+            uint8_t *bytes;
+            size_t len;
+            if (read_file(f, &bytes, &len) != 0) {
+                fflush(stdout);
+                fprintf(stderr, "mica: cannot read %s: %s\n", f, strerror(errno));
+                goto done;
+            }
+            CfError err;
+            CfClass *c = cf_read(bytes, len, f, &err);
+            if (!c) {
+                fflush(stdout);
+                fprintf(stderr, "mica: %s\n", err.msg);
+                free(bytes);
+                status = 1;
+                goto done;
+            }
+            const char *name = cf_this_name(c);
+            bool ok = name && strvec_push(&names, name) == 0 && strvec_push(&origins, f) == 0;
+            cf_class_free(c);
+            if (!ok || !classvec_push(&files, dup_str(f), bytes, len)) {
+                out_of_memory();
+                goto done;
+            }
+        } else if (is_dir(f)) {
+            StrVec found = {0};
+            if (walk_files(f, "", want_class, &found) != 0) {
+                strvec_free(&found);
+                goto done;
+            }
+            for (size_t k = 0; k < found.n; k++) {
+                char *where = join_path(f, "/", found.v[k]);
+                found.v[k][strlen(found.v[k]) - 4] = 0;
+                if (strvec_push(&names, found.v[k]) != 0 ||
+                    strvec_push_owned(&origins, where) != 0) {
+                    strvec_free(&found);
+                    out_of_memory();
+                    goto done;
+                }
+            }
+            strvec_free(&found);
+            if (strvec_push(&cp, f) != 0) {
+                out_of_memory();
+                goto done;
+            }
+        } else {
+            CfError err;
+            err.msg[0] = 0;
+            CfArchive *a = cf_archive_read_file(f, &err);
+            if (!a) {
+                fflush(stdout);
+                fprintf(stderr, "mica: %s\n", err.msg);
+                goto done;
+            }
+            for (size_t k = 0; k < a->nentries; k++) {
+                char *e = a->entries[k].name;
+                if (!cf_archive_is_class_entry(e))
+                    continue;
+                char *where = join_path(f, ":", e);
+                e[strlen(e) - 4] = 0;
+                if (strvec_push(&names, e) != 0 || strvec_push_owned(&origins, where) != 0) {
+                    cf_archive_free(a);
+                    out_of_memory();
+                    goto done;
+                }
+            }
+            cf_archive_free(a);
+            if (strvec_push(&cp, f) != 0) {
+                out_of_memory();
+                goto done;
+            }
+        }
+    }
+    for (size_t k = 0; k < d->cp.n; k++)
+        if (strvec_push(&cp, d->cp.v[k]) != 0) {
+            out_of_memory();
+            goto done;
+        }
+    MicaConfig cfg;
+    mica_config_init(&cfg);
+    cfg.classpath = (const char *const *)cp.v;
+    cfg.nclasspath = cp.n;
+    cfg.allow_native = true; /* bindings are checked, not called */
+    if (mica_vm_new(&cfg, &vm) != MICA_OK) {
+        fflush(stdout);
+        fprintf(stderr, "mica: cannot create the virtual machine\n");
+        goto done;
+    }
+    for (size_t k = 0; k < files.n; k++) {
+        MicaStatus st = mica_load_bytes(vm, files.v[k].bytes, files.v[k].len);
+        if (st != MICA_OK) {
+            fflush(stdout);
+            fprintf(stderr, "mica: %s: %s\n", files.v[k].name, mica_last_error(vm));
+            goto done;
+        }
+    }
+    size_t nerrors = 0;
+    for (size_t k = 0; k < names.n; k++) {
+        if (mica_verify_class(vm, names.v[k]) != MICA_OK) {
+            nerrors++;
+            fflush(stdout);
+            const char *msg = mica_last_error(vm);
+            /* messages from archives and files name them already */
+            if (strncmp(msg, origins.v[k], strlen(origins.v[k])) == 0)
+                fprintf(stderr, "mica: %s\n", msg);
+            else
+                fprintf(stderr, "mica: %s: %s\n", origins.v[k], msg);
+        }
+    }
+    printf("%zu class%s verified, %zu error%s\n", names.n, names.n == 1 ? "" : "es",
+           nerrors, nerrors == 1 ? "" : "s");
+    fflush(stdout);
+    status = nerrors ? 1 : 0;
+done:
+    mica_vm_free(vm);
+    strvec_free(&names);
+    strvec_free(&origins);
+    strvec_free(&cp);
+    classvec_free(&files);
+    return status;
+}
+
 /* ---- main -------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -914,6 +1582,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "disasm") == 0)
         return cmd_disasm(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0)
+        return mica_cmd_test(argc - 2, argv + 2);
 
     Driver d;
     memset(&d, 0, sizeof d);
@@ -922,6 +1592,8 @@ int main(int argc, char **argv)
         rc = cmd_run(&d, argc - 2, argv + 2);
     else if (strcmp(cmd, "build") == 0)
         rc = cmd_build(&d, argc - 2, argv + 2);
+    else if (strcmp(cmd, "verify") == 0)
+        rc = cmd_verify(&d, argc - 2, argv + 2);
     else if (cmd[0] == '-')
         rc = usage_error("unknown option '%s'", cmd);
     else
@@ -932,5 +1604,8 @@ int main(int argc, char **argv)
     classvec_free(&d.deps);
     classvec_free(&d.out);
     free(d.entry);
+    close_cp_archives(&d);
+    strvec_free(&d.resources);
+    classvec_free(&d.classes_in);
     return rc;
 }

@@ -107,77 +107,6 @@ void vm_free_classes(MicaVM *vm)
 
 /* ---- finding class bytes ------------------------------------------------ */
 
-static CfClass *read_classpath(MicaVM *vm, const char *name, MicaStatus *st)
-{
-    for (size_t i = 0; i < vm->cfg.nclasspath; i++) {
-        size_t n = strlen(vm->classpath[i]) + strlen(name) + 8;
-        char *path = malloc(n);
-        if (!path) {
-            *st = MICA_ERR_OOM;
-            vm_set_error(vm, "out of memory");
-            return NULL;
-        }
-        snprintf(path, n, "%s/%s.mcl", vm->classpath[i], name);
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            free(path);
-            continue;
-        }
-        /* Reads at most one byte past the limit: a longer file is refused whole,
-         * its size named, never parsed from a prefix. */
-        uint8_t *buf = NULL;
-        size_t len = 0, cap = 0;
-        CfClass *cf = NULL;
-        bool oom = false;
-        for (;;) {
-            if (len == cap) {
-                cap = cap ? cap * 2 : 4096;
-                if (cap > CF_MAX_FILE_SIZE + 1u)
-                    cap = CF_MAX_FILE_SIZE + 1u;
-                if (cap == len)
-                    break;
-                uint8_t *nb = realloc(buf, cap);
-                if (!nb) {
-                    oom = true;
-                    break;
-                }
-                buf = nb;
-            }
-            size_t got = fread(buf + len, 1, cap - len, f);
-            len += got;
-            if (got == 0)
-                break;
-        }
-        bool bad = ferror(f) != 0;
-        long long size = (long long)len;
-        if (!bad && !oom && len > CF_MAX_FILE_SIZE && fseek(f, 0, SEEK_END) == 0)
-            size = (long long)ftell(f);
-        fclose(f);
-        if (bad) {
-            *st = MICA_ERR_IO;
-            vm_set_error(vm, "cannot read %s", path);
-        } else if (oom) {
-            *st = MICA_ERR_OOM;
-            vm_set_error(vm, "out of memory reading %s", path);
-        } else if (len > CF_MAX_FILE_SIZE) {
-            *st = MICA_ERR_FORMAT;
-            vm_set_error(vm, "%s: file size %lld exceeds the limit of %u bytes", path,
-                         size > (long long)len ? size : (long long)len, CF_MAX_FILE_SIZE);
-        } else {
-            CfError err;
-            cf = cf_read(buf, len, path, &err);
-            if (!cf) {
-                *st = MICA_ERR_FORMAT;
-                vm_set_error(vm, "%s", err.msg);
-            }
-        }
-        free(buf);
-        free(path);
-        return cf;
-    }
-    return NULL;
-}
-
 /* ---- the sealed standard library --------------------------------------- */
 
 bool vm_class_name_is_sealed(const char *name)
@@ -197,40 +126,14 @@ MicaStatus vm_refuse_sealed(MicaVM *vm, const char *name, const char *origin)
     return MICA_ERR_LINK;
 }
 
-/* A sealed class comes only from the embedded library: a class-path file that
- * would shadow it is refused rather than skipped, so the mistake is seen. */
-static bool refuse_sealed_shadow(MicaVM *vm, const char *name, MicaStatus *st)
-{
-    for (size_t i = 0; i < vm->cfg.nclasspath; i++) {
-        size_t n = strlen(vm->classpath[i]) + strlen(name) + 8;
-        char *path = malloc(n);
-        if (!path) {
-            *st = MICA_ERR_OOM;
-            vm_set_error(vm, "out of memory");
-            return true;
-        }
-        snprintf(path, n, "%s/%s.mcl", vm->classpath[i], name);
-        FILE *f = fopen(path, "rb");
-        bool exists = f != NULL;
-        if (f)
-            fclose(f);
-        if (exists)
-            *st = vm_refuse_sealed(vm, name, path);
-        free(path);
-        if (exists)
-            return true;
-    }
-    return false;
-}
-
 /* Finds and reads the class file for [name]; NULL with *st MICA_OK when it
  * does not exist anywhere. */
 static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
 {
     *st = MICA_OK;
     *is_std = false;
-    if (vm_class_name_is_sealed(name) && refuse_sealed_shadow(vm, name, st))
-        return NULL;
+    if (vm_class_name_is_sealed(name))
+        return vm_sources_find_class(vm, name, is_std, st);
     for (VmPending **pp = &vm->pending_classes; *pp; pp = &(*pp)->next) {
         if (strcmp((*pp)->name, name) == 0) {
             VmPending *p = *pp;
@@ -241,22 +144,7 @@ static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, Mica
             return cf;
         }
     }
-    CfClass *cf = vm_class_name_is_sealed(name) ? NULL : read_classpath(vm, name, st);
-    if (cf || *st != MICA_OK)
-        return cf;
-    size_t len = 0;
-    const uint8_t *bytes = mica_std_class(name, &len);
-    if (!bytes)
-        return NULL;
-    CfError err;
-    cf = cf_read(bytes, len, name, &err);
-    if (!cf) {
-        *st = MICA_ERR_FORMAT;
-        vm_set_error(vm, "%s", err.msg);
-        return NULL;
-    }
-    *is_std = true;
-    return cf;
+    return vm_sources_find_class(vm, name, is_std, st);
 }
 
 /* ---- headers -------------------------------------------------------------- */

@@ -81,16 +81,8 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
         vm->stack_end = vm->stack ? vm->stack + slots : NULL;
     }
     vm->frames = calloc(vm->max_frames, sizeof *vm->frames);
-    if (cfg->nclasspath) {
-        vm->classpath = calloc(cfg->nclasspath, sizeof *vm->classpath);
-        for (size_t i = 0; vm->classpath && i < cfg->nclasspath; i++) {
-            vm->classpath[i] = strdup(cfg->classpath[i] ? cfg->classpath[i] : ".");
-            if (!vm->classpath[i])
-                goto fail;
-        }
-    }
     if (!vm->last_error || !vm->roots || !vm->stack || !vm->frames ||
-        (cfg->nclasspath && !vm->classpath))
+        vm_sources_init(vm, cfg->classpath, cfg->nclasspath) < 0)
         goto fail;
     vm->scanner.scan = scan_value_stack;
     vm->scanner.arg = vm;
@@ -116,10 +108,7 @@ void mica_vm_free(MicaVM *vm)
         free(p->name);
         free(p);
     }
-    if (vm->classpath)
-        for (size_t i = 0; i < vm->cfg.nclasspath; i++)
-            free(vm->classpath[i]);
-    free(vm->classpath);
+    vm_sources_free(vm);
     gc_remove_scanner(&vm->scanner);
     if (vm->stack)
         munmap(vm->stack, (size_t)(vm->stack_end - vm->stack) * sizeof(uint64_t));
@@ -164,6 +153,93 @@ MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
     p->cf = cf;
     p->next = vm->pending_classes;
     vm->pending_classes = p;
+    return MICA_OK;
+}
+
+static MicaStatus add_archive(MicaVM *vm, CfArchive *a, CfError *err, const char *dir,
+                              const char **main_class)
+{
+    if (!a) {
+        vm_set_error(vm, "%s", err->msg);
+        return strstr(err->msg, ": cannot open:") || strstr(err->msg, ": cannot read:")
+                   ? MICA_ERR_IO : MICA_ERR_FORMAT;
+    }
+    const char *main = a->manifest.main_class;
+    MicaStatus st = vm_sources_add_archive(vm, a, dir);
+    if (st == MICA_OK && main_class)
+        *main_class = main;
+    return st;
+}
+
+MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class)
+{
+    if (main_class)
+        *main_class = NULL;
+    if (!vm || !path)
+        return MICA_ERR_INVALID;
+    vm_set_error(vm, "%s", "");
+    CfError err;
+    err.msg[0] = 0;
+    CfArchive *a = cf_archive_read_file(path, &err);
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup("");
+    if (!dir) {
+        cf_archive_free(a);
+        vm_set_error(vm, "out of memory");
+        return MICA_ERR_OOM;
+    }
+    MicaStatus st = add_archive(vm, a, &err, dir, main_class);
+    free(dir);
+    return st;
+}
+
+MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n,
+                                   const char **main_class)
+{
+    if (main_class)
+        *main_class = NULL;
+    if (!vm || (!bytes && n))
+        return MICA_ERR_INVALID;
+    vm_set_error(vm, "%s", "");
+    CfError err;
+    err.msg[0] = 0;
+    CfArchive *a = cf_archive_read(bytes, n, name ? name : "archive", &err);
+    return add_archive(vm, a, &err, NULL, main_class);
+}
+
+/* "pkg.Main" or "pkg/Main" as an internal name in [buf]; false if too long. */
+static bool internal_name(const char *name, char *buf, size_t size)
+{
+    size_t i = 0;
+    for (; name[i]; i++) {
+        if (i + 1 >= size)
+            return false;
+        buf[i] = name[i] == '.' ? '/' : name[i];
+    }
+    buf[i] = 0;
+    return true;
+}
+
+MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
+{
+    if (!vm || !class_name)
+        return MICA_ERR_INVALID;
+    if (vm->nframes) {
+        vm_set_error(vm, "mica_verify_class cannot be called from inside a running program");
+        return MICA_ERR_INVALID;
+    }
+    vm_set_error(vm, "%s", "");
+    char internal[CF_MAX_NAME_LEN + 1];
+    if (!internal_name(class_name, internal, sizeof internal)) {
+        vm_set_error(vm, "class name is longer than %d bytes", CF_MAX_NAME_LEN);
+        return MICA_ERR_INVALID;
+    }
+    MicaStatus st;
+    VmClass *c = vm_load_class(vm, internal, &st);
+    if (!c)
+        return st;
+    if (vm_link_class(vm, c, &st) < 0)
+        return st;
     return MICA_OK;
 }
 

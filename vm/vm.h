@@ -15,6 +15,7 @@
 #include "config.h"
 #include "heap.h"
 #include "mica.h"
+#include "source.h"
 
 typedef struct VmClass VmClass;
 typedef struct VmMethod VmMethod;
@@ -217,7 +218,7 @@ typedef struct VmRoots {
 
 struct MicaVM {
     MicaConfig cfg;
-    char **classpath;
+    VmSources sources;     /* where classes come from (vm/source.h)       */
     GcHeap heap;
     VmRoots *roots;
     VmClass **classes;     /* hash table by name                           */

@@ -24,6 +24,7 @@ extern const StdNative std_time_natives[];
 extern const StdNative std_arrays_natives[];
 extern const StdNative std_unicode_natives[];
 extern const StdNative std_bigint_natives[];
+extern const StdNative std_resource_natives[];
 
 /* The function bound to symbol [name] of library "mica", or NULL. Every such
  * function takes the MicaVM * as a hidden first argument. */

@@ -1,6 +1,7 @@
-/* tests/fuzz/fuzz_run.c: fuzz target for the whole VM: the input is one class file,
- * loaded, verified, linked and run (its static main) with a heap cap, a step budget,
- * a deadline and a small call depth. */
+/* tests/fuzz/fuzz_run.c: fuzz target for the whole VM: the input is one class file
+ * or one .mar archive (a zip: it starts with "PK"), loaded, verified, linked and run
+ * (the class's static main, or the archive's main class) with a heap cap, a step
+ * budget, a deadline and a small call depth. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,36 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void limits(MicaConfig *cfg)
+{
+    mica_config_init(cfg);
+    cfg->max_call_depth = 64;
+    cfg->max_heap_bytes = 16u << 20;
+    cfg->max_steps = 200000;
+    cfg->max_time_ms = 500;
+}
+
+static int run_archive(const uint8_t *data, size_t size)
+{
+    MicaConfig cfg;
+    limits(&cfg);
+    MicaVM *vm;
+    if (mica_vm_new(&cfg, &vm) != MICA_OK)
+        abort();
+    const char *main_class = NULL;
+    if (mica_load_archive_bytes(vm, "fuzz.mar", data, size, &main_class) == MICA_OK) {
+        if (main_class && !main_class[0])
+            abort(); /* a loaded archive's main class is NULL or a name */
+        int code = 0;
+        if (main_class)
+            mica_run_main(vm, main_class, 0, NULL, &code);
+    } else if (!mica_last_error(vm)[0]) {
+        abort(); /* every refusal says why */
+    }
+    mica_vm_free(vm);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* mutated programs reach std.io: let their relative paths land in a scratch dir */
@@ -22,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         in_scratch = true;
     }
+    if (size >= 2 && data[0] == 'P' && data[1] == 'K')
+        return run_archive(data, size);
     CfError err;
     CfClass *c = cf_read(data, size, "fuzz", &err);
     if (!c)
@@ -30,11 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(name, sizeof name, "%s", cf_this_name(c));
     cf_class_free(c);
     MicaConfig cfg;
-    mica_config_init(&cfg);
-    cfg.max_call_depth = 64;
-    cfg.max_heap_bytes = 16u << 20;
-    cfg.max_steps = 200000;
-    cfg.max_time_ms = 500;
+    limits(&cfg);
     MicaVM *vm;
     if (mica_vm_new(&cfg, &vm) != MICA_OK)
         abort();

@@ -1,0 +1,8 @@
+/* tools/commands.h: the `mica` subcommands that live in files of their own. Each
+ * takes the arguments after its name and returns the process's exit status. */
+#ifndef MICA_COMMANDS_H
+#define MICA_COMMANDS_H
+
+int mica_cmd_test(int argc, char **argv);   /* tools/test_cmd.c */
+
+#endif

@@ -1,0 +1,440 @@
+/* vm/source.c: the class sources of a VM (directories, archives, the embedded
+ * standard library) in their defined order, and resources read from them. */
+#include "vm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (p)
+        memcpy(p, s, n + 1);
+    return p;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Inserts a source at [at]; takes ownership of [path] and [archive]. */
+static VmSource *insert_source(MicaVM *vm, size_t at, VmSourceKind kind, char *path,
+                               CfArchive *archive)
+{
+    VmSources *s = &vm->sources;
+    if (!path)
+        goto fail;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        VmSource *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            goto fail;
+        s->v = v;
+        s->cap = cap;
+    }
+    memmove(&s->v[at + 1], &s->v[at], (s->n - at) * sizeof *s->v);
+    s->n++;
+    VmSource *src = &s->v[at];
+    memset(src, 0, sizeof *src);
+    src->kind = kind;
+    src->path = path;
+    src->archive = archive;
+    return src;
+fail:
+    free(path);
+    cf_archive_free(archive);
+    return NULL;
+}
+
+static bool is_regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int vm_sources_init(MicaVM *vm, const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *p = paths[i] ? paths[i] : ".";
+        size_t len = strlen(p);
+        bool archive = is_regular_file(p) ||
+                       (len > 4 && strcmp(p + len - 4, ".mar") == 0);
+        char *copy = dup_str(p);
+        /* "dir/" and "dir" are the same directory */
+        while (copy && !archive && len > 1 && copy[len - 1] == '/')
+            copy[--len] = 0;
+        if (!insert_source(vm, vm->sources.n, archive ? VM_SOURCE_ARCHIVE : VM_SOURCE_DIR,
+                           copy, NULL))
+            return -1;
+    }
+    return 0;
+}
+
+void vm_sources_free(MicaVM *vm)
+{
+    for (size_t i = 0; i < vm->sources.n; i++) {
+        free(vm->sources.v[i].path);
+        free(vm->sources.v[i].error);
+        cf_archive_free(vm->sources.v[i].archive);
+    }
+    free(vm->sources.v);
+    memset(&vm->sources, 0, sizeof vm->sources);
+}
+
+/* ---- archives and what they require -------------------------------------- */
+
+static bool have_archive_path(MicaVM *vm, const char *path)
+{
+    for (size_t i = 0; i < vm->sources.n; i++)
+        if (vm->sources.v[i].kind == VM_SOURCE_ARCHIVE && strcmp(vm->sources.v[i].path, path) == 0)
+            return true;
+    return false;
+}
+
+/* Adds the archives required by source [k] after the sources of its group. */
+static MicaStatus add_requires(MicaVM *vm, size_t k, const char *dir)
+{
+    const CfArchive *a = vm->sources.v[k].archive;
+    bool host = vm->sources.v[k].from_host;
+    for (size_t r = 0; r < a->manifest.nrequires; r++) {
+        const char *req = a->manifest.requires[r];
+        if (!dir) {
+            bool found = false;
+            for (size_t i = 0; i < vm->sources.n && !found; i++)
+                found = vm->sources.v[i].kind == VM_SOURCE_ARCHIVE &&
+                        strcmp(base_name(vm->sources.v[i].path), req) == 0;
+            if (!found) {
+                vm_set_error(vm, "%s: requires archive %s, which is not loaded (load it first)",
+                             a->origin, req);
+                return MICA_ERR_LINK;
+            }
+            continue;
+        }
+        size_t n = strlen(dir) + strlen(req) + 2;
+        char *path = malloc(n);
+        if (!path)
+            return MICA_ERR_OOM;
+        snprintf(path, n, "%s%s%s", dir, dir[0] ? "/" : "", req);
+        if (have_archive_path(vm, path)) {
+            free(path);
+            continue;
+        }
+        size_t at = host ? vm->sources.nhost : vm->sources.n;
+        VmSource *s = insert_source(vm, at, VM_SOURCE_ARCHIVE, path, NULL);
+        if (!s)
+            return MICA_ERR_OOM;
+        s->from_host = host;
+        if (host)
+            vm->sources.nhost++;
+    }
+    return MICA_OK;
+}
+
+/* The directory part of [path] ("" for a bare name); malloc'd. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return dup_str("");
+    if (slash == path)
+        return dup_str("/");
+    char *d = malloc((size_t)(slash - path) + 1);
+    if (d) {
+        memcpy(d, path, (size_t)(slash - path));
+        d[slash - path] = 0;
+    }
+    return d;
+}
+
+/* Opens class-path (or required) archive [k] if it is not open yet. */
+static MicaStatus open_archive(MicaVM *vm, size_t k)
+{
+    VmSource *s = &vm->sources.v[k];
+    if (s->archive)
+        return MICA_OK;
+    if (s->error) {
+        vm_set_error(vm, "%s", s->error);
+        return MICA_ERR_FORMAT;
+    }
+    CfError err;
+    err.msg[0] = 0;
+    s->archive = cf_archive_read_file(s->path, &err);
+    if (!s->archive) {
+        s->error = dup_str(err.msg);
+        vm_set_error(vm, "%s", err.msg);
+        return MICA_ERR_FORMAT;
+    }
+    char *dir = dir_of(s->path);
+    if (!dir)
+        return MICA_ERR_OOM;
+    MicaStatus st = add_requires(vm, k, dir);
+    free(dir);
+    return st;
+}
+
+MicaStatus vm_sources_add_archive(MicaVM *vm, CfArchive *a, const char *dir)
+{
+    if (have_archive_path(vm, a->origin)) {
+        vm_set_error(vm, "%s: archive is already loaded", a->origin);
+        cf_archive_free(a);
+        return MICA_ERR_INVALID;
+    }
+    size_t at = vm->sources.nhost;
+    VmSource *s = insert_source(vm, at, VM_SOURCE_ARCHIVE, dup_str(a->origin), a);
+    if (!s) {
+        vm_set_error(vm, "out of memory");
+        return MICA_ERR_OOM;
+    }
+    s->from_host = true;
+    vm->sources.nhost++;
+    MicaStatus st = add_requires(vm, at, dir);
+    if (st == MICA_ERR_OOM)
+        vm_set_error(vm, "out of memory");
+    return st;
+}
+
+/* ---- classes ------------------------------------------------------------------ */
+
+static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, MicaStatus *st)
+{
+    size_t n = strlen(dir) + strlen(name) + 8;
+    char *path = malloc(n);
+    if (!path) {
+        *st = MICA_ERR_OOM;
+        vm_set_error(vm, "out of memory");
+        return NULL;
+    }
+    snprintf(path, n, "%s/%s.mcl", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        free(path);
+        return NULL;
+    }
+    /* Reads at most one byte past the limit: a longer file is refused whole,
+     * its size named, never parsed from a prefix. */
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    CfClass *cf = NULL;
+    bool oom = false;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 4096;
+            if (cap > CF_MAX_FILE_SIZE + 1u)
+                cap = CF_MAX_FILE_SIZE + 1u;
+            if (cap == len)
+                break;
+            uint8_t *nb = realloc(buf, cap);
+            if (!nb) {
+                oom = true;
+                break;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    bool bad = ferror(f) != 0;
+    long long size = (long long)len;
+    if (!bad && !oom && len > CF_MAX_FILE_SIZE && fseek(f, 0, SEEK_END) == 0)
+        size = (long long)ftell(f);
+    fclose(f);
+    if (bad) {
+        *st = MICA_ERR_IO;
+        vm_set_error(vm, "cannot read %s", path);
+    } else if (oom) {
+        *st = MICA_ERR_OOM;
+        vm_set_error(vm, "out of memory reading %s", path);
+    } else if (len > CF_MAX_FILE_SIZE) {
+        *st = MICA_ERR_FORMAT;
+        vm_set_error(vm, "%s: file size %lld exceeds the limit of %u bytes", path,
+                     size > (long long)len ? size : (long long)len, CF_MAX_FILE_SIZE);
+    } else {
+        CfError err;
+        cf = cf_read(buf, len, path, &err);
+        if (!cf) {
+            *st = MICA_ERR_FORMAT;
+            vm_set_error(vm, "%s", err.msg);
+        }
+    }
+    free(buf);
+    free(path);
+    return cf;
+}
+
+static CfClass *read_archive_class(MicaVM *vm, size_t k, const char *name, MicaStatus *st)
+{
+    if ((*st = open_archive(vm, k)) != MICA_OK)
+        return NULL;
+    const CfArchive *a = vm->sources.v[k].archive;
+    const CfArEntry *e = cf_archive_find_class(a, name);
+    if (!e)
+        return NULL;
+    /* messages name archive and entry: "app.mar:app/Main.mcl: ..." */
+    size_t n = strlen(a->origin) + strlen(e->name) + 2;
+    char *origin = malloc(n);
+    if (!origin) {
+        *st = MICA_ERR_OOM;
+        vm_set_error(vm, "out of memory");
+        return NULL;
+    }
+    snprintf(origin, n, "%s:%s", a->origin, e->name);
+    CfError err;
+    CfClass *cf = cf_read(e->data, e->len, origin, &err);
+    free(origin);
+    if (!cf) {
+        *st = MICA_ERR_FORMAT;
+        vm_set_error(vm, "%s", err.msg);
+    }
+    return cf;
+}
+
+/* A sealed class comes only from the embedded library: a class-path file or
+ * archive entry that would shadow it is refused rather than skipped, so the
+ * mistake is seen. True (with *[st] and the error set) if one exists. */
+static bool refuse_sealed_shadow(MicaVM *vm, const char *name, MicaStatus *st)
+{
+    for (size_t i = 0; i < vm->sources.n; i++) {
+        const VmSource *s = &vm->sources.v[i];
+        size_t n = strlen(s->path) + strlen(name) + 8;
+        char *path = malloc(n);
+        if (!path) {
+            *st = MICA_ERR_OOM;
+            vm_set_error(vm, "out of memory");
+            return true;
+        }
+        bool exists;
+        if (s->kind == VM_SOURCE_DIR) {
+            snprintf(path, n, "%s/%s.mcl", s->path, name);
+            exists = is_regular_file(path);
+        } else {
+            MicaStatus ost = open_archive(vm, i);
+            if (ost != MICA_OK) {
+                free(path);
+                *st = ost;
+                return true;
+            }
+            snprintf(path, n, "%s:%s.mcl", vm->sources.v[i].path, name);
+            exists = cf_archive_find_class(vm->sources.v[i].archive, name) != NULL;
+        }
+        if (exists)
+            *st = vm_refuse_sealed(vm, name, path);
+        free(path);
+        if (exists)
+            return true;
+    }
+    return false;
+}
+
+CfClass *vm_sources_find_class(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
+{
+    *st = MICA_OK;
+    *is_std = false;
+    if (!vm_class_name_is_sealed(name)) {
+        /* sources may grow (required archives) while searching: index, not pointer */
+        for (size_t i = 0; i < vm->sources.n; i++) {
+            CfClass *cf = vm->sources.v[i].kind == VM_SOURCE_DIR
+                              ? read_dir_class(vm, vm->sources.v[i].path, name, st)
+                              : read_archive_class(vm, i, name, st);
+            if (cf || *st != MICA_OK)
+                return cf;
+        }
+        return NULL;
+    }
+    if (refuse_sealed_shadow(vm, name, st))
+        return NULL;
+    size_t len = 0;
+    const uint8_t *bytes = mica_std_class(name, &len);
+    if (!bytes)
+        return NULL;
+    CfError err;
+    CfClass *cf = cf_read(bytes, len, name, &err);
+    if (!cf) {
+        *st = MICA_ERR_FORMAT;
+        vm_set_error(vm, "%s", err.msg);
+        return NULL;
+    }
+    *is_std = true;
+    return cf;
+}
+
+/* ---- resources ------------------------------------------------------------------ */
+
+int vm_sources_resource(MicaVM *vm, const char *name, uint8_t **data, size_t *len,
+                        const char **why)
+{
+    *why = cf_archive_bad_name(name, strlen(name));
+    if (*why)
+        return -1;
+    for (size_t i = 0; i < vm->sources.n; i++) {
+        VmSource *s = &vm->sources.v[i];
+        if (s->kind == VM_SOURCE_ARCHIVE) {
+            if (open_archive(vm, i) != MICA_OK) {
+                *why = vm->sources.v[i].error ? vm->sources.v[i].error : "archive unreadable";
+                return -1;
+            }
+            const CfArEntry *e = cf_archive_find(vm->sources.v[i].archive, name);
+            if (!e)
+                continue;
+            *data = malloc(e->len ? e->len : 1);
+            if (!*data) {
+                *why = "out of memory";
+                return -1;
+            }
+            memcpy(*data, e->data, e->len);
+            *len = e->len;
+            return 1;
+        }
+        size_t n = strlen(s->path) + strlen(name) + 2;
+        char *path = malloc(n);
+        if (!path) {
+            *why = "out of memory";
+            return -1;
+        }
+        snprintf(path, n, "%s/%s", s->path, name);
+        FILE *f = is_regular_file(path) ? fopen(path, "rb") : NULL;
+        free(path);
+        if (!f)
+            continue;
+        uint8_t *buf = NULL;
+        size_t got = 0, cap = 0;
+        for (;;) {
+            if (got == cap) {
+                if (cap >= CF_AR_MAX_ENTRY_SIZE) {
+                    *why = "resource over the size limit";
+                    goto fail;
+                }
+                cap = cap ? cap * 2 : 4096;
+                uint8_t *nb = realloc(buf, cap);
+                if (!nb) {
+                    *why = "out of memory";
+                    goto fail;
+                }
+                buf = nb;
+            }
+            size_t r = fread(buf + got, 1, cap - got, f);
+            got += r;
+            if (r == 0)
+                break;
+        }
+        if (ferror(f)) {
+            *why = "cannot read the resource";
+            goto fail;
+        }
+        fclose(f);
+        *data = buf ? buf : malloc(1);
+        *len = got;
+        return *data ? 1 : -1;
+    fail:
+        fclose(f);
+        free(buf);
+        return -1;
+    }
+    return 0;
+}
