@@ -41,6 +41,14 @@ typedef enum MicaStatus {
 
 typedef struct MicaVM MicaVM;
 
+/* When methods run as machine code. */
+typedef enum MicaJitMode {
+    MICA_JIT_DEFAULT = 0,          /* MICA_JIT_ON where the build has a JIT  */
+    MICA_JIT_OFF,                  /* interpret everything                    */
+    MICA_JIT_ON,                   /* compile hot methods and loops           */
+    MICA_JIT_ALWAYS,               /* compile every method at its first call  */
+} MicaJitMode;
+
 typedef struct MicaConfig {
     const char *const *classpath;  /* directories and .mar archives, in order */
     size_t nclasspath;
@@ -51,6 +59,16 @@ typedef struct MicaConfig {
     size_t max_heap_bytes;         /* beyond it: OutOfMemoryError (catchable) */
     uint64_t max_steps;            /* per run: loop back edges + calls        */
     uint64_t max_time_ms;          /* per run: wall-clock deadline            */
+    /* The JIT compiler (spec/embedding.md "JIT"); ignored where the build has
+     * no backend for the host, which then interprets. */
+    MicaJitMode jit_mode;          /* MICA_JIT_DEFAULT: on where available    */
+    uint32_t jit_threshold;        /* calls or loop iterations before a method
+                                    * compiles; 0: default                    */
+    size_t jit_cache_bytes;        /* cap on code memory; 0: default          */
+    bool jit_stats;                /* print JIT statistics to stderr at free  */
+    bool jit_perf_map;             /* append /tmp/perf-<pid>.map entries      */
+    const char *jit_print;         /* "Class.method": print its machine code
+                                    * to stderr when compiled (copied)       */
 } MicaConfig;
 
 /* Limits a host may change between runs (spec/embedding.md "Limits"). A

@@ -45,6 +45,11 @@ typedef struct Driver {
     uint64_t max_time_ms; /* run: --max-time, 0 none                       */
     const char *max_time_text;     /* as the user wrote it, for the message */
     uint64_t max_steps;   /* run: --max-steps, 0 none                      */
+    MicaJitMode jit_mode; /* run: --jit=off|on|always                      */
+    uint64_t jit_threshold;        /* run: --jit-threshold, 0 default     */
+    size_t jit_cache;     /* run: --jit-cache in bytes, 0 default          */
+    bool jit_stats, perf_map;      /* run: --jit-stats, --perf-map         */
+    const char *print_jit;         /* run: --print-jit=Class.method       */
     const char *outdir;   /* build: where .mcl files go                   */
     StrVec sources;       /* source file paths as shown in diagnostics    */
     const char *class_name;        /* the class whose main runs (borrowed) */
@@ -313,7 +318,18 @@ static const char usage_text[] =
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
     "  --max-steps=N         Stop it after N loop iterations and calls; exit status 3.\n"
+    "  --jit=off|on|always   Interpret only; compile hot methods and loops (default\n"
+    "                        where the build has a JIT); compile every method at its\n"
+    "                        first call.\n"
+    "  --jit-threshold=N     Calls or loop iterations before a method is compiled.\n"
+    "  --jit-cache=SIZE      Cap on machine-code memory (default 64m); past it,\n"
+    "                        methods stay interpreted.\n"
+    "  --jit-stats           Print what the JIT did to stderr at exit.\n"
+    "  --perf-map            Write /tmp/perf-PID.map so `perf report` names methods.\n"
+    "  --print-jit=C.m       Print the machine code of method m of class C to stderr.\n"
     "  -d OUTDIR             Output directory of `mica build`.\n"
+    "\n"
+    "environment: MICA_JIT=off|on|always is the default of --jit.\n"
     "\n"
     "exit status: 0 on success, 1 on a compile error, load failure or uncaught\n"
     "exception, 2 on bad usage, 3 when a --max-time or --max-steps limit stopped\n"
@@ -709,6 +725,36 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
                 return usage_error("bad step count in '%s'", a);
             *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit=", 6) == 0) {
+            if (strcmp(a + 6, "off") == 0)
+                d->jit_mode = MICA_JIT_OFF;
+            else if (strcmp(a + 6, "on") == 0)
+                d->jit_mode = MICA_JIT_ON;
+            else if (strcmp(a + 6, "always") == 0)
+                d->jit_mode = MICA_JIT_ALWAYS;
+            else
+                return usage_error("bad JIT mode in '%s' (off, on or always)", a);
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit-threshold=", 16) == 0) {
+            if (parse_quantity(a + 16, "", &d->jit_threshold) != 0 || d->jit_threshold == 0 ||
+                d->jit_threshold > UINT32_MAX)
+                return usage_error("bad threshold in '%s'", a);
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit-cache=", 12) == 0) {
+            uint64_t v;
+            if (parse_quantity(a + 12, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
+                return usage_error("bad cache size in '%s' (e.g. --jit-cache=16m)", a);
+            d->jit_cache = (size_t)v;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--jit-stats") == 0) {
+            d->jit_stats = true;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--perf-map") == 0) {
+            d->perf_map = true;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--print-jit=", 12) == 0) {
+            d->print_jit = a + 12;
+            *i += 1;
         } else if (strcmp(cmd, "build") == 0 && (strcmp(a, "-o") == 0 ||
                    strcmp(a, "--main") == 0 || strcmp(a, "-r") == 0)) {
             if (*i + 1 >= argc)
@@ -773,6 +819,22 @@ static int run_program(Driver *d)
     cfg.max_heap_bytes = d->max_heap;
     cfg.max_time_ms = d->max_time_ms;
     cfg.max_steps = d->max_steps;
+    cfg.jit_mode = d->jit_mode;
+    if (cfg.jit_mode == MICA_JIT_DEFAULT) {
+        /* the test suite runs every program a second time with MICA_JIT=always */
+        const char *e = getenv("MICA_JIT");
+        if (e && strcmp(e, "off") == 0)
+            cfg.jit_mode = MICA_JIT_OFF;
+        else if (e && strcmp(e, "always") == 0)
+            cfg.jit_mode = MICA_JIT_ALWAYS;
+        else if (e && strcmp(e, "on") == 0)
+            cfg.jit_mode = MICA_JIT_ON;
+    }
+    cfg.jit_threshold = (uint32_t)d->jit_threshold;
+    cfg.jit_cache_bytes = d->jit_cache;
+    cfg.jit_stats = d->jit_stats;
+    cfg.jit_perf_map = d->perf_map;
+    cfg.jit_print = d->print_jit;
     MicaStatus st = mica_vm_new(&cfg, &vm);
     if (st != MICA_OK) {
         fflush(stdout);

@@ -2,6 +2,8 @@
  * bytes, running main, the last error and buffered program output. */
 #include "vm.h"
 
+#include "jit.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -61,6 +63,7 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     }
     vm->cfg = *cfg;
     vm->cfg.classpath = NULL;
+    vm->jit_call_threshold = vm->jit_loop_threshold = UINT64_MAX;
     size_t slots = cfg->value_stack_slots ? cfg->value_stack_slots
                                            : VM_DEFAULT_VALUE_STACK_SLOTS;
     vm->max_depth = cfg->max_call_depth ? cfg->max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
@@ -84,6 +87,8 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     if (!vm->last_error || !vm->roots || !vm->stack || !vm->frames ||
         vm_sources_init(vm, cfg->classpath, cfg->nclasspath) < 0)
         goto fail;
+    jit_init(vm);
+    vm->cfg.jit_print = NULL; /* jit_init keeps its own copy */
     vm->scanner.scan = scan_value_stack;
     vm->scanner.arg = vm;
     gc_add_scanner(&vm->scanner);
@@ -99,6 +104,7 @@ void mica_vm_free(MicaVM *vm)
     if (!vm)
         return;
     vm_flush(vm);
+    jit_free(vm);
     vm_free_classes(vm);
     vm_free_libs(vm);
     while (vm->pending_classes) {

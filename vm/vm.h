@@ -3,6 +3,7 @@
 #ifndef MICA_VM_H
 #define MICA_VM_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +20,8 @@
 
 typedef struct VmClass VmClass;
 typedef struct VmMethod VmMethod;
+typedef struct VmFrame VmFrame;
+typedef struct JitState JitState;
 
 /* ---- objects ------------------------------------------------------------ */
 
@@ -149,11 +152,20 @@ struct VmMethod {
     VmHandler *handlers;
     uint32_t nhandlers;
     VmTarget *tables;      /* all br_table targets of this method         */
+    int32_t *heights;      /* operand-stack height before each instruction, -1: unreached */
     /* native binding */
     VmNative *native;
     /* profile counters for the JIT */
     uint64_t invocations;
     uint64_t backedges;
+    /* The entry point calls go through once the frame is pushed: runs the
+     * frame from its start ([start] NULL) or from machine-code address
+     * [start] (OSR, handlers) until it returns (result in fr->base[0]) or an
+     * exception leaves it; the frame is popped either way. 0, or -1 with an
+     * exception pending. vm_interp_entry until the JIT compiles the method. */
+    int (*entry)(MicaVM *vm, VmFrame *fr, void *start);
+    struct JitCode *jit;   /* the compiled code, or NULL                  */
+    uint8_t jit_state;     /* 0 not tried, 1 compiled, 2 stays interpreted */
 };
 
 struct VmClass {
@@ -188,13 +200,13 @@ struct VmClass {
 
 /* ---- the VM ------------------------------------------------------------- */
 
-typedef struct VmFrame {
+struct VmFrame {
     VmMethod *m;
     VmInsn *ip;            /* instruction being executed (NULL for natives) */
     uint64_t *base;        /* locals; the operand stack follows them       */
     uint64_t *sp;          /* saved operand-stack top                      */
     bool entry;            /* entered from C: returning ends that run loop  */
-} VmFrame;
+};
 
 typedef struct VmPending {
     char *name;
@@ -253,7 +265,13 @@ struct MicaVM {
     uint64_t deadline_ns;             /* CLOCK_MONOTONIC, 0: none          */
     atomic_int interrupt_req;         /* set by mica_interrupt             */
     MicaStatus halt;                  /* MICA_ERR_LIMIT/INTERRUPTED: stopped, uncatchable */
-    uint32_t c_depth;                 /* run() activations on the C stack  */
+    uint32_t c_depth;                 /* vm_call runs nested on the C stack */
+    uintptr_t cstack_floor;           /* lowest usable C stack address, 0: unknown */
+    pthread_t cstack_thread;          /* the thread it was measured on     */
+    /* the JIT (jit/): NULL when off or without a backend; promotion past the
+     * thresholds (UINT64_MAX: never) */
+    JitState *jit;
+    uint64_t jit_call_threshold, jit_loop_threshold;
     char halt_msg[128];               /* why the run was halted            */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
@@ -356,6 +374,27 @@ int vm_native_own(MicaVM *vm, void *p, void (*release)(void *));
  * and stores its result slot in *[ret] (may be NULL). Re-entrant. Returns 0,
  * or -1 with an exception pending in vm->roots->pending. */
 int vm_call(MicaVM *vm, VmMethod *m, const uint64_t *args, uint32_t nargs, uint64_t *ret);
+
+/* Runs the top frame (pushed by the caller) to its end through its
+ * method's entry point; result slot into *[ret] (may be NULL). 0 or -1. */
+int vm_run_frame(MicaVM *vm, uint64_t *ret);
+
+/* The interpreter as a method entry point (see VmMethod.entry). */
+int vm_interp_entry(MicaVM *vm, VmFrame *fr, void *start);
+
+/* Notes the C stack of the calling thread (vm->cstack_floor) before a run
+ * starts at the bottom of the VM's frames. */
+void vm_cstack_init(MicaVM *vm);
+
+/* True if more than [room] bytes of C stack are left below the caller. Every
+ * nesting of runs on the C stack (compiled code calling compiled code, natives
+ * calling back) checks it, so deep nesting ends in StackOverflowError or in
+ * the interpreter (which nests nothing), never in a crash. */
+static inline bool vm_cstack_room(const MicaVM *vm, uintptr_t room)
+{
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    return !vm->cstack_floor || here > vm->cstack_floor + room;
+}
 
 /* Calls static method [name][desc] of class [cls] (internal or dotted name),
  * initialising the class first. For embedding tests and hosts: same results
