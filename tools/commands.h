@@ -4,5 +4,6 @@
 #define MICA_COMMANDS_H
 
 int mica_cmd_test(int argc, char **argv);   /* tools/test_cmd.c */
+int mica_cmd_repl(int argc, char **argv);   /* tools/repl.c */
 
 #endif

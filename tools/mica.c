@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "archive.h"
 #include "classfile.h"
@@ -305,6 +306,8 @@ static const char usage_text[] =
     "  mica verify [-cp PATH]... FILE...\n"
     "      Verify every class of class files, archives and class directories\n"
     "      without running them, listing every error.\n"
+    "  mica repl             (or mica alone on a terminal)\n"
+    "      Evaluate declarations, statements and expressions interactively.\n"
     "  mica test [-k TEXT] [--list] [-cp DIR]... [SOURCES...]\n"
     "      Run the @test functions of SOURCES, each in a fresh VM (mica test --help).\n"
     "  mica --version        Print the version of mica and of its class files.\n"
@@ -1630,6 +1633,8 @@ done:
 
 int main(int argc, char **argv)
 {
+    if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return mica_cmd_repl(0, argv + 1);
     if (argc < 2)
         return usage_error("%s", "missing command");
     const char *cmd = argv[1];
@@ -1646,6 +1651,8 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0)
         return mica_cmd_test(argc - 2, argv + 2);
+    if (strcmp(cmd, "repl") == 0)
+        return mica_cmd_repl(argc - 2, argv + 2);
 
     Driver d;
     memset(&d, 0, sizeof d);
