@@ -42,6 +42,9 @@ typedef struct ClassVec {
 typedef struct Driver {
     StrVec cp;            /* class path directories, in search order     */
     bool allow_native;
+    bool sandbox;         /* run: --sandbox: no capability but those allowed */
+    unsigned allow;       /* run: MICA_CAP_* given by --allow-* flags       */
+    StrVec read_dirs, write_dirs; /* --allow-read=DIR, --allow-write=DIR    */
     size_t max_heap;      /* run: --max-heap in bytes, 0 none              */
     uint64_t max_time_ms; /* run: --max-time, 0 none                       */
     const char *max_time_text;     /* as the user wrote it, for the message */
@@ -318,6 +321,13 @@ static const char usage_text[] =
     "                        for classes (repeatable); std.* classes come only from\n"
     "                        the embedded library.\n"
     "  --allow-native        Let non-standard classes bind native functions.\n"
+    "  --sandbox             Deny files, processes, environment, clock and stdin\n"
+    "                        (then grant some back with the flags below).\n"
+    "  --allow-read[=DIR]    Allow reading files (only under DIR; repeatable).\n"
+    "  --allow-write[=DIR]   Allow writing files (only under DIR; repeatable).\n"
+    "  --allow-process, --allow-env, --allow-clock, --allow-stdin\n"
+    "                        Allow starting processes, reading the environment,\n"
+    "                        reading clocks and sleeping, reading standard input.\n"
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
     "  --max-steps=N         Stop it after N loop iterations and calls; exit status 3.\n"
@@ -713,6 +723,31 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
         } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--allow-native") == 0) {
             d->allow_native = true;
             *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--sandbox") == 0) {
+            d->sandbox = true;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && (strncmp(a, "--allow-read=", 13) == 0 ||
+                                               strncmp(a, "--allow-write=", 14) == 0)) {
+            bool rd = a[8] == 'r';
+            const char *dir = a + (rd ? 13 : 14);
+            if (!*dir)
+                return usage_error("option %s needs a directory", a);
+            if (strvec_push(rd ? &d->read_dirs : &d->write_dirs, dir) != 0)
+                return 1;
+            d->allow |= rd ? MICA_CAP_READ : MICA_CAP_WRITE;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--allow-", 8) == 0 &&
+                   (strcmp(a + 8, "read") == 0 || strcmp(a + 8, "write") == 0 ||
+                    strcmp(a + 8, "process") == 0 || strcmp(a + 8, "env") == 0 ||
+                    strcmp(a + 8, "clock") == 0 || strcmp(a + 8, "stdin") == 0)) {
+            const char *c = a + 8;
+            d->allow |= c[0] == 'r'   ? MICA_CAP_READ
+                        : c[0] == 'w' ? MICA_CAP_WRITE
+                        : c[0] == 'p' ? MICA_CAP_PROCESS
+                        : c[0] == 'e' ? MICA_CAP_ENV
+                        : c[1] == 'l' ? MICA_CAP_CLOCK
+                                      : MICA_CAP_STDIN;
+            *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-heap=", 11) == 0) {
             uint64_t v;
             if (parse_quantity(a + 11, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
@@ -819,6 +854,12 @@ static int run_program(Driver *d)
     cfg.classpath = (const char *const *)d->cp.v;
     cfg.nclasspath = d->cp.n;
     cfg.allow_native = d->allow_native;
+    /* scripts may do everything but bind C libraries, unless sandboxed */
+    cfg.caps = (d->sandbox ? 0u : MICA_CAP_ALL & ~MICA_CAP_NATIVE) | d->allow;
+    cfg.read_dirs = (const char *const *)d->read_dirs.v;
+    cfg.nread_dirs = d->read_dirs.n;
+    cfg.write_dirs = (const char *const *)d->write_dirs.v;
+    cfg.nwrite_dirs = d->write_dirs.n;
     cfg.max_heap_bytes = d->max_heap;
     cfg.max_time_ms = d->max_time_ms;
     cfg.max_steps = d->max_steps;
@@ -1670,6 +1711,8 @@ int main(int argc, char **argv)
     strvec_free(&d.cp);
     strvec_free(&d.sources);
     strvec_free(&d.listed);
+    strvec_free(&d.read_dirs);
+    strvec_free(&d.write_dirs);
     classvec_free(&d.deps);
     classvec_free(&d.out);
     free(d.entry);

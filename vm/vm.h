@@ -90,6 +90,15 @@ typedef struct VmField {
     VmClass *owner;
 } VmField;
 
+/* One entry of a table of raw natives (the standard library's, library
+ * "mica"): C functions called through libffi with the MicaVM * as a hidden
+ * first argument and references as object pointers. Tables end with
+ * {NULL, NULL}; vm_register_raw_natives adds one to a VM. */
+typedef struct VmRawNative {
+    const char *name;
+    void (*fn)(void);
+} VmRawNative;
+
 /* A resolved native binding, prepared once at link time. */
 typedef struct VmNative {
     void (*fn)(void);
@@ -99,6 +108,7 @@ typedef struct VmNative {
     char ret_kind;         /* 'V','I','F','Z','B','L' (ref), 'S' (String from C char*) */
     uint32_t nargs;        /* C arguments, hidden env included                 */
     bool mica;             /* library "mica": hidden env first, refs as objects */
+    const MicaNative *host; /* library "host": a host function (vm/host.c)  */
 } VmNative;
 
 /* One branch target after pre-decoding. */
@@ -230,6 +240,12 @@ typedef struct VmRoots {
 
 struct MicaVM {
     MicaConfig cfg;
+    struct VmApi *api;     /* the embedding API's state (vm/api.h)          */
+    unsigned caps;         /* MICA_CAP_* granted                             */
+    /* MICA_HOOK_* events a host asked for; 0 (the usual case) costs one
+     * predictable branch at calls, returns and throws. Compiled (JIT) code
+     * must not run while it is non-zero: the interpreter reports events. */
+    unsigned hooks;
     VmSources sources;     /* where classes come from (vm/source.h)       */
     GcHeap heap;
     VmRoots *roots;
@@ -237,6 +253,9 @@ struct MicaVM {
     size_t nclasses, classes_cap;
     VmPending *pending_classes;
     VmLib *libs;
+    /* raw native tables by library (vm_register_raw_natives) */
+    struct { const char *lib; const VmRawNative *table; } raw_natives[32];
+    uint32_t nraw_natives;
     void *ffi_heap;                   /* std.ffi's C memory blocks (stdlib/natives/ffi.c),
                                        * released through libs */
     /* value stack and frames */
@@ -361,6 +380,9 @@ int vm_bind_native(MicaVM *vm, VmMethod *m);
 /* Calls native [m] with argument slots [args]; the result slot into *[ret].
  * 0, or -1 with an exception pending. */
 int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
+/* Adds a table of raw natives for library [lib] (both static, not copied).
+ * 0, or -1 when the VM's registry is full. */
+int vm_register_raw_natives(MicaVM *vm, const char *lib, const VmRawNative *table);
 /* Closes the libraries the VM opened. */
 void vm_free_libs(MicaVM *vm);
 /* Makes the VM call [release]([p]) when it is freed: for C resources that
@@ -414,7 +436,9 @@ int vm_poll(MicaVM *vm);
 /* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
 void vm_start_limits(MicaVM *vm);
 
-/* ---- output (vm/vm.c) ----------------------------------------------------- */
+/* ---- output (vm/vm.c) -----------------------------------------------------
+ * Everything goes through vm_write (vm/api.h): the host's MicaConfig.write
+ * callback, or the process's stdout/stderr. */
 
 /* Appends [n] bytes to the VM's stdout buffer (flushed when full, on exit
  * and before anything goes to stderr). */
