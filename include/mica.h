@@ -445,6 +445,24 @@ MICA_API bool mica_std_sealed(const char *internal_name);
 MICA_API void mica_std_list(const char *pkg, void (*fn)(void *arg, const char *internal_name),
                             void *arg);
 
+/* The sampling profiler (spec/embedding.md "Profiling"). mica_profile_start
+ * samples the Mica frames of the calling thread, which must be the one that runs
+ * the program, [hz] times per second of its CPU time (0: 1000); it costs nothing
+ * while it is off. MICA_ERR_INVALID where the platform has no per-thread CPU
+ * timers, or when it already runs. */
+MICA_API MicaStatus mica_profile_start(MicaVM *vm, unsigned hz);
+/* Stops sampling. *[samples] gets the timer periods sampled since the VM was made,
+ * *[lost] those dropped because the sample buffer was full (either may be NULL). */
+MICA_API MicaStatus mica_profile_stop(MicaVM *vm, uint64_t *samples, uint64_t *lost);
+/* Calls [fn] once per sample (after mica_profile_stop) with its frames, outermost
+ * first, each named "pkg.Class.method" (the innermost 512 frames of deeper
+ * stacks; a sample taken outside Mica code has none), and the number of timer
+ * periods it stands for (a timer firing late counts its missed periods). */
+MICA_API MicaStatus mica_profile_stacks(MicaVM *vm,
+                                        void (*fn)(void *ud, const char *const *frames,
+                                                   size_t n, uint64_t weight),
+                                        void *ud);
+
 #ifdef __cplusplus
 }
 #endif

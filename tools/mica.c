@@ -54,6 +54,7 @@ typedef struct Driver {
     size_t jit_cache;     /* run: --jit-cache in bytes, 0 default          */
     bool jit_stats, perf_map;      /* run: --jit-stats, --perf-map         */
     const char *print_jit;         /* run: --print-jit=Class.method       */
+    const char *profile;           /* run: --profile[=FILE] (tools/profile.c) */
     const char *outdir;   /* build: where .mcl files go                   */
     StrVec sources;       /* source file paths as shown in diagnostics    */
     const char *class_name;        /* the class whose main runs (borrowed) */
@@ -331,6 +332,9 @@ static const char usage_text[] =
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
     "  --max-steps=N         Stop it after N loop iterations and calls; exit status 3.\n"
+    "  --profile[=FILE]      Sample the running methods: folded stacks to FILE\n"
+    "                        (default mica-profile.folded; a .svg FILE gets a flame\n"
+    "                        graph), the top methods to stderr at exit.\n"
     "  --jit=off|on|always   Interpret only; compile hot methods and loops (default\n"
     "                        where the build has a JIT); compile every method at its\n"
     "                        first call.\n"
@@ -759,6 +763,10 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
                 return usage_error("bad time in '%s' (e.g. --max-time=2s)", a);
             d->max_time_text = a + 11;
             *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "--profile") == 0 ||
+                                                strncmp(a, "--profile=", 10) == 0)) {
+            d->profile = a[9] == '=' && a[10] ? a + 10 : "mica-profile.folded";
+            *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-steps=", 12) == 0) {
             if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
                 return usage_error("bad step count in '%s'", a);
@@ -893,8 +901,12 @@ static int run_program(Driver *d)
         }
     }
     int exit_code = 0;
+    if (d->profile && mica_profile_begin(vm) != 0)
+        goto fail;
     st = mica_run_main(vm, d->class_name, d->nargs, d->args, &exit_code);
     fflush(stdout);
+    if (d->profile)
+        mica_profile_end(vm, d->profile);
     if (st == MICA_OK) {
         status = 0;
     } else if (st == MICA_ERR_EXIT) {

@@ -112,6 +112,7 @@ void mica_vm_free(MicaVM *vm)
     if (!vm)
         return;
     gc_thread_attach();
+    vm_profile_free(vm);
     vm_flush(vm);
     vm_api_free(vm);
     jit_free(vm);

@@ -21,6 +21,7 @@
 typedef struct VmClass VmClass;
 typedef struct VmMethod VmMethod;
 typedef struct VmFrame VmFrame;
+typedef struct VmProfile VmProfile;
 typedef struct JitState JitState;
 
 /* ---- objects ------------------------------------------------------------ */
@@ -292,10 +293,14 @@ struct MicaVM {
     JitState *jit;
     uint64_t jit_call_threshold, jit_loop_threshold;
     char halt_msg[128];               /* why the run was halted            */
+    VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
     uint32_t nloading;
 };
+
+/* Stops the profiler and frees its samples (vm/profile.c). */
+void vm_profile_free(MicaVM *vm);
 
 /* ---- errors and exceptions (vm/exception.c) ----------------------------- */
 
