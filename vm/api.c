@@ -581,7 +581,7 @@ static void begin_run(MicaVM *vm)
     vm_start_limits(vm);
     /* with no budget, no deadline and no interrupt waiting, the first poll
      * can wait a full interval: a call from C then costs no poll at all */
-    if (!vm->max_steps && !vm->deadline_ns && !atomic_load(&vm->interrupt_req))
+    if (!vm->max_steps && !vm->deadline_ns && !vm->hooks && !atomic_load(&vm->interrupt_req))
         vm->poll_left = VM_POLL_INTERVAL;
 }
 

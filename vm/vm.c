@@ -332,7 +332,8 @@ int vm_poll(MicaVM *vm)
                  (unsigned long long)vm->max_time_ms);
         return halt(vm, MICA_ERR_LIMIT, msg);
     }
-    int64_t chunk = VM_POLL_INTERVAL;
+    /* with hooks on, every event polls (calls report MICA_HOOK_CALL here) */
+    int64_t chunk = vm->hooks ? 1 : VM_POLL_INTERVAL;
     if (vm->max_steps) {
         if (vm->steps_left == 0) {
             snprintf(msg, sizeof msg, "step budget of %llu exceeded",
@@ -345,6 +346,13 @@ int vm_poll(MicaVM *vm)
     }
     vm->poll_left = chunk;
     return 0;
+}
+
+int vm_poll_call(MicaVM *vm, VmMethod *m)
+{
+    if (vm->hooks & MICA_HOOK_CALL)
+        vm_hook_fire(vm, MICA_HOOK_CALL, m, 0, NULL);
+    return vm_poll(vm);
 }
 
 MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *l)
