@@ -216,7 +216,7 @@ static MicaStatus add_archive(MicaVM *vm, CfArchive *a, CfError *err, const char
     return st;
 }
 
-MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class)
+static MicaStatus mica_load_archive_impl(MicaVM *vm, const char *path, const char **main_class)
 {
     if (main_class)
         *main_class = NULL;
@@ -238,8 +238,8 @@ MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_cla
     return st;
 }
 
-MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n,
-                                   const char **main_class)
+static MicaStatus mica_load_archive_bytes_impl(MicaVM *vm, const char *name, const void *bytes, size_t n,
+                                         const char **main_class)
 {
     if (main_class)
         *main_class = NULL;
@@ -265,7 +265,7 @@ static bool internal_name(const char *name, char *buf, size_t size)
     return true;
 }
 
-MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
+static MicaStatus mica_verify_class_impl(MicaVM *vm, const char *class_name)
 {
     if (!vm || !class_name)
         return MICA_ERR_INVALID;
@@ -528,4 +528,23 @@ void vm_write(MicaVM *vm, int stream, const char *s, size_t n)
         fwrite(s, 1, n, f);
     if (stream == 2)
         fflush(f);
+}
+
+MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class)
+{
+    MicaStatus st = mica_load_archive_impl(vm, path, main_class);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
+}
+
+MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n,
+                                   const char **main_class)
+{
+    MicaStatus st = mica_load_archive_bytes_impl(vm, name, bytes, n, main_class);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
+}
+
+MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
+{
+    MicaStatus st = mica_verify_class_impl(vm, class_name);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
 }
