@@ -428,7 +428,8 @@ typedef struct MicaStats {
     uint64_t collections;     /* collections so far, process-wide               */
     size_t classes_loaded;    /* classes of this VM (array classes included)    */
     size_t handles;           /* live local + global handles                    */
-    uint64_t jit_compiled;    /* methods compiled by the JIT (0: none yet)      */
+    uint64_t jit_compiled;    /* methods the JIT compiled (0 without a JIT)     */
+    uint64_t jit_code_bytes;  /* machine code they take                         */
 } MicaStats;
 
 MICA_API MicaStatus mica_stats(MicaVM *vm, MicaStats *out);

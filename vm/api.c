@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "handles.h"
+#include "jit.h"
 
 /* ---- the structured error ------------------------------------------------- */
 
@@ -996,6 +997,7 @@ MicaStatus mica_stats(MicaVM *vm, MicaStats *out)
     gc_process_stats(&out->gc_heap_size, &out->collections);
     out->classes_loaded = vm->nclasses;
     out->handles = vm->api->nlocal + vm->api->global_live;
+    jit_counts(vm, &out->jit_compiled, &out->jit_code_bytes);
     return MICA_OK;
 }
 

@@ -695,6 +695,9 @@ START_TEST(hooks)
     ck_assert_int_eq(mica_call(vm, fib, &n, 1, &r), MICA_OK);
     ck_assert_int_eq(h.calls, before);
     ck_assert_int_eq(mica_set_hook(vm, 0x100, on_hook, NULL), MICA_ERR_INVALID);
+    MicaStats st;
+    ck_assert_int_eq(mica_stats(vm, &st), MICA_OK);
+    ck_assert_uint_ge(st.jit_code_bytes, st.jit_compiled); /* any JIT figures add up */
     mica_vm_free(vm);
 }
 END_TEST
