@@ -333,9 +333,11 @@ static void mismatch(Gen *g, uint32_t pos, Type *expected, Type *found)
     if (found->kind == TY_VOID)
         g_error(g, pos, "type mismatch: expected %s, found no value",
                 cc_type_name(g->cc, expected));
-    else
-        g_error(g, pos, "type mismatch: expected %s, found %s", cc_type_name(g->cc, expected),
-                cc_type_name(g->cc, found));
+    else {
+        const char *ne, *nf;
+        cc_type_names(g->cc, expected, found, &ne, &nf);
+        g_error(g, pos, "type mismatch: expected %s, found %s", ne, nf);
+    }
 }
 
 static Type *gen_arraylit(Gen *g, Expr *e, Type *expected);
@@ -806,6 +808,21 @@ static bool is_ivar(Type *v, Type **ivars, int niv)
     return false;
 }
 
+/* True if [t] mentions one of [ivars] (List<R>, R[], fun(R): int). */
+static bool has_ivar(Type *t, Type **ivars, int niv, int depth)
+{
+    if (!t || depth > 32)
+        return false;
+    if (t->kind == TY_VAR)
+        return is_ivar(t, ivars, niv);
+    if (t->kind == TY_ARRAY)
+        return has_ivar(t->elem, ivars, niv, depth + 1);
+    for (int i = 0; i < t->nargs; i++)
+        if (has_ivar(t->args[i], ivars, niv, depth + 1))
+            return true;
+    return t->kind == TY_FUN && has_ivar(t->ret, ivars, niv, depth + 1);
+}
+
 /* Infers inference variables [ivars] in [p] from an argument of type [a]. */
 static void infer(Gen *g, Type *p, Type *a, Binding *b, Type **ivars, int niv, int depth)
 {
@@ -891,6 +908,18 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
         for (int i = 0; i < n; i++) {
             if (as->types[i] || ps[i]->kind != TY_FUN)
                 continue;
+            /* declared parameter types bind what they stand for:
+             * comparing((p: Person) => p.age) gives E = Person */
+            Expr *le = as->exprs[i];
+            if (le->kind == EX_LAMBDA && le->nargs == ps[i]->nargs)
+                for (int k = 0; k < le->nargs; k++)
+                    if (le->lparams[k].tref) {
+                        cc->mute++;
+                        Type *pt = cc_resolve_type(cc, g->f, le->lparams[k].tref);
+                        cc->mute--;
+                        if (pt->kind != TY_ERROR)
+                            infer(g, ps[i]->args[k], pt, &c->b, iv, nv, 0);
+                    }
             Type *target = cc_subst(cc, ps[i], &c->b);
             bool known = true;
             for (int k = 0; k < target->nargs; k++)
@@ -898,7 +927,7 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
                     known = false;
             if (!known)
                 continue;
-            if (target->ret->kind == TY_VAR && is_ivar(target->ret, iv, nv))
+            if (has_ivar(target->ret, iv, nv, 0))
                 target = cc_fun_type(cc, target->args, target->nargs, NULL);
             Buf tmp;
             Buf *saved = g->out;
@@ -2291,7 +2320,9 @@ static Type *gen_is_as(Gen *g, Expr *e)
         unbox(g, to);
         return to;
     }
-    g_error(g, e->pos, "cannot convert %s to %s", cc_type_name(cc, t), cc_type_name(cc, to));
+    const char *nt, *nto;
+    cc_type_names(cc, t, to, &nt, &nto);
+    g_error(g, e->pos, "cannot convert %s to %s", nt, nto);
     return &cc->t_error;
 }
 
