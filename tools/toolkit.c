@@ -581,6 +581,14 @@ MicaVM *tk_vm_new(TkSession *s, const TkClasses *classes)
     cfg.max_heap_bytes = s->max_heap;
     cfg.max_time_ms = s->max_time_ms;
     cfg.max_steps = s->max_steps;
+    /* MICA_JIT=off|on|always picks the tier, as for mica run */
+    const char *jit = getenv("MICA_JIT");
+    if (jit && strcmp(jit, "off") == 0)
+        cfg.jit_mode = MICA_JIT_OFF;
+    else if (jit && strcmp(jit, "on") == 0)
+        cfg.jit_mode = MICA_JIT_ON;
+    else if (jit && strcmp(jit, "always") == 0)
+        cfg.jit_mode = MICA_JIT_ALWAYS;
     if (mica_vm_new(&cfg, &vm) != MICA_OK) {
         fflush(stdout);
         fprintf(stderr, "mica: cannot create the virtual machine\n");
