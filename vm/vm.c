@@ -8,6 +8,7 @@
 #include "api.h"
 #include "natives.h"
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -83,6 +84,8 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     }
     vm->cfg = *cfg;
     vm->cfg.classpath = NULL;
+    /* line-buffered on a terminal, like C's stdout, so prompts and progress show */
+    vm->out_tty = !cfg->write && isatty(STDOUT_FILENO);
     vm->jit_call_threshold = vm->jit_loop_threshold = UINT64_MAX;
     size_t slots = cfg->value_stack_slots ? cfg->value_stack_slots
                                            : VM_DEFAULT_VALUE_STACK_SLOTS;
@@ -149,6 +152,7 @@ void mica_vm_free(MicaVM *vm)
     gc_free_root(vm->roots);
     frames_free(vm->frames, vm->max_frames);
     free(vm->last_error);
+    free(vm->halt_trace);
     free(vm);
 }
 
@@ -217,7 +221,7 @@ static MicaStatus add_archive(MicaVM *vm, CfArchive *a, CfError *err, const char
     return st;
 }
 
-MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class)
+static MicaStatus mica_load_archive_impl(MicaVM *vm, const char *path, const char **main_class)
 {
     if (main_class)
         *main_class = NULL;
@@ -239,8 +243,8 @@ MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_cla
     return st;
 }
 
-MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n,
-                                   const char **main_class)
+static MicaStatus mica_load_archive_bytes_impl(MicaVM *vm, const char *name, const void *bytes, size_t n,
+                                         const char **main_class)
 {
     if (main_class)
         *main_class = NULL;
@@ -266,7 +270,7 @@ static bool internal_name(const char *name, char *buf, size_t size)
     return true;
 }
 
-MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
+static MicaStatus mica_verify_class_impl(MicaVM *vm, const char *class_name)
 {
     if (!vm || !class_name)
         return MICA_ERR_INVALID;
@@ -326,14 +330,18 @@ int vm_poll(MicaVM *vm)
         vm->poll_left = 0;
         return -1;
     }
-    if (atomic_exchange(&vm->interrupt_req, 0))
+    if (atomic_exchange(&vm->interrupt_req, 0)) {
+        free(vm->halt_trace);
+        vm->halt_trace = vm_stack_text(vm, "interrupted");
         return halt(vm, MICA_ERR_INTERRUPTED, "interrupted");
+    }
     if (vm->deadline_ns && now_ns() >= vm->deadline_ns) {
         snprintf(msg, sizeof msg, "time limit of %llu ms exceeded",
                  (unsigned long long)vm->max_time_ms);
         return halt(vm, MICA_ERR_LIMIT, msg);
     }
-    int64_t chunk = VM_POLL_INTERVAL;
+    /* with hooks on, every event polls (calls report MICA_HOOK_CALL here) */
+    int64_t chunk = vm->hooks ? 1 : VM_POLL_INTERVAL;
     if (vm->max_steps) {
         if (vm->steps_left == 0) {
             snprintf(msg, sizeof msg, "step budget of %llu exceeded",
@@ -346,6 +354,13 @@ int vm_poll(MicaVM *vm)
     }
     vm->poll_left = chunk;
     return 0;
+}
+
+int vm_poll_call(MicaVM *vm, VmMethod *m)
+{
+    if (vm->hooks & MICA_HOOK_CALL)
+        vm_hook_fire(vm, MICA_HOOK_CALL, m, 0, NULL);
+    return vm_poll(vm);
 }
 
 MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *l)
@@ -390,6 +405,11 @@ static MicaStatus failed_run(MicaVM *vm, int *exit_code)
     if (vm->halt) {
         vm->roots->pending = NULL;
         vm_set_error(vm, "%s", vm->halt_msg);
+        if (vm->halt == MICA_ERR_INTERRUPTED && vm->halt_trace) {
+            free(vm->last_error);
+            vm->last_error = vm->halt_trace;
+            vm->halt_trace = NULL;
+        }
         return vm->halt;
     }
     if (vm->exiting) {
@@ -496,6 +516,8 @@ void vm_out(MicaVM *vm, const char *s, size_t n)
     }
     memcpy(vm->outbuf + vm->outlen, s, n);
     vm->outlen += n;
+    if (vm->out_tty && memchr(s, '\n', n))
+        vm_flush(vm);
 }
 
 void vm_flush(MicaVM *vm)
@@ -521,4 +543,23 @@ void vm_write(MicaVM *vm, int stream, const char *s, size_t n)
         fwrite(s, 1, n, f);
     if (stream == 2)
         fflush(f);
+}
+
+MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class)
+{
+    MicaStatus st = mica_load_archive_impl(vm, path, main_class);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
+}
+
+MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n,
+                                   const char **main_class)
+{
+    MicaStatus st = mica_load_archive_bytes_impl(vm, name, bytes, n, main_class);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
+}
+
+MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
+{
+    MicaStatus st = mica_verify_class_impl(vm, class_name);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
 }

@@ -243,9 +243,10 @@ struct MicaVM {
     MicaConfig cfg;
     struct VmApi *api;     /* the embedding API's state (vm/api.h)          */
     unsigned caps;         /* MICA_CAP_* granted                             */
-    /* MICA_HOOK_* events a host asked for; 0 (the usual case) costs one
-     * predictable branch at calls, returns and throws. Compiled (JIT) code
-     * must not run while it is non-zero: the interpreter reports events. */
+    /* MICA_HOOK_* events a host asked for (mica_set_hook). Non-zero: every
+     * call polls (vm_poll_call reports calls), the interpreter dispatches
+     * through its hooked table (returns, lines), throws report; the JIT
+     * neither compiles nor enters compiled code, which reports nothing. */
     unsigned hooks;
     VmSources sources;     /* where classes come from (vm/source.h)       */
     GcHeap heap;
@@ -269,6 +270,7 @@ struct MicaVM {
     VmClass *c_object, *c_string, *c_exception;
     uint32_t exc_message_slot, exc_cause_slot, exc_trace_slot;
     /* output */
+    bool out_tty;          /* stdout is a terminal: flush at each newline */
     char outbuf[VM_STDOUT_BUFFER];
     size_t outlen;
     /* errors */
@@ -293,6 +295,7 @@ struct MicaVM {
     JitState *jit;
     uint64_t jit_call_threshold, jit_loop_threshold;
     char halt_msg[128];               /* why the run was halted            */
+    char *halt_trace;                 /* interrupted: "interrupted" and the Mica stack */
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
@@ -319,6 +322,9 @@ int vm_throw_object(MicaVM *vm, VmObject *exc);
 /* Fills [exc]'s trace slot from the live frames, skipping the frames that are
  * constructing [exc] itself. Returns 0 or -1 (out of memory, pending set). */
 int vm_fill_trace(MicaVM *vm, VmObject *exc);
+/* [head] and the Mica stack as an uncaught exception shows it (malloc'd; NULL when
+ * out of memory). */
+char *vm_stack_text(MicaVM *vm, const char *head);
 
 /* The exception's type name as shown in traces (simple for std/core, dotted
  * otherwise), written into [buf]. */
@@ -442,6 +448,9 @@ int vm_poll(MicaVM *vm);
  * [m] at [line] (0: unknown) or exception [exc]. The runtime calls it only
  * behind `if (vm->hooks)`, so hooks off cost one predictable branch. */
 void vm_hook_fire(MicaVM *vm, unsigned event, VmMethod *m, uint32_t line, VmObject *exc);
+
+/* vm_poll at a call to [m]: reports MICA_HOOK_CALL first when asked for. */
+int vm_poll_call(MicaVM *vm, VmMethod *m);
 
 /* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
 void vm_start_limits(MicaVM *vm);
