@@ -190,7 +190,8 @@ static bool plain_class(const VmClass *k)
  * frame is pushed here and the target's code called directly; otherwise
  * (and for every fault) jump to [slow], the shared helper, which does the
  * same through the runtime. fr->ip and fr->sp are already published. */
-static void fast_call(Ctx *c, int32_t h, uint32_t nargs, JLabel slow, JLabel done)
+static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
+                      JLabel done)
 {
     int32_t args = SLOT(h - (int32_t)nargs);
     /* compiled? */
@@ -210,12 +211,17 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, JLabel slow, JLabel don
     masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
     /* value stack: args + nlocals + max_stack + spare <= stack_end */
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
-    masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
-    masm_ld32s(A, JR_R4, JR_R3, offsetof(VmMethod, max_stack));
-    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R2);
-    masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
-    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
-    masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
+    if (known) {
+        uint64_t need = ((uint64_t)known->nlocals + known->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+        masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
+    } else {
+        masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
+        masm_ld32s(A, JR_R4, JR_R3, offsetof(VmMethod, max_stack));
+        masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R2);
+        masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
+        masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
+        masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
+    }
     masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
     masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
     /* one step */
@@ -231,20 +237,31 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, JLabel slow, JLabel don
     masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
     masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
     masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
-    masm_alui(A, JA_SHL, JR_R2, JR_R2, 3);
-    masm_alu(A, JA_ADD, JR_R2, JR_R2, JR_R5);
-    masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
     /* declared locals start zero: slots [nparams, nlocals) */
-    masm_ld32s(A, JR_R0, JR_R3, offsetof(VmMethod, nparams));
-    masm_alui(A, JA_SHL, JR_R0, JR_R0, 3);
-    masm_alu(A, JA_ADD, JR_R0, JR_R0, JR_R5);
-    JLabel zloop = masm_label(A), zdone = masm_label(A);
-    masm_bind(A, zloop);
-    masm_br(A, JC_UGE, JR_R0, JR_R2, zdone);
-    masm_sti(A, JR_R0, 0, 0);
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 8);
-    masm_jmp(A, zloop);
-    masm_bind(A, zdone);
+    if (known && known->nlocals - known->nparams <= 16) {
+        masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
+        masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
+        for (uint32_t k = known->nparams; k < known->nlocals; k++)
+            masm_sti(A, JR_R5, (int32_t)(k * 8u), 0);
+    } else {
+        if (known)
+            masm_movi(A, JR_R2, known->nlocals);
+        else
+            masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
+        masm_alui(A, JA_SHL, JR_R2, JR_R2, 3);
+        masm_alu(A, JA_ADD, JR_R2, JR_R2, JR_R5);
+        masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
+        masm_ld32s(A, JR_R0, JR_R3, offsetof(VmMethod, nparams));
+        masm_alui(A, JA_SHL, JR_R0, JR_R0, 3);
+        masm_alu(A, JA_ADD, JR_R0, JR_R0, JR_R5);
+        JLabel zloop = masm_label(A), zdone = masm_label(A);
+        masm_bind(A, zloop);
+        masm_br(A, JC_UGE, JR_R0, JR_R2, zdone);
+        masm_sti(A, JR_R0, 0, 0);
+        masm_alui(A, JA_ADD, JR_R0, JR_R0, 8);
+        masm_jmp(A, zloop);
+        masm_bind(A, zdone);
+    }
     /* publish the frame, count the call */
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
@@ -278,14 +295,41 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
-        fast_call(c, h, nargs, slow, done);
+        fast_call(c, h, nargs, o->u.p, slow, done);
         break;
     case VM_OP_INVOKESPECIAL_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
-        fast_call(c, h, nargs, slow, done);
+        fast_call(c, h, nargs, o->u.p, slow, done);
         break;
+    case VM_OP_NEW_Q: {
+        /* allocate, then [args] -> [obj obj args] and call the constructor; its
+         * slow path only calls (the object exists by then) */
+        JLabel call_slow = masm_label(A);
+        uint32_t n = nargs - 1;
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->cache_cls);
+        masm_call(A, (const void *)vm_new_object);
+        masm_bri(A, JC_EQ, JR_R0, 0, c->unwind);
+        for (uint32_t k = n; k-- > 0;) {
+            masm_ld(A, JR_R1, JR_BASE, SLOT(h - (int32_t)n + (int32_t)k));
+            masm_st(A, JR_R1, JR_BASE, SLOT(h - (int32_t)n + (int32_t)k + 2));
+        }
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
+        sync(c, i, h + 2);
+        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
+        fast_call(c, h + 2, nargs, o->u.p, call_slow, done);
+        masm_bind(A, call_slow);
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->u.p);
+        masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h + 2 - (int32_t)nargs));
+        masm_call(A, (const void *)jit_h_call);
+        check_status(c);
+        masm_jmp(A, done);
+        break;
+    }
     case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q:
     case VM_OP_CALLFN: {
@@ -297,7 +341,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
         masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
         masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
-        if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0) {
+        if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0 && o->b < (1 << 24)) {
             /* a miss: the vtable slot (the receiver's class is a subclass of
              * the method's, so its vtable extends the method's class's one) */
             masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));
@@ -308,7 +352,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_jmp(A, slow);
         }
         masm_bind(A, hit);
-        fast_call(c, h, nargs, slow, done);
+        fast_call(c, h, nargs, NULL, slow, done);
         break;
     }
     default:
