@@ -25,7 +25,7 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && apt-get download \
   "libgc1:$deb" "libgc-dev:$deb" "libpcre2-8-0:$deb" "libpcre2-dev:$deb" \
   "libzip4:$deb" "libzip-dev:$deb" "zlib1g:$deb" "zlib1g-dev:$deb" \
-  "libbz2-1.0:$deb" "libssl3:$deb")
+  "libbz2-1.0:$deb" "libssl3:$deb" "libffi8:$deb" "libffi-dev:$deb")
 mkdir -p "$sysroot"
 for f in "$tmp"/*.deb; do dpkg -x "$f" "$sysroot"; done
 echo "cross-setup: $arch ready (sysroot $sysroot)"

@@ -14,6 +14,7 @@ static const StdNative *const std_tables[] = {
     std_os_natives,
     std_time_natives,
     std_resource_natives,
+    std_ffi_order_natives,
 };
 
 void (*std_native_lookup(const char *name))(void)

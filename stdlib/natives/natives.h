@@ -22,6 +22,7 @@ extern const StdNative std_io_natives[];
 extern const StdNative std_os_natives[];
 extern const StdNative std_time_natives[];
 extern const StdNative std_resource_natives[];
+extern const StdNative std_ffi_order_natives[];
 
 /* The function bound to symbol [name] of library "mica", or NULL. Every such
  * function takes the MicaVM * as a hidden first argument. */
