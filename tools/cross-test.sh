@@ -166,10 +166,11 @@ if [ ! -f "$host_build/CMakeCache.txt" ]; then
 fi
 cmake --build "$host_build" -j"$jobs" --target mica_cli micac mica_embed mkclass >/dev/null
 echo "== $arch build ($target_build), build steps with the host's tools"
+mkdir -p "$target_build"
 cmake -S "$root" -B "$target_build" -DMICA_WERROR=ON -DMICA_SYSROOT="$sysroot" \
     -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/$triple.cmake" \
-    -DMICA_HOST_TOOLS="$host_build" >"$target_build.configure.log" 2>&1 ||
-    { cat "$target_build.configure.log"; exit 1; }
+    -DMICA_HOST_TOOLS="$host_build" >"$target_build/configure.log" 2>&1 ||
+    { cat "$target_build/configure.log"; exit 1; }
 cmake --build "$target_build" -j"$jobs" --target mica_cli >/dev/null
 built=$(date +%s)
 
