@@ -34,9 +34,26 @@ static void *gc_oom(size_t n)
     return NULL;
 }
 
+/* Threads: Boehm (built with thread support) must know every thread that
+ * allocates or holds pointers. The library registers threads itself, so hosts
+ * need not define GC_THREADS or use GC_pthread_create. A key's destructor
+ * unregisters a thread when it exits; the thread-local flag makes the check
+ * at every entry point one load. */
+static pthread_key_t gc_thread_key;
+static _Thread_local bool gc_thread_known;
+
+static void gc_thread_exit(void *arg)
+{
+    (void)arg;
+    if (GC_thread_is_registered())
+        GC_unregister_my_thread();
+}
+
 static void gc_init_process(void)
 {
     GC_INIT();
+    GC_allow_register_threads();
+    pthread_key_create(&gc_thread_key, gc_thread_exit);
     GC_set_oom_fn(gc_oom);
     gc_prev_push = GC_get_push_other_roots();
     GC_set_push_other_roots(gc_push_scanners);
@@ -79,6 +96,62 @@ void gc_push_range(void *lo, void *hi)
         GC_push_all_eager(lo, hi);
 }
 
+int gc_thread_attach(void)
+{
+    if (gc_thread_known)
+        return 0;
+    pthread_once(&gc_once, gc_init_process);
+    if (!GC_thread_is_registered()) {
+        struct GC_stack_base sb;
+        if (GC_get_stack_base(&sb) != GC_SUCCESS)
+            return -1;
+        int r = GC_register_my_thread(&sb);
+        if (r != GC_SUCCESS && r != GC_DUPLICATE)
+            return -1;
+    }
+    /* unregistered at exit (the thread that initialised Boehm included) */
+    pthread_setspecific(gc_thread_key, (void *)1);
+    gc_thread_known = true;
+    return 0;
+}
+
+void gc_thread_detach(void)
+{
+    if (!gc_thread_known)
+        return;
+    gc_thread_known = false;
+    pthread_setspecific(gc_thread_key, NULL);
+    if (GC_thread_is_registered())
+        GC_unregister_my_thread();
+}
+
+int gc_set_finalizer(void *obj, void (*fn)(void *obj, void *arg), void *arg)
+{
+    GC_register_finalizer_no_order(obj, (GC_finalization_proc)fn, arg, NULL, NULL);
+    return 0;
+}
+
+bool gc_clear_finalizer(void *obj)
+{
+    GC_finalization_proc ofn = 0;
+    void *ocd = NULL;
+    GC_register_finalizer_no_order(obj, 0, NULL, &ofn, &ocd);
+    return ofn != 0;
+}
+
+void gc_process_stats(size_t *heap_size, uint64_t *collections)
+{
+    pthread_once(&gc_once, gc_init_process);
+    *heap_size = GC_get_heap_size();
+    *collections = (uint64_t)GC_get_gc_no();
+}
+
+size_t gc_object_size(const void *p)
+{
+    void *b = GC_base((void *)p);
+    return b == p ? GC_size(b) : 0;
+}
+
 bool gc_heap_init(GcHeap *h)
 {
     pthread_once(&gc_once, gc_init_process);
@@ -110,11 +183,16 @@ static bool gc_account(GcHeap *h, size_t n)
     if (!h)
         return true;
     if (h->limit && !gc_fits(h, h->limit, n)) {
-        /* The count only grows between collections: collect, then restart
-         * it from what is still in use. Boehm's figure is process-wide, so
-         * with several VMs the cap is conservative. */
-        GC_gcollect();
-        h->allocated = gc_in_use();
+        /* The count only grows between walks: restart it from what the
+         * owner still reaches (its own objects only, so other VMs' data
+         * never counts), or without a walker from Boehm's process-wide
+         * figure after a collection. */
+        if (h->measure) {
+            h->allocated = h->measure(h->measure_arg);
+        } else {
+            GC_gcollect();
+            h->allocated = gc_in_use();
+        }
         if (gc_fits(h, h->limit, n)) {
             h->reserve_top = 0;
         } else if (!h->reserve_top) {

@@ -14,6 +14,10 @@ typedef struct GcHeap {
     size_t reserve_top;   /* 0, or after an allocation failed against the limit:
                            * how far handlers may allocate until a collection
                            * gets back under the limit                       */
+    /* The owner's live bytes (the VM's heap walk), used to restart the count
+     * when it reaches the limit; NULL: Boehm's process-wide figure. */
+    size_t (*measure)(void *arg);
+    void *measure_arg;
 } GcHeap;
 
 /* The reserve that opens above the bytes in use once a heap's limit has been
@@ -60,5 +64,26 @@ void gc_push_range(void *lo, void *hi);
 
 /* Runs a full collection (tests and hosts that want a quiet point). */
 void gc_collect(void);
+
+/* Registers the calling thread with the collector if it is not yet (every
+ * entry point of the library calls this; one thread-local test when it is).
+ * The thread is unregistered when it exits. 0, or -1 if Boehm refuses. */
+int gc_thread_attach(void);
+/* Unregisters the calling thread (if this library registered it). */
+void gc_thread_detach(void);
+
+/* Calls [fn]([obj], [arg]) once when [obj] (a collected block) becomes
+ * unreachable, on a thread that allocates. 0, or -1. */
+int gc_set_finalizer(void *obj, void (*fn)(void *obj, void *arg), void *arg);
+/* Cancels [obj]'s finalizer; true if one was registered and had not been
+ * queued to run yet. */
+bool gc_clear_finalizer(void *obj);
+
+/* Process-wide figures: Boehm's heap size and number of collections. */
+void gc_process_stats(size_t *heap_size, uint64_t *collections);
+
+/* The bytes Boehm allocated for the object at [p] (0 if [p] is not the start
+ * of a collected object). */
+size_t gc_object_size(const void *p);
 
 #endif

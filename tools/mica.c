@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "archive.h"
 #include "classfile.h"
@@ -41,10 +42,19 @@ typedef struct ClassVec {
 typedef struct Driver {
     StrVec cp;            /* class path directories, in search order     */
     bool allow_native;
+    bool sandbox;         /* run: --sandbox: no capability but those allowed */
+    unsigned allow;       /* run: MICA_CAP_* given by --allow-* flags       */
+    StrVec read_dirs, write_dirs; /* --allow-read=DIR, --allow-write=DIR    */
     size_t max_heap;      /* run: --max-heap in bytes, 0 none              */
     uint64_t max_time_ms; /* run: --max-time, 0 none                       */
     const char *max_time_text;     /* as the user wrote it, for the message */
     uint64_t max_steps;   /* run: --max-steps, 0 none                      */
+    MicaJitMode jit_mode; /* run: --jit=off|on|always                      */
+    uint64_t jit_threshold;        /* run: --jit-threshold, 0 default     */
+    size_t jit_cache;     /* run: --jit-cache in bytes, 0 default          */
+    bool jit_stats, perf_map;      /* run: --jit-stats, --perf-map         */
+    const char *print_jit;         /* run: --print-jit=Class.method       */
+    const char *profile;           /* run: --profile[=FILE] (tools/profile.c) */
     const char *outdir;   /* build: where .mcl files go                   */
     StrVec sources;       /* source file paths as shown in diagnostics    */
     const char *class_name;        /* the class whose main runs (borrowed) */
@@ -300,6 +310,8 @@ static const char usage_text[] =
     "  mica verify [-cp PATH]... FILE...\n"
     "      Verify every class of class files, archives and class directories\n"
     "      without running them, listing every error.\n"
+    "  mica repl             (or mica alone on a terminal)\n"
+    "      Evaluate declarations, statements and expressions interactively.\n"
     "  mica test [-k TEXT] [--list] [-cp DIR]... [SOURCES...]\n"
     "      Run the @test functions of SOURCES, each in a fresh VM (mica test --help).\n"
     "  mica --version        Print the version of mica and of its class files.\n"
@@ -310,10 +322,31 @@ static const char usage_text[] =
     "                        for classes (repeatable); std.* classes come only from\n"
     "                        the embedded library.\n"
     "  --allow-native        Let non-standard classes bind native functions.\n"
+    "  --sandbox             Deny files, processes, environment, clock and stdin\n"
+    "                        (then grant some back with the flags below).\n"
+    "  --allow-read[=DIR]    Allow reading files (only under DIR; repeatable).\n"
+    "  --allow-write[=DIR]   Allow writing files (only under DIR; repeatable).\n"
+    "  --allow-process, --allow-env, --allow-clock, --allow-stdin\n"
+    "                        Allow starting processes, reading the environment,\n"
+    "                        reading clocks and sleeping, reading standard input.\n"
     "  --max-heap=SIZE       Cap the heap (64m, 512k, 1g): beyond it OutOfMemoryError.\n"
     "  --max-time=TIME       Stop the program after TIME (2s, 500ms, 1m); exit status 3.\n"
     "  --max-steps=N         Stop it after N loop iterations and calls; exit status 3.\n"
+    "  --profile[=FILE]      Sample the running methods: folded stacks to FILE\n"
+    "                        (default mica-profile.folded; a .svg FILE gets a flame\n"
+    "                        graph), the top methods to stderr at exit.\n"
+    "  --jit=off|on|always   Interpret only; compile hot methods and loops (default\n"
+    "                        where the build has a JIT); compile every method at its\n"
+    "                        first call.\n"
+    "  --jit-threshold=N     Calls or loop iterations before a method is compiled.\n"
+    "  --jit-cache=SIZE      Cap on machine-code memory (default 64m); past it,\n"
+    "                        methods stay interpreted.\n"
+    "  --jit-stats           Print what the JIT did to stderr at exit.\n"
+    "  --perf-map            Write /tmp/perf-PID.map so `perf report` names methods.\n"
+    "  --print-jit=C.m       Print the machine code of method m of class C to stderr.\n"
     "  -d OUTDIR             Output directory of `mica build`.\n"
+    "\n"
+    "environment: MICA_JIT=off|on|always is the default of --jit.\n"
     "\n"
     "exit status: 0 on success, 1 on a compile error, load failure or uncaught\n"
     "exception, 2 on bad usage, 3 when a --max-time or --max-steps limit stopped\n"
@@ -694,6 +727,31 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
         } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--allow-native") == 0) {
             d->allow_native = true;
             *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--sandbox") == 0) {
+            d->sandbox = true;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && (strncmp(a, "--allow-read=", 13) == 0 ||
+                                               strncmp(a, "--allow-write=", 14) == 0)) {
+            bool rd = a[8] == 'r';
+            const char *dir = a + (rd ? 13 : 14);
+            if (!*dir)
+                return usage_error("option %s needs a directory", a);
+            if (strvec_push(rd ? &d->read_dirs : &d->write_dirs, dir) != 0)
+                return 1;
+            d->allow |= rd ? MICA_CAP_READ : MICA_CAP_WRITE;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--allow-", 8) == 0 &&
+                   (strcmp(a + 8, "read") == 0 || strcmp(a + 8, "write") == 0 ||
+                    strcmp(a + 8, "process") == 0 || strcmp(a + 8, "env") == 0 ||
+                    strcmp(a + 8, "clock") == 0 || strcmp(a + 8, "stdin") == 0)) {
+            const char *c = a + 8;
+            d->allow |= c[0] == 'r'   ? MICA_CAP_READ
+                        : c[0] == 'w' ? MICA_CAP_WRITE
+                        : c[0] == 'p' ? MICA_CAP_PROCESS
+                        : c[0] == 'e' ? MICA_CAP_ENV
+                        : c[1] == 'l' ? MICA_CAP_CLOCK
+                                      : MICA_CAP_STDIN;
+            *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-heap=", 11) == 0) {
             uint64_t v;
             if (parse_quantity(a + 11, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
@@ -705,9 +763,43 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
                 return usage_error("bad time in '%s' (e.g. --max-time=2s)", a);
             d->max_time_text = a + 11;
             *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "--profile") == 0 ||
+                                                strncmp(a, "--profile=", 10) == 0)) {
+            d->profile = a[9] == '=' && a[10] ? a + 10 : "mica-profile.folded";
+            *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-steps=", 12) == 0) {
             if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
                 return usage_error("bad step count in '%s'", a);
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit=", 6) == 0) {
+            if (strcmp(a + 6, "off") == 0)
+                d->jit_mode = MICA_JIT_OFF;
+            else if (strcmp(a + 6, "on") == 0)
+                d->jit_mode = MICA_JIT_ON;
+            else if (strcmp(a + 6, "always") == 0)
+                d->jit_mode = MICA_JIT_ALWAYS;
+            else
+                return usage_error("bad JIT mode in '%s' (off, on or always)", a);
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit-threshold=", 16) == 0) {
+            if (parse_quantity(a + 16, "", &d->jit_threshold) != 0 || d->jit_threshold == 0 ||
+                d->jit_threshold > UINT32_MAX)
+                return usage_error("bad threshold in '%s'", a);
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit-cache=", 12) == 0) {
+            uint64_t v;
+            if (parse_quantity(a + 12, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
+                return usage_error("bad cache size in '%s' (e.g. --jit-cache=16m)", a);
+            d->jit_cache = (size_t)v;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--jit-stats") == 0) {
+            d->jit_stats = true;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--perf-map") == 0) {
+            d->perf_map = true;
+            *i += 1;
+        } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--print-jit=", 12) == 0) {
+            d->print_jit = a + 12;
             *i += 1;
         } else if (strcmp(cmd, "build") == 0 && (strcmp(a, "-o") == 0 ||
                    strcmp(a, "--main") == 0 || strcmp(a, "-r") == 0)) {
@@ -770,9 +862,31 @@ static int run_program(Driver *d)
     cfg.classpath = (const char *const *)d->cp.v;
     cfg.nclasspath = d->cp.n;
     cfg.allow_native = d->allow_native;
+    /* scripts may do everything but bind C libraries, unless sandboxed */
+    cfg.caps = (d->sandbox ? 0u : MICA_CAP_ALL & ~MICA_CAP_NATIVE) | d->allow;
+    cfg.read_dirs = (const char *const *)d->read_dirs.v;
+    cfg.nread_dirs = d->read_dirs.n;
+    cfg.write_dirs = (const char *const *)d->write_dirs.v;
+    cfg.nwrite_dirs = d->write_dirs.n;
     cfg.max_heap_bytes = d->max_heap;
     cfg.max_time_ms = d->max_time_ms;
     cfg.max_steps = d->max_steps;
+    cfg.jit_mode = d->jit_mode;
+    if (cfg.jit_mode == MICA_JIT_DEFAULT) {
+        /* the test suite runs every program a second time with MICA_JIT=always */
+        const char *e = getenv("MICA_JIT");
+        if (e && strcmp(e, "off") == 0)
+            cfg.jit_mode = MICA_JIT_OFF;
+        else if (e && strcmp(e, "always") == 0)
+            cfg.jit_mode = MICA_JIT_ALWAYS;
+        else if (e && strcmp(e, "on") == 0)
+            cfg.jit_mode = MICA_JIT_ON;
+    }
+    cfg.jit_threshold = (uint32_t)d->jit_threshold;
+    cfg.jit_cache_bytes = d->jit_cache;
+    cfg.jit_stats = d->jit_stats;
+    cfg.jit_perf_map = d->perf_map;
+    cfg.jit_print = d->print_jit;
     MicaStatus st = mica_vm_new(&cfg, &vm);
     if (st != MICA_OK) {
         fflush(stdout);
@@ -787,8 +901,12 @@ static int run_program(Driver *d)
         }
     }
     int exit_code = 0;
+    if (d->profile && mica_profile_begin(vm) != 0)
+        goto fail;
     st = mica_run_main(vm, d->class_name, d->nargs, d->args, &exit_code);
     fflush(stdout);
+    if (d->profile)
+        mica_profile_end(vm, d->profile);
     if (st == MICA_OK) {
         status = 0;
     } else if (st == MICA_ERR_EXIT) {
@@ -1568,6 +1686,8 @@ done:
 
 int main(int argc, char **argv)
 {
+    if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return mica_cmd_repl(0, argv + 1);
     if (argc < 2)
         return usage_error("%s", "missing command");
     const char *cmd = argv[1];
@@ -1584,6 +1704,8 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0)
         return mica_cmd_test(argc - 2, argv + 2);
+    if (strcmp(cmd, "repl") == 0)
+        return mica_cmd_repl(argc - 2, argv + 2);
 
     Driver d;
     memset(&d, 0, sizeof d);
@@ -1601,6 +1723,8 @@ int main(int argc, char **argv)
     strvec_free(&d.cp);
     strvec_free(&d.sources);
     strvec_free(&d.listed);
+    strvec_free(&d.read_dirs);
+    strvec_free(&d.write_dirs);
     classvec_free(&d.deps);
     classvec_free(&d.out);
     free(d.entry);

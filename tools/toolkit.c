@@ -447,15 +447,19 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     s->listed.n = 0;
     if (pkg[0] != 0 && !safe_class_path(pkg))
         return;
+    /* Classes compiled earlier come first, the latest first: where two define the
+     * same function, the compiler takes the first it sees (the REPL's redefinitions). */
+    TkStrs recent = {0};
+    for (size_t i = s->mem.n; !mica_std_sealed(pkg) && i-- > 0;)
+        if (in_package(s->mem.v[i].name, pkg) && !strs_has(&recent, s->mem.v[i].name) &&
+            tk_strs_push(&recent, s->mem.v[i].name) != 0)
+            s->oom = true;
     if (!mica_std_sealed(pkg)) {
-        for (size_t i = 0; i < s->mem.n; i++)
-            if (in_package(s->mem.v[i].name, pkg))
-                listed_add(s, s->mem.v[i].name);
         for (size_t i = 0; i < s->cp.n; i++) {
             char *dir = pkg[0] ? join3(s->cp.v[i], "/", pkg) : tk_strdup(s->cp.v[i]);
             if (!dir) {
                 s->oom = true;
-                return;
+                break;
             }
             DIR *dh = opendir(dir);
             struct dirent *e;
@@ -472,7 +476,8 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                     sprintf(name, "%s/%.*s", pkg, (int)stem, e->d_name);
                 else
                     sprintf(name, "%.*s", (int)stem, e->d_name);
-                listed_add(s, name);
+                if (!strs_has(&recent, name))
+                    listed_add(s, name);
                 free(name);
             }
             if (dh)
@@ -485,8 +490,12 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     s->listed = (TkStrs){0};
     if (names.n > 1)
         qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    for (size_t i = 0; i < recent.n; i++)
+        fn(arg, recent.v[i]);
     for (size_t i = 0; i < names.n; i++)
-        fn(arg, names.v[i]);
+        if (!strs_has(&recent, names.v[i]))
+            fn(arg, names.v[i]);
+    tk_strs_free(&recent);
     tk_strs_free(&names);
 }
 

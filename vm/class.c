@@ -70,6 +70,7 @@ static void class_free(VmClass *c)
         free(m->code);
         free(m->handlers);
         free(m->tables);
+        free(m->heights);
         if (m->native) {
             free(m->native->atypes);
             free(m->native->kinds);

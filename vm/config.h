@@ -19,6 +19,26 @@
 #define VM_MAX_NESTED_RUNS 256
 #endif
 
+/* C stack kept free below compiled code before it calls compiled code (else
+ * the callee is interpreted), and below a nested run before a native calls
+ * back into Mica (else StackOverflowError). */
+#ifndef VM_CSTACK_JIT_ROOM
+#define VM_CSTACK_JIT_ROOM (256u * 1024u)
+#endif
+#ifndef VM_CSTACK_RUN_ROOM
+#define VM_CSTACK_RUN_ROOM (128u * 1024u)
+#endif
+
+/* The JIT: calls and loop back edges of a method before it is compiled
+ * (mica run --jit-threshold), and the default cap on code memory
+ * (--jit-cache). */
+#ifndef VM_JIT_THRESHOLD
+#define VM_JIT_THRESHOLD 1000
+#endif
+#ifndef VM_JIT_CACHE_BYTES
+#define VM_JIT_CACHE_BYTES (64u * 1024u * 1024u)
+#endif
+
 /* Poll events (loop back edges and calls) between checks of the interrupt
  * flag and the deadline. */
 #ifndef VM_POLL_INTERVAL

@@ -3,42 +3,13 @@
  * exception dispatch through the verifier's handler table). */
 #include "vm.h"
 
+#include "frame.h"
+#include "link.h"
+#include "jit.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The interpreter's own instruction set: structure is gone (block, loop, end
- * vanish; if/else/br become jumps) and constant-pool operations have a slow
- * form that resolves and rewrites itself into a quick form. */
-#define VM_OPS(X)                                                                     \
-    X(UNREACHABLE) X(JMP) X(JZ) X(BR) X(BR_IF) X(BR_TABLE) X(RETURN) X(RETURN_V)      \
-    X(THROW) X(ACONST_NULL) X(ICONST) X(LDC_STR) X(LDC_STR_Q) X(LOAD) X(STORE)        \
-    X(IINC) X(POP) X(DUP) X(DUP2) X(DUP_X1) X(DUP_X2) X(SWAP)                         \
-    X(IADD) X(ISUB) X(IMUL) X(IDIV) X(IREM) X(INEG) X(IAND) X(IOR) X(IXOR) X(ISHL)    \
-    X(ISHR) X(IUSHR) X(EQZ) X(FADD) X(FSUB) X(FMUL) X(FDIV) X(FREM) X(FNEG) X(I2F)    \
-    X(F2I) X(I2B) X(IEQ) X(INE) X(ILT) X(ILE) X(IGT) X(IGE) X(FEQ) X(FNE) X(FLT)     \
-    X(FLE) X(FGT) X(FGE) X(AEQ) X(ANE)                                                \
-    X(NEW) X(NEW_Q) X(GETFIELD) X(GETFIELD_Q) X(PUTFIELD) X(PUTFIELD_Q)               \
-    X(PUTFIELD_B_Q) X(PUTFIELD_Z_Q) X(GETSTATIC) X(GETSTATIC_Q) X(PUTSTATIC)          \
-    X(PUTSTATIC_Q) X(PUTSTATIC_B_Q) X(PUTSTATIC_Z_Q)                                  \
-    X(INVOKESTATIC) X(INVOKEVIRTUAL) X(INVOKESPECIAL) X(INVOKEIFACE) X(INITSUPER)     \
-    X(INVOKE_Q) X(INVOKESPECIAL_Q) X(INVOKEVIRTUAL_Q) X(INVOKEIFACE_Q) X(CALLFN)      \
-    X(INSTANCEOF) X(INSTANCEOF_Q) X(CHECKCAST) X(CHECKCAST_Q) X(NEWARRAY)             \
-    X(NEWARRAY_Q) X(ARRAYLENGTH) X(IALOAD) X(IASTORE) X(FALOAD) X(FASTORE)            \
-    X(BALOAD) X(BASTORE) X(AALOAD) X(AASTORE)                                         \
-    /* superinstructions (see fuse): the first of a pair or triple, rewritten in place */ \
-    X(LOAD2) X(LOAD_ICONST) X(ADDI) X(LOAD_GETFIELD) X(LOAD_ADDI)                     \
-    X(ILT_JZ) X(ILE_JZ) X(IGT_JZ) X(IGE_JZ) X(IEQ_JZ) X(INE_JZ)                       \
-    X(ILT_BRIF) X(ILE_BRIF) X(IGT_BRIF) X(IGE_BRIF) X(IEQ_BRIF) X(INE_BRIF)           \
-    X(ILT_NBRIF) X(ILE_NBRIF) X(IGT_NBRIF) X(IGE_NBRIF) X(IEQ_NBRIF) X(INE_NBRIF)     \
-    X(EQZ_BRIF)
-
-enum {
-#define VM_OP_ENUM(name) VM_OP_##name,
-    VM_OPS(VM_OP_ENUM)
-#undef VM_OP_ENUM
-    VM_OP_COUNT
-};
 
 static inline double as_f(uint64_t v)
 {
@@ -109,7 +80,111 @@ static bool emits(uint8_t op)
            op != CF_OP_END;
 }
 
-static int predecode(MicaVM *vm, VmMethod *m)
+/* The stack effect of a call instruction, from its descriptor (verified). */
+static bool call_effect(const CfClass *cf, const VmInsn *o, int op, int *pops, int *pushes)
+{
+    const char *desc;
+    if (op == VM_OP_CALLFN) {
+        desc = cf_utf8(cf, o->a);
+    } else {
+        if (o->a >= cf->ncp || cf->cp[o->a].kind != CF_CONST_METHOD)
+            return false;
+        desc = cf_utf8(cf, cf->cp[o->a].u.ref.desc);
+    }
+    uint32_t np = 0;
+    if (!desc || !cf_desc_method_ok(desc, &np))
+        return false;
+    const char *r = strchr(desc, ')');
+    bool has_ret = r && r[1] != 'V';
+    switch (op) {
+    case VM_OP_INVOKESTATIC: *pops = (int)np; *pushes = has_ret; break;
+    case VM_OP_NEW: *pops = (int)np; *pushes = 1; break;
+    case VM_OP_INITSUPER: *pops = (int)np + 1; *pushes = 0; break;
+    default: *pops = (int)np + 1; *pushes = has_ret; break;
+    }
+    return true;
+}
+
+/* The operand-stack height before each instruction of [code] (-1 where no
+ * path reaches), for the JIT and for tools: straight-line effects, branch
+ * targets from the verifier's heights, handlers at their height plus the
+ * exception. Runs before fusing (it reads base forms only). */
+static int32_t *stack_heights(const VmMethod *m, const VmInsn *code, uint32_t n,
+                              const VmHandler *handlers, uint32_t nhandlers)
+{
+    int32_t *h = malloc(((size_t)n + 1) * sizeof *h);
+    if (!h)
+        return NULL;
+    for (uint32_t i = 0; i <= n; i++)
+        h[i] = -1;
+    h[0] = 0;
+    for (uint32_t i = 0; i < nhandlers; i++)
+        if (handlers[i].target < n)
+            h[handlers[i].target] = handlers[i].height + 1;
+    bool changed = true;
+    for (int pass = 0; changed && pass < 8; pass++) {
+        changed = false;
+#define SET(idx, v)                                                                       \
+    do {                                                                                  \
+        uint32_t i_ = (uint32_t)(idx);                                                    \
+        if (i_ <= n && h[i_] < 0) {                                                       \
+            h[i_] = (v);                                                                  \
+            changed = true;                                                               \
+        }                                                                                 \
+    } while (0)
+        for (uint32_t i = 0; i < n; i++) {
+            const VmInsn *o = &code[i];
+            int32_t cur = h[i];
+            if (cur < 0)
+                continue;
+            int pops = 0, pushes = 0;
+            switch (o->op) {
+            case VM_OP_JMP: SET(o->b, cur); continue;
+            case VM_OP_JZ: SET(o->b, cur - 1); SET(i + 1, cur - 1); continue;
+            case VM_OP_BR: SET(o->b, o->c + o->a); continue;
+            case VM_OP_BR_IF: SET(o->b, o->c + o->a); SET(i + 1, cur - 1); continue;
+            case VM_OP_BR_TABLE:
+                for (uint32_t k = 0; k <= o->a; k++)
+                    SET(o->u.table[k].idx, o->u.table[k].height + o->u.table[k].arity);
+                continue;
+            case VM_OP_RETURN: case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
+                continue;
+            case VM_OP_ACONST_NULL: case VM_OP_ICONST: case VM_OP_LDC_STR: case VM_OP_LOAD:
+            case VM_OP_GETSTATIC:
+                pushes = 1; break;
+            case VM_OP_STORE: case VM_OP_POP: case VM_OP_PUTSTATIC: pops = 1; break;
+            case VM_OP_IINC: break;
+            case VM_OP_DUP: pops = 1; pushes = 2; break;
+            case VM_OP_DUP2: pops = 2; pushes = 4; break;
+            case VM_OP_DUP_X1: pops = 2; pushes = 3; break;
+            case VM_OP_DUP_X2: pops = 3; pushes = 4; break;
+            case VM_OP_SWAP: pops = 2; pushes = 2; break;
+            case VM_OP_INEG: case VM_OP_EQZ: case VM_OP_FNEG: case VM_OP_I2F: case VM_OP_F2I:
+            case VM_OP_I2B: case VM_OP_GETFIELD: case VM_OP_INSTANCEOF: case VM_OP_CHECKCAST:
+            case VM_OP_NEWARRAY: case VM_OP_ARRAYLENGTH:
+                pops = 1; pushes = 1; break;
+            case VM_OP_PUTFIELD: pops = 2; break;
+            case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE: case VM_OP_AASTORE:
+                pops = 3; break;
+            case VM_OP_NEW: case VM_OP_INVOKESTATIC: case VM_OP_INVOKEVIRTUAL:
+            case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
+            case VM_OP_CALLFN:
+                if (!call_effect(m->cls->cf, o, o->op, &pops, &pushes)) {
+                    free(h);
+                    return NULL;
+                }
+                break;
+            default: /* binary int/float operations, comparisons, array loads */
+                pops = 2; pushes = 1; break;
+            }
+            SET(i + 1, cur - pops + pushes);
+        }
+#undef SET
+    }
+    return h;
+}
+
+int vm_predecode(MicaVM *vm, VmMethod *m)
 {
     const CfCode *code = m->cf->code;
     const CfMethodInfo *info = &m->cls->info[m->index];
@@ -238,7 +313,17 @@ static int predecode(MicaVM *vm, VmMethod *m)
         }
     }
     free(pc2idx);
+    int32_t *hts = stack_heights(m, out, count, handlers, info->nhandlers);
+    if (!hts) {
+        free(handlers);
+        free(out);
+        free(tables);
+        return vm_throw(vm, "LinkError", "%s.%s%s: code does not match the verifier's tables",
+                        m->cls->name, m->name, m->desc);
+    }
     fuse(out, count);
+    m->heights = hts;
+    m->entry = vm_interp_entry;
     m->code = out;
     m->ncode = count;
     m->tables = tables;
@@ -256,270 +341,6 @@ oom:
     free(out);
     free(tables);
     return vm_throw(vm, "OutOfMemoryError", "cannot prepare %s.%s", m->cls->name, m->name);
-}
-
-/* ---- resolution (slow paths of the quickening instructions) ---------------- */
-
-static void dotted(const char *name, char *buf, size_t n)
-{
-    size_t i = 0;
-    for (; name[i] && i + 1 < n; i++)
-        buf[i] = name[i] == '/' ? '.' : name[i];
-    buf[i] = 0;
-}
-
-typedef struct MemberRef {
-    const char *cls, *name, *desc;
-} MemberRef;
-
-static int member_ref(MicaVM *vm, VmMethod *m, uint16_t idx, uint8_t kind, MemberRef *r)
-{
-    const CfClass *cf = m->cls->cf;
-    if (idx >= cf->ncp || cf->cp[idx].kind != kind)
-        return vm_throw(vm, "LinkError", "bad constant #%u in %s", idx, m->cls->name);
-    r->cls = cf_class_name(cf, cf->cp[idx].u.ref.cls);
-    r->name = cf_utf8(cf, cf->cp[idx].u.ref.name);
-    r->desc = cf_utf8(cf, cf->cp[idx].u.ref.desc);
-    if (!r->cls || !r->name || !r->desc)
-        return vm_throw(vm, "LinkError", "bad constant #%u in %s", idx, m->cls->name);
-    return 0;
-}
-
-static int no_method(MicaVM *vm, const MemberRef *r, const char *why)
-{
-    char c[512];
-    dotted(r->cls, c, sizeof c);
-    if (why)
-        return vm_throw(vm, "LinkError", "method %s.%s%s %s", c, r->name, r->desc, why);
-    return vm_throw(vm, "LinkError", "no method %s%s in class %s", r->name, r->desc, c);
-}
-
-/* Resolves the METHOD constant of [o] for opcode [op] and quickens [o]. */
-static int resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
-{
-    MemberRef r;
-    if (member_ref(vm, m, o->a, CF_CONST_METHOD, &r) < 0)
-        return -1;
-    VmClass *c = vm_resolve_class(vm, r.cls);
-    if (!c)
-        return -1;
-    VmMethod *t;
-    if (op == VM_OP_NEW || op == VM_OP_INITSUPER)
-        t = vm_find_declared(c, r.name, r.desc);
-    else
-        t = vm_find_method(c, r.name, r.desc);
-    if (!t)
-        return no_method(vm, &r, NULL);
-    if ((t->flags & CF_ACC_PRIVATE) && t->cls != m->cls)
-        return no_method(vm, &r, "is private");
-    bool is_static = (t->flags & CF_ACC_STATIC) != 0;
-    if (op == VM_OP_INVOKESTATIC && !is_static)
-        return no_method(vm, &r, "is not static");
-    if (op != VM_OP_INVOKESTATIC && is_static)
-        return no_method(vm, &r, "is static");
-    if (op == VM_OP_INVOKEIFACE && !c->is_interface)
-        return no_method(vm, &r, "does not belong to an interface");
-    o->c = (int32_t)t->nparams;
-    o->u.p = t;
-    switch (op) {
-    case VM_OP_NEW:
-        if (c->is_abstract) {
-            char d[512];
-            dotted(c->name, d, sizeof d);
-            return vm_throw(vm, "LinkError", "cannot instantiate %s %s",
-                            c->is_interface ? "interface" : "abstract class", d);
-        }
-        if (c->is_string || c->is_array)
-            return vm_throw(vm, "LinkError", "cannot instantiate %s with new", c->name);
-        if (vm_init_class(vm, c) < 0)
-            return -1;
-        o->cache_cls = c;
-        o->op = VM_OP_NEW_Q;
-        break;
-    case VM_OP_INVOKESTATIC:
-        if (vm_init_class(vm, t->cls) < 0)
-            return -1;
-        o->op = VM_OP_INVOKE_Q;
-        break;
-    case VM_OP_INITSUPER:
-        o->op = VM_OP_INVOKE_Q;
-        break;
-    case VM_OP_INVOKESPECIAL:
-        o->op = VM_OP_INVOKESPECIAL_Q;
-        break;
-    case VM_OP_INVOKEVIRTUAL:
-        /* private methods are not in vtables: they bind directly */
-        o->b = t->vtable_index;
-        o->op = (t->flags & CF_ACC_PRIVATE) ? VM_OP_INVOKESPECIAL_Q : VM_OP_INVOKEVIRTUAL_Q;
-        break;
-    default:
-        o->op = VM_OP_INVOKEIFACE_Q;
-        break;
-    }
-    return 0;
-}
-
-static int resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
-{
-    MemberRef r;
-    if (member_ref(vm, m, o->a, CF_CONST_FIELD, &r) < 0)
-        return -1;
-    VmClass *c = vm_resolve_class(vm, r.cls);
-    if (!c)
-        return -1;
-    VmField *f = vm_find_field(c, r.name);
-    char d[512];
-    dotted(r.cls, d, sizeof d);
-    if (!f || strcmp(f->desc, r.desc) != 0)
-        return vm_throw(vm, "LinkError", "no field %s:%s in class %s", r.name, r.desc, d);
-    if ((f->flags & CF_ACC_PRIVATE) && f->owner != m->cls)
-        return vm_throw(vm, "LinkError", "field %s.%s is private", d, r.name);
-    bool is_static = (f->flags & CF_ACC_STATIC) != 0;
-    bool want_static = op == VM_OP_GETSTATIC || op == VM_OP_PUTSTATIC;
-    if (is_static != want_static)
-        return vm_throw(vm, "LinkError", "field %s.%s is %sstatic", d, r.name,
-                        is_static ? "" : "not ");
-    char k = f->desc[0];
-    o->cache_target = f;
-    if (is_static) {
-        if (vm_init_class(vm, f->owner) < 0)
-            return -1;
-        o->u.p = &f->owner->statics[f->slot];
-        if (op == VM_OP_GETSTATIC)
-            o->op = VM_OP_GETSTATIC_Q;
-        else
-            o->op = k == 'B' ? VM_OP_PUTSTATIC_B_Q
-                  : k == 'Z' ? VM_OP_PUTSTATIC_Z_Q : VM_OP_PUTSTATIC_Q;
-    } else {
-        o->b = (int32_t)f->slot;
-        if (op == VM_OP_GETFIELD)
-            o->op = VM_OP_GETFIELD_Q;
-        else
-            o->op = k == 'B' ? VM_OP_PUTFIELD_B_Q
-                  : k == 'Z' ? VM_OP_PUTFIELD_Z_Q : VM_OP_PUTFIELD_Q;
-    }
-    return 0;
-}
-
-static VmClass *resolve_type(MicaVM *vm, VmMethod *m, uint16_t idx)
-{
-    const char *name = cf_class_name(m->cls->cf, idx);
-    if (!name) {
-        vm_throw(vm, "LinkError", "bad class constant #%u in %s", idx, m->cls->name);
-        return NULL;
-    }
-    MicaStatus st;
-    VmClass *c = vm_load_class(vm, name, &st);
-    if (!c)
-        vm_throw(vm, "LinkError", "%s", vm->last_error);
-    return c;
-}
-
-/* The method an instance call on [recv] runs: vtable by index, else by name. */
-static VmMethod *dispatch(VmClass *recv, VmMethod *t, int32_t vindex)
-{
-    if (vindex >= 0 && (uint32_t)vindex < recv->vtable_len) {
-        VmMethod *x = recv->vtable[vindex];
-        if (x == t || (strcmp(x->name, t->name) == 0 && strcmp(x->desc, t->desc) == 0))
-            return x;
-    }
-    for (uint32_t i = 0; i < recv->vtable_len; i++)
-        if (strcmp(recv->vtable[i]->name, t->name) == 0 &&
-            strcmp(recv->vtable[i]->desc, t->desc) == 0)
-            return recv->vtable[i];
-    return NULL;
-}
-
-/* Makes [t] callable: its class linked (natives bound), its code pre-decoded. */
-static int prepare(MicaVM *vm, VmMethod *t)
-{
-    VmClass *c = t->cls;
-    if (c->state == VM_CLASS_LOADED || c->state == VM_CLASS_ERROR) {
-        MicaStatus st;
-        if (vm_link_class(vm, c, &st) < 0)
-            return vm_throw(vm, "LinkError", "%s", vm->last_error);
-    }
-    if (t->flags & CF_ACC_NATIVE) {
-        if (!t->native)
-            return vm_throw(vm, "LinkError", "native method %s.%s is not bound", c->name,
-                            t->name);
-        return 0;
-    }
-    if (!t->code) {
-        if ((t->flags & CF_ACC_ABSTRACT) || !t->cf->code)
-            return vm_throw(vm, "LinkError", "abstract method %s.%s%s called", c->name,
-                            t->name, t->desc);
-        if (!c->info)
-            return vm_throw(vm, "LinkError", "class %s is not linked", c->name);
-        return predecode(vm, t);
-    }
-    return 0;
-}
-
-/* ---- frames --------------------------------------------------------------- */
-
-static inline uint64_t *stack_top(MicaVM *vm)
-{
-    return vm->nframes ? vm->frames[vm->nframes - 1].sp : vm->stack;
-}
-
-/* Pushes a frame for [m] whose arguments start at [base]. -1 with
- * StackOverflowError pending when the depth or the value stack runs out. */
-static int push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool entry)
-{
-    if (--vm->poll_left <= 0 && vm_poll(vm) < 0)
-        return -1;
-    if (vm->nframes >= vm->max_depth ||
-        base + m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS > vm->stack_end)
-        return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
-                        vm->max_depth);
-    VmFrame *f = &vm->frames[vm->nframes];
-    f->m = m;
-    f->base = base;
-    f->entry = entry;
-    f->ip = m->code;
-    f->sp = base + m->nlocals;
-    if (m->nlocals > m->nparams)
-        memset(base + m->nparams, 0, (m->nlocals - m->nparams) * sizeof(uint64_t));
-    /* the collector may stop this thread anywhere (another thread collecting):
-     * the frame must be complete before the stack scanner can see it */
-    atomic_signal_fence(memory_order_release);
-    vm->nframes++;
-    m->invocations++;
-    return 0;
-}
-
-static int call_native(MicaVM *vm, VmMethod *t, uint64_t *args, uint64_t *ret)
-{
-    if (vm->nframes >= vm->max_frames)
-        return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
-                        vm->max_depth);
-    VmFrame *f = &vm->frames[vm->nframes];
-    f->m = t;
-    f->ip = NULL;
-    f->base = args;
-    f->sp = args + t->nparams;
-    f->entry = false;
-    atomic_signal_fence(memory_order_release);
-    vm->nframes++;
-    t->invocations++;
-    int r = vm_call_native(vm, t, args, ret);
-    vm->nframes--;
-    return r;
-}
-
-static bool handler_matches(MicaVM *vm, VmMethod *m, VmHandler *h, VmObject *exc)
-{
-    if (h->cls_index == 0)
-        return true;
-    if (!h->cls) {
-        const char *name = cf_class_name(m->cls->cf, h->cls_index);
-        MicaStatus st;
-        h->cls = name ? vm_load_class(vm, name, &st) : NULL;
-        if (!h->cls)
-            return false;
-    }
-    return vm_is_subclass(exc->cls, h->cls);
 }
 
 /* ---- the interpreter loop ----------------------------------------------------- */
@@ -557,7 +378,7 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
 
 #if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
     static const void *const labels[VM_OP_COUNT] = {
-#define VM_OP_LABEL(name) [VM_OP_##name] = &&L_##name,
+#define VM_OP_LABEL(name, base) [VM_OP_##name] = &&L_##name,
         VM_OPS(VM_OP_LABEL)
 #undef VM_OP_LABEL
     };
@@ -621,11 +442,14 @@ dispatch:
         }                                                                                 \
         VmInsn *dst_ = m->code + (idx);                                                   \
         if (dst_ <= ip) {                                                                 \
-            m->backedges++;                                                               \
             if (--vm->poll_left <= 0) {                                                   \
                 SAVE();                                                                   \
                 if (vm_poll(vm) < 0)                                                      \
                     goto exception;                                                       \
+            }                                                                             \
+            if (++m->backedges >= vm->jit_loop_threshold) {                               \
+                ip = dst_;                                                                \
+                goto osr;                                                                 \
             }                                                                             \
         }                                                                                 \
         ip = dst_;                                                                        \
@@ -677,18 +501,8 @@ dispatch:
     CASE(ICONST) { *sp++ = (uint64_t)ip->u.i; NEXT(); }
     CASE(LDC_STR) {
         SAVE();
-        const CfClass *cf = m->cls->cf;
-        uint16_t s = cf->cp[ip->a].kind == CF_CONST_STRING ? cf->cp[ip->a].u.name : 0;
-        const char *text = cf_utf8(cf, s);
-        if (!text) {
-            vm_throw(vm, "LinkError", "bad string constant #%u in %s", ip->a, m->cls->name);
+        if (vm_resolve_ldc(vm, m, ip) < 0)
             goto exception;
-        }
-        VmString *str = vm_intern(vm, text, cf->cp[s].u.utf8.len);
-        if (!str)
-            goto exception;
-        ip->u.p = str;
-        ip->op = VM_OP_LDC_STR_Q;
         DISPATCH();
     }
     CASE(LDC_STR_Q) { *sp++ = vm_ref_slot(ip->u.p); NEXT(); }
@@ -787,7 +601,7 @@ dispatch:
     CASE(INVOKEIFACE)
     CASE(INITSUPER) {
         SAVE();
-        if (resolve_call(vm, m, ip, ip->op) < 0)
+        if (vm_resolve_call(vm, m, ip, ip->op) < 0)
             goto exception;
         DISPATCH();
     }
@@ -826,52 +640,17 @@ dispatch:
             target = ip->u.p;
             goto null_call;
         }
-        if (ip->cache_cls == recv->cls) {
-            target = ip->cache_target;
-        } else {
-            target = dispatch(recv->cls, ip->u.p, ip->op == VM_OP_INVOKEVIRTUAL_Q ? ip->b : -1);
-            if (!target) {
-                SAVE();
-                VmMethod *t = ip->u.p;
-                char d[512];
-                dotted(recv->cls->name, d, sizeof d);
-                vm_throw(vm, "LinkError", "no method %s%s in class %s", t->name, t->desc, d);
-                goto exception;
-            }
-            ip->cache_cls = recv->cls;
-            ip->cache_target = target;
-        }
+        SAVE();
+        target = vm_virtual_target(vm, ip, recv);
+        if (!target)
+            goto exception;
         goto invoke;
     }
     CASE(CALLFN) {
         SAVE();
-        const char *desc = cf_utf8(m->cls->cf, ip->a);
-        uint32_t np = 0;
-        if (!desc || !cf_desc_method_ok(desc, &np)) {
-            vm_throw(vm, "LinkError", "bad callfn descriptor in %s", m->cls->name);
+        target = vm_callfn_target(vm, m, ip, sp, &nargs);
+        if (!target)
             goto exception;
-        }
-        /* count slots: every parameter is one slot */
-        nargs = np + 1;
-        VmObject *fn = vm_slot_ref(sp[-(int32_t)nargs]);
-        if (!fn) {
-            vm_throw(vm, "NullError", "cannot call a null function");
-            goto exception;
-        }
-        target = NULL;
-        for (uint32_t i = 0; i < fn->cls->vtable_len; i++) {
-            VmMethod *x = fn->cls->vtable[i];
-            if (strcmp(x->name, "invoke") == 0 && strcmp(x->desc, desc) == 0) {
-                target = x;
-                break;
-            }
-        }
-        if (!target) {
-            char d[512];
-            dotted(fn->cls->name, d, sizeof d);
-            vm_throw(vm, "CastError", "cannot cast %s to a function %s", d, desc);
-            goto exception;
-        }
         goto invoke;
     }
     CASE(GETFIELD)
@@ -879,7 +658,7 @@ dispatch:
     CASE(GETSTATIC)
     CASE(PUTSTATIC) {
         SAVE();
-        if (resolve_field(vm, m, ip, ip->op) < 0)
+        if (vm_resolve_field(vm, m, ip, ip->op) < 0)
             goto exception;
         /* a plain load of the receiver just before becomes load+getfield */
         if (ip->op == VM_OP_GETFIELD_Q && ip > m->code && ip[-1].op == VM_OP_LOAD)
@@ -1001,12 +780,8 @@ dispatch:
     CASE(CHECKCAST)
     CASE(NEWARRAY) {
         SAVE();
-        VmClass *c = resolve_type(vm, m, ip->a);
-        if (!c)
+        if (vm_resolve_type_insn(vm, m, ip) < 0)
             goto exception;
-        ip->u.p = c;
-        ip->op = ip->op == VM_OP_INSTANCEOF ? VM_OP_INSTANCEOF_Q
-               : ip->op == VM_OP_CHECKCAST ? VM_OP_CHECKCAST_Q : VM_OP_NEWARRAY_Q;
         DISPATCH();
     }
     CASE(INSTANCEOF_Q) {
@@ -1018,10 +793,7 @@ dispatch:
         VmObject *o = vm_slot_ref(sp[-1]);
         if (o && !vm_is_subclass(o->cls, ip->u.p)) {
             SAVE();
-            char x[512], y[512];
-            dotted(o->cls->name, x, sizeof x);
-            dotted(((VmClass *)ip->u.p)->name, y, sizeof y);
-            vm_throw(vm, "CastError", "cannot cast %s to %s", x, y);
+            vm_throw_cast(vm, o, ip->u.p);
             goto exception;
         }
         NEXT();
@@ -1092,52 +864,91 @@ dispatch:
 
 invoke:
     SAVE();
-    if (!(target->native || target->code) && prepare(vm, target) < 0)
+    if (!(target->native || target->code) && vm_prepare(vm, target) < 0)
         goto exception;
     if (target->flags & CF_ACC_NATIVE) {
         uint64_t rv = 0;
-        if (call_native(vm, target, sp - nargs, &rv) < 0)
+        if (vm_call_native_frame(vm, target, sp - nargs, &rv) < 0)
             goto exception;
         sp -= nargs;
         if (target->ret != 'V')
             *sp++ = rv;
         NEXT();
     }
-    if (push_frame(vm, target, sp - nargs, false) < 0)
+    if (target->invocations >= vm->jit_call_threshold && !target->jit_state)
+        jit_compile(vm, target);
+    if (target->entry != vm_interp_entry && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM)) {
+        /* compiled callee: it runs on the C stack and pops its own frame */
+        uint64_t *args = sp - nargs;
+        if (vm_push_frame(vm, target, args, false) < 0)
+            goto exception;
+        if (target->entry(vm, &vm->frames[vm->nframes - 1], NULL) < 0)
+            goto exception;
+        sp = args + (target->ret != 'V');
+        NEXT();
+    }
+    if (vm_push_frame(vm, target, sp - nargs, false) < 0)
         goto exception;
     RELOAD();
     DISPATCH();
 
+osr:
+    /* a hot loop: continue in compiled code at the loop header [ip] (same frame
+     * layout, so it is a jump); the compiled code pops the frame */
+    {
+        void *addr = NULL;
+        if (!m->jit_state)
+            jit_compile(vm, m);
+        if (m->jit && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM))
+            addr = jit_address(m, (uint32_t)(ip - m->code));
+        if (!addr) {
+            m->backedges = 0;
+            DISPATCH();
+        }
+        SAVE();
+        bool was_entry = fr->entry;
+        uint64_t *dst = fr->base;
+        bool has_ret = m->ret != 'V';
+        jit_count_osr(vm);
+        if (m->entry(vm, fr, addr) < 0) {
+            if (was_entry)
+                return -1;
+            goto exception;
+        }
+        if (was_entry) {
+            if (ret)
+                *ret = has_ret ? dst[0] : 0;
+            return 0;
+        }
+        RELOAD();
+        sp = dst + has_ret;
+        NEXT();
+    }
+
 null_call:
     SAVE();
-    vm_throw(vm, "NullError", "cannot call method %s on null", target->name);
+    vm_throw_null_call(vm, target);
     goto exception;
 
 null_field:
     SAVE();
-    vm_throw(vm, "NullError", "cannot access field %s of null",
-             ((VmField *)ip->cache_target)->name);
+    vm_throw_null_field(vm, ip);
     goto exception;
 
 exception:
     for (;;) {
         fr = &vm->frames[vm->nframes - 1];
         m = fr->m;
-        VmObject *exc = vm->roots->pending;
-        if (exc && !vm->fatal && !vm->exiting && fr->ip && m->handlers) {
-            uint32_t pc = fr->ip->pc;
-            for (uint32_t i = 0; i < m->nhandlers; i++) {
-                VmHandler *h = &m->handlers[i];
-                if (pc < h->start || pc >= h->end || !handler_matches(vm, m, h, exc))
-                    continue;
-                vm->roots->pending = NULL;
-                locals = fr->base;
-                ostack = locals + m->nlocals;
-                sp = ostack + h->height;
-                *sp++ = vm_ref_slot(exc);
-                ip = m->code + h->target;
-                DISPATCH();
-            }
+        const VmHandler *h = vm_find_handler(vm, fr);
+        if (h) {
+            VmObject *exc = vm->roots->pending;
+            vm->roots->pending = NULL;
+            locals = fr->base;
+            ostack = locals + m->nlocals;
+            sp = ostack + h->height;
+            *sp++ = vm_ref_slot(exc);
+            ip = m->code + h->target;
+            DISPATCH();
         }
         bool was_entry = fr->entry;
         vm->nframes--;
@@ -1155,7 +966,9 @@ exception:
 
 int vm_call(MicaVM *vm, VmMethod *m, const uint64_t *args, uint32_t nargs, uint64_t *ret)
 {
-    uint64_t *base = stack_top(vm);
+    uint64_t *base = vm_stack_top(vm);
+    if (!vm->nframes)
+        vm_cstack_init(vm);
     if (nargs != m->nparams) {
         vm_set_error(vm, "%s.%s%s takes %u argument slots, not %u", m->cls->name, m->name,
                      m->desc, m->nparams, nargs);
@@ -1166,20 +979,47 @@ int vm_call(MicaVM *vm, VmMethod *m, const uint64_t *args, uint32_t nargs, uint6
         return vm_throw(vm, "StackOverflowError", "value stack exhausted");
     if (nargs)
         memcpy(base, args, nargs * sizeof *base);
-    if (!(m->native || m->code) && prepare(vm, m) < 0)
+    if (!(m->native || m->code) && vm_prepare(vm, m) < 0)
         return -1;
     if (m->flags & CF_ACC_NATIVE)
-        return call_native(vm, m, base, ret);
-    if (vm->c_depth >= VM_MAX_NESTED_RUNS)
+        return vm_call_native_frame(vm, m, base, ret);
+    if (vm->c_depth >= VM_MAX_NESTED_RUNS || !vm_cstack_room(vm, VM_CSTACK_RUN_ROOM))
         return vm_throw(vm, "StackOverflowError",
                         "too many nested calls between natives and Mica (%u)", vm->c_depth);
-    uint32_t entry = vm->nframes;
-    if (push_frame(vm, m, base, true) < 0)
+    if (m->invocations >= vm->jit_call_threshold && !m->jit_state)
+        jit_compile(vm, m);
+    if (vm_push_frame(vm, m, base, true) < 0)
         return -1;
     vm->c_depth++;
-    int r = run(vm, entry, ret);
+    int r = vm_run_frame(vm, ret);
     vm->c_depth--;
     return r;
+}
+
+int vm_interp_entry(MicaVM *vm, VmFrame *fr, void *start)
+{
+    uint64_t r = 0;
+    uint64_t *base = fr->base;
+    fr->entry = true;
+    if (run(vm, vm->nframes - 1, &r) < 0)
+        return -1;
+    base[0] = r;
+    return 0;
+}
+
+int vm_run_frame(MicaVM *vm, uint64_t *ret)
+{
+    VmFrame *fr = &vm->frames[vm->nframes - 1];
+    VmMethod *m = fr->m;
+    uint64_t *base = fr->base;
+    if (m->entry != vm_interp_entry && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM)) {
+        if (m->entry(vm, fr, NULL) < 0)
+            return -1;
+        if (ret)
+            *ret = m->ret != 'V' ? base[0] : 0;
+        return 0;
+    }
+    return run(vm, vm->nframes - 1, ret);
 }
 
 int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *desc,
@@ -1198,7 +1038,7 @@ int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *de
     VmMethod *m = vm_find_declared(c, name, desc);
     if (!m || !(m->flags & CF_ACC_STATIC)) {
         char d[1024];
-        dotted(internal, d, sizeof d);
+        vm_dotted(internal, d, sizeof d);
         vm_set_error(vm, "no static method %s%s in class %s", name, desc, d);
         *st = MICA_ERR_LINK;
         return -1;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "natives.h"
+#include "api.h"
 
 #define NATIVE_MAX_ARGS 64
 
@@ -65,6 +65,28 @@ static void *open_lib(MicaVM *vm, const char *lib, const char *sym, const char *
     l->next = vm->libs;
     vm->libs = l;
     return h;
+}
+
+int vm_register_raw_natives(MicaVM *vm, const char *lib, const VmRawNative *table)
+{
+    uint32_t max = sizeof vm->raw_natives / sizeof vm->raw_natives[0];
+    if (vm->nraw_natives >= max)
+        return -1;
+    vm->raw_natives[vm->nraw_natives].lib = lib;
+    vm->raw_natives[vm->nraw_natives++].table = table;
+    return 0;
+}
+
+static void (*raw_lookup(MicaVM *vm, const char *lib, const char *name))(void)
+{
+    for (uint32_t t = 0; t < vm->nraw_natives; t++) {
+        if (strcmp(vm->raw_natives[t].lib, lib) != 0)
+            continue;
+        for (const VmRawNative *n = vm->raw_natives[t].table; n->name; n++)
+            if (strcmp(n->name, name) == 0)
+                return n->fn;
+    }
+    return NULL;
 }
 
 void vm_free_libs(MicaVM *vm)
@@ -145,7 +167,22 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
     }
     char file[1100];
     lib_file(lib, file, sizeof file);
-    if (!m->cls->is_std && !vm->cfg.allow_native) {
+    if (strcmp(lib, "host") == 0) {
+        /* a host function: registered by the embedder, no capability needed */
+        const MicaNative *h;
+        if (vm_host_lookup(vm, m, sym, &h) < 0)
+            return -1;
+        VmNative *hn = calloc(1, sizeof *hn);
+        if (!hn) {
+            vm_set_error(vm, "out of memory binding %s.%s", cname, m->name);
+            return -1;
+        }
+        hn->host = h;
+        hn->ret_kind = m->ret;
+        m->native = hn;
+        return 0;
+    }
+    if (!m->cls->is_std && !(vm->caps & MICA_CAP_NATIVE)) {
         /* name the library as the user wrote it: libfoo, or the path */
         char shown[1100];
         snprintf(shown, sizeof shown, strchr(lib, '/') ? "%s" : "lib%s", lib);
@@ -156,7 +193,7 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
     bool mica = strcmp(lib, "mica") == 0;
     void (*fn)(void) = NULL;
     if (mica) {
-        fn = std_native_lookup(sym);
+        fn = raw_lookup(vm, lib, sym);
         if (!fn) {
             vm_set_error(vm, "native symbol %s not found in libmica (method %s.%s)", sym, cname,
                          m->name);
@@ -484,6 +521,8 @@ static void free_callbacks(Callback *cb)
 int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
 {
     VmNative *nat = m->native;
+    if (nat->host)
+        return vm_call_host(vm, m, nat->host, args, ret);
     NativeArg store[NATIVE_MAX_ARGS];
     void *values[NATIVE_MAX_ARGS];
     Callback *callbacks = NULL;

@@ -2,7 +2,11 @@
  * bytes, running main, the last error and buffered program output. */
 #include "vm.h"
 
+#include "jit.h"
+
 #include <stdlib.h>
+#include "api.h"
+#include "natives.h"
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -44,6 +48,8 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     if (!out)
         return MICA_ERR_INVALID;
     *out = NULL;
+    if (gc_thread_attach() < 0)
+        return MICA_ERR_OOM;
     MicaConfig def;
     if (!cfg) {
         mica_config_init(&def);
@@ -61,6 +67,7 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     }
     vm->cfg = *cfg;
     vm->cfg.classpath = NULL;
+    vm->jit_call_threshold = vm->jit_loop_threshold = UINT64_MAX;
     size_t slots = cfg->value_stack_slots ? cfg->value_stack_slots
                                            : VM_DEFAULT_VALUE_STACK_SLOTS;
     vm->max_depth = cfg->max_call_depth ? cfg->max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
@@ -84,6 +91,12 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     if (!vm->last_error || !vm->roots || !vm->stack || !vm->frames ||
         vm_sources_init(vm, cfg->classpath, cfg->nclasspath) < 0)
         goto fail;
+    if (vm_api_init(vm, cfg) < 0 || std_natives_install(vm) < 0)
+        goto fail;
+    vm->heap.measure = vm_heap_measure;
+    vm->heap.measure_arg = vm;
+    jit_init(vm);
+    vm->cfg.jit_print = NULL; /* jit_init keeps its own copy */
     vm->scanner.scan = scan_value_stack;
     vm->scanner.arg = vm;
     gc_add_scanner(&vm->scanner);
@@ -98,7 +111,11 @@ void mica_vm_free(MicaVM *vm)
 {
     if (!vm)
         return;
+    gc_thread_attach();
+    vm_profile_free(vm);
     vm_flush(vm);
+    vm_api_free(vm);
+    jit_free(vm);
     vm_free_classes(vm);
     vm_free_libs(vm);
     while (vm->pending_classes) {
@@ -118,11 +135,12 @@ void mica_vm_free(MicaVM *vm)
     free(vm);
 }
 
-MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
+static MicaStatus load_bytes(MicaVM *vm, const void *bytes, size_t n)
 {
-    if (!vm || (!bytes && n))
+    if (!bytes && n) {
+        vm_set_error(vm, "mica_load_bytes: NULL bytes");
         return MICA_ERR_INVALID;
-    vm_set_error(vm, "%s", "");
+    }
     CfError err;
     CfClass *cf = cf_read(bytes, n, NULL, &err);
     if (!cf) {
@@ -144,7 +162,9 @@ MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
         return MICA_ERR_INVALID;
     }
     VmPending *p = calloc(1, sizeof *p);
-    if (!p || !(p->name = strdup(name))) {
+    if (!p || !(p->name = strdup(name)) || vm_keep_bytes(vm, name, bytes, n) < 0) {
+        if (p)
+            free(p->name);
         free(p);
         cf_class_free(cf);
         vm_set_error(vm, "out of memory");
@@ -154,6 +174,15 @@ MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
     p->next = vm->pending_classes;
     vm->pending_classes = p;
     return MICA_OK;
+}
+
+MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
+{
+    if (!vm)
+        return MICA_ERR_INVALID;
+    vm_api_enter(vm);
+    MicaStatus st = load_bytes(vm, bytes, n);
+    return st == MICA_OK ? st : vm_api_fail(vm, st);
 }
 
 static MicaStatus add_archive(MicaVM *vm, CfArchive *a, CfError *err, const char *dir,
@@ -177,7 +206,7 @@ MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_cla
         *main_class = NULL;
     if (!vm || !path)
         return MICA_ERR_INVALID;
-    vm_set_error(vm, "%s", "");
+    vm_api_enter(vm);
     CfError err;
     err.msg[0] = 0;
     CfArchive *a = cf_archive_read_file(path, &err);
@@ -200,7 +229,7 @@ MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *byt
         *main_class = NULL;
     if (!vm || (!bytes && n))
         return MICA_ERR_INVALID;
-    vm_set_error(vm, "%s", "");
+    vm_api_enter(vm);
     CfError err;
     err.msg[0] = 0;
     CfArchive *a = cf_archive_read(bytes, n, name ? name : "archive", &err);
@@ -228,7 +257,7 @@ MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
         vm_set_error(vm, "mica_verify_class cannot be called from inside a running program");
         return MICA_ERR_INVALID;
     }
-    vm_set_error(vm, "%s", "");
+    vm_api_enter(vm);
     char internal[CF_MAX_NAME_LEN + 1];
     if (!internal_name(class_name, internal, sizeof internal)) {
         vm_set_error(vm, "class name is longer than %d bytes", CF_MAX_NAME_LEN);
@@ -251,7 +280,6 @@ static void reset_run_state(MicaVM *vm)
     vm->exit_code = 0;
     vm->raising = 0;
     vm->halt = MICA_OK;
-    vm_set_error(vm, "%s", "");
 }
 
 void vm_start_limits(MicaVM *vm)
@@ -305,19 +333,22 @@ int vm_poll(MicaVM *vm)
 
 MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *l)
 {
-    if (!vm || !l)
+    if (!vm)
         return MICA_ERR_INVALID;
-    if (vm->nframes) {
-        vm_set_error(vm, "mica_set_limits cannot be called while the VM runs");
-        return MICA_ERR_INVALID;
-    }
+    vm_api_enter(vm);
+    if (!l)
+        return vm_api_invalid(vm, "mica_set_limits: NULL limits");
+    if (vm->nframes)
+        return vm_api_invalid(vm, "mica_set_limits cannot be called while the VM runs");
     uint32_t depth = l->max_call_depth ? l->max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
     if (depth > UINT32_MAX - VM_FRAME_RESERVE)
-        return MICA_ERR_INVALID;
+        return vm_api_invalid(vm, "mica_set_limits: max_call_depth %u is too large", depth);
     if (depth != vm->max_depth) {
         VmFrame *f = calloc((size_t)depth + VM_FRAME_RESERVE, sizeof *f);
-        if (!f)
-            return MICA_ERR_OOM;
+        if (!f) {
+            vm_set_error(vm, "out of memory for %u frames", depth);
+            return vm_api_fail(vm, MICA_ERR_OOM);
+        }
         free(vm->frames);
         vm->frames = f;
         vm->max_depth = depth;
@@ -355,22 +386,37 @@ static MicaStatus failed_run(MicaVM *vm, int *exit_code)
     vm->roots->pending = NULL;
     if (exc) {
         vm_describe_exception(vm, exc);
+        vm->api->roots->error_exc = exc;
         return MICA_ERR_EXCEPTION;
     }
     return MICA_ERR_LINK;
 }
 
+static MicaStatus run_main(MicaVM *vm, const char *class_name, int argc,
+                           const char *const *argv, int *exit_code);
+
 MicaStatus mica_run_main(MicaVM *vm, const char *class_name, int argc,
                          const char *const *argv, int *exit_code)
 {
-    if (!vm || !class_name || argc < 0 || (argc && !argv))
+    if (!vm)
         return MICA_ERR_INVALID;
+    vm_api_enter(vm);
     if (exit_code)
         *exit_code = 0;
-    if (vm->nframes) {
-        vm_set_error(vm, "mica_run_main cannot be called from inside a running program");
-        return MICA_ERR_INVALID;
-    }
+    if (!class_name || argc < 0 || (argc && !argv))
+        return vm_api_invalid(vm, "mica_run_main: %s",
+                              !class_name ? "NULL class name"
+                              : argc < 0  ? "negative argc"
+                                          : "NULL argv");
+    if (vm->nframes)
+        return vm_api_invalid(vm, "mica_run_main cannot be called from inside a running program");
+    MicaStatus st = run_main(vm, class_name, argc, argv, exit_code);
+    return st == MICA_OK ? st : vm_api_fail(vm, st);
+}
+
+static MicaStatus run_main(MicaVM *vm, const char *class_name, int argc,
+                           const char *const *argv, int *exit_code)
+{
     reset_run_state(vm);
     vm_start_limits(vm);
     char internal[1024];
@@ -427,7 +473,7 @@ void vm_out(MicaVM *vm, const char *s, size_t n)
     if (vm->outlen + n > sizeof vm->outbuf) {
         vm_flush(vm);
         if (n > sizeof vm->outbuf) {
-            fwrite(s, 1, n, stdout);
+            vm_write(vm, 1, s, n);
             return;
         }
     }
@@ -438,8 +484,24 @@ void vm_out(MicaVM *vm, const char *s, size_t n)
 void vm_flush(MicaVM *vm)
 {
     if (vm->outlen) {
-        fwrite(vm->outbuf, 1, vm->outlen, stdout);
+        size_t n = vm->outlen;
         vm->outlen = 0;
+        vm_write(vm, 1, vm->outbuf, n);
     }
-    fflush(stdout);
+    if (!vm->cfg.write)
+        fflush(stdout);
+}
+
+void vm_write(MicaVM *vm, int stream, const char *s, size_t n)
+{
+    if (vm->cfg.write) {
+        if (n)
+            vm->cfg.write(vm->cfg.write_ud, stream, s, n);
+        return;
+    }
+    FILE *f = stream == 2 ? stderr : stdout;
+    if (n)
+        fwrite(s, 1, n, f);
+    if (stream == 2)
+        fflush(f);
 }

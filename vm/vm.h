@@ -3,6 +3,7 @@
 #ifndef MICA_VM_H
 #define MICA_VM_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +20,9 @@
 
 typedef struct VmClass VmClass;
 typedef struct VmMethod VmMethod;
+typedef struct VmFrame VmFrame;
+typedef struct VmProfile VmProfile;
+typedef struct JitState JitState;
 
 /* ---- objects ------------------------------------------------------------ */
 
@@ -87,6 +91,15 @@ typedef struct VmField {
     VmClass *owner;
 } VmField;
 
+/* One entry of a table of raw natives (the standard library's, library
+ * "mica"): C functions called through libffi with the MicaVM * as a hidden
+ * first argument and references as object pointers. Tables end with
+ * {NULL, NULL}; vm_register_raw_natives adds one to a VM. */
+typedef struct VmRawNative {
+    const char *name;
+    void (*fn)(void);
+} VmRawNative;
+
 /* A resolved native binding, prepared once at link time. */
 typedef struct VmNative {
     void (*fn)(void);
@@ -96,6 +109,7 @@ typedef struct VmNative {
     char ret_kind;         /* 'V','I','F','Z','B','L' (ref), 'S' (String from C char*) */
     uint32_t nargs;        /* C arguments, hidden env included                 */
     bool mica;             /* library "mica": hidden env first, refs as objects */
+    const MicaNative *host; /* library "host": a host function (vm/host.c)  */
 } VmNative;
 
 /* One branch target after pre-decoding. */
@@ -149,11 +163,20 @@ struct VmMethod {
     VmHandler *handlers;
     uint32_t nhandlers;
     VmTarget *tables;      /* all br_table targets of this method         */
+    int32_t *heights;      /* operand-stack height before each instruction, -1: unreached */
     /* native binding */
     VmNative *native;
     /* profile counters for the JIT */
     uint64_t invocations;
     uint64_t backedges;
+    /* The entry point calls go through once the frame is pushed: runs the
+     * frame from its start ([start] NULL) or from machine-code address
+     * [start] (OSR, handlers) until it returns (result in fr->base[0]) or an
+     * exception leaves it; the frame is popped either way. 0, or -1 with an
+     * exception pending. vm_interp_entry until the JIT compiles the method. */
+    int (*entry)(MicaVM *vm, VmFrame *fr, void *start);
+    struct JitCode *jit;   /* the compiled code, or NULL                  */
+    uint8_t jit_state;     /* 0 not tried, 1 compiled, 2 stays interpreted */
 };
 
 struct VmClass {
@@ -188,13 +211,13 @@ struct VmClass {
 
 /* ---- the VM ------------------------------------------------------------- */
 
-typedef struct VmFrame {
+struct VmFrame {
     VmMethod *m;
     VmInsn *ip;            /* instruction being executed (NULL for natives) */
     uint64_t *base;        /* locals; the operand stack follows them       */
     uint64_t *sp;          /* saved operand-stack top                      */
     bool entry;            /* entered from C: returning ends that run loop  */
-} VmFrame;
+};
 
 typedef struct VmPending {
     char *name;
@@ -218,6 +241,12 @@ typedef struct VmRoots {
 
 struct MicaVM {
     MicaConfig cfg;
+    struct VmApi *api;     /* the embedding API's state (vm/api.h)          */
+    unsigned caps;         /* MICA_CAP_* granted                             */
+    /* MICA_HOOK_* events a host asked for; 0 (the usual case) costs one
+     * predictable branch at calls, returns and throws. Compiled (JIT) code
+     * must not run while it is non-zero: the interpreter reports events. */
+    unsigned hooks;
     VmSources sources;     /* where classes come from (vm/source.h)       */
     GcHeap heap;
     VmRoots *roots;
@@ -225,6 +254,9 @@ struct MicaVM {
     size_t nclasses, classes_cap;
     VmPending *pending_classes;
     VmLib *libs;
+    /* raw native tables by library (vm_register_raw_natives) */
+    struct { const char *lib; const VmRawNative *table; } raw_natives[32];
+    uint32_t nraw_natives;
     void *ffi_heap;                   /* std.ffi's C memory blocks (stdlib/natives/ffi.c),
                                        * released through libs */
     /* value stack and frames */
@@ -253,12 +285,22 @@ struct MicaVM {
     uint64_t deadline_ns;             /* CLOCK_MONOTONIC, 0: none          */
     atomic_int interrupt_req;         /* set by mica_interrupt             */
     MicaStatus halt;                  /* MICA_ERR_LIMIT/INTERRUPTED: stopped, uncatchable */
-    uint32_t c_depth;                 /* run() activations on the C stack  */
+    uint32_t c_depth;                 /* vm_call runs nested on the C stack */
+    uintptr_t cstack_floor;           /* lowest usable C stack address, 0: unknown */
+    pthread_t cstack_thread;          /* the thread it was measured on     */
+    /* the JIT (jit/): NULL when off or without a backend; promotion past the
+     * thresholds (UINT64_MAX: never) */
+    JitState *jit;
+    uint64_t jit_call_threshold, jit_loop_threshold;
     char halt_msg[128];               /* why the run was halted            */
+    VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
     uint32_t nloading;
 };
+
+/* Stops the profiler and frees its samples (vm/profile.c). */
+void vm_profile_free(MicaVM *vm);
 
 /* ---- errors and exceptions (vm/exception.c) ----------------------------- */
 
@@ -343,6 +385,9 @@ int vm_bind_native(MicaVM *vm, VmMethod *m);
 /* Calls native [m] with argument slots [args]; the result slot into *[ret].
  * 0, or -1 with an exception pending. */
 int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
+/* Adds a table of raw natives for library [lib] (both static, not copied).
+ * 0, or -1 when the VM's registry is full. */
+int vm_register_raw_natives(MicaVM *vm, const char *lib, const VmRawNative *table);
 /* Closes the libraries the VM opened. */
 void vm_free_libs(MicaVM *vm);
 /* Makes the VM call [release]([p]) when it is freed: for C resources that
@@ -356,6 +401,27 @@ int vm_native_own(MicaVM *vm, void *p, void (*release)(void *));
  * and stores its result slot in *[ret] (may be NULL). Re-entrant. Returns 0,
  * or -1 with an exception pending in vm->roots->pending. */
 int vm_call(MicaVM *vm, VmMethod *m, const uint64_t *args, uint32_t nargs, uint64_t *ret);
+
+/* Runs the top frame (pushed by the caller) to its end through its
+ * method's entry point; result slot into *[ret] (may be NULL). 0 or -1. */
+int vm_run_frame(MicaVM *vm, uint64_t *ret);
+
+/* The interpreter as a method entry point (see VmMethod.entry). */
+int vm_interp_entry(MicaVM *vm, VmFrame *fr, void *start);
+
+/* Notes the C stack of the calling thread (vm->cstack_floor) before a run
+ * starts at the bottom of the VM's frames. */
+void vm_cstack_init(MicaVM *vm);
+
+/* True if more than [room] bytes of C stack are left below the caller. Every
+ * nesting of runs on the C stack (compiled code calling compiled code, natives
+ * calling back) checks it, so deep nesting ends in StackOverflowError or in
+ * the interpreter (which nests nothing), never in a crash. */
+static inline bool vm_cstack_room(const MicaVM *vm, uintptr_t room)
+{
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    return !vm->cstack_floor || here > vm->cstack_floor + room;
+}
 
 /* Calls static method [name][desc] of class [cls] (internal or dotted name),
  * initialising the class first. For embedding tests and hosts: same results
@@ -375,7 +441,9 @@ int vm_poll(MicaVM *vm);
 /* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
 void vm_start_limits(MicaVM *vm);
 
-/* ---- output (vm/vm.c) ----------------------------------------------------- */
+/* ---- output (vm/vm.c) -----------------------------------------------------
+ * Everything goes through vm_write (vm/api.h): the host's MicaConfig.write
+ * callback, or the process's stdout/stderr. */
 
 /* Appends [n] bytes to the VM's stdout buffer (flushed when full, on exit
  * and before anything goes to stderr). */

@@ -1,6 +1,7 @@
 /* stdlib/natives/core.c: the C natives of std.core (Object, String, System,
  * Exception) and the "mica" native table. Each takes the MicaVM first. */
 #include "natives.h"
+#include "std_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,12 +156,17 @@ static void std_system_println(MicaVM *vm, VmString *s)
 static void std_system_eprintln(MicaVM *vm, VmString *s)
 {
     vm_flush(vm);
-    if (!s)
-        fputs("null", stderr);
-    else
-        fwrite(s->bytes, 1, (size_t)s->length, stderr);
-    fputc('\n', stderr);
-    fflush(stderr);
+    size_t n = s ? (size_t)s->length : 4;
+    char *line = malloc(n + 1);
+    if (!line) {
+        vm_write(vm, 2, s ? s->bytes : "null", n);
+        vm_write(vm, 2, "\n", 1);
+        return;
+    }
+    memcpy(line, s ? s->bytes : "null", n);
+    line[n] = '\n';
+    vm_write(vm, 2, line, n + 1);
+    free(line);
 }
 
 static void std_system_exit(MicaVM *vm, int64_t code)
@@ -172,6 +178,8 @@ static void std_system_exit(MicaVM *vm, int64_t code)
 
 static int64_t std_system_nano_time(MicaVM *vm)
 {
+    if (std_denied(vm, MICA_CAP_CLOCK, "System.nanoTime", NULL))
+        return 0;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -179,6 +187,8 @@ static int64_t std_system_nano_time(MicaVM *vm)
 
 static int64_t std_system_current_time_millis(MicaVM *vm)
 {
+    if (std_denied(vm, MICA_CAP_CLOCK, "System.currentTimeMillis", NULL))
+        return 0;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -190,6 +200,8 @@ static VmString *std_system_getenv(MicaVM *vm, VmString *name)
         vm_throw(vm, "NullError", "the variable name is null");
         return NULL;
     }
+    if (std_denied(vm, MICA_CAP_ENV, "read environment variable", name->bytes))
+        return NULL;
     const char *v = getenv(name->bytes);
     return v ? mk(vm, v, strlen(v)) : NULL;
 }

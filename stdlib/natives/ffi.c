@@ -193,7 +193,7 @@ static void std_ffi_set_text(MicaVM *vm, int64_t a, int64_t o, VmString *s)
  * through Pointers of unknown extent. */
 static bool std_ffi_raw_allowed(MicaVM *vm)
 {
-    return vm->cfg.allow_native;
+    return (vm->caps & MICA_CAP_NATIVE) != 0;
 }
 
 /* A Pointer with a known extent (see pointer.mica for the field order). */

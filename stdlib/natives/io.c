@@ -24,7 +24,7 @@ static bool null_path(MicaVM *vm, VmString *p)
 /* Reads all of [path] into malloc'd memory. */
 static char *slurp(MicaVM *vm, VmString *path, size_t *len)
 {
-    if (null_path(vm, path))
+    if (null_path(vm, path) || std_denied(vm, MICA_CAP_READ, "read", path->bytes))
         return NULL;
     FILE *f = fopen(path->bytes, "rb");
     if (!f) {
@@ -87,7 +87,8 @@ static VmArray *std_io_read_bytes(MicaVM *vm, VmString *path)
 
 static void put(MicaVM *vm, VmString *path, const void *data, size_t n, bool append)
 {
-    if (null_path(vm, path) || std_null_arg(vm, data, "the data"))
+    if (null_path(vm, path) || std_null_arg(vm, data, "the data") ||
+        std_denied(vm, MICA_CAP_WRITE, "write", path->bytes))
         return;
     FILE *f = fopen(path->bytes, append ? "ab" : "wb");
     if (!f) {
@@ -115,18 +116,20 @@ static void std_io_write_bytes(MicaVM *vm, VmString *path, VmArray *b)
 static bool std_io_exists(MicaVM *vm, VmString *path)
 {
     struct stat st;
-    return !null_path(vm, path) && stat(path->bytes, &st) == 0;
+    return !null_path(vm, path) && !std_denied(vm, MICA_CAP_READ, "look up", path->bytes) &&
+           stat(path->bytes, &st) == 0;
 }
 
 static bool std_io_is_directory(MicaVM *vm, VmString *path)
 {
     struct stat st;
-    return !null_path(vm, path) && stat(path->bytes, &st) == 0 && S_ISDIR(st.st_mode);
+    return !null_path(vm, path) && !std_denied(vm, MICA_CAP_READ, "look up", path->bytes) &&
+           stat(path->bytes, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static void std_io_delete(MicaVM *vm, VmString *path)
 {
-    if (null_path(vm, path))
+    if (null_path(vm, path) || std_denied(vm, MICA_CAP_WRITE, "delete", path->bytes))
         return;
     struct stat st;
     int r = lstat(path->bytes, &st) == 0 && S_ISDIR(st.st_mode) ? rmdir(path->bytes)
@@ -137,7 +140,9 @@ static void std_io_delete(MicaVM *vm, VmString *path)
 
 static void std_io_mkdir(MicaVM *vm, VmString *path)
 {
-    if (!null_path(vm, path) && mkdir(path->bytes, 0777) < 0)
+    if (!null_path(vm, path) &&
+        !std_denied(vm, MICA_CAP_WRITE, "create directory", path->bytes) &&
+        mkdir(path->bytes, 0777) < 0)
         std_throw_io(vm, "cannot create directory", path->bytes, errno);
 }
 
@@ -149,7 +154,7 @@ static int cmp_name(const void *a, const void *b)
 /* The names in directory [path] (not "." or ".."), sorted bytewise. */
 static VmArray *std_io_list(MicaVM *vm, VmString *path)
 {
-    if (null_path(vm, path))
+    if (null_path(vm, path) || std_denied(vm, MICA_CAP_READ, "list directory", path->bytes))
         return NULL;
     DIR *d = opendir(path->bytes);
     if (!d) {
@@ -207,6 +212,9 @@ static int64_t std_io_open(MicaVM *vm, VmString *path, VmString *mode)
                  m);
         return 0;
     }
+    if (std_denied(vm, m[0] == 'r' ? MICA_CAP_READ : MICA_CAP_WRITE,
+                   m[0] == 'r' ? "open for reading" : "open for writing", path->bytes))
+        return 0;
     FILE *f = fopen(path->bytes, m);
     if (!f)
         std_throw_io(vm, "cannot open", path->bytes, errno);
@@ -225,6 +233,8 @@ static VmString *std_io_read_line(MicaVM *vm, int64_t h)
         vm_throw(vm, "IOError", "cannot read from %s", h == H_STDOUT ? "stdout" : "stderr");
         return NULL;
     }
+    if (h == H_STDIN && std_denied(vm, MICA_CAP_STDIN, "read standard input", NULL))
+        return NULL;
     if (h == H_STDIN)
         vm_flush(vm); /* a prompt shows before the program waits */
     FILE *f = file_of(h);
@@ -260,13 +270,14 @@ static void std_io_write_stream(MicaVM *vm, int64_t h, VmString *s)
         vm_throw(vm, "IOError", "cannot write to stdin");
         return;
     }
-    if (h == H_STDERR)
+    if (h == H_STDERR) {
         vm_flush(vm);
+        vm_write(vm, 2, p, n);
+        return;
+    }
     FILE *f = file_of(h);
     if (fwrite(p, 1, n, f) < n)
         std_throw_io(vm, "cannot write", "stream", errno);
-    if (h == H_STDERR)
-        fflush(stderr);
 }
 
 static void std_io_flush(MicaVM *vm, int64_t h)

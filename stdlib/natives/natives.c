@@ -1,8 +1,10 @@
-/* stdlib/natives/natives.c: the registry of the VM's own natives (library "mica").
- * Each file of stdlib/natives/ owns one table; adding a file adds one line below. */
+/* stdlib/natives/natives.c: the VM's own natives (library "mica"). Each file of
+ * stdlib/natives/ owns one table; adding a file adds one line below. A new VM
+ * registers them all (std_natives_install), the way a host registers its own. */
 #include <string.h>
 
 #include "natives.h"
+#include "vm.h"
 
 static const StdNative *const std_tables[] = {
     std_core_natives,
@@ -17,11 +19,10 @@ static const StdNative *const std_tables[] = {
     std_ffi_order_natives,
 };
 
-void (*std_native_lookup(const char *name))(void)
+int std_natives_install(MicaVM *vm)
 {
     for (size_t t = 0; t < sizeof std_tables / sizeof std_tables[0]; t++)
-        for (const StdNative *n = std_tables[t]; n->name; n++)
-            if (strcmp(n->name, name) == 0)
-                return n->fn;
-    return NULL;
+        if (vm_register_raw_natives(vm, "mica", std_tables[t]) < 0)
+            return -1;
+    return 0;
 }

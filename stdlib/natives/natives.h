@@ -5,11 +5,10 @@
 
 #include <stddef.h>
 
-/* One entry of the "mica" native table, like luaL_Reg. */
-typedef struct StdNative {
-    const char *name;
-    void (*fn)(void);
-} StdNative;
+#include "vm.h"
+
+/* One entry of the "mica" native table, like luaL_Reg (vm.h's VmRawNative). */
+typedef VmRawNative StdNative;
 
 /* The tables of the "mica" natives, one per file of stdlib/natives/, each
  * ended by a {NULL, NULL} entry. natives.c lists them all. */
@@ -24,9 +23,9 @@ extern const StdNative std_time_natives[];
 extern const StdNative std_resource_natives[];
 extern const StdNative std_ffi_order_natives[];
 
-/* The function bound to symbol [name] of library "mica", or NULL. Every such
- * function takes the MicaVM * as a hidden first argument. */
-void (*std_native_lookup(const char *name))(void);
+/* Registers every table above with [vm] under library "mica" (mica_vm_new).
+ * Every such function takes the MicaVM * as a hidden first argument. 0 or -1. */
+int std_natives_install(MicaVM *vm);
 
 /* Writes [v] as Java's Double.toString would (shortest round-trip digits,
  * "1.0", "1.0E21", "NaN") into [buf] of [n] bytes (32 is always enough).

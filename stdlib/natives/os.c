@@ -21,7 +21,8 @@ extern char **environ;
 
 static VmString *std_os_getenv(MicaVM *vm, VmString *name)
 {
-    if (std_null_arg(vm, name, "the variable name"))
+    if (std_null_arg(vm, name, "the variable name") ||
+        std_denied(vm, MICA_CAP_ENV, "read environment variable", name->bytes))
         return NULL;
     const char *v = getenv(name->bytes);
     return v ? vm_new_string(vm, v, strlen(v)) : NULL;
@@ -35,6 +36,8 @@ static int cmp_str(const void *a, const void *b)
 /* Every "NAME=value" of the environment, sorted. */
 static VmArray *std_os_environment(MicaVM *vm)
 {
+    if (std_denied(vm, MICA_CAP_ENV, "read the environment", NULL))
+        return NULL;
     size_t n = 0;
     while (environ && environ[n])
         n++;
@@ -104,6 +107,8 @@ static void std_os_run(MicaVM *vm, VmArray *cmd, VmString *input, VmObject *resu
 {
     int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
     sigset_t pipe_set, old_set;
+    if (std_denied(vm, MICA_CAP_PROCESS, "start a process", NULL))
+        return;
     bool blocked = false;
     char **argv = NULL;
     Buf bo = {0}, be = {0};

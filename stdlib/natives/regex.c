@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "std_util.h"
 
 static pcre2_code *code_of(int64_t h)
@@ -19,9 +20,9 @@ static void free_code(void *c)
     pcre2_code_free(c);
 }
 
-/* Compiles [pattern] once; the code lives as long as the VM (see
- * std.regex.Regex). IllegalArgumentError with PCRE2's message and offset. */
-static int64_t std_regex_compile(MicaVM *vm, VmString *pattern)
+/* Compiles [pattern] once for Regex [owner]; the code is freed when [owner] is
+ * collected or the VM freed. IllegalArgumentError with PCRE2's message and offset. */
+static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
 {
     if (std_null_arg(vm, pattern, "the pattern"))
         return 0;
@@ -37,7 +38,12 @@ static int64_t std_regex_compile(MicaVM *vm, VmString *pattern)
         return 0;
     }
     pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* optional: falls back to the interpreter */
-    if (vm_native_own(vm, c, free_code) < 0)
+    if (!owner) {
+        pcre2_code_free(c);
+        vm_throw(vm, "NullError", "the owner is null");
+        return 0;
+    }
+    if (vm_foreign_attach(vm, owner, c, free_code) < 0)
         return 0;
     return (int64_t)(uintptr_t)c;
 }

@@ -6,7 +6,22 @@
 #include <errno.h>
 #include <string.h>
 
+#include "api.h"
 #include "vm.h"
+
+/* Capability checks (vm/capability.c): true, with CapabilityError pending, when
+ * [cap] is not granted for [path] (may be NULL). [op] names the operation. */
+static inline bool std_denied(MicaVM *vm, unsigned cap, const char *op, const char *path)
+{
+    if ((vm->caps & cap) && !path)
+        return false;
+    char what[600];
+    if (path)
+        snprintf(what, sizeof what, "%s %s", op, path);
+    else
+        snprintf(what, sizeof what, "%s", op);
+    return vm_check_cap(vm, cap, path, what) < 0;
+}
 
 /* A new array of class [desc] ("[B", "[Lstd/core/String;"), or NULL with an
  * exception pending. */

@@ -12,6 +12,8 @@
 
 static int64_t std_time_wall_millis(MicaVM *vm)
 {
+    if (std_denied(vm, MICA_CAP_CLOCK, "read the clock", NULL))
+        return 0;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -19,6 +21,8 @@ static int64_t std_time_wall_millis(MicaVM *vm)
 
 static int64_t std_time_monotonic_nanos(MicaVM *vm)
 {
+    if (std_denied(vm, MICA_CAP_CLOCK, "read the clock", NULL))
+        return 0;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -30,6 +34,8 @@ static void std_time_sleep(MicaVM *vm, int64_t ms)
         vm_throw(vm, "IllegalArgumentError", "negative sleep time %lld ms", (long long)ms);
         return;
     }
+    if (std_denied(vm, MICA_CAP_CLOCK, "sleep", NULL))
+        return;
     vm_flush(vm);
     /* Sleep in slices so that mica_interrupt and the run's deadline stop a
      * sleeping program too: vm_poll halts the VM, and the interpreter stops at

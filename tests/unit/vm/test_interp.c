@@ -37,6 +37,9 @@ static MicaVM *new_vm(void)
     MicaConfig cfg;
     mica_config_init(&cfg);
     cfg.max_call_depth = 2000;
+    /* these tests look at the interpreter's own counters: the program tests
+     * run everything a second time with the JIT */
+    cfg.jit_mode = MICA_JIT_OFF;
     MicaVM *vm = NULL;
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
     return vm;

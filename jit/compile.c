@@ -1,0 +1,706 @@
+/* jit/compile.c: the template compiler. One linear pass over a method's
+ * pre-decoded code emits, per instruction, its template written against the
+ * macro-assembler (jit/masm.h); slow paths go out of line to the end.
+ *
+ * Compiled code keeps the interpreter's frame: locals and operand stack stay
+ * in the frame's slots at the height pre-decoding recorded for each
+ * instruction, so entering at any instruction (OSR, handlers) is a jump and
+ * the collector, traces and handlers see exactly what the interpreter would
+ * show them. Within an instruction the operands live in registers; the
+ * common compare-and-branch pairs become one compare and one branch. Before
+ * any helper call the template publishes fr->ip and fr->sp (the
+ * interpreter's SAVE), so a fault's trace and handler search, and the
+ * collector's view of the stack, are the interpreter's. */
+#include "jit_private.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Stub {
+    JLabel label;
+    uint32_t idx;       /* instruction                                       */
+    int32_t height;     /* operand height to publish                          */
+    uint8_t kind;       /* STUB_*                                             */
+} Stub;
+
+enum { STUB_POLL, STUB_NULL_FIELD, STUB_BOUNDS, STUB_NULL_LENGTH, STUB_DIV0, STUB_CAST };
+
+typedef struct Ctx {
+    MicaVM *vm;
+    VmMethod *m;
+    JMasm *a;
+    JLabel *labels;     /* per instruction */
+    bool *target;       /* per instruction: something jumps there */
+    JLabel ret, unwind;
+    Stub *stubs;
+    uint32_t nstubs, stubs_cap;
+    bool failed;
+} Ctx;
+
+#define SLOT(k) ((int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
+#define LOC(i) ((int32_t)((uint32_t)(i) * 8u))
+#define A (c->a)
+
+static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
+{
+    if (c->nstubs == c->stubs_cap) {
+        uint32_t n = c->stubs_cap ? c->stubs_cap * 2 : 32;
+        Stub *s = realloc(c->stubs, n * sizeof *s);
+        if (!s) {
+            c->failed = true;
+            return 0;
+        }
+        c->stubs = s;
+        c->stubs_cap = n;
+    }
+    JLabel l = masm_label(A);
+    c->stubs[c->nstubs++] = (Stub){l, idx, height, kind};
+    return l;
+}
+
+/* The interpreter's SAVE(): fr->ip and fr->sp (clobbers R0, R1). */
+static void sync(Ctx *c, uint32_t idx, int32_t height)
+{
+    masm_movi(A, JR_R0, (int64_t)(intptr_t)&c->m->code[idx]);
+    masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
+    masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(height));
+    masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, sp));
+}
+
+static void arg_vm(Ctx *c) { masm_mov(A, masm_arg(0), JR_VM); }
+
+static void check_status(Ctx *c)
+{
+    masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
+}
+
+/* A poll point (back edge): one step off vm->poll_left, vm_poll when it runs out. */
+static void poll(Ctx *c, uint32_t idx, int32_t height)
+{
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
+    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    JLabel l = stub(c, STUB_POLL, idx, height);
+    masm_bri(A, JC_LE, JR_R0, 0, l);
+    /* the stub comes back to the label made right after its own */
+    masm_bind(A, masm_label(A));
+}
+
+/* A taken branch from instruction [idx] with [from] values on the stack:
+ * keep the top [arity] at [height], poll if it goes backwards, jump. */
+static void take(Ctx *c, uint32_t idx, int32_t from, int32_t height, int32_t arity,
+                 uint32_t dst)
+{
+    if (from - arity != height)
+        for (int32_t j = 0; j < arity; j++) {
+            masm_ld(A, JR_R0, JR_BASE, SLOT(from - arity + j));
+            masm_st(A, JR_R0, JR_BASE, SLOT(height + j));
+        }
+    if (dst <= idx)
+        poll(c, idx, height + arity);
+    masm_jmp(A, c->labels[dst]);
+}
+
+static JCond icond(int base)
+{
+    switch (base) {
+    case VM_OP_IEQ: case VM_OP_AEQ: return JC_EQ;
+    case VM_OP_INE: case VM_OP_ANE: return JC_NE;
+    case VM_OP_ILT: return JC_LT;
+    case VM_OP_ILE: return JC_LE;
+    case VM_OP_IGT: return JC_GT;
+    default: return JC_GE;
+    }
+}
+
+static JCond inverse(JCond k)
+{
+    static const JCond inv[] = {[JC_EQ] = JC_NE, [JC_NE] = JC_EQ, [JC_LT] = JC_GE,
+                                [JC_LE] = JC_GT, [JC_GT] = JC_LE, [JC_GE] = JC_LT,
+                                [JC_ULT] = JC_UGE, [JC_ULE] = JC_UGT, [JC_UGT] = JC_ULE,
+                                [JC_UGE] = JC_ULT};
+    return inv[k];
+}
+
+static JFCond fcond(int base)
+{
+    switch (base) {
+    case VM_OP_FEQ: return JFC_EQ;
+    case VM_OP_FNE: return JFC_NE;
+    case VM_OP_FLT: return JFC_LT;
+    case VM_OP_FLE: return JFC_LE;
+    case VM_OP_FGT: return JFC_GT;
+    default: return JFC_GE;
+    }
+}
+
+static bool is_fcmp(int b)
+{
+    return b >= VM_OP_FEQ && b <= VM_OP_FGE;
+}
+
+/* Emits the branch on a condition already known to be in R0 (1 = true) or as
+ * a compare; used by the fused forms. [when] is the label jumped to when the
+ * branch instruction [bi] is taken. */
+static void call_helper3(Ctx *c, const void *fn, uint32_t idx, int32_t height)
+{
+    sync(c, idx, height);
+    arg_vm(c);
+    masm_movi(A, masm_arg(1), (int64_t)(intptr_t)&c->m->code[idx]);
+    masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(height));
+    masm_call(A, fn);
+    check_status(c);
+}
+
+/* Plain class (not Object, interface or array): inline subclass test of the
+ * object in R0 against [k]; jumps to [no] when it is not one. Clobbers R1, R2. */
+static void subclass_test(Ctx *c, VmClass *k, JLabel no)
+{
+    masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
+    masm_movi(A, JR_R2, (int64_t)(intptr_t)k);
+    JLabel yes = masm_label(A);
+    masm_br(A, JC_EQ, JR_R1, JR_R2, yes);
+    masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, depth));
+    masm_bri(A, JC_LT, JR_R2, (int32_t)k->depth, no);
+    masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, ancestors));
+    masm_ld(A, JR_R1, JR_R1, (int32_t)(k->depth * 8u));
+    masm_movi(A, JR_R2, (int64_t)(intptr_t)k);
+    masm_br(A, JC_NE, JR_R1, JR_R2, no);
+    masm_bind(A, yes);
+}
+
+static bool plain_class(const VmClass *k)
+{
+    return k && !k->is_interface && !k->is_array && k->super && k->depth < (1u << 20);
+}
+
+static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
+{
+    VmMethod *m = c->m;
+    VmInsn *o = &m->code[i];
+    int op = __atomic_load_n(&o->op, __ATOMIC_ACQUIRE);
+    int base = vm_op_base(op);
+    int32_t h = m->heights[i];
+    *skip = 0;
+    switch (base) {
+    case VM_OP_UNREACHABLE:
+        sync(c, i, h);
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), JIT_FAULT_UNREACHABLE);
+        masm_movi(A, masm_arg(2), (int64_t)(intptr_t)o);
+        masm_call(A, (const void *)jit_h_fault);
+        masm_jmp(A, c->unwind);
+        break;
+    case VM_OP_JMP:
+        if ((uint32_t)o->b <= i)
+            poll(c, i, h);
+        masm_jmp(A, c->labels[o->b]);
+        break;
+    case VM_OP_JZ:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->b]);
+        break;
+    case VM_OP_BR:
+        take(c, i, h, o->c, o->a, (uint32_t)o->b);
+        break;
+    case VM_OP_BR_IF: {
+        JLabel no = masm_label(A);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R0, 0, no);
+        take(c, i, h - 1, o->c, o->a, (uint32_t)o->b);
+        masm_bind(A, no);
+        break;
+    }
+    case VM_OP_BR_TABLE: {
+        masm_ld(A, JR_T0, JR_BASE, SLOT(h - 1));
+        for (uint32_t k = 0; k < o->a; k++) {
+            JLabel no = masm_label(A);
+            masm_bri(A, JC_NE, JR_T0, (int32_t)k, no);
+            const VmTarget *t = &o->u.table[k];
+            take(c, i, h - 1, t->height, t->arity, t->idx);
+            masm_bind(A, no);
+        }
+        const VmTarget *t = &o->u.table[o->a];
+        take(c, i, h - 1, t->height, t->arity, t->idx);
+        break;
+    }
+    case VM_OP_RETURN:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R0, JR_BASE, 0);
+        masm_jmp(A, c->ret);
+        break;
+    case VM_OP_RETURN_V:
+        masm_jmp(A, c->ret);
+        break;
+    case VM_OP_THROW:
+        sync(c, i, h);
+        arg_vm(c);
+        masm_ld(A, masm_arg(1), JR_BASE, SLOT(h - 1));
+        masm_call(A, (const void *)jit_h_throw);
+        masm_jmp(A, c->unwind);
+        break;
+    case VM_OP_ACONST_NULL:
+        masm_sti(A, JR_BASE, SLOT(h), 0);
+        break;
+    case VM_OP_ICONST:
+        if (o->u.i >= INT32_MIN && o->u.i <= INT32_MAX) {
+            masm_sti(A, JR_BASE, SLOT(h), (int32_t)o->u.i);
+        } else {
+            masm_movi(A, JR_R0, o->u.i);
+            masm_st(A, JR_R0, JR_BASE, SLOT(h));
+        }
+        break;
+    case VM_OP_LDC_STR_Q:
+        masm_movi(A, JR_R0, (int64_t)(intptr_t)o->u.p);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h));
+        break;
+    case VM_OP_LDC_STR:
+        sync(c, i, h);
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o);
+        masm_call(A, (const void *)jit_h_ldc);
+        masm_bri(A, JC_EQ, JR_R0, 0, c->unwind);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h));
+        break;
+    case VM_OP_LOAD:
+        masm_ld(A, JR_R0, JR_BASE, LOC(o->a));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h));
+        break;
+    case VM_OP_STORE:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R0, JR_BASE, LOC(o->a));
+        break;
+    case VM_OP_IINC:
+        masm_ld(A, JR_R0, JR_BASE, LOC(o->a));
+        if (o->u.i >= INT32_MIN && o->u.i <= INT32_MAX) {
+            masm_alui(A, JA_ADD, JR_R0, JR_R0, (int32_t)o->u.i);
+        } else {
+            masm_movi(A, JR_R1, o->u.i);
+            masm_alu(A, JA_ADD, JR_R0, JR_R0, JR_R1);
+        }
+        masm_st(A, JR_R0, JR_BASE, LOC(o->a));
+        break;
+    case VM_OP_POP:
+        break;
+    case VM_OP_DUP:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h));
+        break;
+    case VM_OP_DUP2:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h));
+        masm_st(A, JR_R1, JR_BASE, SLOT(h + 1));
+        break;
+    case VM_OP_DUP_X1: /* x y -> y x y */
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R1, JR_BASE, SLOT(h - 2));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R1, JR_BASE, SLOT(h));
+        break;
+    case VM_OP_DUP_X2: /* x y z -> z x y z */
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 3));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 2));
+        masm_ld(A, JR_R2, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R2, JR_BASE, SLOT(h - 3));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_st(A, JR_R1, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R2, JR_BASE, SLOT(h));
+        break;
+    case VM_OP_SWAP:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+        masm_st(A, JR_R1, JR_BASE, SLOT(h - 2));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_IADD: case VM_OP_ISUB: case VM_OP_IMUL: case VM_OP_IAND: case VM_OP_IOR:
+    case VM_OP_IXOR: case VM_OP_ISHL: case VM_OP_ISHR: case VM_OP_IUSHR: {
+        JAlu k = base == VM_OP_IADD ? JA_ADD : base == VM_OP_ISUB ? JA_SUB
+               : base == VM_OP_IMUL ? JA_MUL : base == VM_OP_IAND ? JA_AND
+               : base == VM_OP_IOR ? JA_OR : base == VM_OP_IXOR ? JA_XOR
+               : base == VM_OP_ISHL ? JA_SHL : base == VM_OP_ISHR ? JA_SAR : JA_SHR;
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_ld(A, JR_R3, JR_BASE, SLOT(h - 1));
+        masm_alu(A, k, JR_R0, JR_R0, JR_R3);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
+        break;
+    }
+    case VM_OP_IDIV: case VM_OP_IREM: {
+        masm_ld(A, JR_R3, JR_BASE, SLOT(h - 2));
+        masm_ld(A, JR_R5, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R5, 0, stub(c, STUB_DIV0, i, h));
+        JLabel minus1 = masm_label(A), done = masm_label(A);
+        masm_bri(A, JC_EQ, JR_R5, -1, minus1);
+        if (base == VM_OP_IDIV)
+            masm_sdiv(A, JR_R0, JR_R3, JR_R5);
+        else
+            masm_srem(A, JR_R0, JR_R3, JR_R5);
+        masm_jmp(A, done);
+        masm_bind(A, minus1);
+        if (base == VM_OP_IDIV)
+            masm_neg(A, JR_R0, JR_R3);
+        else
+            masm_movi(A, JR_R0, 0);
+        masm_bind(A, done);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
+        break;
+    }
+    case VM_OP_INEG:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_neg(A, JR_R0, JR_R0);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_I2B:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_alui(A, JA_AND, JR_R0, JR_R0, 0xFF);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV: {
+        JFAlu k = base == VM_OP_FADD ? JFA_ADD : base == VM_OP_FSUB ? JFA_SUB
+                : base == VM_OP_FMUL ? JFA_MUL : JFA_DIV;
+        masm_fld(A, JF0, JR_BASE, SLOT(h - 2));
+        masm_fld(A, JF1, JR_BASE, SLOT(h - 1));
+        masm_falu(A, k, JF0, JF0, JF1);
+        masm_fst(A, JF0, JR_BASE, SLOT(h - 2));
+        break;
+    }
+    case VM_OP_FREM:
+        masm_ld(A, masm_arg(0), JR_BASE, SLOT(h - 2));
+        masm_ld(A, masm_arg(1), JR_BASE, SLOT(h - 1));
+        masm_call(A, (const void *)jit_h_frem);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
+        break;
+    case VM_OP_FNEG:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_movi(A, JR_R1, INT64_MIN);
+        masm_alu(A, JA_XOR, JR_R0, JR_R0, JR_R1);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_I2F:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_i2f(A, JF0, JR_R0);
+        masm_fst(A, JF0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_F2I:
+        masm_ld(A, masm_arg(0), JR_BASE, SLOT(h - 1));
+        masm_call(A, (const void *)jit_h_f2i);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_EQZ:
+    case VM_OP_IEQ: case VM_OP_INE: case VM_OP_ILT: case VM_OP_ILE: case VM_OP_IGT:
+    case VM_OP_IGE: case VM_OP_AEQ: case VM_OP_ANE:
+    case VM_OP_FEQ: case VM_OP_FNE: case VM_OP_FLT: case VM_OP_FLE: case VM_OP_FGT:
+    case VM_OP_FGE: {
+        int nin = base == VM_OP_EQZ ? 1 : 2;
+        /* fused with what follows: [cmp] [eqz] (jz | br_if), nothing jumping in between */
+        uint32_t j = i + 1;
+        bool negate = false;
+        if (base != VM_OP_EQZ && j < m->ncode && !c->target[j] &&
+            vm_op_base(m->code[j].op) == VM_OP_EQZ) {
+            negate = true;
+            j++;
+        }
+        int nb = j < m->ncode && !c->target[j] ? vm_op_base(m->code[j].op) : -1;
+        bool fuse = (nb == VM_OP_JZ || nb == VM_OP_BR_IF) && !(negate && c->target[i + 1]);
+        if (!fuse) {
+            negate = false;
+            j = i + 1;
+        }
+        /* cond: "the value the next instruction would test is nonzero" */
+        JCond ic = JC_NE;
+        JFCond fc = JFC_EQ;
+        bool fl = is_fcmp(base);
+        if (base == VM_OP_EQZ) {
+            masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+            ic = JC_EQ;
+        } else if (fl) {
+            masm_fld(A, JF0, JR_BASE, SLOT(h - 2));
+            masm_fld(A, JF1, JR_BASE, SLOT(h - 1));
+            fc = fcond(base);
+        } else {
+            masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+            masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+            ic = icond(base);
+        }
+        if (!fuse) {
+            if (base == VM_OP_EQZ)
+                masm_seti(A, JC_EQ, JR_R0, JR_R0, 0);
+            else if (fl)
+                masm_fset(A, fc, JR_R0, JF0, JF1);
+            else
+                masm_set(A, ic, JR_R0, JR_R0, JR_R1);
+            masm_st(A, JR_R0, JR_BASE, SLOT(h - nin));
+            break;
+        }
+        /* branch to [zero] when the value the branch would test is zero */
+        VmInsn *bo = &m->code[j];
+        JLabel zero = nb == VM_OP_JZ ? c->labels[bo->b] : masm_label(A);
+        if (fl) {
+            /* float: compute the bit, then branch on it (NaN rules stay in one place) */
+            masm_fset(A, fc, JR_R0, JF0, JF1);
+            masm_bri(A, negate ? JC_NE : JC_EQ, JR_R0, 0, zero);
+        } else if (base == VM_OP_EQZ) {
+            masm_bri(A, negate ? JC_EQ : JC_NE, JR_R0, 0, zero);
+        } else {
+            masm_br(A, negate ? ic : inverse(ic), JR_R0, JR_R1, zero);
+        }
+        if (nb == VM_OP_BR_IF) {
+            int32_t hb = h - nin + 1; /* height before the branch instruction */
+            take(c, j, hb - 1, bo->c, bo->a, (uint32_t)bo->b);
+            masm_bind(A, zero);
+        }
+        *skip = j - i;
+        break;
+    }
+    case VM_OP_GETFIELD_Q:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, h));
+        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->b));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_PUTFIELD_Q: case VM_OP_PUTFIELD_B_Q: case VM_OP_PUTFIELD_Z_Q:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, h));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+        if (base == VM_OP_PUTFIELD_B_Q)
+            masm_alui(A, JA_AND, JR_R1, JR_R1, 0xFF);
+        else if (base == VM_OP_PUTFIELD_Z_Q)
+            masm_seti(A, JC_NE, JR_R1, JR_R1, 0);
+        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->b));
+        break;
+    case VM_OP_GETSTATIC_Q:
+        masm_movi(A, JR_R1, (int64_t)(intptr_t)o->u.p);
+        masm_ld(A, JR_R0, JR_R1, 0);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h));
+        break;
+    case VM_OP_PUTSTATIC_Q: case VM_OP_PUTSTATIC_B_Q: case VM_OP_PUTSTATIC_Z_Q:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        if (base == VM_OP_PUTSTATIC_B_Q)
+            masm_alui(A, JA_AND, JR_R0, JR_R0, 0xFF);
+        else if (base == VM_OP_PUTSTATIC_Z_Q)
+            masm_seti(A, JC_NE, JR_R0, JR_R0, 0);
+        masm_movi(A, JR_R1, (int64_t)(intptr_t)o->u.p);
+        masm_st(A, JR_R0, JR_R1, 0);
+        break;
+    case VM_OP_GETFIELD: case VM_OP_PUTFIELD: case VM_OP_GETSTATIC: case VM_OP_PUTSTATIC:
+        /* not resolved yet when compiled: the helper resolves and accesses */
+        call_helper3(c, (const void *)jit_h_field, i, h);
+        break;
+    case VM_OP_INSTANCEOF_Q: case VM_OP_CHECKCAST_Q: {
+        VmClass *k = o->u.p;
+        bool inst = base == VM_OP_INSTANCEOF_Q;
+        bool object = k && !k->super && !k->is_interface && !k->is_array;
+        if (!plain_class(k) && !object) {
+            call_helper3(c, (const void *)jit_h_type, i, h);
+            break;
+        }
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        if (inst) {
+            JLabel no = masm_label(A), done = masm_label(A);
+            masm_bri(A, JC_EQ, JR_R0, 0, no);
+            if (!object)
+                subclass_test(c, k, no);
+            masm_sti(A, JR_BASE, SLOT(h - 1), 1);
+            masm_jmp(A, done);
+            masm_bind(A, no);
+            masm_sti(A, JR_BASE, SLOT(h - 1), 0);
+            masm_bind(A, done);
+        } else if (!object) {
+            JLabel ok = masm_label(A);
+            masm_bri(A, JC_EQ, JR_R0, 0, ok);
+            subclass_test(c, k, stub(c, STUB_CAST, i, h));
+            masm_bind(A, ok);
+        }
+        break;
+    }
+    case VM_OP_INSTANCEOF: case VM_OP_CHECKCAST: case VM_OP_NEWARRAY: case VM_OP_NEWARRAY_Q:
+        call_helper3(c, (const void *)jit_h_type, i, h);
+        break;
+    case VM_OP_ARRAYLENGTH:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_LENGTH, i, h));
+        masm_ld(A, JR_R0, JR_R0, offsetof(VmArray, length));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+        break;
+    case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD: {
+        JLabel bad = stub(c, STUB_BOUNDS, i, h);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R0, 0, bad);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, JR_R1, JR_R2, bad);
+        if (base == VM_OP_BALOAD)
+            masm_ldx8(A, JR_R0, JR_R0, JR_R1, (int32_t)sizeof(VmArray));
+        else
+            masm_ldx(A, JR_R0, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
+        break;
+    }
+    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_AASTORE: case VM_OP_BASTORE: {
+        JLabel bad = stub(c, STUB_BOUNDS, i, h);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 3));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 2));
+        masm_bri(A, JC_EQ, JR_R0, 0, bad);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, JR_R1, JR_R2, bad);
+        masm_ld(A, JR_R2, JR_BASE, SLOT(h - 1));
+        if (base == VM_OP_BASTORE) {
+            JLabel byte = masm_label(A), store = masm_label(A);
+            masm_ld(A, JR_R3, JR_R0, offsetof(VmArray, cls));
+            masm_ld8(A, JR_R3, JR_R3, offsetof(VmClass, elem_kind));
+            masm_bri(A, JC_NE, JR_R3, 'Z', byte);
+            masm_seti(A, JC_NE, JR_R2, JR_R2, 0);
+            masm_jmp(A, store);
+            masm_bind(A, byte);
+            masm_bind(A, store);
+            masm_stx8(A, JR_R2, JR_R0, JR_R1, (int32_t)sizeof(VmArray));
+        } else {
+            masm_stx(A, JR_R2, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
+        }
+        break;
+    }
+    case VM_OP_NEW: case VM_OP_NEW_Q: case VM_OP_INVOKESTATIC: case VM_OP_INVOKEVIRTUAL:
+    case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
+    case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
+    case VM_OP_INVOKEIFACE_Q: case VM_OP_CALLFN:
+        call_helper3(c, (const void *)jit_h_invoke, i, h);
+        break;
+    default:
+        c->failed = true;
+        break;
+    }
+}
+
+static void emit_stubs(Ctx *c)
+{
+    /* the poll stubs must come back after their poll: each poll() bound a
+     * label right after its branch, and that label is the stub's label + 1 */
+    for (uint32_t s = 0; s < c->nstubs; s++) {
+        Stub *st = &c->stubs[s];
+        VmInsn *o = &c->m->code[st->idx];
+        masm_bind(A, st->label);
+        switch (st->kind) {
+        case STUB_POLL:
+            sync(c, st->idx, st->height);
+            arg_vm(c);
+            masm_call(A, (const void *)jit_h_poll);
+            check_status(c);
+            masm_jmp(A, st->label + 1);
+            break;
+        case STUB_NULL_FIELD:
+        case STUB_NULL_LENGTH:
+        case STUB_DIV0:
+            sync(c, st->idx, st->height);
+            arg_vm(c);
+            masm_movi(A, masm_arg(1), st->kind == STUB_NULL_FIELD ? JIT_FAULT_NULL_FIELD
+                                     : st->kind == STUB_DIV0 ? JIT_FAULT_DIV0
+                                                             : JIT_FAULT_NULL_LENGTH);
+            masm_movi(A, masm_arg(2), (int64_t)(intptr_t)o);
+            masm_call(A, (const void *)jit_h_fault);
+            masm_jmp(A, c->unwind);
+            break;
+        case STUB_BOUNDS:
+        case STUB_CAST:
+            /* R0: the array or object, R1: the index */
+            masm_mov(A, JR_T0, JR_R0);
+            masm_mov(A, masm_arg(4), JR_R1);
+            sync(c, st->idx, st->height);
+            masm_mov(A, masm_arg(3), JR_T0);
+            arg_vm(c);
+            masm_movi(A, masm_arg(1), st->kind == STUB_BOUNDS ? JIT_FAULT_BOUNDS : JIT_FAULT_CAST);
+            masm_movi(A, masm_arg(2), (int64_t)(intptr_t)o);
+            masm_call(A, (const void *)jit_h_fault);
+            masm_jmp(A, c->unwind);
+            break;
+        }
+    }
+}
+
+bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
+{
+    Ctx ctx = {.vm = vm, .m = m, .a = a};
+    Ctx *c = &ctx;
+    bool ok = false;
+    if ((uint64_t)(m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS) * 8u > (1u << 28))
+        return false;
+    c->labels = calloc((size_t)m->ncode + 1, sizeof *c->labels);
+    c->target = calloc((size_t)m->ncode + 1, sizeof *c->target);
+    if (!c->labels || !c->target)
+        goto fail;
+    for (uint32_t i = 0; i <= m->ncode; i++)
+        c->labels[i] = masm_label(a);
+    c->ret = masm_label(a);
+    c->unwind = masm_label(a);
+    /* what something jumps to: branch targets and handlers */
+    for (uint32_t i = 0; i < m->ncode; i++) {
+        const VmInsn *o = &m->code[i];
+        int b = vm_op_base(o->op);
+        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
+            c->target[o->b] = true;
+        else if (b == VM_OP_BR_TABLE)
+            for (uint32_t k = 0; k <= o->a; k++)
+                c->target[o->u.table[k].idx] = true;
+    }
+    for (uint32_t i = 0; i < m->nhandlers; i++)
+        c->target[m->handlers[i].target] = true;
+
+    /* entry: R0 = where to start (NULL: the first instruction) */
+    masm_prologue(a);
+    masm_ld(a, JR_BASE, JR_FRAME, offsetof(VmFrame, base));
+    JLabel go = masm_label(a);
+    masm_bri(a, JC_NE, JR_R0, 0, go);
+
+    for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
+        masm_bind(a, c->labels[i]);
+        offsets[i] = masm_offset(a);
+        if (m->heights[i] < 0) {
+            offsets[i] = JIT_NO_OFFSET;
+            continue;
+        }
+        uint32_t skip = 0;
+        emit_insn(c, i, &skip);
+        for (uint32_t k = 1; k <= skip; k++) {
+            masm_bind(a, c->labels[i + k]);
+            offsets[i + k] = JIT_NO_OFFSET;
+        }
+        i += skip;
+    }
+    masm_bind(a, c->labels[m->ncode]);
+    offsets[m->ncode] = JIT_NO_OFFSET;
+    /* nothing verified falls off the end */
+    masm_jmp(a, c->ret);
+
+    masm_bind(a, go);
+    masm_jmpr(a, JR_R0);
+
+    /* return: the frame is popped here (the callee's half of the protocol) */
+    masm_bind(a, c->ret);
+    masm_ld32s(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_alui(a, JA_SUB, JR_R0, JR_R0, 1);
+    masm_st32(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_movi(a, JR_R0, 0);
+    masm_ret(a);
+
+    /* an exception: a handler here continues in this code, else pop and return -1 */
+    masm_bind(a, c->unwind);
+    masm_mov(a, masm_arg(0), JR_VM);
+    masm_mov(a, masm_arg(1), JR_FRAME);
+    masm_call(a, (const void *)jit_h_unwind);
+    JLabel fail_l = masm_label(a);
+    masm_bri(a, JC_EQ, JR_R0, 0, fail_l);
+    masm_ld(a, JR_BASE, JR_FRAME, offsetof(VmFrame, base));
+    masm_jmpr(a, JR_R0);
+    masm_bind(a, fail_l);
+    masm_movi(a, JR_R0, -1);
+    masm_ret(a);
+
+    emit_stubs(c);
+    ok = !c->failed && masm_finish(a);
+fail:
+    free(c->labels);
+    free(c->target);
+    free(c->stubs);
+    return ok;
+}

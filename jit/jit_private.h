@@ -1,0 +1,60 @@
+/* jit/jit_private.h: what the JIT's own files share: the compiled-code
+ * record, the per-VM state and the helpers compiled code calls. */
+#ifndef MICA_JIT_PRIVATE_H
+#define MICA_JIT_PRIVATE_H
+
+#include "jit.h"
+#include "link.h"
+#include "masm.h"
+
+/* One compiled method. */
+typedef struct JitCode {
+    uint8_t *code;          /* in the VM's code cache (read+exec)          */
+    uint32_t size;
+    uint32_t *offsets;      /* per instruction: offset of its code, or JIT_NO_OFFSET */
+    uint32_t n;
+    struct JitCode *next;   /* the VM's list of compiled methods          */
+} JitCode;
+
+#define JIT_NO_OFFSET UINT32_MAX
+
+struct JitState {
+    MicaJitMode mode;
+    uint8_t *cache;         /* reserved region, PROT_NONE until used       */
+    size_t cache_size, cache_used;
+    JitCode *codes;
+    char *print;            /* "Class.method" to disassemble, or NULL      */
+    bool stats, perf_map;
+    /* statistics */
+    uint64_t compiled, failed, osr_entries, code_bytes;
+    uint64_t compile_ns;
+};
+
+/* Emits machine code for [m] into [a]; offsets[i] receives the offset of
+ * instruction i (JIT_NO_OFFSET where none). False if the method uses
+ * something the templates do not handle (it then stays interpreted). */
+bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets);
+
+/* Prints [n] bytes of machine code at [code] (disassembled when the build
+ * found capstone, else as hex) to stderr. */
+void jit_disasm(const uint8_t *code, size_t n);
+
+/* ---- helpers called from compiled code (jit/helpers.c) ----
+ * Integer results are 64-bit so that compiled code may test the whole
+ * register; "status" is 0 or -1 (exception pending or run halted). */
+int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp);
+int64_t jit_h_field(MicaVM *vm, VmInsn *o, uint64_t *sp);
+int64_t jit_h_type(MicaVM *vm, VmInsn *o, uint64_t *sp);
+void *jit_h_ldc(MicaVM *vm, VmInsn *o);
+int64_t jit_h_poll(MicaVM *vm);
+int64_t jit_h_throw(MicaVM *vm, uint64_t exc);
+int64_t jit_h_fault(MicaVM *vm, int64_t kind, VmInsn *o, uint64_t a, uint64_t b);
+void *jit_h_unwind(MicaVM *vm, VmFrame *fr);
+uint64_t jit_h_frem(uint64_t a, uint64_t b);
+uint64_t jit_h_f2i(uint64_t a);
+int64_t jit_h_subclass(VmObject *o, VmClass *c);
+
+enum { JIT_FAULT_DIV0, JIT_FAULT_NULL_FIELD, JIT_FAULT_BOUNDS, JIT_FAULT_NULL_LENGTH,
+       JIT_FAULT_CAST, JIT_FAULT_UNREACHABLE };
+
+#endif

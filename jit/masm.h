@@ -1,0 +1,123 @@
+/* jit/masm.h: the macro-assembler that every JIT template is written
+ * against, with one backend per architecture (jit/x64/masm_x64.c; an AArch64
+ * backend implements the same operations).
+ *
+ * The model is a plain load/store machine so that it maps onto any 64-bit
+ * target: three-operand ALU operations (d may equal a or b), loads and
+ * stores at base+displacement or base+index<<scale+displacement, and
+ * compare-and-branch / compare-and-set as single operations (no condition
+ * flags are visible between operations). Registers are abstract:
+ *
+ *   JR_R0..JR_R5  scratch, clobbered by calls (masm_call);
+ *   JR_VM, JR_BASE, JR_FRAME, JR_T0  preserved across calls (the backend saves
+ *                 them in the prologue); JR_SP is readable only;
+ *   masm_arg(i)   the register of a C call's i-th integer argument (0..4):
+ *                 one of the scratch registers; the result of a call is in JR_R0;
+ *   JF0..JF3      float (binary64) scratch registers, clobbered by calls.
+ *
+ * masm_sdiv, masm_srem and the register shifts may clobber scratch registers
+ * other than their destination. Code is produced into a growable buffer;
+ * labels are bound once and may be used before they are bound. */
+#ifndef MICA_JIT_MASM_H
+#define MICA_JIT_MASM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum JReg {
+    JR_R0, JR_R1, JR_R2, JR_R3, JR_R4, JR_R5,
+    JR_VM, JR_BASE, JR_FRAME, JR_T0,
+    JR_SP,
+    JR_COUNT
+} JReg;
+
+typedef enum JFReg { JF0, JF1, JF2, JF3 } JFReg;
+
+/* Integer conditions (signed and unsigned). */
+typedef enum JCond { JC_EQ, JC_NE, JC_LT, JC_LE, JC_GT, JC_GE, JC_ULT, JC_ULE, JC_UGT, JC_UGE } JCond;
+
+/* Float conditions, IEEE: EQ and the orderings are false on NaN, NE true. */
+typedef enum JFCond { JFC_EQ, JFC_NE, JFC_LT, JFC_LE, JFC_GT, JFC_GE } JFCond;
+
+typedef enum JAlu { JA_ADD, JA_SUB, JA_MUL, JA_AND, JA_OR, JA_XOR, JA_SHL, JA_SHR, JA_SAR } JAlu;
+typedef enum JFAlu { JFA_ADD, JFA_SUB, JFA_MUL, JFA_DIV } JFAlu;
+
+typedef uint32_t JLabel;
+
+typedef struct JFixup {
+    uint32_t at;          /* where the displacement is written            */
+    JLabel label;
+    uint8_t kind;         /* backend-specific                             */
+} JFixup;
+
+typedef struct JMasm {
+    uint8_t *buf;
+    size_t len, cap;
+    int32_t *labels;      /* bound offset or -1                           */
+    uint32_t nlabels, labels_cap;
+    JFixup *fixups;
+    uint32_t nfixups, fixups_cap;
+    bool oom;             /* an allocation failed: the result is unusable */
+} JMasm;
+
+/* ---- buffer and labels (jit/masm.c, shared by backends) ---- */
+void masm_init(JMasm *m);
+void masm_free(JMasm *m);
+void masm_emit(JMasm *m, const void *bytes, size_t n);
+JLabel masm_label(JMasm *m);
+void masm_bind(JMasm *m, JLabel l);
+bool masm_bound(const JMasm *m, JLabel l);
+int32_t masm_label_offset(const JMasm *m, JLabel l);
+void masm_add_fixup(JMasm *m, uint32_t at, JLabel l, uint8_t kind);
+static inline uint32_t masm_offset(const JMasm *m) { return (uint32_t)m->len; }
+
+/* ---- the backend's operations ---- */
+JReg masm_arg(int i);
+/* Resolves every label use; false if a label was never bound. */
+bool masm_finish(JMasm *m);
+
+/* Function entry: saves the preserved registers and moves the first three
+ * C arguments into JR_VM, JR_FRAME and JR_R0. masm_ret returns JR_R0's low
+ * 32 bits as an int after restoring them. */
+void masm_prologue(JMasm *m);
+void masm_ret(JMasm *m);
+
+void masm_mov(JMasm *m, JReg d, JReg s);
+void masm_movi(JMasm *m, JReg d, int64_t imm);
+void masm_ld(JMasm *m, JReg d, JReg base, int32_t disp);
+void masm_ld32s(JMasm *m, JReg d, JReg base, int32_t disp);
+void masm_ld8(JMasm *m, JReg d, JReg base, int32_t disp);
+void masm_st(JMasm *m, JReg s, JReg base, int32_t disp);
+void masm_st8(JMasm *m, JReg s, JReg base, int32_t disp);
+void masm_st32(JMasm *m, JReg s, JReg base, int32_t disp);
+void masm_sti(JMasm *m, JReg base, int32_t disp, int32_t imm);
+/* base + (index << shift) + disp, shift 0 or 3 */
+void masm_ldx(JMasm *m, JReg d, JReg base, JReg index, int shift, int32_t disp);
+void masm_ldx8(JMasm *m, JReg d, JReg base, JReg index, int32_t disp);
+void masm_stx(JMasm *m, JReg s, JReg base, JReg index, int shift, int32_t disp);
+void masm_stx8(JMasm *m, JReg s, JReg base, JReg index, int32_t disp);
+
+void masm_alu(JMasm *m, JAlu op, JReg d, JReg a, JReg b);
+void masm_alui(JMasm *m, JAlu op, JReg d, JReg a, int32_t imm);
+void masm_neg(JMasm *m, JReg d, JReg a);
+void masm_sdiv(JMasm *m, JReg d, JReg a, JReg b);
+void masm_srem(JMasm *m, JReg d, JReg a, JReg b);
+/* d = (a cond b) ? 1 : 0 */
+void masm_set(JMasm *m, JCond c, JReg d, JReg a, JReg b);
+void masm_seti(JMasm *m, JCond c, JReg d, JReg a, int32_t imm);
+
+void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l);
+void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l);
+void masm_jmp(JMasm *m, JLabel l);
+void masm_jmpr(JMasm *m, JReg r);
+void masm_call(JMasm *m, const void *fn);
+
+void masm_fld(JMasm *m, JFReg d, JReg base, int32_t disp);
+void masm_fst(JMasm *m, JFReg s, JReg base, int32_t disp);
+void masm_falu(JMasm *m, JFAlu op, JFReg d, JFReg a, JFReg b);
+void masm_fset(JMasm *m, JFCond c, JReg d, JFReg a, JFReg b);
+void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l);
+void masm_i2f(JMasm *m, JFReg d, JReg s);
+
+#endif

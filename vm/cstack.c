@@ -1,0 +1,37 @@
+/* vm/cstack.c: where the C stack of the running thread ends, so that nested
+ * runs (compiled code calling compiled code, natives calling back into Mica)
+ * are bounded by the C stack they really have instead of a count. */
+#define _GNU_SOURCE
+#include "vm.h"
+
+#include <pthread.h>
+#include <sys/resource.h>
+
+void vm_cstack_init(MicaVM *vm)
+{
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    /* still valid when the run starts on the thread (and stack) it last measured */
+    if (vm->cstack_floor && here > vm->cstack_floor && here - vm->cstack_floor < (1u << 30) &&
+        pthread_equal(vm->cstack_thread, pthread_self()))
+        return;
+    vm->cstack_floor = 0;
+    pthread_attr_t attr;
+    void *addr = NULL;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        if (pthread_attr_getstack(&attr, &addr, &size) != 0)
+            addr = NULL;
+        pthread_attr_destroy(&attr);
+    }
+    if (addr && size && here > (uintptr_t)addr && here - (uintptr_t)addr <= size) {
+        /* the guard page and whatever the host keeps below: one page more */
+        vm->cstack_floor = (uintptr_t)addr + 4096;
+    } else {
+        struct rlimit rl;
+        size_t lim = 8u << 20;
+        if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+            lim = (size_t)rl.rlim_cur;
+        vm->cstack_floor = here > lim ? here - lim + (64u << 10) : 0;
+    }
+    vm->cstack_thread = pthread_self();
+}

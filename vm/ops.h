@@ -1,0 +1,74 @@
+/* vm/ops.h: the one list of the runtime's own instruction set (both tiers).
+ *
+ * Pre-decoding (vm/interp.c) turns the bytecode of classfile/opcodes.h into
+ * these forms: structure is gone (block, loop, end vanish; if/else/br become
+ * jumps), constant-pool operations have a slow form that resolves and
+ * rewrites itself into a quick form (vm/link.c), and superinstructions fuse
+ * common sequences. The interpreter and the JIT both expand VM_OPS.
+ *
+ * X(NAME, BASE): BASE is the form whose meaning NAME has for the instruction
+ * it stands in (itself for every plain and quick form). A superinstruction
+ * (fused form) does the work of the instructions after it too, but those stay
+ * in place unchanged, so a consumer that does not fuse may treat a fused
+ * form as its BASE and go on with the next instruction.
+ *
+ * Adding a bytecode is one line in classfile/opcodes.h, one here, and its
+ * implementations (pre-decoding, interpreter, JIT template). */
+#ifndef MICA_VM_OPS_H
+#define MICA_VM_OPS_H
+
+#define VM_OPS(X)                                                                         \
+    X(UNREACHABLE, UNREACHABLE) X(JMP, JMP) X(JZ, JZ) X(BR, BR) X(BR_IF, BR_IF)           \
+    X(BR_TABLE, BR_TABLE) X(RETURN, RETURN) X(RETURN_V, RETURN_V) X(THROW, THROW)         \
+    X(ACONST_NULL, ACONST_NULL) X(ICONST, ICONST) X(LDC_STR, LDC_STR)                     \
+    X(LDC_STR_Q, LDC_STR_Q) X(LOAD, LOAD) X(STORE, STORE) X(IINC, IINC) X(POP, POP)       \
+    X(DUP, DUP) X(DUP2, DUP2) X(DUP_X1, DUP_X1) X(DUP_X2, DUP_X2) X(SWAP, SWAP)           \
+    X(IADD, IADD) X(ISUB, ISUB) X(IMUL, IMUL) X(IDIV, IDIV) X(IREM, IREM) X(INEG, INEG)   \
+    X(IAND, IAND) X(IOR, IOR) X(IXOR, IXOR) X(ISHL, ISHL) X(ISHR, ISHR) X(IUSHR, IUSHR)   \
+    X(EQZ, EQZ) X(FADD, FADD) X(FSUB, FSUB) X(FMUL, FMUL) X(FDIV, FDIV) X(FREM, FREM)     \
+    X(FNEG, FNEG) X(I2F, I2F) X(F2I, F2I) X(I2B, I2B) X(IEQ, IEQ) X(INE, INE)             \
+    X(ILT, ILT) X(ILE, ILE) X(IGT, IGT) X(IGE, IGE) X(FEQ, FEQ) X(FNE, FNE) X(FLT, FLT)   \
+    X(FLE, FLE) X(FGT, FGT) X(FGE, FGE) X(AEQ, AEQ) X(ANE, ANE)                           \
+    /* constant-pool forms and their quick forms */                                       \
+    X(NEW, NEW) X(NEW_Q, NEW_Q) X(GETFIELD, GETFIELD) X(GETFIELD_Q, GETFIELD_Q)           \
+    X(PUTFIELD, PUTFIELD) X(PUTFIELD_Q, PUTFIELD_Q) X(PUTFIELD_B_Q, PUTFIELD_B_Q)         \
+    X(PUTFIELD_Z_Q, PUTFIELD_Z_Q) X(GETSTATIC, GETSTATIC) X(GETSTATIC_Q, GETSTATIC_Q)     \
+    X(PUTSTATIC, PUTSTATIC) X(PUTSTATIC_Q, PUTSTATIC_Q) X(PUTSTATIC_B_Q, PUTSTATIC_B_Q)   \
+    X(PUTSTATIC_Z_Q, PUTSTATIC_Z_Q)                                                       \
+    X(INVOKESTATIC, INVOKESTATIC) X(INVOKEVIRTUAL, INVOKEVIRTUAL)                         \
+    X(INVOKESPECIAL, INVOKESPECIAL) X(INVOKEIFACE, INVOKEIFACE) X(INITSUPER, INITSUPER)   \
+    X(INVOKE_Q, INVOKE_Q) X(INVOKESPECIAL_Q, INVOKESPECIAL_Q)                             \
+    X(INVOKEVIRTUAL_Q, INVOKEVIRTUAL_Q) X(INVOKEIFACE_Q, INVOKEIFACE_Q) X(CALLFN, CALLFN) \
+    X(INSTANCEOF, INSTANCEOF) X(INSTANCEOF_Q, INSTANCEOF_Q) X(CHECKCAST, CHECKCAST)       \
+    X(CHECKCAST_Q, CHECKCAST_Q) X(NEWARRAY, NEWARRAY) X(NEWARRAY_Q, NEWARRAY_Q)           \
+    X(ARRAYLENGTH, ARRAYLENGTH) X(IALOAD, IALOAD) X(IASTORE, IASTORE) X(FALOAD, FALOAD)   \
+    X(FASTORE, FASTORE) X(BALOAD, BALOAD) X(BASTORE, BASTORE) X(AALOAD, AALOAD)           \
+    X(AASTORE, AASTORE)                                                                   \
+    /* superinstructions (vm/interp.c fuse): the first of a pair or triple */            \
+    X(LOAD2, LOAD) X(LOAD_ICONST, LOAD) X(ADDI, ICONST) X(LOAD_GETFIELD, LOAD)            \
+    X(LOAD_ADDI, LOAD)                                                                    \
+    X(ILT_JZ, ILT) X(ILE_JZ, ILE) X(IGT_JZ, IGT) X(IGE_JZ, IGE) X(IEQ_JZ, IEQ)            \
+    X(INE_JZ, INE) X(ILT_BRIF, ILT) X(ILE_BRIF, ILE) X(IGT_BRIF, IGT) X(IGE_BRIF, IGE)    \
+    X(IEQ_BRIF, IEQ) X(INE_BRIF, INE) X(ILT_NBRIF, ILT) X(ILE_NBRIF, ILE)                 \
+    X(IGT_NBRIF, IGT) X(IGE_NBRIF, IGE) X(IEQ_NBRIF, IEQ) X(INE_NBRIF, INE)               \
+    X(EQZ_BRIF, EQZ)
+
+enum {
+#define VM_OP_ENUM(name, base) VM_OP_##name,
+    VM_OPS(VM_OP_ENUM)
+#undef VM_OP_ENUM
+    VM_OP_COUNT
+};
+
+/* The BASE of op [op] (see above). */
+static inline int vm_op_base(int op)
+{
+    static const unsigned char base[VM_OP_COUNT] = {
+#define VM_OP_BASE(name, b) [VM_OP_##name] = VM_OP_##b,
+        VM_OPS(VM_OP_BASE)
+#undef VM_OP_BASE
+    };
+    return op >= 0 && op < VM_OP_COUNT ? base[op] : op;
+}
+
+#endif
