@@ -203,6 +203,7 @@ typedef struct Import {
     const char *name;     /* "a.b.C" or "a.b" for a wildcard */
     bool wildcard;
     uint32_t pos;
+    bool used;            /* something was found through it */
 } Import;
 
 typedef struct SourceFile SourceFile;
@@ -221,6 +222,8 @@ struct SourceFile {
     int nclasses;
     MethodDecl **funcs;      /* top-level functions */
     int nfuncs;
+    FieldDecl **consts;      /* top-level constants (static let fields of the module) */
+    int nconsts;
     ClassInfo *module;       /* class holding the top-level functions, or NULL */
 };
 

@@ -121,6 +121,10 @@ typedef struct Cc {
     int max_errors;
     int nerrors;
     int mute;                     /* > 0: diagnostics are dropped (re-emitted code) */
+    bool shown;                   /* the last error or warning was printed: notes follow it */
+    bool warnings, werror;        /* report warnings; count them as errors */
+    int nwarnings;
+    int nwerrors;                 /* errors that are warnings under werror */
     bool no_implicit_std;
     const CcHooks *hooks;         /* tools listening (may be NULL) */
     SourceFile **files;
@@ -152,6 +156,16 @@ void cc_grow(Cc *cc, void **arr, size_t size, int *cap, int need);
 /* Reports "path:line:col: error: msg" with the source line and a caret. */
 void cc_error(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Reports "path:line:col: warning: msg" when warnings are on (an error under
+ * werror). */
+void cc_warning(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Attaches "path:line:col: note: msg" with its source line to the last error or
+ * warning, if that was printed. */
+void cc_note(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Attaches "help: msg" to the last error or warning, if that was printed. */
+void cc_help(Cc *cc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Builds the line table of [f]. */
 void cc_index_lines(Cc *cc, SourceFile *f);
 
@@ -240,8 +254,35 @@ ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name);
 /* Declares classes, resolves headers and members of all files. */
 void cc_declare_all(Cc *cc);
 
+/* ---- suggestions (suggest.c) ------------------------------------------------------ */
+/* Names a misspelt one may have meant. */
+typedef struct Cands {
+    const char **v;
+    int n, cap;
+} Cands;
+int cc_edit_distance(const char *a, const char *b);
+void cc_cands_add(Cc *cc, Cands *c, const char *name);
+/* The candidate closest to [name] (case differences first), or NULL if none is
+ * close enough to suggest. */
+const char *cc_cands_best(const Cands *c, const char *name);
+/* Adds the method and/or field names of [ci] and its supertypes. */
+void cc_cands_members(Cc *cc, Cands *c, ClassInfo *ci, bool methods, bool fields, int depth);
+/* Adds the class names visible in [f] (its package's, imported, std.core's). */
+void cc_cands_classes(Cc *cc, Cands *c, SourceFile *f);
+/* "std.collections.HashMap" when the standard library has a class [simple]
+ * outside std.core, else NULL. */
+const char *cc_std_import_for(Cc *cc, const char *simple);
+/* The source text of the call starting at [pos] ("Point(3)"), or NULL. */
+const char *cc_call_text(Cc *cc, SourceFile *f, uint32_t pos);
+/* Reports an unknown class name with the import to add or a similar name. */
+void cc_class_not_found(Cc *cc, SourceFile *f, uint32_t pos, const char *name);
+
 /* ---- code generation (gen*.c) ---------------------------------------------------- */
 /* Compiles every source class into a CfClass; returns them via [out]. */
 void cc_generate_all(Cc *cc, CfClass ***out, int *nout);
+/* The type of static initializer [e] in [ci] (type-checked only; errors reported). */
+Type *cc_infer_static_init(Cc *cc, ClassInfo *ci, Expr *e);
+/* Warns about imports nothing used (warn.c). */
+void cc_warn_unused_imports(Cc *cc);
 
 #endif

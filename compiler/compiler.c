@@ -70,9 +70,12 @@ int cc_compile_hooks(const CcSource *srcs, size_t n, const CcClassPath *cp, cons
     cc->diag = opt && opt->diag ? opt->diag : stderr;
     cc->max_errors = opt && opt->max_errors > 0 ? opt->max_errors : 50;
     cc->no_implicit_std = opt && opt->no_implicit_std;
+    cc->warnings = opt && (opt->warnings || opt->werror);
+    cc->werror = opt && opt->werror;
     cc->hooks = hooks;
     if (res) {
         res->nerrors = 0;
+        res->nwarnings = 0;
         res->main_class[0] = 0;
     }
     if (setjmp(cc->oom)) {
@@ -87,6 +90,11 @@ int cc_compile_hooks(const CcSource *srcs, size_t n, const CcClassPath *cp, cons
         f->path = srcs[i].path ? srcs[i].path : "<input>";
         f->text = srcs[i].text ? srcs[i].text : "";
         f->len = srcs[i].text ? srcs[i].len : 0;
+        /* A leading UTF-8 byte-order mark is not part of the program. */
+        if (f->len >= 3 && memcmp(f->text, "\xEF\xBB\xBF", 3) == 0) {
+            f->text += 3;
+            f->len -= 3;
+        }
         cc_index_lines(cc, f);
         cc->files[cc->nfiles++] = f;
         cc_parse_file(cc, f);
@@ -126,8 +134,10 @@ done:
     for (int i = 0; i < nclasses; i++)
         cf_class_free(classes[i]);
     int nerr = cc->nerrors;
-    if (res)
+    if (res) {
         res->nerrors = nerr;
+        res->nwarnings = cc->nwarnings;
+    }
     free_blocks(cc);
     free(cc);
     return nerr;

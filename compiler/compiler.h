@@ -38,10 +38,13 @@ typedef struct CcOptions {
     FILE *diag;           /* where diagnostics go (stderr if NULL)          */
     int max_errors;       /* stop after this many errors (0: 50)            */
     bool no_implicit_std; /* do not import std.core implicitly (building std) */
+    bool warnings;        /* report warnings (unused locals, imports...)       */
+    bool werror;          /* report warnings as errors                        */
 } CcOptions;
 
 typedef struct CcResult {
     int nerrors;
+    int nwarnings;
     /* The internal name of the class whose static `main` is the program's
      * entry point (the first source file that declares a top-level `main`),
      * or "" if none. */

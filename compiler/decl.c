@@ -32,8 +32,10 @@ ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name)
         const char *last = dot ? dot + 1 : im->name;
         if (strcmp(last, name) == 0) {
             ClassInfo *c = cc_class_find(cc, dots_to_slashes(cc, im->name));
-            if (c)
+            if (c) {
+                im->used = true;
                 return c;
+            }
         }
     }
     ClassInfo *c = try_class(cc, f->pkg, name);
@@ -41,8 +43,10 @@ ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name)
         return c;
     for (int i = 0; i < f->nimports; i++) {
         Import *im = &f->imports[i];
-        if (im->wildcard && (c = try_class(cc, dots_to_slashes(cc, im->name), name)))
+        if (im->wildcard && (c = try_class(cc, dots_to_slashes(cc, im->name), name))) {
+            im->used = true;
             return c;
+        }
     }
     if (!cc->no_implicit_std && (c = try_class(cc, "std/core", name)))
         return c;
@@ -115,7 +119,7 @@ static Type *resolve_rec(Cc *cc, SourceFile *f, TypeRef *tr, int depth)
     } else {
         ClassInfo *c = cc_lookup_class(cc, f, tr->name);
         if (!c) {
-            cc_error(cc, f, tr->pos, "class '%s' not found", tr->name);
+            cc_class_not_found(cc, f, tr->pos, tr->name);
             return &cc->t_error;
         }
         t = c->type;
@@ -213,6 +217,8 @@ static void declare_classes(Cc *cc, SourceFile *f)
         ClassInfo *old = cc_class_ref(cc, name);
         if (old->from_source) {
             cc_error(cc, f, d->pos, "class '%s' is already defined", d->name);
+            if (old->decl && old->file)
+                cc_note(cc, old->file, old->decl->pos, "the first definition is here");
             continue;
         }
         ClassInfo *ci = cc_class_new_source(cc, name);
@@ -228,7 +234,7 @@ static void declare_classes(Cc *cc, SourceFile *f)
         if (d->mods & MOD_FINAL)
             ci->flags |= CF_ACC_FINAL;
     }
-    if (f->nfuncs == 0)
+    if (f->nfuncs == 0 && f->nconsts == 0)
         return;
     const char *stem = file_stem(cc, f->path);
     for (int i = 0; i < f->nclasses; i++)
@@ -238,7 +244,7 @@ static void declare_classes(Cc *cc, SourceFile *f)
         const char *name = f->pkg[0] ? cc_printf(cc, "%s/%s", f->pkg, stem) : stem;
         ClassInfo *old = cc_class_ref(cc, name);
         if (old->from_source) {
-            cc_error(cc, f, f->funcs[0]->pos,
+            cc_error(cc, f, f->nfuncs ? f->funcs[0]->pos : f->consts[0]->pos,
                      "the top-level functions of this file belong to class '%s', which "
                      "another file already defines", stem);
             return;
@@ -335,6 +341,38 @@ static Type *infer_simple(Cc *cc, SourceFile *f, Expr *e)
     }
     case EX_UNARY:
         return e->op == TK_BANG ? &cc->t_bool : infer_simple(cc, f, e->a);
+    case EX_BINARY: {
+        switch (e->op) {
+        case TK_EQ: case TK_NE: case TK_EQEQEQ: case TK_NEEQEQ: case TK_LT: case TK_LE:
+        case TK_GT: case TK_GE: case TK_ANDAND: case TK_OROR:
+            return &cc->t_bool;
+        default:
+            break;
+        }
+        Type *a = infer_simple(cc, f, e->a), *b = infer_simple(cc, f, e->b);
+        if (!a || !b)
+            return NULL;
+        if (e->op == TK_PLUS && (cc_is_string(cc, a) || cc_is_string(cc, b)))
+            return cc_class_ref(cc, "std/core/String")->type;
+        if (a->kind == TY_BOOL && b->kind == TY_BOOL)
+            return &cc->t_bool;
+        if (a->kind == TY_FLOAT || b->kind == TY_FLOAT)
+            return &cc->t_float;
+        if (cc_is_numeric(a) && cc_is_numeric(b))
+            return &cc->t_int;
+        return NULL;
+    }
+    case EX_ARRAYLIT: {
+        Type *el = e->nargs > 0 ? infer_simple(cc, f, e->args[0]) : NULL;
+        for (int i = 1; el && i < e->nargs; i++)
+            if (infer_simple(cc, f, e->args[i]) != el)
+                el = NULL;
+        return el ? cc_array_of(cc, el) : NULL;
+    }
+    case EX_COND: {
+        Type *a = infer_simple(cc, f, e->b), *b = infer_simple(cc, f, e->c);
+        return a && b && a == b ? a : NULL;
+    }
     default:
         return NULL;
     }
@@ -345,7 +383,10 @@ static void declare_field(Cc *cc, ClassInfo *ci, FieldDecl *fd)
     SourceFile *f = ci->file;
     for (int i = 0; i < ci->nfields; i++)
         if (strcmp(ci->fields[i]->name, fd->name) == 0) {
-            cc_error(cc, f, fd->pos, "field '%s' is already defined", fd->name);
+            cc_error(cc, f, fd->pos, "%s '%s' is already defined",
+                     ci->decl ? "field" : "constant", fd->name);
+            if (ci->fields[i]->decl)
+                cc_note(cc, f, ci->fields[i]->decl->pos, "the first definition is here");
             return;
         }
     Type *t;
@@ -357,8 +398,18 @@ static void declare_field(Cc *cc, ClassInfo *ci, FieldDecl *fd)
     } else {
         cc->tscope = NULL;
         t = infer_simple(cc, f, fd->init);
+        bool constant = !ci->decl && f->module == ci;
+        if (!t && constant) {
+            int before = cc->nerrors;
+            t = cc_infer_static_init(cc, ci, fd->init);
+            if (cc->nerrors > before)
+                t = &cc->t_error;
+            else if (t->kind == TY_NULL || t->kind == TY_VOID)
+                t = NULL;
+        }
         if (!t) {
-            cc_error(cc, f, fd->pos, "cannot infer the type of field '%s'; declare its type",
+            cc_error(cc, f, fd->pos, "cannot infer the type of %s '%s'; declare its type",
+                     ci->file && ci->file->module == ci && !ci->decl ? "constant" : "field",
                      fd->name);
             t = &cc->t_error;
         }
@@ -459,6 +510,8 @@ static void declare_method(Cc *cc, ClassInfo *ci, MethodDecl *md, bool top_level
             else
                 cc_error(cc, f, md->pos,
                          "function '%s' with the same parameters is already defined", what);
+            if (o->decl)
+                cc_note(cc, f, o->decl->pos, "the first definition is here");
             return;
         }
     }
@@ -527,6 +580,12 @@ static void add_bridge(Cc *cc, ClassInfo *ci, MethodInfo *m, MethodInfo *o)
     CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, br);
 }
 
+static void note_overridden(Cc *cc, MethodInfo *o)
+{
+    if (o->decl && o->owner->file)
+        cc_note(cc, o->owner->file, o->decl->pos, "the overridden method is here");
+}
+
 static void check_overrides(Cc *cc, ClassInfo *ci)
 {
     SourceFile *f = ci->file;
@@ -558,9 +617,17 @@ static void check_overrides(Cc *cc, ClassInfo *ci)
             }
         }
         if (!o) {
-            if (m->is_override)
+            if (m->is_override) {
                 cc_error(cc, f, md->pos, "method '%s' is marked override but overrides nothing",
                          m->name);
+                Cands c = {0};
+                cc_cands_members(cc, &c, ci->super, true, false, 0);
+                for (int k = 0; k < ci->nifaces; k++)
+                    cc_cands_members(cc, &c, ci->ifaces[k], true, false, 0);
+                const char *best = cc_cands_best(&c, m->name);
+                if (best)
+                    cc_help(cc, "did you mean to override '%s'?", best);
+            }
             continue;
         }
         bool from_iface = (o->owner->flags & CF_ACC_INTERFACE) != 0;
@@ -568,13 +635,16 @@ static void check_overrides(Cc *cc, ClassInfo *ci)
         Binding b = {0};
         cc_bind_receiver(cc, &b, self, o->owner);
         Type *oret = cc_subst(cc, o->ret, &b);
-        if (!m->is_override && !from_iface)
+        if (!m->is_override && !from_iface) {
             cc_error(cc, f, md->pos, "method '%s' overrides a method of %s and must be marked "
                      "override", m->name, o->owner->simple);
-        else if (oret != m->ret && !cc_same_type(cc, oret, m->ret) &&
-                 !(cc_is_ref(oret) && cc_is_ref(m->ret) && cc_ref_assignable(cc, m->ret, oret)))
+            note_overridden(cc, o);
+        } else if (oret != m->ret && !cc_same_type(cc, oret, m->ret) &&
+                 !(cc_is_ref(oret) && cc_is_ref(m->ret) && cc_ref_assignable(cc, m->ret, oret))) {
             cc_error(cc, f, md->pos, "method '%s' must return %s like the method it overrides",
                      m->name, cc_type_name(cc, oret));
+            note_overridden(cc, o);
+        }
     }
 }
 
@@ -615,11 +685,35 @@ static void check_abstract(Cc *cc, ClassInfo *ci)
                     cc_error(cc, ci->file, ci->decl->pos,
                              "class '%s' must implement abstract method '%s' of %s",
                              ci->simple, m->name, o->simple);
+                    if (m->decl && o->file)
+                        cc_note(cc, o->file, m->decl->pos, "'%s' is declared here", m->name);
                     return;
                 }
             }
         }
     }
+}
+
+/* A top-level main is the entry point: it must have a signature the VM starts. */
+static void check_main(Cc *cc, SourceFile *f, MethodDecl *md)
+{
+    MethodInfo *mi = md->info;
+    if (strcmp(md->name, "main") != 0 || !mi)
+        return;
+    bool args_ok = mi->nparams == 0 ||
+                   (mi->nparams == 1 && strcmp(mi->params[0]->desc, "[Lstd/core/String;") == 0);
+    if (args_ok && mi->ret->kind == TY_VOID && mi->ntparams == 0 && !(mi->flags & CF_ACC_PRIVATE))
+        return;
+    if (!args_ok)
+        cc_error(cc, f, md->nparams > 0 ? md->params[0].pos : md->pos,
+                 "'main' must take no parameters or one 'String[]'");
+    else if (mi->ret->kind != TY_VOID)
+        cc_error(cc, f, md->ret->pos, "'main' cannot return a value");
+    else
+        cc_error(cc, f, md->pos, "'main' cannot be %s",
+                 mi->ntparams ? "generic" : "private");
+    cc_help(cc, "declare it as 'fun main()' or 'fun main(args: String[])'; "
+            "exit with a status through System.exit(n)");
 }
 
 void cc_declare_all(Cc *cc)
@@ -643,6 +737,8 @@ void cc_declare_all(Cc *cc)
         SourceFile *f = cc->files[i];
         for (int k = 0; f->module && k < f->nfuncs; k++)
             declare_method(cc, f->module, f->funcs[k], true);
+        for (int k = 0; f->module && k < f->nfuncs; k++)
+            check_main(cc, f, f->funcs[k]);
     }
     /* A class without any init gets init() (String is made only by the VM). */
     for (int i = 0; i < cc->nsource; i++) {
@@ -663,6 +759,12 @@ void cc_declare_all(Cc *cc)
         mi->params = cc_alloc(cc, sizeof(Type *));
         mi->desc = "()V";
         CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, mi);
+    }
+    /* Constants last: their initializers may call any function. */
+    for (int i = 0; i < cc->nfiles; i++) {
+        SourceFile *f = cc->files[i];
+        for (int k = 0; f->module && k < f->nconsts; k++)
+            declare_field(cc, f->module, f->consts[k]);
     }
     for (int i = 0; i < cc->nsource; i++)
         check_overrides(cc, cc->source_classes[i]);

@@ -78,14 +78,10 @@ void cc_index_lines(Cc *cc, SourceFile *f)
             f->line_starts[k++] = (uint32_t)i + 1;
 }
 
-void cc_error(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
+/* Prints "path:line:col: KIND: message", the source line and a caret. */
+static void report(Cc *cc, SourceFile *f, uint32_t pos, const char *kind, const char *fmt,
+                   va_list ap)
 {
-    /* Code emitted twice (a finally block) reports its errors once. */
-    if (cc->mute > 0)
-        return;
-    cc->nerrors++;
-    if (cc->nerrors > cc->max_errors)
-        return;
     uint32_t lo = 0, hi = f->nlines;
     if (pos > f->len)
         pos = (uint32_t)f->len;
@@ -105,11 +101,8 @@ void cc_error(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
     for (uint32_t i = start; i < pos; i++)
         if (((unsigned char)f->text[i] & 0xC0) != 0x80)
             col++;
-    fprintf(cc->diag, "%s:%u:%u: error: ", f->path, lo + 1, col);
-    va_list ap;
-    va_start(ap, fmt);
+    fprintf(cc->diag, "%s:%u:%u: %s: ", f->path, lo + 1, col, kind);
     vfprintf(cc->diag, fmt, ap);
-    va_end(ap);
     fprintf(cc->diag, "\n%.*s\n", (int)(end - start), f->text + start);
     for (uint32_t i = start; i < pos; i++) {
         unsigned char ch = (unsigned char)f->text[i];
@@ -119,6 +112,66 @@ void cc_error(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
             fputc(' ', cc->diag);
     }
     fputs("^\n", cc->diag);
-    if (cc->nerrors == cc->max_errors)
+}
+
+void cc_error(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
+{
+    /* Code emitted twice (a finally block) reports its errors once. */
+    cc->shown = false;
+    if (cc->mute > 0)
+        return;
+    cc->nerrors++;
+    if (cc->nerrors > cc->max_errors)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(cc, f, pos, "error", fmt, ap);
+    va_end(ap);
+    cc->shown = true;
+    if (cc->nerrors == cc->max_errors) {
         fprintf(cc->diag, "too many errors, stopping\n");
+        cc->shown = false;
+    }
+}
+
+void cc_warning(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
+{
+    cc->shown = false;
+    if (cc->mute > 0 || cc->dry > 0 || !cc->warnings)
+        return;
+    if (cc->werror) {
+        cc->nerrors++;
+        cc->nwerrors++;
+    }
+    else
+        cc->nwarnings++;
+    if (cc->nerrors > cc->max_errors)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(cc, f, pos, cc->werror ? "error" : "warning", fmt, ap);
+    va_end(ap);
+    cc->shown = true;
+}
+
+void cc_note(Cc *cc, SourceFile *f, uint32_t pos, const char *fmt, ...)
+{
+    if (!cc->shown || !f)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(cc, f, pos, "note", fmt, ap);
+    va_end(ap);
+}
+
+void cc_help(Cc *cc, const char *fmt, ...)
+{
+    if (!cc->shown)
+        return;
+    fputs("help: ", cc->diag);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(cc->diag, fmt, ap);
+    va_end(ap);
+    fputc('\n', cc->diag);
 }

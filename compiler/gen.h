@@ -21,7 +21,12 @@ typedef struct Local {
     const char *cap_field;  /* captured by this lambda: the field holding it */
     struct Local *cap_outer;  /* captured: the variable in the enclosing function */
     struct Local *next;
+    uint32_t pos;         /* where it is declared */
+    bool used;            /* read or written after its declaration */
+    uint8_t warn;         /* WARN_*: which "unused" warning applies */
 } Local;
+
+enum { WARN_NONE, WARN_LOCAL, WARN_PARAM };
 
 typedef struct Gen Gen;
 
@@ -153,6 +158,17 @@ void g_init_local(Gen *g, Local *l);
 /* Emits a lambda [e] typed by [target] (a TY_FUN or NULL); its invoke takes the
  * erasure of [erased_as] (NULL: of its own type). Returns its function type. */
 Type *g_lambda(Gen *g, Expr *e, Type *target, Type *erased_as);
+
+/* "help: did you mean ..." after an unknown name, function or member (suggest.c) */
+void g_suggest_name(Gen *g, const char *name);
+void g_suggest_function(Gen *g, const char *name);
+void g_suggest_member(Gen *g, ClassInfo *ci, const char *name, bool methods);
+
+/* warnings (warn.c) */
+void g_warn_unused(Gen *g, Local *l);
+void g_warn_shadow(Gen *g, Local *l, FieldInfo *fi);
+/* A static field of a module class visible as a top-level constant, or NULL. */
+FieldInfo *g_module_field(Gen *g, const char *name);
 
 /* statements and methods (gen_stmt.c) */
 bool g_stmt(Gen *g, Stmt *s);

@@ -418,8 +418,10 @@ static FieldInfo *cell_field(Gen *g, Type *t)
 Local *g_find_local(Gen *g, const char *name)
 {
     for (Local *l = g->locals; l; l = l->next)
-        if (l->name && strcmp(l->name, name) == 0)
+        if (l->name && strcmp(l->name, name) == 0) {
+            l->used = true;
             return l;
+        }
     if (!g->lam)
         return NULL;
     for (Local *l = g->lam->caps; l; l = l->next)
@@ -576,6 +578,45 @@ static Type *lookup_type(Type *t)
     return t;
 }
 
+static FieldInfo *module_field_in(Gen *g, const char *pkg, const char *name)
+{
+    ModuleList *ml = cc_modules_of(g->cc, pkg);
+    for (int i = 0; i < ml->n; i++) {
+        ClassInfo *m = ml->mods[i];
+        if (!cc_class_ensure(g->cc, m))
+            continue;
+        for (int k = 0; k < m->nfields; k++) {
+            FieldInfo *fi = m->fields[k];
+            if ((fi->flags & CF_ACC_STATIC) && strcmp(fi->name, name) == 0 &&
+                (!(fi->flags & CF_ACC_PRIVATE) || m->file == g->f))
+                return fi;
+        }
+    }
+    return NULL;
+}
+
+/* A top-level constant [name] visible like a top-level function (section 2 of the
+ * language spec), or NULL. */
+FieldInfo *g_module_field(Gen *g, const char *name)
+{
+    FieldInfo *fi = module_field_in(g, g->f->pkg, name);
+    for (int i = 0; !fi && i < g->f->nimports; i++) {
+        Import *im = &g->f->imports[i];
+        if (!im->wildcard)
+            continue;
+        char *p = cc_strdup(g->cc, im->name, strlen(im->name));
+        for (char *q = p; *q; q++)
+            if (*q == '.')
+                *q = '/';
+        fi = module_field_in(g, p, name);
+        if (fi)
+            im->used = true;
+    }
+    if (!fi && !g->cc->no_implicit_std && strcmp(g->f->pkg, "std/core") != 0)
+        fi = module_field_in(g, "std/core", name);
+    return fi;
+}
+
 static Type *gen_name(Gen *g, Expr *e)
 {
     Local *l = g_find_local(g, e->str);
@@ -594,11 +635,15 @@ static Type *gen_name(Gen *g, Expr *e)
         }
         return load_field(g, fi, true, g->self);
     }
+    if ((fi = g_module_field(g, e->str)) != NULL) {
+        return load_field(g, fi, false, NULL);
+    }
     if (cc_lookup_class(g->cc, g->f, e->str)) {
         g_error(g, e->pos, "'%s' is a class, not a value", e->str);
         return &g->cc->t_error;
     }
     g_error(g, e->pos, "unknown name '%s'", e->str);
+    g_suggest_name(g, e->str);
     return &g->cc->t_error;
 }
 
@@ -610,6 +655,7 @@ static Type *gen_member(Gen *g, Expr *e)
         FieldInfo *fi = cc_find_field(cc, cls, e->str);
         if (!fi) {
             g_error(g, e->pos, "no field '%s' in class %s", e->str, cls->simple);
+            g_suggest_member(g, cls, e->str, false);
             return &cc->t_error;
         }
         if (!(fi->flags & CF_ACC_STATIC)) {
@@ -627,6 +673,7 @@ static Type *gen_member(Gen *g, Expr *e)
         FieldInfo *fi = cc_find_field(cc, g->ci->super, e->str);
         if (!fi || (fi->flags & CF_ACC_STATIC)) {
             g_error(g, e->pos, "no field '%s' in class %s", e->str, g->ci->super->simple);
+            g_suggest_member(g, g->ci->super, e->str, false);
             return &cc->t_error;
         }
         check_private(g, e->pos, fi->owner, fi->flags, fi->name);
@@ -648,6 +695,7 @@ static Type *gen_member(Gen *g, Expr *e)
     FieldInfo *fi = cc_find_field(cc, t->cls, e->str);
     if (!fi) {
         g_error(g, e->pos, "no field '%s' in class %s", e->str, t->cls->simple);
+        g_suggest_member(g, t->cls, e->str, false);
         return &cc->t_error;
     }
     check_private(g, e->pos, fi->owner, fi->flags, fi->name);
@@ -1284,7 +1332,10 @@ static Type *gen_call(Gen *g, Expr *e)
                 for (char *q = p; *q; q++)
                     if (*q == '.')
                         *q = '/';
+                int before = n;
                 add_modules(g, p, &cands, &n, &cap, name);
+                if (n > before)
+                    im->used = true;
             }
             if (!cc->no_implicit_std && strcmp(g->f->pkg, "std/core") != 0)
                 add_modules(g, "std/core", &cands, &n, &cap, name);
@@ -1292,7 +1343,18 @@ static Type *gen_call(Gen *g, Expr *e)
         if (n == 0) {
             if (strcmp(name, "print") == 0 || strcmp(name, "println") == 0)
                 return gen_print(g, e, name);
-            g_error(g, callee->pos, "unknown function '%s'", name);
+            ClassInfo *k = cc_lookup_class(cc, g->f, name);
+            if (k && !(k->flags & (CF_ACC_INTERFACE | CF_ACC_ABSTRACT | CF_ACC_MODULE))) {
+                g_error(g, callee->pos, "'%s' is a class, not a function", name);
+                const char *call = cc_call_text(cc, g->f, callee->pos);
+                if (call)
+                    cc_help(cc, "to create an instance, use 'new %s'", call);
+                else
+                    cc_help(cc, "to create an instance, use 'new %s(...)'", name);
+            } else {
+                g_error(g, callee->pos, "unknown function '%s'", name);
+                g_suggest_function(g, name);
+            }
             return &cc->t_error;
         }
         gen_args(g, e->args, e->nargs, &as);
@@ -1339,6 +1401,7 @@ static Type *gen_call(Gen *g, Expr *e)
                 return t->kind == TY_FUN ? call_fn(g, t, e, callee->pos) : t;
             }
             g_error(g, callee->pos, "no method '%s' in class %s", name, cls->simple);
+            g_suggest_member(g, cls, name, true);
             return &cc->t_error;
         }
         gen_args(g, e->args, e->nargs, &as);
@@ -1397,6 +1460,7 @@ static Type *gen_call(Gen *g, Expr *e)
     n = cc_find_methods(cc, rc, name, &cands);
     if (n == 0) {
         g_error(g, callee->pos, "no method '%s' in class %s", name, rc->simple);
+        g_suggest_member(g, rc, name, true);
         return &cc->t_error;
     }
     gen_args(g, e->args, e->nargs, &as);
@@ -1687,8 +1751,13 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
             return lv;
         }
         FieldInfo *fi = g->ci ? cc_find_field(cc, g->ci, name) : NULL;
+        if (!fi && g_module_field(g, name)) {
+            g_error(g, e->pos, "cannot assign to constant '%s'", name);
+            return lv;
+        }
         if (!fi) {
             g_error(g, e->pos, "unknown name '%s'", name);
+            g_suggest_name(g, name);
             return lv;
         }
         lv.field = fi;
@@ -1740,6 +1809,7 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
         }
         if (!fi) {
             g_error(g, e->pos, "no field '%s' in class %s", name, cls->simple);
+            g_suggest_member(g, cls, name, false);
             return lv;
         }
         lv.field = fi;
@@ -1763,7 +1833,12 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
     if (!check_private(g, e->pos, fi->owner, fi->flags, name))
         return lv;
     if (!let_ok(g, fi)) {
-        g_error(g, e->pos, "cannot assign to '%s': it is declared with let", name);
+        if (!fi->owner->decl && fi->owner->file && fi->owner->file->module == fi->owner)
+            g_error(g, e->pos, "cannot assign to constant '%s'", name);
+        else
+            g_error(g, e->pos, "cannot assign to '%s': it is declared with let", name);
+        if (fi->decl && fi->owner->file)
+            cc_note(g->cc, fi->owner->file, fi->decl->pos, "'%s' is declared here", name);
         return lv;
     }
     lv.kind = (fi->flags & CF_ACC_STATIC) ? LV_STATIC : LV_FIELD;

@@ -32,8 +32,10 @@ static void push_scope(Gen *g)
 
 static void pop_scope(Gen *g)
 {
-    while (g->locals && g->locals->name)
+    while (g->locals && g->locals->name) {
+        g_warn_unused(g, g->locals);
         g->locals = g->locals->next;
+    }
     if (g->locals)
         g->locals = g->locals->next;
 }
@@ -68,10 +70,23 @@ static void make_cell(Gen *g, Local *l, bool copy)
 static Local *declare_local(Gen *g, const char *name, Type *t, bool is_let, uint32_t pos,
                             bool param)
 {
-    if (g_find_local(g, name))
+    Local *prev = g_find_local(g, name);
+    if (prev) {
         g_error(g, pos, "'%s' is already defined", name);
+        if (prev->pos || prev->cap_outer)
+            cc_note(g->cc, g->f, prev->cap_outer ? prev->cap_outer->pos : prev->pos,
+                    "'%s' is first defined here", name);
+    }
     Local *l = cc_alloc(g->cc, sizeof *l);
     l->name = name;
+    l->pos = pos;
+    if (!param && !prev && g->cc->warnings && !g->lam && g->mi && g->mi->decl) {
+        FieldInfo *fi = g->ci ? cc_find_field(g->cc, g->ci, name) : NULL;
+        if (!fi)
+            fi = g_module_field(g, name);
+        if (fi && (!g->is_static || (fi->flags & CF_ACC_STATIC)))
+            g_warn_shadow(g, l, fi);
+    }
     l->type = t;
     l->is_let = is_let;
     l->slot = param ? (uint16_t)g->nparam_slots++ : g_new_local(g, t);
@@ -170,6 +185,7 @@ static bool gen_var(Gen *g, Stmt *s)
     if (!t)
         t = &cc->t_error;
     Local *l = declare_local(g, s->name, t, s->is_let, s->pos, false);
+    l->warn = WARN_LOCAL;
     if (s->expr)
         g_init_local(g, l);
     report_local(g, l);
@@ -893,11 +909,29 @@ void g_lambda_body(Gen *lg, Expr *e, Type **ptypes, Type **eparams)
 }
 
 /* ---- methods ------------------------------------------------------------------------ */
+/* The field declarations of [ci]: its class's, then the file's top-level
+ * constants when [ci] is the file's module class. */
+static int field_decls(Cc *cc, ClassInfo *ci, FieldDecl ***out)
+{
+    ClassDecl *d = ci->decl;
+    SourceFile *f = ci->file;
+    int nd = d ? d->nfields : 0;
+    int nc = f && f->module == ci ? f->nconsts : 0;
+    FieldDecl **all = cc_alloc(cc, sizeof(FieldDecl *) * (size_t)(nd + nc + 1));
+    for (int i = 0; i < nd; i++)
+        all[i] = d->fields[i];
+    for (int i = 0; i < nc; i++)
+        all[nd + i] = f->consts[i];
+    *out = all;
+    return nd + nc;
+}
+
 static void field_inits(Gen *g, bool is_static)
 {
-    ClassDecl *d = g->ci->decl;
-    for (int i = 0; d && i < d->nfields; i++) {
-        FieldDecl *fd = d->fields[i];
+    FieldDecl **fds;
+    int nfd = field_decls(g->cc, g->ci, &fds);
+    for (int i = 0; i < nfd; i++) {
+        FieldDecl *fd = fds[i];
         if (!fd->info || !fd->init || ((fd->mods & MOD_STATIC) != 0) != is_static)
             continue;
         mark_line(g, fd->pos);
@@ -1134,8 +1168,12 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
     for (int i = 0; md && i < md->nparams; i++)
         ps[i] = declare_local(&g, md->params[i].name, mi->params[i], false, md->params[i].pos,
                               true);
-    for (int i = 0; md && i < md->nparams; i++)
+    for (int i = 0; md && i < md->nparams; i++) {
         make_cell(&g, ps[i], true);
+        ps[i]->used = false;
+        if ((mi->flags & CF_ACC_PRIVATE) && md->body)
+            ps[i]->warn = WARN_PARAM;
+    }
     bool is_init = strcmp(mi->name, "<init>") == 0;
     if (is_init) {
         g.is_init = true;
@@ -1154,6 +1192,8 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
         }
     }
     cc->tscope = NULL;
+    for (int i = 0; md && i < md->nparams; i++)
+        g_warn_unused(&g, ps[i]);
     CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
     if (m) {
         cf_set_code(cf, m, (uint16_t)g.max_depth, (uint16_t)g.nlocals, g.local_types,
@@ -1164,10 +1204,11 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
 
 static void gen_clinit(Cc *cc, ClassInfo *ci, CfClass *cf)
 {
-    ClassDecl *d = ci->decl;
+    FieldDecl **fds;
+    int nfd = field_decls(cc, ci, &fds);
     bool any = false;
-    for (int i = 0; d && i < d->nfields; i++)
-        if ((d->fields[i]->mods & MOD_STATIC) && d->fields[i]->init && d->fields[i]->info)
+    for (int i = 0; i < nfd; i++)
+        if ((fds[i]->mods & MOD_STATIC) && fds[i]->init && fds[i]->info)
             any = true;
     if (!any)
         return;
@@ -1233,4 +1274,33 @@ void cc_generate_all(Cc *cc, CfClass ***out, int *nout)
     }
     *out = res;
     *nout = n;
+    if (cc->nerrors == cc->nwerrors)
+        cc_warn_unused_imports(cc);
+}
+
+Type *cc_infer_static_init(Cc *cc, ClassInfo *ci, Expr *e)
+{
+    CfClass *cf = cf_class_new();
+    if (!cf)
+        longjmp(cc->oom, 1);
+    MethodInfo mi = {.name = "<clinit>", .ret = &cc->t_void, .desc = "()V",
+                     .flags = CF_ACC_STATIC, .owner = ci};
+    Gen g;
+    gen_init_gen(&g, cc, ci, cf, &mi, true);
+    g.f = ci->file;
+    g.is_clinit = true;
+    cc->mute++;
+    cc->dry++;
+    Type *t = g_expr(&g, e);
+    cc->mute--;
+    if (t->kind == TY_ERROR) {
+        /* once more, to report why */
+        gen_init_gen(&g, cc, ci, cf, &mi, true);
+        g.f = ci->file;
+        g.is_clinit = true;
+        g_expr(&g, e);
+    }
+    cc->dry--;
+    cf_class_free(cf);
+    return t;
 }

@@ -213,6 +213,116 @@ static void lex_number(Lexer *lx)
     lx->toks[lx->n - 1].overflow = overflow;
 }
 
+/* Decodes the UTF-8 sequence at [s] (already validated); sets *[n] to its length. */
+static uint32_t decode_utf8(const unsigned char *s, uint32_t *n)
+{
+    if (s[0] < 0x80) {
+        *n = 1;
+        return s[0];
+    }
+    if (s[0] < 0xE0) {
+        *n = 2;
+        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    }
+    if (s[0] < 0xF0) {
+        *n = 3;
+        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    }
+    *n = 4;
+    return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+           ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+}
+
+/* A character literal 'c': an int token holding the code point. */
+static void lex_char(Lexer *lx)
+{
+    uint32_t st = lx->pos;
+    lx->pos++;
+    int c = peekc(lx, 0);
+    uint32_t cp = 0;
+    if (c < 0 || c == '\n') {
+        cc_error(lx->cc, lx->f, st, "unterminated character literal");
+        add(lx, TK_INT, st);
+        return;
+    }
+    if (c == '\'') {
+        lx->pos++;
+        cc_error(lx->cc, lx->f, st, "empty character literal");
+        add(lx, TK_INT, st);
+        return;
+    }
+    if (c == '\\') {
+        int e = peekc(lx, 1);
+        lx->pos += 2;
+        switch (e) {
+        case 'n': cp = '\n'; break;
+        case 't': cp = '\t'; break;
+        case 'r': cp = '\r'; break;
+        case '0': cp = 0; break;
+        case '\\': cp = '\\'; break;
+        case '\'': cp = '\''; break;
+        case '"': cp = '"'; break;
+        case '$': cp = '$'; break;
+        case 'u': {
+            uint32_t v = 0;
+            int nd = 0;
+            if (peekc(lx, 0) == '{') {
+                lx->pos++;
+                while (nd < 7 && digit_val(peekc(lx, 0)) < 16) {
+                    v = v * 16 + (uint32_t)digit_val(peekc(lx, 0));
+                    lx->pos++;
+                    nd++;
+                }
+            }
+            if (nd == 0 || nd > 6 || peekc(lx, 0) != '}' || v > 0x10FFFF ||
+                (v >= 0xD800 && v <= 0xDFFF)) {
+                cc_error(lx->cc, lx->f, st, "invalid \\u{...} escape in character literal");
+                while (lx->pos < lx->end && lx->s[lx->pos] != '\'' && lx->s[lx->pos] != '\n')
+                    lx->pos++;
+                if (peekc(lx, 0) == '\'')
+                    lx->pos++;
+                add(lx, TK_INT, st);
+                return;
+            }
+            lx->pos++;
+            cp = v;
+            break;
+        }
+        default:
+            cc_error(lx->cc, lx->f, st + 1, "unknown escape '\\%c' in character literal",
+                     e > 32 && e < 127 ? e : '?');
+            add(lx, TK_INT, st);
+            return;
+        }
+    } else {
+        uint32_t n;
+        cp = decode_utf8((const unsigned char *)lx->s + lx->pos, &n);
+        lx->pos += n;
+    }
+    if (peekc(lx, 0) != '\'') {
+        /* 'abc': find the closing quote on this line for a better message */
+        uint32_t q = lx->pos;
+        while (q < lx->end && lx->s[q] != '\'' && lx->s[q] != '\n')
+            q++;
+        if (q < lx->end && lx->s[q] == '\'') {
+            cc_error(lx->cc, lx->f, st, "a character literal holds one character");
+            cc_help(lx->cc, "for a String, use double quotes: \"%.*s\"", (int)(q - st - 1),
+                    lx->s + st + 1);
+            lx->pos = q + 1;
+        } else {
+            cc_error(lx->cc, lx->f, st, "unterminated character literal");
+            cc_help(lx->cc, "a character literal is one character between single quotes, "
+                    "like 'a'");
+            lx->pos = q;
+        }
+        add(lx, TK_INT, st);
+        return;
+    }
+    lx->pos++;
+    add(lx, TK_INT, st);
+    lx->toks[lx->n - 1].ival = cp;
+}
+
 uint32_t cc_interp_end(SourceFile *f, uint32_t start, uint32_t end)
 {
     Lexer lx = {NULL, f, f->text, start, end, NULL, 0, 0};
@@ -273,6 +383,10 @@ Token *cc_lex(Cc *cc, SourceFile *f, uint32_t start, uint32_t end, int *ntoks)
         cc_error(cc, f, bad, "invalid UTF-8 (byte 0x%02X)", (uint8_t)f->text[bad]);
         lx.pos = lx.end;
     }
+    /* "#!" on the first line makes a file an executable script; it is a comment. */
+    if (start == 0 && peekc(&lx, 0) == '#' && peekc(&lx, 1) == '!')
+        while (lx.pos < lx.end && lx.s[lx.pos] != '\n')
+            lx.pos++;
     while (lx.pos < lx.end) {
         int c = peekc(&lx, 0);
         uint32_t st = lx.pos;
@@ -309,6 +423,10 @@ Token *cc_lex(Cc *cc, SourceFile *f, uint32_t start, uint32_t end, int *ntoks)
         }
         if (is_digit(c)) {
             lex_number(&lx);
+            continue;
+        }
+        if (c == '\'') {
+            lex_char(&lx);
             continue;
         }
         if (c == '"') {

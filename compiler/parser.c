@@ -60,6 +60,49 @@ static const char *tok_text(Parser *p, Token *t)
     return cc_printf(p->cc, "'%.*s'", (int)t->len, p->f->text + t->pos);
 }
 
+/* The keyword a misspelt identifier [t] most likely stands for, among [kws]
+ * (common spellings from other languages first), or TK_EOF. */
+static TokKind near_keyword(Parser *p, Token *t, const TokKind *kws, int n)
+{
+    static const struct { const char *s; TokKind k; } aliases[] = {
+        {"fn", TK_FUN}, {"func", TK_FUN}, {"function", TK_FUN}, {"def", TK_FUN},
+        {"const", TK_LET}, {"val", TK_LET}, {"elif", TK_ELSE}, {"elsif", TK_ELSE},
+        {"foreach", TK_FOR}, {"struct", TK_CLASS}, {"constructor", TK_INIT},
+    };
+    if (t->kind != TK_IDENT || t->len > 32)
+        return TK_EOF;
+    char word[40];
+    memcpy(word, p->f->text + t->pos, t->len);
+    word[t->len] = 0;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(word, aliases[i].s) == 0)
+            for (int k = 0; k < n; k++)
+                if (kws[k] == aliases[i].k)
+                    return kws[k];
+    if (t->len < 2)
+        return TK_EOF;
+    for (int k = 0; k < n; k++) {
+        const char *kw = cc_tok_name(kws[k]);
+        int d = cc_edit_distance(word, kw);
+        if (d == 1 && (strlen(kw) > 2 || t->len == strlen(kw)))
+            return kws[k];
+    }
+    return TK_EOF;
+}
+
+/* Reports "expected WHAT, found 'fro'" with "did you mean 'for'?" and turns the
+ * token into that keyword, so that parsing goes on as the author meant. */
+static void fix_keyword(Parser *p, TokKind k, const char *what)
+{
+    Token *t = cur(p);
+    if (!p->panic) {
+        cc_error(p->cc, p->f, t->pos, "expected %s, found '%.*s'", what, (int)t->len,
+                 p->f->text + t->pos);
+        cc_help(p->cc, "did you mean '%s'?", cc_tok_name(k));
+    }
+    t->kind = k;
+}
+
 /* "expected ';' after expression": points just after the previous token, as
  * that is where the missing text belongs. */
 static bool expect(Parser *p, TokKind k, const char *after)
@@ -1055,6 +1098,35 @@ static Stmt *parse_switch(Parser *p, uint32_t pos)
     return s;
 }
 
+/* Is the identifier at the cursor, close to keyword [k], used as that keyword?
+ * Only where the text cannot be an expression statement: followed by a name or
+ * literal ("retrun x;"), or "fro (...) {" (a call cannot be followed by a block). */
+static bool stmt_keyword_misspelt(Parser *p, TokKind k)
+{
+    TokKind n1 = kind_at(p, 1);
+    if (n1 == TK_IDENT || n1 == TK_INT || n1 == TK_STRING || n1 == TK_FLOAT ||
+        n1 == TK_TRUE || n1 == TK_FALSE || n1 == TK_NULL || n1 == TK_NEW || n1 == TK_THIS)
+        return k != TK_DO && k != TK_TRY && k != TK_ELSE;
+    if (n1 == TK_LBRACE)
+        return k == TK_DO || k == TK_TRY || k == TK_ELSE;
+    if (n1 == TK_LPAREN && (k == TK_FOR || k == TK_WHILE || k == TK_IF || k == TK_SWITCH)) {
+        int depth = 0;
+        for (int i = p->i + 1; i < p->n && p->t[i].kind != TK_EOF; i++) {
+            if (p->t[i].kind == TK_LPAREN)
+                depth++;
+            else if (p->t[i].kind == TK_RPAREN && --depth == 0)
+                return p->t[i + 1].kind == TK_LBRACE ||
+                       (i + 1 < p->n && p->t[i + 1].kind != TK_SEMI &&
+                        p->t[i + 1].kind != TK_DOT && p->t[i + 1].kind != TK_RPAREN &&
+                        p->t[i + 1].kind != TK_COMMA && p->t[i + 1].kind != TK_LBRACKET &&
+                        p->t[i + 1].kind < TK_PLUS);
+        }
+    }
+    if (n1 == TK_SEMI)
+        return k == TK_BREAK || k == TK_CONTINUE || k == TK_RETURN;
+    return false;
+}
+
 static Stmt *parse_stmt(Parser *p)
 {
     if (p->nest >= MAX_NEST) {
@@ -1158,7 +1230,20 @@ static Stmt *parse_stmt_inner(Parser *p)
             return s;
         }
         return parse_expr_stmt(p, true);
-    case TK_IDENT:
+    case TK_IDENT: {
+        static const TokKind stmt_kws[] = {TK_FOR, TK_WHILE, TK_IF, TK_SWITCH, TK_RETURN,
+                                           TK_THROW, TK_LET, TK_VAR, TK_ELSE, TK_TRY, TK_DO,
+                                           TK_BREAK, TK_CONTINUE};
+        TokKind k = near_keyword(p, t, stmt_kws, (int)(sizeof stmt_kws / sizeof stmt_kws[0]));
+        if (k != TK_EOF && stmt_keyword_misspelt(p, k)) {
+            fix_keyword(p, k, "a statement");
+            if (k == TK_ELSE) {
+                next(p);
+                return parse_stmt(p);
+            }
+            return parse_stmt_inner(p);
+        }
+    }
         if (kind_at(p, 1) == TK_COLON) {
             const char *label = ident(p, "a label");
             next(p);
@@ -1397,6 +1482,12 @@ static ClassDecl *parse_class(Parser *p, int mods)
             if (test_pos)
                 perr_soft(p, test_pos, "@test applies to top-level functions only%s%s", "", "");
             int mods2 = parse_modifiers(p);
+            static const TokKind member_kws[] = {TK_FUN, TK_LET, TK_VAR, TK_INIT,
+                                                 TK_OVERRIDE, TK_STATIC, TK_PRIVATE};
+            TokKind k = near_keyword(p, cur(p), member_kws,
+                                     (int)(sizeof member_kws / sizeof member_kws[0]));
+            if (k != TK_EOF && (kind_at(p, 1) == TK_IDENT || kind_at(p, 1) == TK_LPAREN))
+                fix_keyword(p, k, "a member declaration");
             if (kind(p) == TK_FUN || kind(p) == TK_INIT) {
                 MethodDecl *m = parse_method(p, mods2, lib, sym);
                 if (m)
@@ -1420,6 +1511,74 @@ static ClassDecl *parse_class(Parser *p, int mods)
     return c;
 }
 
+/* The indentation of the line holding offset [pos], and whether only blanks
+ * precede [pos] on it. */
+static int indent_of(SourceFile *f, uint32_t pos, bool *first)
+{
+    uint32_t st = pos;
+    while (st > 0 && f->text[st - 1] != '\n')
+        st--;
+    int ind = 0;
+    uint32_t i = st;
+    while (i < pos && (f->text[i] == ' ' || f->text[i] == '\t')) {
+        ind += f->text[i] == '\t' ? 4 : 1;
+        i++;
+    }
+    *first = i == pos;
+    return ind;
+}
+
+/* A '{' that is never closed makes the rest of the file one long cascade of
+ * errors; find it first and report it alone. When braces do not balance, a '}'
+ * at a smaller indentation than the innermost open '{' most likely closes an
+ * outer one, so the inner one is the unclosed one. */
+static bool check_braces(Parser *p)
+{
+    int open = 0;
+    for (int i = 0; i < p->n; i++)
+        open += p->t[i].kind == TK_LBRACE ? 1 : p->t[i].kind == TK_RBRACE ? -1 : 0;
+    if (open <= 0)
+        return true;
+    struct { uint32_t pos; int indent; } *stack = NULL;
+    int n = 0, cap = 0;
+    int suspect = -1;
+    uint32_t closer = 0;
+    for (int i = 0; i < p->n; i++) {
+        Token *t = &p->t[i];
+        bool first;
+        if (t->kind == TK_LBRACE) {
+            int ind = indent_of(p->f, t->pos, &first);
+            cc_grow(p->cc, (void **)&stack, sizeof *stack, &cap, n + 1);
+            stack[n].pos = t->pos;
+            stack[n].indent = ind;
+            n++;
+        } else if (t->kind == TK_RBRACE && n > 0) {
+            int ind = indent_of(p->f, t->pos, &first);
+            if (first && suspect < 0 && stack[n - 1].indent > ind) {
+                for (int k = n - 2; k >= 0; k--)
+                    if (stack[k].indent == ind) {
+                        suspect = (int)stack[n - 1].pos;
+                        closer = t->pos;
+                        break;
+                    }
+            }
+            n--;
+        }
+    }
+    uint32_t pos = suspect >= 0 ? (uint32_t)suspect : n > 0 ? stack[n - 1].pos : 0;
+    cc_error(p->cc, p->f, pos, "this '{' is never closed");
+    if (suspect >= 0) {
+        uint32_t line = 1;
+        for (uint32_t i = 0; i < closer; i++)
+            line += p->f->text[i] == '\n';
+        cc_help(p->cc, "add the missing '}'; by its indentation, the '}' on line %u closes an "
+                "outer block", line);
+    } else {
+        cc_help(p->cc, "add the missing '}'");
+    }
+    return false;
+}
+
 void cc_parse_file(Cc *cc, SourceFile *f)
 {
     int nt;
@@ -1430,6 +1589,8 @@ void cc_parse_file(Cc *cc, SourceFile *f)
         return;
     Parser p = {cc, f, toks, nt, 0, false, false, 0};
     f->pkg = "";
+    if (!check_braces(&p))
+        return;
     if (accept(&p, TK_PACKAGE)) {
         const char *name = qualified_name(&p, "a package name");
         if (name) {
@@ -1466,9 +1627,35 @@ void cc_parse_file(Cc *cc, SourceFile *f)
         uint32_t test_pos = 0;
         if (parse_annotations(&p, &lib, &sym, &test_pos)) {
             int mods = parse_modifiers(&p);
+            static const TokKind decl_kws[] = {TK_FUN, TK_CLASS, TK_INTERFACE, TK_LET,
+                                               TK_IMPORT, TK_ABSTRACT, TK_FINAL, TK_PRIVATE};
+            TokKind k = near_keyword(&p, cur(&p), decl_kws,
+                                     (int)(sizeof decl_kws / sizeof decl_kws[0]));
+            if (k != TK_EOF && kind_at(&p, 1) == TK_IDENT)
+                fix_keyword(&p, k, "a declaration");
             if (test_pos && kind(&p) != TK_FUN)
                 perr_soft(&p, test_pos, "@test applies to top-level functions only%s%s", "", "");
-            if (kind(&p) == TK_CLASS || kind(&p) == TK_INTERFACE) {
+            if (kind(&p) == TK_IMPORT) {
+                perr(&p, cur(&p)->pos, "imports must come before the declarations%s%s", "",
+                     "");
+            } else if (kind(&p) == TK_LET || kind(&p) == TK_VAR) {
+                if (kind(&p) == TK_VAR) {
+                    perr_soft(&p, cur(&p)->pos, "a top-level variable cannot be 'var'%s%s",
+                              "", "");
+                    cc_help(cc, "top-level 'let' declares a constant; keep mutable state in "
+                            "a class or a local");
+                    cur(&p)->kind = TK_LET;
+                }
+                FieldDecl *fd = parse_field(&p, mods | MOD_STATIC);
+                if (fd) {
+                    if (!fd->init) {
+                        perr_soft(&p, fd->pos, "constant '%s' needs a value%s", fd->name, "");
+                    } else {
+                        int ccap2 = f->nconsts;
+                        CC_PUSH(cc, f->consts, f->nconsts, ccap2, fd);
+                    }
+                }
+            } else if (kind(&p) == TK_CLASS || kind(&p) == TK_INTERFACE) {
                 ClassDecl *c = parse_class(&p, mods);
                 if (c)
                     CC_PUSH(cc, f->classes, f->nclasses, ccap, c);

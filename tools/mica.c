@@ -65,6 +65,7 @@ typedef struct Driver {
     ClassVec out;         /* classes the compiler produced                */
     StrVec listed;        /* scratch for the list callback                */
     bool oom;
+    bool warnings, werror;         /* -W, -Werror */
     /* archives (see "archives" below) */
     CfArchive **cp_ar;    /* per class path entry: its archive, NULL for a directory */
     bool cp_ar_failed;    /* an archive on the class path could not be read  */
@@ -345,6 +346,9 @@ static const char usage_text[] =
     "  --perf-map            Write /tmp/perf-PID.map so `perf report` names methods.\n"
     "  --print-jit=C.m       Print the machine code of method m of class C to stderr.\n"
     "  -d OUTDIR             Output directory of `mica build`.\n"
+    "  -W                    Warn about unused variables, parameters and imports,\n"
+    "                        and locals that hide a field or constant.\n"
+    "  -Werror               Like -W, and warnings are errors.\n"
     "\n"
     "environment: MICA_JIT=off|on|always is the default of --jit.\n"
     "\n"
@@ -612,7 +616,8 @@ static int compile_sources(Driver *d)
         srcs[i].len = len;
     }
     CcClassPath cp = {.ud = d, .find = cp_find, .list = cp_list};
-    CcOptions opt = {.diag = stderr, .max_errors = 0, .no_implicit_std = false};
+    CcOptions opt = {.diag = stderr, .max_errors = 0, .no_implicit_std = false,
+                     .warnings = d->warnings, .werror = d->werror};
     CcResult res;
     memset(&res, 0, sizeof res);
     fflush(stdout);
@@ -706,6 +711,18 @@ static void rc_push_resource_dir(Driver *d, const char *dir)
         d->oom = true;
 }
 
+/* -W and -Werror (compiler warnings); true if [a] is one. */
+static bool warning_option(Driver *d, const char *a)
+{
+    if (strcmp(a, "-W") == 0 || strcmp(a, "-Wall") == 0)
+        d->warnings = true;
+    else if (strcmp(a, "-Werror") == 0)
+        d->warnings = d->werror = true;
+    else
+        return false;
+    return true;
+}
+
 /* Parses the options of run/build starting at argv[*i]; stops at the first
  * operand or after "--" (which is left in place for run to see). Returns 0,
  * EXIT_USAGE or 1. */
@@ -713,6 +730,10 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
 {
     while (*i < argc) {
         const char *a = argv[*i];
+        if (warning_option(d, a)) {
+            *i += 1;
+            continue;
+        }
         if (strcmp(a, "-cp") == 0 || strcmp(a, "--class-path") == 0 ||
             strcmp(a, "-classpath") == 0) {
             if (*i + 1 >= argc)

@@ -395,7 +395,7 @@ int main(int argc, char **argv)
 {
     Micac m;
     memset(&m, 0, sizeof m);
-    CcOptions opt = {NULL, 0, false};
+    CcOptions opt = {NULL, 0, false, false, false};
     bool verify = false;
     const char **files = calloc((size_t)argc + 1, sizeof(char *));
     m.cp_dirs = calloc((size_t)argc + 1, sizeof(char *));

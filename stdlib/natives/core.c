@@ -29,6 +29,8 @@ static int64_t std_object_hash_code(MicaVM *vm, VmObject *self)
 
 static VmString *std_object_to_string(MicaVM *vm, VmObject *self)
 {
+    if (self->cls->is_array)
+        return std_array_text(vm, (VmArray *)self);
     int64_t h;
     VmMethod *hm = NULL;
     for (uint32_t i = 0; i < self->cls->vtable_len; i++) {

@@ -32,4 +32,11 @@ int std_natives_install(MicaVM *vm);
  * Returns the length written. */
 size_t std_format_double(double v, char *buf, size_t n);
 
+/* The text of array [a]: "[e1, e2]", each element as String.of would give it
+ * (array_text.c). NULL with an exception pending on failure. */
+struct VmArray;
+struct VmString;
+struct MicaVM;
+struct VmString *std_array_text(struct MicaVM *vm, struct VmArray *a);
+
 #endif

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *devnull = fopen("/dev/null", "w");
     CcSource src = {"fuzz.mica", text, size};
     CcClassPath cp = {NULL, find_std, list_std};
-    CcOptions opt = {devnull, 0, false};
+    CcOptions opt = {devnull, 0, false, false, false};
     CcResult res;
     cc_compile(&src, 1, &cp, &opt, emit, NULL, &res);
     if (devnull)

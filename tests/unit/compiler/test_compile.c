@@ -90,7 +90,7 @@ static void build_std(void)
         srcs[i].path = paths[i];
         srcs[i].text = slurp(paths[i], &srcs[i].len);
     }
-    CcOptions opt = {stderr, 0, true};
+    CcOptions opt = {stderr, 0, true, false, false};
     std_store.n = 0;
     int nerr = cc_compile(srcs, NFILES, NULL, &opt, store_emit, &std_store, NULL);
     ck_assert_int_eq(nerr, 0);
@@ -112,7 +112,7 @@ static void compile(Out *o, const char *path, const char *src, int max_errors)
     FILE *diag = open_memstream(&o->diag, &o->diag_len);
     CcSource s = {path, src, strlen(src)};
     CcClassPath cp = {&std_store, cp_find, cp_list};
-    CcOptions opt = {diag, max_errors, false};
+    CcOptions opt = {diag, max_errors, false, false, false};
     o->nerr = cc_compile(&s, 1, &cp, &opt, store_emit, &o->classes, &o->res);
     fclose(diag);
 }
@@ -260,7 +260,7 @@ START_TEST(test_generic_signature)
                       "}\n";
     CcSource s = {"lib/Holder.mica", lib, strlen(lib)};
     CcClassPath cp = {&std_store, cp_find, cp_list};
-    CcOptions opt = {stderr, 0, false};
+    CcOptions opt = {stderr, 0, false, false, false};
     ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, store_emit, &std_store, NULL), 0);
     const Blob *b = store_get(&std_store, "lib/Holder");
     ck_assert_ptr_nonnull(b);
@@ -307,7 +307,7 @@ START_TEST(test_foreach_iterable)
     if (!store_get(&std_store, "std/core/Iterable")) {
         CcSource s = {"iter.mica", core, strlen(core)};
         CcClassPath cp = {&std_store, cp_find, cp_list};
-        CcOptions opt = {stderr, 0, false};
+        CcOptions opt = {stderr, 0, false, false, false};
         ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, store_emit, &std_store, NULL), 0);
     }
     Out o;

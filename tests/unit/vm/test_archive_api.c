@@ -55,7 +55,7 @@ static uint8_t *archive_split(const char *src, const char *res, const char *text
     o.skip = skip;
     CcSource s = {"main.mica", src, strlen(src)};
     CcClassPath cp = {NULL, std_find, std_list};
-    CcOptions opt = {stderr, 0, false};
+    CcOptions opt = {stderr, 0, false, false, false};
     CcResult r;
     ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, collect, &o, &r), 0);
     if (res) {

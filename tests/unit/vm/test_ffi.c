@@ -36,7 +36,7 @@ static MicaStatus run(const char *src, bool allow, MicaVM **vm_out, int *code)
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
     CcSource s = {"main.mica", src, strlen(src)};
     CcClassPath cp = {NULL, std_find, std_list};
-    CcOptions opt = {stderr, 0, false};
+    CcOptions opt = {stderr, 0, false, false, false};
     CcResult res;
     ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, emit, vm, &res), 0);
     *code = -1;
