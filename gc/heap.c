@@ -40,7 +40,7 @@ static void *gc_oom(size_t n)
  * unregisters a thread when it exits; the thread-local flag makes the check
  * at every entry point one load. */
 static pthread_key_t gc_thread_key;
-static _Thread_local bool gc_thread_known;
+static _Thread_local bool gc_thread_known __attribute__((tls_model("initial-exec")));
 
 static void gc_thread_exit(void *arg)
 {

@@ -149,7 +149,7 @@ static bool wants_print(const JitState *j, const VmMethod *m)
 void jit_compile(MicaVM *vm, VmMethod *m)
 {
     JitState *j = vm->jit;
-    if (m->jit_state)
+    if (m->jit_state || vm->hooks) /* hooks on: the interpreter runs everything */
         return;
     m->jit_state = 2;
     if (!j || !m->code || !m->heights || (m->flags & CF_ACC_NATIVE))

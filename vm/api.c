@@ -579,6 +579,10 @@ static void begin_run(MicaVM *vm)
     vm->raising = 0;
     vm->halt = MICA_OK;
     vm_start_limits(vm);
+    /* with no budget, no deadline and no interrupt waiting, the first poll
+     * can wait a full interval: a call from C then costs no poll at all */
+    if (!vm->max_steps && !vm->deadline_ns && !atomic_load(&vm->interrupt_req))
+        vm->poll_left = VM_POLL_INTERVAL;
 }
 
 #define API_MAX_ARGS 256
@@ -607,6 +611,25 @@ MicaStatus mica_call(MicaVM *vm, MicaMethod *mm, const MicaValue *args, size_t n
     char why[256];
     size_t k = 0;
     VmMethod *target = m;
+    VmFastSig *fs = &vm->api->fast[((uintptr_t)m >> 4) & 63];
+    if (fs->m == m) {
+        /* known static all-primitive signature: check tags, copy payloads */
+        for (; k < fs->n; k++) {
+            char kd = fs->kinds[k];
+            MicaType want = kd == 'I'   ? MICA_T_INT
+                            : kd == 'F' ? MICA_T_FLOAT
+                            : kd == 'Z' ? MICA_T_BOOL
+                                        : MICA_T_BYTE;
+            if (args[k].type != want)
+                break;
+            slots[k] = kd == 'Z' ? (uint64_t)(args[k].as.z != 0)
+                       : kd == 'B' ? (uint64_t)args[k].as.b
+                                   : (uint64_t)args[k].as.i;
+        }
+        if (k == fs->n)
+            goto call;
+        k = 0; /* a mismatch: the slow path names it */
+    }
     if (!(m->flags & CF_ACC_STATIC)) {
         VmObject *recv;
         if (args[0].type != MICA_T_REF || vm_handle_get(vm, args[0].as.ref, &recv) < 0)
@@ -640,6 +663,17 @@ MicaStatus mica_call(MicaVM *vm, MicaMethod *mm, const MicaValue *args, size_t n
         k++;
         p += l;
     }
+    if ((m->flags & CF_ACC_STATIC) && k <= VM_API_FAST_ARGS) {
+        bool prim = true;
+        for (const char *q = m->desc + 1; *q != ')'; q++)
+            prim = prim && (*q == 'I' || *q == 'F' || *q == 'Z' || *q == 'B');
+        if (prim) {
+            fs->m = m;
+            fs->n = (uint8_t)k;
+            memcpy(fs->kinds, m->desc + 1, k);
+        }
+    }
+call:
     begin_run(vm);
     uint64_t out = 0;
     if ((m->flags & CF_ACC_STATIC) && m->cls->state != VM_CLASS_INITIALIZED &&
@@ -647,7 +681,7 @@ MicaStatus mica_call(MicaVM *vm, MicaMethod *mm, const MicaValue *args, size_t n
         return vm_api_failed(vm);
     if (vm_call(vm, target, slots, (uint32_t)k, &out) < 0)
         return vm_api_failed(vm);
-    if (vm->nframes == 0)
+    if (vm->nframes == 0 && vm->outlen)
         vm_flush(vm);
     if (!ret || m->ret == 'V')
         return MICA_OK;
@@ -974,6 +1008,8 @@ MicaStatus mica_set_hook(MicaVM *vm, unsigned events, MicaHook fn, void *ud)
         return vm_api_invalid(vm, "mica_set_hook: unknown events 0x%x", events);
     if (events && !fn)
         return vm_api_invalid(vm, "mica_set_hook: NULL hook");
+    if (vm->nframes)
+        return vm_api_invalid(vm, "mica_set_hook cannot be called while the VM runs");
     vm->api->hook = fn;
     vm->api->hook_ud = ud;
     vm->hooks = fn ? events : 0;

@@ -36,7 +36,17 @@ typedef struct VmBytes {
     struct VmBytes *next;
 } VmBytes;
 
+/* mica_call's fast path: static methods whose parameters are all primitives,
+ * their kinds decoded once (a direct-mapped cache by method). */
+#define VM_API_FAST_ARGS 8
+typedef struct VmFastSig {
+    const VmMethod *m;
+    uint8_t n;
+    char kinds[VM_API_FAST_ARGS];
+} VmFastSig;
+
 typedef struct VmApi {
+    VmFastSig fast[64];
     VmBytes *bytes;
     VmApiRoots *roots;
     /* handles: locals form a stack, globals a free list; both arrays are
@@ -97,8 +107,6 @@ int vm_foreign_attach(MicaVM *vm, VmObject *o, void *data, void (*finalize)(void
 /* Runs the finalizers of [vm]'s foreign objects that have not run (mica_vm_free). */
 void vm_foreign_release_all(MicaVM *vm);
 
-/* Hooks: the slow path the runtime calls when vm->hooks has [event] set. */
-void vm_hook_fire(MicaVM *vm, unsigned event, VmMethod *m, uint32_t line, VmObject *exc);
 
 /* Entry of every API function: registers the thread, forgets the last error. */
 void vm_api_enter(MicaVM *vm);

@@ -14,6 +14,16 @@ void vm_cstack_init(MicaVM *vm)
     if (vm->cstack_floor && here > vm->cstack_floor && here - vm->cstack_floor < (1u << 30) &&
         pthread_equal(vm->cstack_thread, pthread_self()))
         return;
+    /* pthread_getattr_np reads /proc/self/maps for the main thread: far
+     * dearer than creating a VM, so each thread measures its stack once (a
+     * thread's stack does not move) and new VMs take the figure from here */
+    static _Thread_local uintptr_t thread_floor __attribute__((tls_model("initial-exec")));
+    static _Thread_local uintptr_t thread_top __attribute__((tls_model("initial-exec")));
+    if (thread_floor && here > thread_floor && here < thread_top) {
+        vm->cstack_floor = thread_floor;
+        vm->cstack_thread = pthread_self();
+        return;
+    }
     vm->cstack_floor = 0;
     pthread_attr_t attr;
     void *addr = NULL;
@@ -26,6 +36,8 @@ void vm_cstack_init(MicaVM *vm)
     if (addr && size && here > (uintptr_t)addr && here - (uintptr_t)addr <= size) {
         /* the guard page and whatever the host keeps below: one page more */
         vm->cstack_floor = (uintptr_t)addr + 4096;
+        thread_floor = vm->cstack_floor;
+        thread_top = (uintptr_t)addr + size;
     } else {
         struct rlimit rl;
         size_t lim = 8u << 20;

@@ -99,6 +99,9 @@ int vm_throw(MicaVM *vm, const char *simple, const char *fmt, ...)
     vm->raising--;
     vm->heap.limit = cap;
     vm->roots->pending = exc;
+    if (__builtin_expect(vm->hooks != 0, 0))
+        vm_hook_fire(vm, MICA_HOOK_THROW, vm->nframes ? vm->frames[vm->nframes - 1].m : NULL,
+                     0, exc);
     return -1;
 fail:
     vm->raising--;
@@ -118,6 +121,9 @@ int vm_throw_object(MicaVM *vm, VmObject *exc)
     if (!exc)
         return vm_throw(vm, "NullError", "cannot throw null");
     vm->roots->pending = exc;
+    if (__builtin_expect(vm->hooks != 0, 0))
+        vm_hook_fire(vm, MICA_HOOK_THROW, vm->nframes ? vm->frames[vm->nframes - 1].m : NULL,
+                     0, exc);
     return -1;
 }
 

@@ -46,6 +46,9 @@ static inline int vm_push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool en
     atomic_signal_fence(memory_order_release);
     vm->nframes++;
     m->invocations++;
+    /* hooks (mica_set_hook): one predictable branch when off */
+    if (__builtin_expect(vm->hooks != 0, 0))
+        vm_hook_fire(vm, MICA_HOOK_CALL, m, 0, NULL);
     return 0;
 }
 

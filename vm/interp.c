@@ -376,14 +376,21 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
     (fr = &vm->frames[vm->nframes - 1], m = fr->m, ip = fr->ip, sp = fr->sp,               \
      locals = fr->base, ostack = locals + m->nlocals)
 
+    const VmMethod *hook_m = NULL;   /* the last line reported (MICA_HOOK_LINE) */
+    uint32_t hook_line = 0;
 #if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
     static const void *const labels[VM_OP_COUNT] = {
 #define VM_OP_LABEL(name, base) [VM_OP_##name] = &&L_##name,
         VM_OPS(VM_OP_LABEL)
 #undef VM_OP_LABEL
     };
+    /* Line hooks take a separate dispatch path: every opcode first goes through
+     * L_HOOK_LINE, which reports line changes and then dispatches for real. The
+     * table is chosen per run (hooks cannot change while the VM runs). */
+    static const void *const hooked[VM_OP_COUNT] = {[0 ... VM_OP_COUNT - 1] = &&L_HOOK_LINE};
+    const void *const *const table = (vm->hooks & MICA_HOOK_LINE) ? hooked : labels;
 #define CASE(name) L_##name:
-#define DISPATCH() goto *labels[ip->op]
+#define DISPATCH() goto *table[ip->op]
 #else
 #define CASE(name) case VM_OP_##name:
 #define DISPATCH() goto dispatch
@@ -398,8 +405,28 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
     RELOAD();
 #if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
     DISPATCH();
+L_HOOK_LINE:
+    {
+        uint32_t line = vm_line_of(m, ip);
+        if (line && (line != hook_line || m != hook_m)) {
+            hook_m = m;
+            hook_line = line;
+            SAVE();
+            vm_hook_fire(vm, MICA_HOOK_LINE, m, line, NULL);
+        }
+        goto *labels[ip->op];
+    }
 #else
 dispatch:
+    if (vm->hooks & MICA_HOOK_LINE) {
+        uint32_t line = vm_line_of(m, ip);
+        if (line && (line != hook_line || m != hook_m)) {
+            hook_m = m;
+            hook_line = line;
+            SAVE();
+            vm_hook_fire(vm, MICA_HOOK_LINE, m, line, NULL);
+        }
+    }
     switch (ip->op) {
 #endif
     CASE(UNREACHABLE) {
@@ -468,6 +495,8 @@ dispatch:
         a = sp[-1];
         uint64_t *dst = fr->base;
         bool was_entry = fr->entry;
+        if (__builtin_expect(vm->hooks != 0, 0))
+            vm_hook_fire(vm, MICA_HOOK_RETURN, m, vm_line_of(m, ip), NULL);
         vm->nframes--;
         if (was_entry) {
             if (ret)
@@ -482,6 +511,8 @@ dispatch:
     CASE(RETURN_V) {
         uint64_t *dst = fr->base;
         bool was_entry = fr->entry;
+        if (__builtin_expect(vm->hooks != 0, 0))
+            vm_hook_fire(vm, MICA_HOOK_RETURN, m, vm_line_of(m, ip), NULL);
         vm->nframes--;
         if (was_entry) {
             if (ret)
@@ -877,7 +908,10 @@ invoke:
     }
     if (target->invocations >= vm->jit_call_threshold && !target->jit_state)
         jit_compile(vm, target);
-    if (target->entry != vm_interp_entry && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM)) {
+    /* compiled code is not entered while hooks are on (vm->hooks): the
+     * interpreter is what reports their events */
+    if (target->entry != vm_interp_entry && !vm->hooks &&
+        vm_cstack_room(vm, VM_CSTACK_JIT_ROOM)) {
         /* compiled callee: it runs on the C stack and pops its own frame */
         uint64_t *args = sp - nargs;
         if (vm_push_frame(vm, target, args, false) < 0)
@@ -899,7 +933,7 @@ osr:
         void *addr = NULL;
         if (!m->jit_state)
             jit_compile(vm, m);
-        if (m->jit && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM))
+        if (m->jit && !vm->hooks && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM))
             addr = jit_address(m, (uint32_t)(ip - m->code));
         if (!addr) {
             m->backedges = 0;
@@ -1012,7 +1046,7 @@ int vm_run_frame(MicaVM *vm, uint64_t *ret)
     VmFrame *fr = &vm->frames[vm->nframes - 1];
     VmMethod *m = fr->m;
     uint64_t *base = fr->base;
-    if (m->entry != vm_interp_entry && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM)) {
+    if (m->entry != vm_interp_entry && !vm->hooks && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM)) {
         if (m->entry(vm, fr, NULL) < 0)
             return -1;
         if (ret)

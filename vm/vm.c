@@ -29,6 +29,22 @@ static void scan_value_stack(void *arg)
     gc_push_range(vm->stack, top);
 }
 
+/* The frame table: reserved with mmap, so that a new VM costs no zeroing of
+ * megabytes (calloc of a block malloc recycles must clear it) and pages are
+ * touched only as deep as programs call. */
+static VmFrame *frames_alloc(size_t n)
+{
+    void *p = mmap(NULL, n * sizeof(VmFrame), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void frames_free(VmFrame *f, size_t n)
+{
+    if (f)
+        munmap(f, n * sizeof(VmFrame));
+}
+
 static uint64_t now_ns(void)
 {
     struct timespec ts;
@@ -87,7 +103,7 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
         vm->stack = p == MAP_FAILED ? NULL : p;
         vm->stack_end = vm->stack ? vm->stack + slots : NULL;
     }
-    vm->frames = calloc(vm->max_frames, sizeof *vm->frames);
+    vm->frames = frames_alloc(vm->max_frames);
     if (!vm->last_error || !vm->roots || !vm->stack || !vm->frames ||
         vm_sources_init(vm, cfg->classpath, cfg->nclasspath) < 0)
         goto fail;
@@ -130,7 +146,7 @@ void mica_vm_free(MicaVM *vm)
     if (vm->stack)
         munmap(vm->stack, (size_t)(vm->stack_end - vm->stack) * sizeof(uint64_t));
     gc_free_root(vm->roots);
-    free(vm->frames);
+    frames_free(vm->frames, vm->max_frames);
     free(vm->last_error);
     free(vm);
 }
@@ -344,12 +360,12 @@ MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *l)
     if (depth > UINT32_MAX - VM_FRAME_RESERVE)
         return vm_api_invalid(vm, "mica_set_limits: max_call_depth %u is too large", depth);
     if (depth != vm->max_depth) {
-        VmFrame *f = calloc((size_t)depth + VM_FRAME_RESERVE, sizeof *f);
+        VmFrame *f = frames_alloc((size_t)depth + VM_FRAME_RESERVE);
         if (!f) {
             vm_set_error(vm, "out of memory for %u frames", depth);
             return vm_api_fail(vm, MICA_ERR_OOM);
         }
-        free(vm->frames);
+        frames_free(vm->frames, vm->max_frames);
         vm->frames = f;
         vm->max_depth = depth;
         vm->max_frames = depth + VM_FRAME_RESERVE;

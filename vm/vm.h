@@ -438,6 +438,11 @@ uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);
  * the VM halted (vm->halt set, error text set, nothing pending). */
 int vm_poll(MicaVM *vm);
 
+/* Hooks (mica_set_hook, vm/api.c): reports [event] (MICA_HOOK_*) for method
+ * [m] at [line] (0: unknown) or exception [exc]. The runtime calls it only
+ * behind `if (vm->hooks)`, so hooks off cost one predictable branch. */
+void vm_hook_fire(MicaVM *vm, unsigned event, VmMethod *m, uint32_t line, VmObject *exc);
+
 /* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
 void vm_start_limits(MicaVM *vm);
 

@@ -35,6 +35,10 @@ static const char CALC[] =
     "fun alloc(n: int): int { var keep = new int[0]; var i = 0;\n"
     "    while (i < n) { keep = new int[1000]; i = i + 1; } return keep.length; }\n"
     "fun say(s: String) { println(s); System.eprintln(\"err:\" + s); }\n"
+    "fun fib(n: int): int {\n"
+    "    if (n < 2) { return n; }\n"
+    "    return fib(n - 1) + fib(n - 2);\n"
+    "}\n"
     "fun readIt(p: String): String { return std.io.File.readText(p); }\n"
     "fun wrap(e: int): int {\n"
     "    try { return boom(e); } catch (x: IndexError) { throw new IllegalStateError(\"wrapped\", x); }\n"
@@ -557,6 +561,81 @@ START_TEST(thousands_of_vms)
 }
 END_TEST
 
+typedef struct HookCount {
+    int calls, returns, lines, throws;
+    int max_line, min_line;
+    MicaVM *vm;
+    int stop_after;
+} HookCount;
+
+static void on_hook(void *ud, const MicaHookEvent *ev)
+{
+    HookCount *h = ud;
+    switch (ev->event) {
+    case MICA_HOOK_CALL:
+        if (strcmp(ev->method, "fib") == 0)
+            h->calls++;
+        break;
+    case MICA_HOOK_RETURN:
+        if (strcmp(ev->method, "fib") == 0)
+            h->returns++;
+        break;
+    case MICA_HOOK_LINE:
+        if (strcmp(ev->method, "fib") == 0) {
+            h->lines++;
+            if (ev->line > h->max_line)
+                h->max_line = ev->line;
+            if (!h->min_line || ev->line < h->min_line)
+                h->min_line = ev->line;
+        }
+        break;
+    case MICA_HOOK_THROW:
+        h->throws++;
+        break;
+    }
+    if (h->stop_after && h->lines >= h->stop_after)
+        mica_interrupt(h->vm);
+}
+
+START_TEST(hooks)
+{
+    MicaVM *vm = calc_vm(0);
+    MicaMethod *fib, *boom;
+    ck_assert_int_eq(mica_find_method(vm, "Calc", "fib", "(I)I", &fib), MICA_OK);
+    ck_assert_int_eq(mica_find_method(vm, "Calc", "boom", NULL, &boom), MICA_OK);
+    MicaValue n = mica_int(15), r;
+    /* hot first, so that compiled code exists: hooks must still see every call */
+    for (int i = 0; i < 20; i++)
+        ck_assert_int_eq(mica_call(vm, fib, &n, 1, &r), MICA_OK);
+    HookCount h = {0};
+    h.vm = vm;
+    ck_assert_int_eq(mica_set_hook(vm, MICA_HOOK_CALL | MICA_HOOK_RETURN | MICA_HOOK_LINE |
+                                           MICA_HOOK_THROW, on_hook, &h),
+                     MICA_OK);
+    ck_assert_int_eq(mica_call(vm, fib, &n, 1, &r), MICA_OK);
+    ck_assert_int_eq(r.as.i, 610);
+    ck_assert_int_eq(h.calls, 1973);   /* fib(15) makes 1973 calls */
+    ck_assert_int_eq(h.returns, 1973);
+    ck_assert_int_ge(h.lines, 1973);
+    ck_assert_int_gt(h.min_line, 0);
+    ck_assert_int_gt(h.max_line, h.min_line);
+    MicaValue i = mica_int(7);
+    ck_assert_int_eq(mica_call(vm, boom, &i, 1, NULL), MICA_ERR_EXCEPTION);
+    ck_assert_int_eq(h.throws, 1);
+    /* a hook may stop the program */
+    h.stop_after = h.lines + 100;
+    MicaValue big = mica_int(40);
+    ck_assert_int_eq(mica_call(vm, fib, &big, 1, &r), MICA_ERR_INTERRUPTED);
+    /* off again: no more events */
+    ck_assert_int_eq(mica_set_hook(vm, 0, NULL, NULL), MICA_OK);
+    int before = h.calls;
+    ck_assert_int_eq(mica_call(vm, fib, &n, 1, &r), MICA_OK);
+    ck_assert_int_eq(h.calls, before);
+    ck_assert_int_eq(mica_set_hook(vm, 0x100, on_hook, NULL), MICA_ERR_INVALID);
+    mica_vm_free(vm);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("api");
@@ -575,6 +654,7 @@ int main(void)
     tcase_add_test(tc, interrupt_from_thread);
     tcase_add_test(tc, threads_many_vms);
     tcase_add_test(tc, thousands_of_vms);
+    tcase_add_test(tc, hooks);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
