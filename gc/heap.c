@@ -207,6 +207,10 @@ static bool gc_account(GcHeap *h, size_t n)
     }
     h->allocated += n;
     h->nallocs++;
+    /* the stress mode: a full collection every [stress] allocations, so a
+     * reference the collector cannot see is freed (and its use shows) soon */
+    if (h->stress && h->nallocs % h->stress == 0)
+        GC_gcollect();
     return true;
 }
 

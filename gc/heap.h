@@ -11,6 +11,7 @@ typedef struct GcHeap {
     size_t allocated;     /* bytes handed out through this heap (monotonic)  */
     size_t limit;         /* 0: no cap; otherwise allocation fails beyond it */
     size_t nallocs;       /* number of allocations                           */
+    uint32_t stress;      /* 0, or collect every [stress] allocations (tests) */
     size_t reserve_top;   /* 0, or after an allocation failed against the limit:
                            * how far handlers may allocate until a collection
                            * gets back under the limit                       */

@@ -124,6 +124,8 @@ typedef struct MicaConfig {
     bool jit_perf_map;             /* append /tmp/perf-<pid>.map entries      */
     const char *jit_print;         /* "Class.method": print its machine code
                                     * to stderr when compiled (copied)       */
+    uint32_t gc_stress;            /* debugging: 0, or a full collection every
+                                    * N allocations                           */
 } MicaConfig;
 
 /* Limits a host may change between runs (spec/embedding.md "Limits"). A

@@ -175,6 +175,144 @@ static bool plain_class(const VmClass *k)
     return k && !k->is_interface && !k->is_array && k->super && k->depth < (1u << 20);
 }
 
+/* A call whose target method is in R3, arguments at height [h] - [nargs]:
+ * when the target is compiled and every check of vm_push_frame passes, the
+ * frame is pushed here and the target's code called directly; otherwise
+ * (and for every fault) jump to [slow], the shared helper, which does the
+ * same through the runtime. fr->ip and fr->sp are already published. */
+static void fast_call(Ctx *c, int32_t h, uint32_t nargs, JLabel slow, JLabel done)
+{
+    int32_t args = SLOT(h - (int32_t)nargs);
+    /* compiled? */
+    masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
+    masm_bri(A, JC_NE, JR_R0, 1, slow);
+    /* C stack room for nested compiled code */
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, cstack_floor));
+    masm_alui(A, JA_ADD, JR_R0, JR_R0, VM_CSTACK_JIT_ROOM);
+    masm_mov(A, JR_R1, JR_SP);
+    masm_br(A, JC_ULE, JR_R1, JR_R0, slow);
+    /* the poll point must not fire here (the helper polls) */
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    masm_bri(A, JC_LE, JR_R0, 1, slow);
+    /* depth */
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
+    masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
+    /* value stack: args + nlocals + max_stack + spare <= stack_end */
+    masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
+    masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
+    masm_ld32s(A, JR_R4, JR_R3, offsetof(VmMethod, max_stack));
+    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R2);
+    masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
+    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
+    masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
+    masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
+    /* one step */
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
+    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    /* the frame: vm->frames[nframes] (R1) */
+    masm_alui(A, JA_MUL, JR_R4, JR_R1, (int32_t)sizeof(VmFrame));
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, frames));
+    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R0);
+    masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
+    masm_st(A, JR_R5, JR_R4, offsetof(VmFrame, base));
+    masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
+    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
+    masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
+    masm_alui(A, JA_SHL, JR_R2, JR_R2, 3);
+    masm_alu(A, JA_ADD, JR_R2, JR_R2, JR_R5);
+    masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
+    /* declared locals start zero: slots [nparams, nlocals) */
+    masm_ld32s(A, JR_R0, JR_R3, offsetof(VmMethod, nparams));
+    masm_alui(A, JA_SHL, JR_R0, JR_R0, 3);
+    masm_alu(A, JA_ADD, JR_R0, JR_R0, JR_R5);
+    JLabel zloop = masm_label(A), zdone = masm_label(A);
+    masm_bind(A, zloop);
+    masm_br(A, JC_UGE, JR_R0, JR_R2, zdone);
+    masm_sti(A, JR_R0, 0, 0);
+    masm_alui(A, JA_ADD, JR_R0, JR_R0, 8);
+    masm_jmp(A, zloop);
+    masm_bind(A, zdone);
+    /* publish the frame, count the call */
+    masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
+    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, invocations));
+    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
+    masm_st(A, JR_R0, JR_R3, offsetof(VmMethod, invocations));
+    /* entry(vm, frame, NULL) */
+    masm_ld(A, JR_R5, JR_R3, offsetof(VmMethod, entry));
+    masm_mov(A, masm_arg(1), JR_R4);
+    masm_mov(A, masm_arg(0), JR_VM);
+    masm_movi(A, masm_arg(2), 0);
+    masm_callr(A, JR_R5);
+    /* int status: the low 32 bits */
+    masm_alui(A, JA_SHL, JR_R0, JR_R0, 32);
+    masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
+    masm_jmp(A, done);
+}
+
+/* Calls: the target found inline (quick static/special calls, the inline
+ * cache of virtual, interface and function-value calls, then the vtable)
+ * and called directly; everything else through jit_h_invoke. */
+static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
+{
+    VmInsn *o = &c->m->code[i];
+    JLabel slow = masm_label(A), done = masm_label(A);
+    sync(c, i, h);
+    uint32_t nargs = o->c > 0 ? (uint32_t)o->c : 0;
+    bool fast = nargs > 0 || op == VM_OP_INVOKE_Q;
+    if (op == VM_OP_CALLFN && o->c <= 0)
+        fast = false;
+    switch (fast ? op : -1) {
+    case VM_OP_INVOKE_Q:
+        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
+        fast_call(c, h, nargs, slow, done);
+        break;
+    case VM_OP_INVOKESPECIAL_Q:
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
+        masm_bri(A, JC_EQ, JR_R0, 0, slow);
+        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
+        fast_call(c, h, nargs, slow, done);
+        break;
+    case VM_OP_INVOKEVIRTUAL_Q:
+    case VM_OP_INVOKEIFACE_Q:
+    case VM_OP_CALLFN: {
+        JLabel hit = masm_label(A);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
+        masm_bri(A, JC_EQ, JR_R0, 0, slow);
+        masm_ld(A, JR_R0, JR_R0, offsetof(VmObject, cls));
+        masm_movi(A, JR_R1, (int64_t)(intptr_t)o);
+        masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
+        masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
+        masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
+        if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0) {
+            /* a miss: the vtable slot (the receiver's class is a subclass of
+             * the method's, so its vtable extends the method's class's one) */
+            masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));
+            masm_bri(A, JC_LE, JR_R2, o->b, slow);
+            masm_ld(A, JR_R0, JR_R0, offsetof(VmClass, vtable));
+            masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * o->b));
+        } else {
+            masm_jmp(A, slow);
+        }
+        masm_bind(A, hit);
+        fast_call(c, h, nargs, slow, done);
+        break;
+    }
+    default:
+        break;
+    }
+    masm_bind(A, slow);
+    arg_vm(c);
+    masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o);
+    masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h));
+    masm_call(A, (const void *)jit_h_invoke);
+    check_status(c);
+    masm_bind(A, done);
+}
+
 static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
 {
     VmMethod *m = c->m;
@@ -565,7 +703,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: case VM_OP_CALLFN:
-        call_helper3(c, (const void *)jit_h_invoke, i, h);
+        emit_call(c, i, op, h);
         break;
     default:
         c->failed = true;

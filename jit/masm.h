@@ -112,6 +112,7 @@ void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l);
 void masm_jmp(JMasm *m, JLabel l);
 void masm_jmpr(JMasm *m, JReg r);
 void masm_call(JMasm *m, const void *fn);
+void masm_callr(JMasm *m, JReg r);
 
 void masm_fld(JMasm *m, JFReg d, JReg base, int32_t disp);
 void masm_fst(JMasm *m, JFReg s, JReg base, int32_t disp);

@@ -350,7 +350,8 @@ static const char usage_text[] =
     "                        and locals that hide a field or constant.\n"
     "  -Werror               Like -W, and warnings are errors.\n"
     "\n"
-    "environment: MICA_JIT=off|on|always is the default of --jit.\n"
+    "environment: MICA_JIT=off|on|always is the default of --jit; MICA_GC_STRESS=N\n"
+    "collects the heap every N allocations (for testing the collector's view).\n"
     "\n"
     "exit status: 0 on success, 1 on a compile error, load failure or uncaught\n"
     "exception, 2 on bad usage, 3 when a --max-time or --max-steps limit stopped\n"
@@ -893,6 +894,10 @@ static int run_program(Driver *d)
     cfg.max_time_ms = d->max_time_ms;
     cfg.max_steps = d->max_steps;
     cfg.jit_mode = d->jit_mode;
+    /* the test suite's GC-stress runs: MICA_GC_STRESS=N collects every N allocations */
+    const char *stress = getenv("MICA_GC_STRESS");
+    if (stress && atoi(stress) > 0)
+        cfg.gc_stress = (uint32_t)atoi(stress);
     if (cfg.jit_mode == MICA_JIT_DEFAULT) {
         /* the test suite runs every program a second time with MICA_JIT=always */
         const char *e = getenv("MICA_JIT");

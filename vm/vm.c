@@ -89,6 +89,7 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     vm->max_depth = cfg->max_call_depth ? cfg->max_call_depth : VM_DEFAULT_MAX_CALL_DEPTH;
     vm->max_frames = vm->max_depth + VM_FRAME_RESERVE;
     vm->heap.limit = cfg->max_heap_bytes;
+    vm->heap.stress = cfg->gc_stress;
     vm->max_steps = cfg->max_steps;
     vm->max_time_ms = cfg->max_time_ms;
     atomic_init(&vm->interrupt_req, 0);

@@ -382,6 +382,13 @@ void masm_call(JMasm *m, const void *fn)
     b1(m, 0x41); b1(m, 0xFF); b1(m, 0xD3); /* call r11 */
 }
 
+void masm_callr(JMasm *m, JReg r)
+{
+    rex(m, 0, 0, 0, hw[r], false);
+    b1(m, 0xFF);
+    b1(m, (uint8_t)(0xD0 | (hw[r] & 7)));
+}
+
 /* ---- binary64 ---- */
 
 static void sse(JMasm *m, uint8_t prefix, uint8_t op, int reg, int rm_reg)

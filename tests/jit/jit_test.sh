@@ -1,0 +1,66 @@
+#!/bin/bash
+# tests/jit/jit_test.sh: the JIT's command-line tools and options.
+#   jit_test.sh MICA SOURCE_DIR WORKDIR CASE
+set -u
+MICA=$1
+SRC=$2
+WORK=$3
+CASE=$4
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+fail() { echo "FAIL ($CASE): $*"; echo "--- stdout"; cat out.txt; echo "--- stderr"; cat err.txt; exit 1; }
+run() { "$MICA" "$@" >out.txt 2>err.txt; status=$?; }
+cat >loop.mica <<'MICA'
+fun sq(x: int): int { return x * x; }
+fun main() {
+    var s = 0;
+    for (var i = 0; i < 100000; i++) { s = s + sq(i % 100); }
+    println(s);
+}
+MICA
+case $CASE in
+osr_stats)
+    run run --jit=on --jit-threshold=100 --jit-stats loop.mica
+    [ $status -eq 0 ] || fail "status $status"
+    [ "$(cat out.txt)" = "328350000" ] || fail "wrong output"
+    grep -Eq "^jit: 2 methods compiled, 0 left to the interpreter, 1 OSR entries, [0-9]+ bytes of code, [0-9.]+ ms compiling$" err.txt ||
+        fail "stats line"
+    run run --jit=off --jit-stats loop.mica
+    [ -s err.txt ] && fail "--jit=off prints JIT statistics"
+    ;;
+print_jit)
+    run run --jit=always --print-jit=Loop.sq loop.mica
+    [ $status -eq 0 ] || fail "status $status"
+    grep -q "^jit: Loop.sq(I)I, [0-9]* bytes at " err.txt || fail "no header"
+    [ "$(grep -c '^  [0-9a-f]\{16\} ' err.txt)" -gt 5 ] || fail "no code listed"
+    grep -q "Loop.main" err.txt && fail "printed another method"
+    ;;
+perf_map)
+    run run --jit=always --perf-map loop.mica
+    [ $status -eq 0 ] || fail "status $status"
+    # the map is named after the process; find the newest one that names this program
+    map=$(grep -l "mica:Loop.sq(I)I" /tmp/perf-*.map 2>/dev/null | head -1)
+    [ -n "$map" ] || fail "no /tmp/perf-PID.map entry"
+    grep -Eq "^[0-9a-f]+ [0-9a-f]+ mica:Loop.main\(\)V$" "$map" || fail "bad map line"
+    rm -f "$map"
+    ;;
+cache_cap)
+    run run --jit=always --jit-cache=1k --jit-stats "$SRC/bench/awfy" -- Towers 1 10
+    [ $status -eq 0 ] || fail "status $status"
+    grep -Eq "^jit: [0-9]+ methods compiled, [1-9][0-9]* left to the interpreter" err.txt ||
+        fail "nothing was left to the interpreter"
+    ;;
+bad_options)
+    run run --jit=sometimes loop.mica
+    [ $status -eq 2 ] || fail "status $status"
+    grep -q "bad JIT mode in '--jit=sometimes'" err.txt || fail "message"
+    run run --jit-threshold=0 loop.mica
+    [ $status -eq 2 ] || fail "threshold 0 accepted"
+    run run --jit-cache=lots loop.mica
+    [ $status -eq 2 ] || fail "bad cache size accepted"
+    ;;
+*)
+    echo "unknown case $CASE"
+    exit 2
+    ;;
+esac
+echo "ok"
