@@ -806,6 +806,21 @@ static bool is_ivar(Type *v, Type **ivars, int niv)
     return false;
 }
 
+/* True if [t] mentions one of [ivars] (List<R>, R[], fun(R): int). */
+static bool has_ivar(Type *t, Type **ivars, int niv, int depth)
+{
+    if (!t || depth > 32)
+        return false;
+    if (t->kind == TY_VAR)
+        return is_ivar(t, ivars, niv);
+    if (t->kind == TY_ARRAY)
+        return has_ivar(t->elem, ivars, niv, depth + 1);
+    for (int i = 0; i < t->nargs; i++)
+        if (has_ivar(t->args[i], ivars, niv, depth + 1))
+            return true;
+    return t->kind == TY_FUN && has_ivar(t->ret, ivars, niv, depth + 1);
+}
+
 /* Infers inference variables [ivars] in [p] from an argument of type [a]. */
 static void infer(Gen *g, Type *p, Type *a, Binding *b, Type **ivars, int niv, int depth)
 {
@@ -891,6 +906,18 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
         for (int i = 0; i < n; i++) {
             if (as->types[i] || ps[i]->kind != TY_FUN)
                 continue;
+            /* declared parameter types bind what they stand for:
+             * comparing((p: Person) => p.age) gives E = Person */
+            Expr *le = as->exprs[i];
+            if (le->kind == EX_LAMBDA && le->nargs == ps[i]->nargs)
+                for (int k = 0; k < le->nargs; k++)
+                    if (le->lparams[k].tref) {
+                        cc->mute++;
+                        Type *pt = cc_resolve_type(cc, g->f, le->lparams[k].tref);
+                        cc->mute--;
+                        if (pt->kind != TY_ERROR)
+                            infer(g, ps[i]->args[k], pt, &c->b, iv, nv, 0);
+                    }
             Type *target = cc_subst(cc, ps[i], &c->b);
             bool known = true;
             for (int k = 0; k < target->nargs; k++)
@@ -898,7 +925,7 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
                     known = false;
             if (!known)
                 continue;
-            if (target->ret->kind == TY_VAR && is_ivar(target->ret, iv, nv))
+            if (has_ivar(target->ret, iv, nv, 0))
                 target = cc_fun_type(cc, target->args, target->nargs, NULL);
             Buf tmp;
             Buf *saved = g->out;

@@ -2,7 +2,8 @@
 # tools/cross-setup.sh ARCH...: installs what cross builds for each ARCH (aarch64,
 # s390x) and their runs under qemu-user need on a Debian 12 x86-64 machine (as root):
 # the cross compiler, qemu-user, the target's C library and libffi from Debian's
-# multiarch archive, and libgc, PCRE2, libzip and libffi (with their own dependencies)
+# multiarch archive, and libgc, PCRE2, libzip, utf8proc, GMP and libffi (with their
+# own dependencies)
 # for the target unpacked into a sysroot, $MICA_SYSROOT or /opt/sysroot-ARCH.
 # Multiarch-installing those instead can conflict on version skew between
 # architectures; a sysroot cannot. cmake/toolchains/ARCH-linux-gnu.cmake uses it.
@@ -35,7 +36,8 @@ for arch in "$@"; do
     (cd "$tmp/$arch" && apt-get download \
         "libgc1:$deb" "libgc-dev:$deb" "libpcre2-8-0:$deb" "libpcre2-dev:$deb" \
         "libzip4:$deb" "libzip-dev:$deb" "zlib1g:$deb" "zlib1g-dev:$deb" \
-        "libbz2-1.0:$deb" "libssl3:$deb" "libffi8:$deb" "libffi-dev:$deb")
+        "libbz2-1.0:$deb" "libssl3:$deb" "libffi8:$deb" "libffi-dev:$deb" \
+        "libutf8proc2:$deb" "libutf8proc-dev:$deb" "libgmp10:$deb" "libgmp-dev:$deb")
     for f in "$tmp/$arch"/*.deb; do dpkg -x "$f" "$sysroot"; done
     echo "cross-setup: $arch ready (sysroot $sysroot)"
 done

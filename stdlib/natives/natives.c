@@ -15,6 +15,9 @@ static const StdNative *const std_tables[] = {
     std_io_natives,
     std_os_natives,
     std_time_natives,
+    std_arrays_natives,
+    std_unicode_natives,
+    std_bigint_natives,
     std_resource_natives,
     std_ffi_order_natives,
 };

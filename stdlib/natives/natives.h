@@ -20,6 +20,9 @@ extern const StdNative std_text_natives[];
 extern const StdNative std_io_natives[];
 extern const StdNative std_os_natives[];
 extern const StdNative std_time_natives[];
+extern const StdNative std_arrays_natives[];
+extern const StdNative std_unicode_natives[];
+extern const StdNative std_bigint_natives[];
 extern const StdNative std_resource_natives[];
 extern const StdNative std_ffi_order_natives[];
 

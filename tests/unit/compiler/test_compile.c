@@ -2,6 +2,7 @@
  * in-memory class path holding the standard library it compiled first:
  * diagnostics, emitted classes, bytecode shape and verification. */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,24 +78,48 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* Collects the paths of every .mica file under [dir] into [paths]. */
+static void find_sources(const char *dir, char paths[][512], int *n, int max)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".mica") == 0) {
+            ck_assert_int_lt(*n, max);
+            snprintf(paths[(*n)++], 512, "%s", p);
+        } else if (!strchr(e->d_name, '.')) {
+            find_sources(p, paths, n, max);
+        }
+    }
+    closedir(d);
+}
+
+/* The whole standard library, as the build compiles it (std.core's classes
+ * use the collections, so they are compiled together). */
 static void build_std(void)
 {
-    static const char *files[] = {"object", "string", "system", "math", "exception",
-                                  "function"};
-    enum { NFILES = sizeof files / sizeof files[0] };
-    CcSource srcs[NFILES];
-    char paths[NFILES][512];
-    for (int i = 0; i < NFILES; i++) {
-        snprintf(paths[i], sizeof paths[i], "%s/stdlib/std/core/%s.mica", MICA_SOURCE_DIR,
-                 files[i]);
+    enum { MAXFILES = 256 };
+    static char paths[MAXFILES][512];
+    static CcSource srcs[MAXFILES];
+    int n = 0;
+    char root[512];
+    snprintf(root, sizeof root, "%s/stdlib/std", MICA_SOURCE_DIR);
+    find_sources(root, paths, &n, MAXFILES);
+    for (int i = 0; i < n; i++) {
         srcs[i].path = paths[i];
         srcs[i].text = slurp(paths[i], &srcs[i].len);
     }
     CcOptions opt = {stderr, 0, true, false, false};
     std_store.n = 0;
-    int nerr = cc_compile(srcs, NFILES, NULL, &opt, store_emit, &std_store, NULL);
+    int nerr = cc_compile(srcs, n, NULL, &opt, store_emit, &std_store, NULL);
     ck_assert_int_eq(nerr, 0);
-    for (int i = 0; i < NFILES; i++)
+    for (int i = 0; i < n; i++)
         free((void *)srcs[i].text);
 }
 
@@ -153,9 +178,13 @@ static int h_assignable(void *ud, const char *from, const char *to, CfError *err
             return -1;
         }
         int found = 0;
-        for (int i = 0; i < c->ninterfaces; i++)
-            if (strcmp(cf_class_name(c, c->interfaces[i]), to) == 0)
+        /* interfaces, and what they extend */
+        for (int i = 0; i < c->ninterfaces && !found; i++) {
+            char iname[256];
+            snprintf(iname, sizeof iname, "%s", cf_class_name(c, c->interfaces[i]));
+            if (strcmp(iname, to) == 0 || h_assignable(ud, iname, to, err) == 1)
                 found = 1;
+        }
         static char next[256];
         next[0] = 0;
         if (c->super_class)
