@@ -197,6 +197,8 @@ const char *cc_method_desc(Cc *cc, Type **params, int n, Type *ret);
 /* A type's name as written in messages ("int", "String", "Foo[]"). */
 const char *cc_type_name(Cc *cc, Type *t);
 const char *cc_type_source(Cc *cc, Type *t);
+/* The names of [a] and [b] for one message: qualified when they would read alike. */
+void cc_type_names(Cc *cc, Type *a, Type *b, const char **na, const char **nb);
 bool cc_is_ref(Type *t);
 bool cc_is_numeric(Type *t);
 bool cc_is_string(Cc *cc, Type *t);

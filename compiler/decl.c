@@ -39,6 +39,13 @@ ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name)
         }
     }
     ClassInfo *c = try_class(cc, f->pkg, name);
+    /* A module class (top-level functions, named after its file) never hides a
+     * class: `list.mica` holds functions, `List` stays the library's class. */
+    ClassInfo *module = NULL;
+    if (c && (c->flags & CF_ACC_MODULE) && !c->decl) {
+        module = c;
+        c = NULL;
+    }
     if (c)
         return c;
     for (int i = 0; i < f->nimports; i++) {
@@ -57,7 +64,7 @@ ClassInfo *cc_lookup_class(Cc *cc, SourceFile *f, const char *name)
         if (c->from_source)
             return c;
     }
-    return NULL;
+    return module;
 }
 
 static Type *find_tvar(Cc *cc, const char *name)
@@ -203,9 +210,27 @@ static const char *file_stem(Cc *cc, const char *path)
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');
     size_t n = dot ? (size_t)(dot - base) : strlen(base);
-    char *s = cc_strdup(cc, base, n);
-    if (s[0])
-        s[0] = (char)toupper((unsigned char)s[0]);
+    /* only identifier characters make a class name: "-e" gives E, "my-app" My_app */
+    char *s = cc_alloc(cc, n + 5);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)base[i];
+        bool ok = isalnum(ch) || ch == '_' || ch >= 0x80;
+        if (ok)
+            s[k++] = (char)ch;
+        else if (k > 0 && s[k - 1] != '_' && i + 1 < n)
+            s[k++] = '_';
+    }
+    while (k > 0 && s[k - 1] == '_')
+        k--;
+    s[k] = 0;
+    if (k == 0)
+        return "Main";
+    if (isdigit((unsigned char)s[0])) {
+        memmove(s + 1, s, k + 1);
+        s[0] = '_';
+    }
+    s[0] = (char)toupper((unsigned char)s[0]);
     return s;
 }
 
@@ -234,6 +259,11 @@ static void declare_classes(Cc *cc, SourceFile *f)
         if (d->mods & MOD_FINAL)
             ci->flags |= CF_ACC_FINAL;
     }
+}
+
+/* The module class of [f] (after every file's classes are declared). */
+static void declare_module(Cc *cc, SourceFile *f)
+{
     if (f->nfuncs == 0 && f->nconsts == 0)
         return;
     const char *stem = file_stem(cc, f->path);
@@ -243,6 +273,13 @@ static void declare_classes(Cc *cc, SourceFile *f)
     if (!f->module) {
         const char *name = f->pkg[0] ? cc_printf(cc, "%s/%s", f->pkg, stem) : stem;
         ClassInfo *old = cc_class_ref(cc, name);
+        if (old->from_source) {
+            /* another file's class has the stem's name: never collide (Kotlin's
+             * FooKt), take <Stem>Module */
+            stem = cc_printf(cc, "%sModule", stem);
+            name = f->pkg[0] ? cc_printf(cc, "%s/%s", f->pkg, stem) : stem;
+            old = cc_class_ref(cc, name);
+        }
         if (old->from_source) {
             cc_error(cc, f, f->nfuncs ? f->funcs[0]->pos : f->consts[0]->pos,
                      "the top-level functions of this file belong to class '%s', which "
@@ -720,6 +757,8 @@ void cc_declare_all(Cc *cc)
 {
     for (int i = 0; i < cc->nfiles; i++)
         declare_classes(cc, cc->files[i]);
+    for (int i = 0; i < cc->nfiles; i++)
+        declare_module(cc, cc->files[i]);
     for (int i = 0; i < cc->nsource; i++)
         resolve_header(cc, cc->source_classes[i]);
     for (int i = 0; i < cc->nsource; i++)

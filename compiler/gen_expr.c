@@ -333,9 +333,11 @@ static void mismatch(Gen *g, uint32_t pos, Type *expected, Type *found)
     if (found->kind == TY_VOID)
         g_error(g, pos, "type mismatch: expected %s, found no value",
                 cc_type_name(g->cc, expected));
-    else
-        g_error(g, pos, "type mismatch: expected %s, found %s", cc_type_name(g->cc, expected),
-                cc_type_name(g->cc, found));
+    else {
+        const char *ne, *nf;
+        cc_type_names(g->cc, expected, found, &ne, &nf);
+        g_error(g, pos, "type mismatch: expected %s, found %s", ne, nf);
+    }
 }
 
 static Type *gen_arraylit(Gen *g, Expr *e, Type *expected);
@@ -2318,7 +2320,9 @@ static Type *gen_is_as(Gen *g, Expr *e)
         unbox(g, to);
         return to;
     }
-    g_error(g, e->pos, "cannot convert %s to %s", cc_type_name(cc, t), cc_type_name(cc, to));
+    const char *nt, *nto;
+    cc_type_names(cc, t, to, &nt, &nto);
+    g_error(g, e->pos, "cannot convert %s to %s", nt, nto);
     return &cc->t_error;
 }
 

@@ -351,6 +351,36 @@ const char *cc_type_name(Cc *cc, Type *t)
 
 /* As cc_type_name, but naming every class outside std.core by its qualified
  * name, so that the text compiles in any file ("std.collections.List<int>"). */
+/* [t] with every class by its qualified name ("std.core.String"). */
+static const char *full_name(Cc *cc, Type *t)
+{
+    if (t->kind == TY_ARRAY)
+        return cc_printf(cc, "%s[]", full_name(cc, t->elem));
+    if (t->kind != TY_CLASS)
+        return cc_type_name(cc, t);
+    char *d = cc_strdup(cc, t->cls->name, strlen(t->cls->name));
+    for (char *p = d; *p; p++)
+        if (*p == '/')
+            *p = '.';
+    const char *s = d;
+    if (t->nargs == 0)
+        return s;
+    s = cc_printf(cc, "%s<", s);
+    for (int i = 0; i < t->nargs; i++)
+        s = cc_printf(cc, "%s%s%s", s, i ? ", " : "", full_name(cc, t->args[i]));
+    return cc_printf(cc, "%s>", s);
+}
+
+void cc_type_names(Cc *cc, Type *a, Type *b, const char **na, const char **nb)
+{
+    *na = cc_type_name(cc, a);
+    *nb = cc_type_name(cc, b);
+    if (strcmp(*na, *nb) == 0 && a != b) {
+        *na = full_name(cc, a);
+        *nb = full_name(cc, b);
+    }
+}
+
 const char *cc_type_source(Cc *cc, Type *t)
 {
     switch (t->kind) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -66,6 +67,9 @@ typedef struct Driver {
     StrVec listed;        /* scratch for the list callback                */
     bool oom;
     bool warnings, werror;         /* -W, -Werror */
+    char *inline_text;    /* run -e CODE / run -: the program's text (owned)  */
+    size_t inline_len;
+    const char *inline_path;       /* its name in diagnostics ("-e", "<stdin>") */
     /* archives (see "archives" below) */
     CfArchive **cp_ar;    /* per class path entry: its archive, NULL for a directory */
     bool cp_ar_failed;    /* an archive on the class path could not be read  */
@@ -607,7 +611,15 @@ static int compile_sources(Driver *d)
     for (size_t i = 0; i < n; i++) {
         uint8_t *text;
         size_t len;
-        if (read_file(d->sources.v[i], &text, &len) != 0) {
+        if (d->inline_path && strcmp(d->sources.v[i], d->inline_path) == 0) {
+            text = malloc(d->inline_len + 1);
+            if (!text) {
+                out_of_memory();
+                goto fail;
+            }
+            memcpy(text, d->inline_text, d->inline_len);
+            len = d->inline_len;
+        } else if (read_file(d->sources.v[i], &text, &len) != 0) {
             fflush(stdout);
             fprintf(stderr, "mica: cannot read %s: %s\n", d->sources.v[i], strerror(errno));
             goto fail;
@@ -731,6 +743,8 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
 {
     while (*i < argc) {
         const char *a = argv[*i];
+        if (strcmp(cmd, "run") == 0 && strcmp(a, "-e") == 0)
+            return 0;
         if (warning_option(d, a)) {
             *i += 1;
             continue;
@@ -854,7 +868,50 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
 
 static bool is_source_operand(const char *a)
 {
-    return ends_with(a, ".mica") || is_dir(a);
+    return mica_is_script_operand(a) || is_dir(a);
+}
+
+/* run -e CODE or run -: the program comes from the command line or stdin.
+ * Returns 0, or the exit status after reporting. */
+static int take_inline_source(Driver *d, const char *flag, const char *code)
+{
+    if (d->inline_text)
+        return usage_error("%s", "only one program may come from -e or stdin");
+    if (code) {
+        d->inline_text = mica_inline_program(code, &d->inline_len);
+        d->inline_path = "-e";
+    } else {
+        d->inline_text = mica_read_stdin(&d->inline_len);
+        d->inline_path = "<stdin>";
+        if (!d->inline_text) {
+            fflush(stdout);
+            fprintf(stderr, "mica: cannot read the program from standard input\n");
+            return 1;
+        }
+    }
+    (void)flag;
+    if (!d->inline_text) {
+        out_of_memory();
+        return 1;
+    }
+    return add_source(d, d->inline_path) != 0 ? 1 : 0;
+}
+
+/* A run operand that is neither a source nor a class name: an existing file
+ * of another kind. Reports it and returns true. */
+static bool not_a_source(const char *a)
+{
+    struct stat st;
+    if (stat(a, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    fflush(stdout);
+    if (ends_with(a, ".mcl"))
+        fprintf(stderr, "mica: %s is a class file; run it by its class name from its "
+                "class-path directory: mica run -cp DIR pkg.Name\n", a);
+    else
+        fprintf(stderr, "mica: %s is not a Mica source file: sources end in .mica (or "
+                "start with a #! line), archives in .mar; anything else names a class\n", a);
+    return true;
 }
 
 /* ---- running ------------------------------------------------------------------ */
@@ -873,6 +930,60 @@ static int report_vm_failure(MicaVM *vm, MicaStatus st)
         fprintf(stderr, "mica: %s\n", msg[0] ? msg : "the virtual machine failed");
     }
     return st == MICA_ERR_LIMIT || st == MICA_ERR_INTERRUPTED ? EXIT_LIMIT : 1;
+}
+
+/* ---- Ctrl-C and start-up failures ------------------------------------------------- */
+
+/* The VM a SIGINT interrupts (a process runs one program at a time). */
+static MicaVM *volatile sigint_vm;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    MicaVM *vm = sigint_vm;
+    if (vm)
+        mica_interrupt(vm);
+}
+
+/* While [vm] runs, Ctrl-C interrupts it (at its next poll) instead of killing
+ * the process, so that its output is flushed and its stack shown. */
+static void catch_sigint(MicaVM *vm)
+{
+    sigint_vm = vm;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+static void release_sigint(void)
+{
+    signal(SIGINT, SIG_DFL);
+    sigint_vm = NULL;
+}
+
+/* Ctrl-C: "interrupted" and the Mica stack, exit status 130 (128 + SIGINT). */
+static int report_interrupt(MicaVM *vm)
+{
+    const char *msg = mica_last_error(vm);
+    fflush(stdout);
+    fprintf(stderr, "%s\n", msg && msg[0] ? msg : "interrupted");
+    return 130;
+}
+
+static int vm_new_failed(const Driver *d, MicaStatus st)
+{
+    fflush(stdout);
+    if (st == MICA_ERR_OOM && d->max_heap && d->max_heap < 64 * 1024)
+        fprintf(stderr, "mica: cannot create the virtual machine: a heap of %zu byte%s "
+                "(--max-heap) cannot hold the VM's own data; sizes are in bytes unless "
+                "they end in k, m or g (e.g. --max-heap=64m)\n", d->max_heap,
+                d->max_heap == 1 ? "" : "s");
+    else
+        fprintf(stderr, "mica: cannot create the virtual machine%s\n",
+                st == MICA_ERR_OOM ? ": out of memory" : "");
+    return 1;
 }
 
 static int run_program(Driver *d)
@@ -914,11 +1025,8 @@ static int run_program(Driver *d)
     cfg.jit_perf_map = d->perf_map;
     cfg.jit_print = d->print_jit;
     MicaStatus st = mica_vm_new(&cfg, &vm);
-    if (st != MICA_OK) {
-        fflush(stdout);
-        fprintf(stderr, "mica: cannot create the virtual machine\n");
-        return 1;
-    }
+    if (st != MICA_OK)
+        return vm_new_failed(d, st);
     for (size_t i = 0; i < d->out.n; i++) {
         st = mica_load_bytes(vm, d->out.v[i].bytes, d->out.v[i].len);
         if (st != MICA_OK) {
@@ -929,7 +1037,9 @@ static int run_program(Driver *d)
     int exit_code = 0;
     if (d->profile && mica_profile_begin(vm) != 0)
         goto fail;
+    catch_sigint(vm);
     st = mica_run_main(vm, d->class_name, d->nargs, d->args, &exit_code);
+    release_sigint();
     fflush(stdout);
     if (d->profile)
         mica_profile_end(vm, d->profile);
@@ -937,6 +1047,8 @@ static int run_program(Driver *d)
         status = 0;
     } else if (st == MICA_ERR_EXIT) {
         status = exit_code;
+    } else if (st == MICA_ERR_INTERRUPTED) {
+        status = report_interrupt(vm);
     } else if (st == MICA_ERR_LIMIT && d->max_time_text &&
                strncmp(mica_last_error(vm), "time limit", 10) == 0) {
         fprintf(stderr, "mica: time limit of %s exceeded\n", d->max_time_text);
@@ -969,6 +1081,16 @@ static int cmd_run(Driver *d, int argc, char **argv)
             i++;
             break;
         }
+        if (strcmp(argv[i], "-e") == 0 || strcmp(argv[i], "-") == 0) {
+            bool e = argv[i][1] == 'e';
+            if (e && i + 1 >= argc)
+                return usage_error("%s", "-e needs the program's text");
+            rc = take_inline_source(d, argv[i], e ? argv[i + 1] : NULL);
+            if (rc != 0)
+                return rc;
+            i += e ? 2 : 1;
+            break;   /* the rest are the program's arguments */
+        }
         if (!is_source_operand(argv[i]))
             break;
         if (add_source(d, argv[i]) != 0)
@@ -978,6 +1100,8 @@ static int cmd_run(Driver *d, int argc, char **argv)
     if (d->sources.n == 0) {
         if (dashdash || i >= argc)
             return usage_error("%s", "run needs source files or a class name");
+        if (not_a_source(argv[i]))
+            return 1;
         /* run CLASS from the class path */
         d->class_name = argv[i++];
         d->nargs = argc - i;
@@ -1716,13 +1840,24 @@ int main(int argc, char **argv)
         return mica_cmd_repl(0, argv + 1);
     if (argc < 2)
         return usage_error("%s", "missing command");
+    int sargc = 0;
+    char **sargv = mica_shorthand(argc, argv, &sargc);
+    if (sargv) {
+        argc = sargc;
+        argv = sargv;
+    }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 && argc >= 3 && mica_print_command_help(argv[2]))
+        return 0;
+    if (argc >= 3 && mica_is_help_flag(argv[2]) && mica_print_command_help(cmd))
+        return 0;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs("mica " MICA_VERSION_STRING ": compile and run Mica programs.\n\n", stdout);
         fputs(usage_text, stdout);
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0 ||
+        strcmp(cmd, "-version") == 0) {
         printf("mica %s (class file version %d.%d)\n", MICA_VERSION_STRING, CF_MAJOR, CF_MINOR);
         return 0;
     }
@@ -1742,6 +1877,8 @@ int main(int argc, char **argv)
         rc = cmd_build(&d, argc - 2, argv + 2);
     else if (strcmp(cmd, "verify") == 0)
         rc = cmd_verify(&d, argc - 2, argv + 2);
+    else if (not_a_source(cmd))
+        rc = 1;
     else if (cmd[0] == '-')
         rc = usage_error("unknown option '%s'", cmd);
     else
@@ -1754,6 +1891,8 @@ int main(int argc, char **argv)
     classvec_free(&d.deps);
     classvec_free(&d.out);
     free(d.entry);
+    free(d.inline_text);
+    free(sargv);
     close_cp_archives(&d);
     strvec_free(&d.resources);
     classvec_free(&d.classes_in);

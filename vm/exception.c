@@ -203,6 +203,76 @@ static void text_addz(Text *t, const char *s)
     text_add(t, s, strlen(s));
 }
 
+/* "\n    at pkg.C.m(file.mica:12)" for method [m] at [line] (-1: native). */
+static void add_frame(Text *t, VmMethod *m, int64_t line)
+{
+    char cls[512];
+    size_t k = 0;
+    for (; m->cls->name[k] && k + 1 < sizeof cls; k++)
+        cls[k] = m->cls->name[k] == '/' ? '.' : m->cls->name[k];
+    cls[k] = 0;
+    const char *mname = m->name;
+    if (strcmp(mname, "<init>") == 0)
+        mname = "init";
+    else if (strcmp(mname, "<clinit>") == 0)
+        mname = "clinit";
+    char where[600];
+    const char *src = m->cls->cf ? cf_utf8(m->cls->cf, m->cls->cf->source_file) : NULL;
+    if (line < 0)
+        snprintf(where, sizeof where, "native");
+    else if (!src)
+        snprintf(where, sizeof where, "Unknown Source");
+    else if (line == 0)
+        snprintf(where, sizeof where, "%s", src);
+    else
+        snprintf(where, sizeof where, "%s:%lld", src, (long long)line);
+    char buf[1400];
+    snprintf(buf, sizeof buf, "\n    at %s.%s(%s)", cls, mname, where);
+    text_addz(t, buf);
+}
+
+/* The [n] frames of trace [d] (method, line pairs), innermost first; a run of
+ * identical frames (deep recursion) shows once, then "... N more identical
+ * frames". */
+static void add_frames(Text *t, const int64_t *d, int64_t n)
+{
+    for (int64_t i = 0; i < n;) {
+        int64_t run = 1;
+        while (i + run < n && d[2 * (i + run)] == d[2 * i] &&
+               d[2 * (i + run) + 1] == d[2 * i + 1])
+            run++;
+        add_frame(t, (VmMethod *)(uintptr_t)d[2 * i], d[2 * i + 1]);
+        if (run > 2) {
+            char buf[96];
+            snprintf(buf, sizeof buf, "\n    ... %lld more identical frames",
+                     (long long)(run - 1));
+            text_addz(t, buf);
+        } else if (run == 2) {
+            add_frame(t, (VmMethod *)(uintptr_t)d[2 * i], d[2 * i + 1]);
+        }
+        i += run;
+    }
+}
+
+char *vm_stack_text(MicaVM *vm, const char *head)
+{
+    Text t = {0};
+    text_addz(&t, head);
+    int64_t n = vm->nframes < VM_MAX_TRACE_FRAMES ? (int64_t)vm->nframes : VM_MAX_TRACE_FRAMES;
+    int64_t *d = malloc(sizeof(int64_t) * 2 * (size_t)(n ? n : 1));
+    if (!d)
+        return t.s;
+    for (int64_t i = 0; i < n; i++) {
+        VmFrame *f = &vm->frames[(int64_t)vm->nframes - 1 - i];
+        d[2 * i] = (int64_t)(uintptr_t)f->m;
+        d[2 * i + 1] = (f->m->flags & CF_ACC_NATIVE) ? -1
+                       : f->ip ? (int64_t)vm_line_of(f->m, f->ip) : 0;
+    }
+    add_frames(&t, d, n);
+    free(d);
+    return t.s;
+}
+
 static void describe_one(MicaVM *vm, Text *t, VmObject *exc)
 {
     char name[512];
@@ -218,33 +288,7 @@ static void describe_one(MicaVM *vm, Text *t, VmObject *exc)
     if (!tr || tr->cls->elem_kind != 'I')
         return;
     int64_t *d = vm_array_data(tr);
-    for (int64_t i = 0; i + 1 < tr->length; i += 2) {
-        VmMethod *m = (VmMethod *)(uintptr_t)d[i];
-        int64_t line = d[i + 1];
-        char cls[512];
-        size_t k = 0;
-        for (; m->cls->name[k] && k + 1 < sizeof cls; k++)
-            cls[k] = m->cls->name[k] == '/' ? '.' : m->cls->name[k];
-        cls[k] = 0;
-        const char *mname = m->name;
-        if (strcmp(mname, "<init>") == 0)
-            mname = "init";
-        else if (strcmp(mname, "<clinit>") == 0)
-            mname = "clinit";
-        char where[600];
-        const char *src = m->cls->cf ? cf_utf8(m->cls->cf, m->cls->cf->source_file) : NULL;
-        if (line < 0)
-            snprintf(where, sizeof where, "native");
-        else if (!src)
-            snprintf(where, sizeof where, "Unknown Source");
-        else if (line == 0)
-            snprintf(where, sizeof where, "%s", src);
-        else
-            snprintf(where, sizeof where, "%s:%lld", src, (long long)line);
-        char buf[1400];
-        snprintf(buf, sizeof buf, "\n    at %s.%s(%s)", cls, mname, where);
-        text_addz(t, buf);
-    }
+    add_frames(t, d, tr->length / 2);
 }
 
 void vm_describe_exception(MicaVM *vm, VmObject *exc)

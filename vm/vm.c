@@ -8,6 +8,7 @@
 #include "api.h"
 #include "natives.h"
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -83,6 +84,8 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     }
     vm->cfg = *cfg;
     vm->cfg.classpath = NULL;
+    /* line-buffered on a terminal, like C's stdout, so prompts and progress show */
+    vm->out_tty = !cfg->write && isatty(STDOUT_FILENO);
     vm->jit_call_threshold = vm->jit_loop_threshold = UINT64_MAX;
     size_t slots = cfg->value_stack_slots ? cfg->value_stack_slots
                                            : VM_DEFAULT_VALUE_STACK_SLOTS;
@@ -149,6 +152,7 @@ void mica_vm_free(MicaVM *vm)
     gc_free_root(vm->roots);
     frames_free(vm->frames, vm->max_frames);
     free(vm->last_error);
+    free(vm->halt_trace);
     free(vm);
 }
 
@@ -326,8 +330,11 @@ int vm_poll(MicaVM *vm)
         vm->poll_left = 0;
         return -1;
     }
-    if (atomic_exchange(&vm->interrupt_req, 0))
+    if (atomic_exchange(&vm->interrupt_req, 0)) {
+        free(vm->halt_trace);
+        vm->halt_trace = vm_stack_text(vm, "interrupted");
         return halt(vm, MICA_ERR_INTERRUPTED, "interrupted");
+    }
     if (vm->deadline_ns && now_ns() >= vm->deadline_ns) {
         snprintf(msg, sizeof msg, "time limit of %llu ms exceeded",
                  (unsigned long long)vm->max_time_ms);
@@ -390,6 +397,11 @@ static MicaStatus failed_run(MicaVM *vm, int *exit_code)
     if (vm->halt) {
         vm->roots->pending = NULL;
         vm_set_error(vm, "%s", vm->halt_msg);
+        if (vm->halt == MICA_ERR_INTERRUPTED && vm->halt_trace) {
+            free(vm->last_error);
+            vm->last_error = vm->halt_trace;
+            vm->halt_trace = NULL;
+        }
         return vm->halt;
     }
     if (vm->exiting) {
@@ -496,6 +508,8 @@ void vm_out(MicaVM *vm, const char *s, size_t n)
     }
     memcpy(vm->outbuf + vm->outlen, s, n);
     vm->outlen += n;
+    if (vm->out_tty && memchr(s, '\n', n))
+        vm_flush(vm);
 }
 
 void vm_flush(MicaVM *vm)

@@ -269,6 +269,7 @@ struct MicaVM {
     VmClass *c_object, *c_string, *c_exception;
     uint32_t exc_message_slot, exc_cause_slot, exc_trace_slot;
     /* output */
+    bool out_tty;          /* stdout is a terminal: flush at each newline */
     char outbuf[VM_STDOUT_BUFFER];
     size_t outlen;
     /* errors */
@@ -293,6 +294,7 @@ struct MicaVM {
     JitState *jit;
     uint64_t jit_call_threshold, jit_loop_threshold;
     char halt_msg[128];               /* why the run was halted            */
+    char *halt_trace;                 /* interrupted: "interrupted" and the Mica stack */
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
@@ -319,6 +321,9 @@ int vm_throw_object(MicaVM *vm, VmObject *exc);
 /* Fills [exc]'s trace slot from the live frames, skipping the frames that are
  * constructing [exc] itself. Returns 0 or -1 (out of memory, pending set). */
 int vm_fill_trace(MicaVM *vm, VmObject *exc);
+/* [head] and the Mica stack as an uncaught exception shows it (malloc'd; NULL when
+ * out of memory). */
+char *vm_stack_text(MicaVM *vm, const char *head);
 
 /* The exception's type name as shown in traces (simple for std/core, dotted
  * otherwise), written into [buf]. */
