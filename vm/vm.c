@@ -362,6 +362,14 @@ int vm_poll(MicaVM *vm)
     return 0;
 }
 
+int vm_native_poll(MicaVM *vm)
+{
+    if (vm->halt || atomic_load(&vm->interrupt_req) ||
+        (vm->deadline_ns && now_ns() >= vm->deadline_ns))
+        return vm_poll(vm) < 0 || vm->halt ? -1 : 0;
+    return 0;
+}
+
 int vm_poll_call(MicaVM *vm, VmMethod *m)
 {
     if (vm->hooks & MICA_HOOK_CALL)
