@@ -132,6 +132,12 @@ void mica_vm_free(MicaVM *vm)
     if (!vm)
         return;
     gc_thread_attach();
+    if (vm->nframes) {
+        /* from a host function or hook: freeing the VM under the running
+         * program would crash it; refused (the error says so) */
+        vm_set_error(vm, "mica_vm_free cannot be called while the VM runs");
+        return;
+    }
     vm_profile_free(vm);
     vm_flush(vm);
     vm_api_free(vm);
