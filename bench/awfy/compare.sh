@@ -102,6 +102,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM   # so that the EXIT trap cleans up
 
 explicit=0; [ -n "$systems" ] && explicit=1
 [ -n "$systems" ] || systems=${all_systems// /,}
