@@ -18,7 +18,9 @@ static const StdNative *const std_tables[] = {
     std_arrays_natives,
     std_unicode_natives,
     std_bigint_natives,
+    std_files_natives,
     std_resource_natives,
+    std_ffi_order_natives,
 };
 
 int std_natives_install(MicaVM *vm)
