@@ -102,6 +102,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM   # so that the EXIT trap cleans up
 
 explicit=0; [ -n "$systems" ] && explicit=1
 [ -n "$systems" ] || systems=${all_systems// /,}
@@ -213,13 +214,25 @@ raw=$work/raw.csv
     echo "benchmark,system,label,iterations,inner,run,seconds,status"
 } >"$raw"
 
+# Where the raw timings are saved; rows are appended as they are measured, so an
+# interrupted run keeps what it measured.
+if [ $save = 1 ] && { [ -n "$csv" ] || [ $is_quick = 0 ]; }; then
+    [ -n "$csv" ] || { mkdir -p "$root/bench/results"; csv="$root/bench/results/awfy-$stamp-$machine-$commit.csv"; }
+    cp "$raw" "$csv" || die "cannot write $csv"
+    echo "Raw timings go to $csv" >&2
+else
+    csv=""
+fi
+
 echo "Running ${#bench_list[@]} benchmarks x ${#sys_list[@]} systems x $runs runs ..." >&2
 for b in "${bench_list[@]}"; do
     IFS=: read -r name iters inner <<<"$b"
     for ((r = 1; r <= runs; r++)); do
         for s in "${sys_list[@]}"; do
             read -r secs status < <(run_one "$s" "$name" "$iters" "$inner")
-            echo "$name,$s,$(label "$s"),$iters,$inner,$r,$secs,$status" >>"$raw"
+            row="$name,$s,$(label "$s"),$iters,$inner,$r,$secs,$status"
+            echo "$row" >>"$raw"
+            [ -z "$csv" ] || echo "$row" >>"$csv"
             printf '  %-10s %-14s run %d: %8.3f s %s\n' "$name" "$(label "$s")" "$r" "$secs" \
                 "$([ "$status" = ok ] || echo "($status)")" >&2
         done
@@ -235,9 +248,7 @@ fi
 echo
 bash "$root/bench/plot.sh" --table "$raw"
 
-if [ $save = 1 ] && { [ -n "$csv" ] || [ $is_quick = 0 ]; }; then
-    [ -n "$csv" ] || { mkdir -p "$root/bench/results"; csv="$root/bench/results/awfy-$stamp-$machine-$commit.csv"; }
-    cp "$raw" "$csv"
+if [ -n "$csv" ]; then
     echo
     echo "Raw timings: $csv (plot and table: bench/plot.sh $csv)"
 fi
