@@ -10,14 +10,65 @@
 #include "api.h"
 #include "std_util.h"
 
-static pcre2_code *code_of(int64_t h)
+/* A compiled regex. PCRE2 10.42's JIT gets \\S, \\W and \\D wrong on non-ASCII
+ * text under PCRE2_MATCH_INVALID_UTF (fixed in 10.43), so [fast] is compiled
+ * without that flag (and JIT-compiled): PCRE2 then checks the subject's UTF-8
+ * itself, from the start offset on. Only a subject that is not valid UTF-8
+ * (which a Mica string can hold when read from bytes) falls back to [tolerant],
+ * compiled with the flag on first need and always interpreted. */
+typedef struct Rx {
+    pcre2_code *fast;
+    pcre2_code *tolerant;
+    char *pattern;
+    size_t len;
+} Rx;
+
+static Rx *rx_of(int64_t h)
 {
-    return (pcre2_code *)(uintptr_t)h;
+    return (Rx *)(uintptr_t)h;
 }
 
-static void free_code(void *c)
+static pcre2_code *code_of(int64_t h)
 {
-    pcre2_code_free(c);
+    return rx_of(h)->fast;
+}
+
+static void free_code(void *p)
+{
+    Rx *rx = p;
+    pcre2_code_free(rx->fast);
+    pcre2_code_free(rx->tolerant);
+    free(rx->pattern);
+    free(rx);
+}
+
+static bool utf_error(int rc)
+{
+    return rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21;
+}
+
+/* The code for subjects that are not valid UTF-8, or NULL (out of memory). */
+static pcre2_code *tolerant_of(Rx *rx)
+{
+    if (!rx->tolerant) {
+        int err;
+        PCRE2_SIZE off;
+        rx->tolerant = pcre2_compile((PCRE2_SPTR)rx->pattern, rx->len,
+                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+    }
+    return rx->tolerant;
+}
+
+static int rx_match(int64_t h, VmString *s, PCRE2_SIZE from, uint32_t opts,
+                    pcre2_match_data *md)
+{
+    Rx *rx = rx_of(h);
+    int rc = pcre2_match(rx->fast, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from, opts, md,
+                         NULL);
+    if (utf_error(rc) && tolerant_of(rx))
+        rc = pcre2_match(rx->tolerant, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from, opts,
+                         md, NULL);
+    return rc;
 }
 
 /* Compiles [pattern] once for Regex [owner]; the code is freed when [owner] is
@@ -29,7 +80,7 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
     int err;
     PCRE2_SIZE off;
     pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern->bytes, (PCRE2_SIZE)pattern->length,
-                                  PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+                                  PCRE2_UTF, &err, &off, NULL);
     if (!c) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
@@ -43,9 +94,22 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
         vm_throw(vm, "NullError", "the owner is null");
         return 0;
     }
-    if (vm_foreign_attach(vm, owner, c, free_code) < 0)
+    Rx *rx = calloc(1, sizeof *rx);
+    char *pat = malloc((size_t)pattern->length + 1);
+    if (!rx || !pat) {
+        free(rx);
+        free(pat);
+        pcre2_code_free(c);
+        vm_throw(vm, "OutOfMemoryError", "cannot compile a regex");
         return 0;
-    return (int64_t)(uintptr_t)c;
+    }
+    memcpy(pat, pattern->bytes, (size_t)pattern->length + 1);
+    rx->fast = c;
+    rx->pattern = pat;
+    rx->len = (size_t)pattern->length;
+    if (vm_foreign_attach(vm, owner, rx, free_code) < 0)
+        return 0;
+    return (int64_t)(uintptr_t)rx;
 }
 
 static int64_t cp_count(const char *s, size_t n)
@@ -81,8 +145,7 @@ static bool std_regex_find(MicaVM *vm, int64_t h, VmString *s, int64_t from, int
         return false;
     }
     uint32_t opts = whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0;
-    int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, (PCRE2_SIZE)from, opts,
-                         md, NULL);
+    int rc = rx_match(h, s, (PCRE2_SIZE)from, opts, md);
     if (rc == PCRE2_ERROR_NOMATCH) {
         goto done;
     } else if (rc < 0) {
@@ -165,6 +228,14 @@ static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmStr
                                   PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
                                   NULL, NULL, (PCRE2_SPTR)rep->bytes, (PCRE2_SIZE)rep->length,
                                   buf, &len);
+        if (utf_error(rc) && tolerant_of(rx_of(h))) {
+            len = cap;
+            rc = pcre2_substitute(rx_of(h)->tolerant, (PCRE2_SPTR)s->bytes,
+                                  (PCRE2_SIZE)s->length, 0,
+                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+                                  NULL, NULL, (PCRE2_SPTR)rep->bytes, (PCRE2_SIZE)rep->length,
+                                  buf, &len);
+        }
         if (rc == PCRE2_ERROR_NOMEMORY) {
             free(buf);
             cap = len + 1;
@@ -200,7 +271,7 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
         goto oom;
     size_t pos = 0, piece = 0;
     while (pos <= (size_t)s->length) {
-        int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, pos, 0, md, NULL);
+        int rc = rx_match(h, s, pos, 0, md);
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
