@@ -242,7 +242,9 @@ typedef struct MicaClass MicaClass;    /* valid for the life of the VM */
 typedef struct MicaMethod MicaMethod;  /* valid for the life of the VM */
 typedef struct MicaField MicaField;    /* valid for the life of the VM */
 
-/* Loads and links class [name] ("app.Point", "app/Point"; no code runs). */
+/* Loads, verifies and links class [name] ("app.Point", "app/Point"; no code
+ * runs, no initialiser). MICA_ERR_LINK (not found), MICA_ERR_FORMAT,
+ * MICA_ERR_VERIFY with the loader's or verifier's message. */
 MICA_API MicaStatus mica_find_class(MicaVM *vm, const char *name, MicaClass **out);
 /* The method [name] of class [cls] (or an ancestor) with descriptor [desc]
  * ("(II)I", "(Lstd/core/String;)V"; spec/bytecode.md). [desc] NULL: the
@@ -265,10 +267,16 @@ MICA_API MicaStatus mica_find_field(MicaVM *vm, const char *cls, const char *nam
  * give MICA_ERR_LIMIT / MICA_ERR_INTERRUPTED (and stop outer runs too). */
 MICA_API MicaStatus mica_call(MicaVM *vm, MicaMethod *m, const MicaValue *args, size_t nargs,
                               MicaValue *ret);
-/* new [cls](args) through its constructor <init>[desc] (NULL desc: "()V"). */
+/* new [cls](args) through its constructor <init>[desc] (NULL desc: "()V"),
+ * initialising the class first. *[out] is a local handle. MICA_ERR_LINK (no
+ * such class or constructor), MICA_ERR_INVALID (abstract class, interface,
+ * array or String; arguments as for mica_call), MICA_ERR_EXCEPTION and the
+ * other run statuses as for mica_call. */
 MICA_API MicaStatus mica_new_object(MicaVM *vm, const char *cls, const char *desc,
                                     const MicaValue *args, size_t nargs, MicaValue *out);
-/* Reads field [f] of [obj] (ignored for static fields: pass mica_null()). */
+/* Reads field [f] of [obj] (ignored for static fields: pass mica_null();
+ * their class is initialised first). MICA_ERR_INVALID for a null, stale or
+ * unrelated [obj]. A reference comes back as a local handle. */
 MICA_API MicaStatus mica_get_field(MicaVM *vm, MicaValue obj, MicaField *f, MicaValue *out);
 /* Writes field [f] of [obj] ([v]'s type must match; final fields too, as a
  * debugger would). */
@@ -279,7 +287,11 @@ MICA_API MicaStatus mica_set_field(MicaVM *vm, MicaValue obj, MicaField *f, Mica
 MICA_API MicaStatus mica_new_string(MicaVM *vm, const char *utf8, size_t n, MicaValue *out);
 /* The UTF-8 bytes of String [s], NUL-terminated, valid while [s]'s handle is. */
 MICA_API MicaStatus mica_string_utf8(MicaVM *vm, MicaValue s, const char **bytes, size_t *n);
-/* A new zeroed array of array type [desc] ("[I", "[Lstd/core/String;"). */
+/* A new zeroed array of array type [desc] ("[I", "[Lstd/core/String;"),
+ * *[out] a local handle. MICA_ERR_INVALID for a negative length or a
+ * descriptor that is not an array's; MICA_ERR_EXCEPTION (OutOfMemoryError)
+ * past the heap cap. The other array functions check the handle, the index
+ * (MICA_ERR_INVALID naming index and length) and the element's type. */
 MICA_API MicaStatus mica_new_array(MicaVM *vm, const char *desc, int64_t length,
                                    MicaValue *out);
 MICA_API MicaStatus mica_array_length(MicaVM *vm, MicaValue a, int64_t *length);
@@ -418,8 +430,11 @@ typedef struct MicaHookEvent {
  * and nothing else of the VM. */
 typedef void (*MicaHook)(void *ud, const MicaHookEvent *ev);
 
-/* Calls [fn] for the [events] (MICA_HOOK_* ORed; 0 turns hooks off). While
- * hooks are on, the program runs in the interpreter only. */
+/* Calls [fn] for the [events] (MICA_HOOK_* ORed; 0 or a NULL [fn] turns hooks
+ * off). While hooks are on, the program runs in the interpreter only (and
+ * polls at every call and back edge); with hooks off they cost nothing.
+ * MICA_ERR_INVALID for unknown event bits, events without [fn], or while the
+ * VM runs. The event's strings are valid during the hook call. */
 MICA_API MicaStatus mica_set_hook(MicaVM *vm, unsigned events, MicaHook fn, void *ud);
 
 typedef struct MicaStats {
@@ -430,7 +445,8 @@ typedef struct MicaStats {
     uint64_t collections;     /* collections so far, process-wide               */
     size_t classes_loaded;    /* classes of this VM (array classes included)    */
     size_t handles;           /* live local + global handles                    */
-    uint64_t jit_compiled;    /* methods compiled by the JIT (0: none yet)      */
+    uint64_t jit_compiled;    /* methods the JIT compiled (0 without a JIT)     */
+    uint64_t jit_code_bytes;  /* machine code they take                         */
 } MicaStats;
 
 MICA_API MicaStatus mica_stats(MicaVM *vm, MicaStats *out);

@@ -85,6 +85,12 @@ void jit_count_osr(MicaVM *vm)
         vm->jit->osr_entries++;
 }
 
+void jit_counts(MicaVM *vm, uint64_t *compiled, uint64_t *code_bytes)
+{
+    *compiled = vm->jit ? vm->jit->compiled : 0;
+    *code_bytes = vm->jit ? vm->jit->code_bytes : 0;
+}
+
 void *jit_address(const VmMethod *m, uint32_t idx)
 {
     const JitCode *c = m->jit;
@@ -223,6 +229,12 @@ void *jit_address(const VmMethod *m, uint32_t idx)
 void jit_count_osr(MicaVM *vm)
 {
     (void)vm;
+}
+
+void jit_counts(MicaVM *vm, uint64_t *compiled, uint64_t *code_bytes)
+{
+    (void)vm;
+    *compiled = *code_bytes = 0;
 }
 
 void jit_free_method(VmMethod *m)

@@ -27,6 +27,9 @@ void *jit_address(const VmMethod *m, uint32_t idx);
 /* Counts one OSR entry (statistics). */
 void jit_count_osr(MicaVM *vm);
 
+/* Methods compiled so far and the bytes of their code (mica_stats). */
+void jit_counts(MicaVM *vm, uint64_t *compiled, uint64_t *code_bytes);
+
 /* Frees the compiled code record of [m] (with its class). */
 void jit_free_method(VmMethod *m);
 

@@ -2,6 +2,8 @@
  * (see toolkit.h). */
 #include "toolkit.h"
 
+#include "archive.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -117,6 +119,12 @@ void tk_classes_free(TkClasses *cv)
 
 void tk_session_free(TkSession *s)
 {
+    for (size_t i = 0; s->ars && i < s->cp.n; i++)
+        cf_archive_free(s->ars[i]);
+    free(s->ars);
+    free(s->ar_failed);
+    s->ars = NULL;
+    s->ar_failed = NULL;
     tk_strs_free(&s->cp);
     tk_strs_free(&s->listed);
     tk_classes_free(&s->deps);
@@ -379,6 +387,32 @@ static const TkClass *classes_find(const TkClasses *cv, const char *name)
     return NULL;
 }
 
+/* The archive at class path entry [i], or NULL (a directory, or unreadable: said once). */
+static CfArchive *cp_archive(TkSession *s, size_t i)
+{
+    if (!tk_ends_with(s->cp.v[i], ".mar") || tk_is_dir(s->cp.v[i]))
+        return NULL;
+    if (!s->ars) {
+        s->ars = calloc(s->cp.n, sizeof *s->ars);
+        s->ar_failed = calloc(s->cp.n, sizeof *s->ar_failed);
+        if (!s->ars || !s->ar_failed) {
+            s->oom = true;
+            return NULL;
+        }
+    }
+    if (!s->ars[i] && !s->ar_failed[i]) {
+        CfError err;
+        err.msg[0] = 0;
+        s->ars[i] = cf_archive_read_file(s->cp.v[i], &err);
+        if (!s->ars[i]) {
+            s->ar_failed[i] = true;
+            fflush(stdout);
+            fprintf(stderr, "mica: %s\n", err.msg[0] ? err.msg : "cannot read archive");
+        }
+    }
+    return s->ars[i];
+}
+
 static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
 {
     TkSession *s = ud;
@@ -394,6 +428,15 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
         return c->bytes;
     }
     for (size_t i = 0; i < s->cp.n; i++) {
+        CfArchive *ar = cp_archive(s, i);
+        if (ar) {
+            const CfArEntry *e = cf_archive_find_class(ar, internal_name);
+            if (e) {
+                *len = e->len;
+                return e->data;
+            }
+            continue;
+        }
         char *path = join3(s->cp.v[i], "/", internal_name);
         char *file = path ? join3(path, "", ".mcl") : NULL;
         free(path);
@@ -456,6 +499,23 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
             s->oom = true;
     if (!mica_std_sealed(pkg)) {
         for (size_t i = 0; i < s->cp.n; i++) {
+            CfArchive *ar = cp_archive(s, i);
+            for (size_t k = 0; ar && k < ar->nentries; k++) {
+                const char *n = ar->entries[k].name;
+                if (!cf_archive_is_class_entry(n))
+                    continue;
+                char *name = tk_strdup(n);
+                if (!name) {
+                    s->oom = true;
+                    break;
+                }
+                name[strlen(name) - 4] = 0;   /* drop .mcl */
+                if (in_package(name, pkg) && !strs_has(&recent, name))
+                    listed_add(s, name);
+                free(name);
+            }
+            if (ar || (tk_ends_with(s->cp.v[i], ".mar") && !tk_is_dir(s->cp.v[i])))
+                continue;
             char *dir = pkg[0] ? join3(s->cp.v[i], "/", pkg) : tk_strdup(s->cp.v[i]);
             if (!dir) {
                 s->oom = true;
@@ -581,6 +641,14 @@ MicaVM *tk_vm_new(TkSession *s, const TkClasses *classes)
     cfg.max_heap_bytes = s->max_heap;
     cfg.max_time_ms = s->max_time_ms;
     cfg.max_steps = s->max_steps;
+    /* MICA_JIT=off|on|always picks the tier, as for mica run */
+    const char *jit = getenv("MICA_JIT");
+    if (jit && strcmp(jit, "off") == 0)
+        cfg.jit_mode = MICA_JIT_OFF;
+    else if (jit && strcmp(jit, "on") == 0)
+        cfg.jit_mode = MICA_JIT_ON;
+    else if (jit && strcmp(jit, "always") == 0)
+        cfg.jit_mode = MICA_JIT_ALWAYS;
     if (mica_vm_new(&cfg, &vm) != MICA_OK) {
         fflush(stdout);
         fprintf(stderr, "mica: cannot create the virtual machine\n");

@@ -35,7 +35,9 @@ typedef struct TkClasses {
 
 /* The class path and run options of one command. */
 typedef struct TkSession {
-    TkStrs cp;            /* class path directories, in search order */
+    TkStrs cp;            /* class path directories and .mar archives, in search order */
+    struct CfArchive **ars; /* [cp.n]: each archive of the class path, read on first use */
+    bool *ar_failed;      /* [cp.n]: it could not be read (said once) */
     TkClasses deps;       /* class path files read for the compiler (a cache) */
     TkClasses mem;        /* classes compiled earlier: seen ahead of the class path */
     TkStrs listed;        /* scratch for the compiler's list callback */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "handles.h"
+#include "jit.h"
 
 /* ---- the structured error ------------------------------------------------- */
 
@@ -581,7 +582,7 @@ static void begin_run(MicaVM *vm)
     vm_start_limits(vm);
     /* with no budget, no deadline and no interrupt waiting, the first poll
      * can wait a full interval: a call from C then costs no poll at all */
-    if (!vm->max_steps && !vm->deadline_ns && !atomic_load(&vm->interrupt_req))
+    if (!vm->max_steps && !vm->deadline_ns && !vm->hooks && !atomic_load(&vm->interrupt_req))
         vm->poll_left = VM_POLL_INTERVAL;
 }
 
@@ -996,6 +997,7 @@ MicaStatus mica_stats(MicaVM *vm, MicaStats *out)
     gc_process_stats(&out->gc_heap_size, &out->collections);
     out->classes_loaded = vm->nclasses;
     out->handles = vm->api->nlocal + vm->api->global_live;
+    jit_counts(vm, &out->jit_compiled, &out->jit_code_bytes);
     return MICA_OK;
 }
 

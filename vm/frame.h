@@ -27,7 +27,9 @@ static inline uint64_t *vm_stack_top(MicaVM *vm)
  * the VM halted by vm_poll). */
 static inline int vm_push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool entry)
 {
-    if (--vm->poll_left <= 0 && vm_poll(vm) < 0)
+    /* the poll's slow path also reports MICA_HOOK_CALL: while hooks are on,
+     * every poll event takes it (vm_poll), so hooks cost nothing here when off */
+    if (--vm->poll_left <= 0 && vm_poll_call(vm, m) < 0)
         return -1;
     if (vm->nframes >= vm->max_depth ||
         base + m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS > vm->stack_end)
@@ -46,9 +48,6 @@ static inline int vm_push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool en
     atomic_signal_fence(memory_order_release);
     vm->nframes++;
     m->invocations++;
-    /* hooks (mica_set_hook): one predictable branch when off */
-    if (__builtin_expect(vm->hooks != 0, 0))
-        vm_hook_fire(vm, MICA_HOOK_CALL, m, 0, NULL);
     return 0;
 }
 

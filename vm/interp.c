@@ -384,11 +384,13 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
         VM_OPS(VM_OP_LABEL)
 #undef VM_OP_LABEL
     };
-    /* Line hooks take a separate dispatch path: every opcode first goes through
-     * L_HOOK_LINE, which reports line changes and then dispatches for real. The
-     * table is chosen per run (hooks cannot change while the VM runs). */
+    /* Line and return hooks take a separate dispatch path: every opcode first
+     * goes through L_HOOK_LINE, which reports returns and line changes, then
+     * dispatches for real. The table is chosen per run (hooks cannot change
+     * while the VM runs), so with hooks off dispatch is exactly as before. */
     static const void *const hooked[VM_OP_COUNT] = {[0 ... VM_OP_COUNT - 1] = &&L_HOOK_LINE};
-    const void *const *const table = (vm->hooks & MICA_HOOK_LINE) ? hooked : labels;
+    const void *const *const table =
+        (vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) ? hooked : labels;
 #define CASE(name) L_##name:
 #define DISPATCH() goto *table[ip->op]
 #else
@@ -407,7 +409,12 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
     DISPATCH();
 L_HOOK_LINE:
     {
-        uint32_t line = vm_line_of(m, ip);
+        if ((ip->op == VM_OP_RETURN || ip->op == VM_OP_RETURN_V) &&
+            (vm->hooks & MICA_HOOK_RETURN)) {
+            SAVE();
+            vm_hook_fire(vm, MICA_HOOK_RETURN, m, vm_line_of(m, ip), NULL);
+        }
+        uint32_t line = (vm->hooks & MICA_HOOK_LINE) ? vm_line_of(m, ip) : 0;
         if (line && (line != hook_line || m != hook_m)) {
             hook_m = m;
             hook_line = line;
@@ -418,8 +425,13 @@ L_HOOK_LINE:
     }
 #else
 dispatch:
-    if (vm->hooks & MICA_HOOK_LINE) {
-        uint32_t line = vm_line_of(m, ip);
+    if (vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) {
+        if ((ip->op == VM_OP_RETURN || ip->op == VM_OP_RETURN_V) &&
+            (vm->hooks & MICA_HOOK_RETURN)) {
+            SAVE();
+            vm_hook_fire(vm, MICA_HOOK_RETURN, m, vm_line_of(m, ip), NULL);
+        }
+        uint32_t line = (vm->hooks & MICA_HOOK_LINE) ? vm_line_of(m, ip) : 0;
         if (line && (line != hook_line || m != hook_m)) {
             hook_m = m;
             hook_line = line;
@@ -495,8 +507,6 @@ dispatch:
         a = sp[-1];
         uint64_t *dst = fr->base;
         bool was_entry = fr->entry;
-        if (__builtin_expect(vm->hooks != 0, 0))
-            vm_hook_fire(vm, MICA_HOOK_RETURN, m, vm_line_of(m, ip), NULL);
         vm->nframes--;
         if (was_entry) {
             if (ret)
@@ -511,8 +521,6 @@ dispatch:
     CASE(RETURN_V) {
         uint64_t *dst = fr->base;
         bool was_entry = fr->entry;
-        if (__builtin_expect(vm->hooks != 0, 0))
-            vm_hook_fire(vm, MICA_HOOK_RETURN, m, vm_line_of(m, ip), NULL);
         vm->nframes--;
         if (was_entry) {
             if (ret)

@@ -221,7 +221,7 @@ static MicaStatus add_archive(MicaVM *vm, CfArchive *a, CfError *err, const char
     return st;
 }
 
-MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class)
+static MicaStatus mica_load_archive_impl(MicaVM *vm, const char *path, const char **main_class)
 {
     if (main_class)
         *main_class = NULL;
@@ -243,8 +243,8 @@ MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_cla
     return st;
 }
 
-MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n,
-                                   const char **main_class)
+static MicaStatus mica_load_archive_bytes_impl(MicaVM *vm, const char *name, const void *bytes, size_t n,
+                                         const char **main_class)
 {
     if (main_class)
         *main_class = NULL;
@@ -270,7 +270,7 @@ static bool internal_name(const char *name, char *buf, size_t size)
     return true;
 }
 
-MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
+static MicaStatus mica_verify_class_impl(MicaVM *vm, const char *class_name)
 {
     if (!vm || !class_name)
         return MICA_ERR_INVALID;
@@ -340,7 +340,8 @@ int vm_poll(MicaVM *vm)
                  (unsigned long long)vm->max_time_ms);
         return halt(vm, MICA_ERR_LIMIT, msg);
     }
-    int64_t chunk = VM_POLL_INTERVAL;
+    /* with hooks on, every event polls (calls report MICA_HOOK_CALL here) */
+    int64_t chunk = vm->hooks ? 1 : VM_POLL_INTERVAL;
     if (vm->max_steps) {
         if (vm->steps_left == 0) {
             snprintf(msg, sizeof msg, "step budget of %llu exceeded",
@@ -353,6 +354,13 @@ int vm_poll(MicaVM *vm)
     }
     vm->poll_left = chunk;
     return 0;
+}
+
+int vm_poll_call(MicaVM *vm, VmMethod *m)
+{
+    if (vm->hooks & MICA_HOOK_CALL)
+        vm_hook_fire(vm, MICA_HOOK_CALL, m, 0, NULL);
+    return vm_poll(vm);
 }
 
 MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *l)
@@ -535,4 +543,23 @@ void vm_write(MicaVM *vm, int stream, const char *s, size_t n)
         fwrite(s, 1, n, f);
     if (stream == 2)
         fflush(f);
+}
+
+MicaStatus mica_load_archive(MicaVM *vm, const char *path, const char **main_class)
+{
+    MicaStatus st = mica_load_archive_impl(vm, path, main_class);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
+}
+
+MicaStatus mica_load_archive_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n,
+                                   const char **main_class)
+{
+    MicaStatus st = mica_load_archive_bytes_impl(vm, name, bytes, n, main_class);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
+}
+
+MicaStatus mica_verify_class(MicaVM *vm, const char *class_name)
+{
+    MicaStatus st = mica_verify_class_impl(vm, class_name);
+    return st == MICA_OK || !vm ? st : vm_api_fail(vm, st);
 }

@@ -243,9 +243,10 @@ struct MicaVM {
     MicaConfig cfg;
     struct VmApi *api;     /* the embedding API's state (vm/api.h)          */
     unsigned caps;         /* MICA_CAP_* granted                             */
-    /* MICA_HOOK_* events a host asked for; 0 (the usual case) costs one
-     * predictable branch at calls, returns and throws. Compiled (JIT) code
-     * must not run while it is non-zero: the interpreter reports events. */
+    /* MICA_HOOK_* events a host asked for (mica_set_hook). Non-zero: every
+     * call polls (vm_poll_call reports calls), the interpreter dispatches
+     * through its hooked table (returns, lines), throws report; the JIT
+     * neither compiles nor enters compiled code, which reports nothing. */
     unsigned hooks;
     VmSources sources;     /* where classes come from (vm/source.h)       */
     GcHeap heap;
@@ -447,6 +448,9 @@ int vm_poll(MicaVM *vm);
  * [m] at [line] (0: unknown) or exception [exc]. The runtime calls it only
  * behind `if (vm->hooks)`, so hooks off cost one predictable branch. */
 void vm_hook_fire(MicaVM *vm, unsigned event, VmMethod *m, uint32_t line, VmObject *exc);
+
+/* vm_poll at a call to [m]: reports MICA_HOOK_CALL first when asked for. */
+int vm_poll_call(MicaVM *vm, VmMethod *m);
 
 /* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
 void vm_start_limits(MicaVM *vm);

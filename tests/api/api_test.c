@@ -20,8 +20,11 @@ static const char CALC[] =
     "    @native(\"host\", \"twice\") static fun twice(a: int): int;\n"
     "    @native(\"host\", \"greet\") static fun greet(s: String): String;\n"
     "    @native(\"host\", \"fail\") static fun fail(s: String): int;\n"
+    "    @native(\"host\", \"nested\") static fun nested(i: int): int;\n"
     "}\n"
-    "class Calc { static var counter: int = 0; }\n"
+    "class Calc { static var counter: int = 0; static var big: int[] = new int[0]; }\n"
+    "fun hold(n: int): int { Calc.big = new int[n]; return Calc.big.length; }\n"
+    "fun viaHost(i: int): int { try { return Host.nested(i); } catch (e: IndexError) { return -1; } }\n"
     "fun add(a: int, b: int): int { return a + b; }\n"
     "fun half(f: float): float { return f / 2.0; }\n"
     "fun callTwice(a: int): int { Calc.counter = Calc.counter + 1; return Host.twice(a) + 1; }\n"
@@ -82,14 +85,28 @@ static MicaStatus host_fail(MicaVM *vm, void *ctx, const MicaValue *a, size_t n,
 
 static int twice_calls;
 
+/* host -> Mica (boom) -> exception back to the host, re-raised into Mica */
+static MicaStatus host_nested(MicaVM *vm, void *ctx, const MicaValue *a, size_t n,
+                              MicaValue *ret)
+{
+    MicaMethod *m;
+    MicaStatus st = mica_find_method(vm, "Calc", a[0].as.i < 0 ? "callTwice" : "boom", "(I)I", &m);
+    if (st != MICA_OK)
+        return st;
+    MicaValue arg = mica_int(a[0].as.i < 0 ? -a[0].as.i : a[0].as.i);
+    st = mica_call(vm, m, &arg, 1, ret); /* Mica -> host -> Mica (-> host for callTwice) */
+    return st;
+}
+
 static void register_host(MicaVM *vm)
 {
     MicaNative t[] = {
         {"twice", "(I)I", host_twice, &twice_calls},
         {"greet", "(Lstd/core/String;)Lstd/core/String;", host_greet, NULL},
         {"fail", "(Lstd/core/String;)I", host_fail, NULL},
+        {"nested", "(I)I", host_nested, NULL},
     };
-    ck_assert_int_eq(mica_register_natives(vm, "Host", t, 3), MICA_OK);
+    ck_assert_int_eq(mica_register_natives(vm, "Host", t, 4), MICA_OK);
 }
 
 static MicaVM *calc_vm(unsigned caps)
@@ -236,6 +253,17 @@ START_TEST(host_functions)
     ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
     ck_assert_int_eq(mica_string_utf8(vm, r, &b, NULL), MICA_OK);
     ck_assert_str_eq(b, "caught host says 42");
+    /* re-entrant: Mica -> host -> Mica -> host */
+    ck_assert_int_eq(mica_find_method(vm, "Calc", "viaHost", NULL, &m), MICA_OK);
+    a = mica_int(-5);
+    twice_calls = 0;
+    ck_assert_int_eq(mica_call(vm, m, &a, 1, &r), MICA_OK);
+    ck_assert_int_eq(r.as.i, 11);
+    ck_assert_int_eq(twice_calls, 1);
+    /* an exception from the nested call, re-raised by the host function, caught in Mica */
+    a = mica_int(9);
+    ck_assert_int_eq(mica_call(vm, m, &a, 1, &r), MICA_OK);
+    ck_assert_int_eq(r.as.i, -1);
     /* mica_throw outside a host function is misuse */
     ck_assert_int_eq(mica_throw(vm, "IllegalArgumentError", "x"), MICA_ERR_INVALID);
     mica_vm_free(vm);
@@ -249,8 +277,9 @@ START_TEST(host_mistyped)
         {"twice", "(F)F", host_twice, NULL},
         {"greet", "(Lstd/core/String;)Lstd/core/String;", host_greet, NULL},
         {"fail", "(Lstd/core/String;)I", host_fail, NULL},
+        {"nested", "(I)I", host_nested, NULL},
     };
-    ck_assert_int_eq(mica_register_natives(vm, "Host", t, 3), MICA_OK);
+    ck_assert_int_eq(mica_register_natives(vm, "Host", t, 4), MICA_OK);
     ck_assert_int_eq(mica_compile(vm, "calc.mica", CALC, strlen(CALC)), MICA_OK);
     MicaClass *c;
     ck_assert_int_eq(mica_find_class(vm, "Host", &c), MICA_ERR_LINK);
@@ -264,9 +293,10 @@ START_TEST(host_mistyped)
         {"twice", "(I)I", host_twice, NULL},
         {"greet", "(Lstd/core/String;)Lstd/core/String;", host_greet, NULL},
         {"fail", "(Lstd/core/String;)I", host_fail, NULL},
+        {"nested", "(I)I", host_nested, NULL},
         {"tripple", "(I)I", host_twice, NULL},
     };
-    ck_assert_int_eq(mica_register_natives(vm, "Host", u, 4), MICA_OK);
+    ck_assert_int_eq(mica_register_natives(vm, "Host", u, 5), MICA_OK);
     ck_assert_int_eq(mica_compile(vm, "calc.mica", CALC, strlen(CALC)), MICA_OK);
     ck_assert_int_eq(mica_find_class(vm, "Host", &c), MICA_ERR_LINK);
     ck_assert_ptr_nonnull(strstr(mica_last_error(vm), "tripple"));
@@ -470,6 +500,34 @@ static void *spinner_interrupt(void *arg)
     return NULL;
 }
 
+START_TEST(heap_cap_per_vm)
+{
+    /* one VM holds 48 MB; another, capped at 8 MB, allocates freely while
+     * keeping little: only its own objects count */
+    MicaVM *fat = calc_vm(0), *lean;
+    MicaMethod *hold, *alloc;
+    ck_assert_int_eq(mica_find_method(fat, "Calc", "hold", NULL, &hold), MICA_OK);
+    MicaValue n = mica_int(6 << 20), r;
+    ck_assert_int_eq(mica_call(fat, hold, &n, 1, &r), MICA_OK);
+    MicaConfig cfg;
+    mica_config_init(&cfg);
+    cfg.max_heap_bytes = 8u << 20;
+    ck_assert_int_eq(mica_vm_new(&cfg, &lean), MICA_OK);
+    register_host(lean);
+    ck_assert_int_eq(mica_compile(lean, "calc.mica", CALC, strlen(CALC)), MICA_OK);
+    ck_assert_int_eq(mica_find_method(lean, "Calc", "alloc", "(I)I", &alloc), MICA_OK);
+    n = mica_int(5000); /* 40 MB allocated in all, 8 KB kept */
+    ck_assert_msg(mica_call(lean, alloc, &n, 1, &r) == MICA_OK, "%s", mica_last_error(lean));
+    /* and the cap still holds for what it keeps itself */
+    ck_assert_int_eq(mica_find_method(lean, "Calc", "hold", NULL, &hold), MICA_OK);
+    n = mica_int(2 << 20); /* 16 MB */
+    ck_assert_int_eq(mica_call(lean, hold, &n, 1, &r), MICA_ERR_EXCEPTION);
+    ck_assert_str_eq(mica_error(lean)->exception, "std.core.OutOfMemoryError");
+    mica_vm_free(lean);
+    mica_vm_free(fat);
+}
+END_TEST
+
 START_TEST(interrupt_from_thread)
 {
     MicaVM *vm = calc_vm(0);
@@ -556,8 +614,13 @@ START_TEST(thousands_of_vms)
             base = rss_kb();
     }
     long end = rss_kb();
+#ifndef MICA_TEST_SANITIZED
     /* flat: the last 2500 VMs added less than 16 MiB */
     ck_assert_msg(end - base < 16 * 1024, "RSS grew from %ld to %ld KiB", base, end);
+#else
+    (void)base;
+    (void)end;
+#endif
 }
 END_TEST
 
@@ -632,6 +695,9 @@ START_TEST(hooks)
     ck_assert_int_eq(mica_call(vm, fib, &n, 1, &r), MICA_OK);
     ck_assert_int_eq(h.calls, before);
     ck_assert_int_eq(mica_set_hook(vm, 0x100, on_hook, NULL), MICA_ERR_INVALID);
+    MicaStats st;
+    ck_assert_int_eq(mica_stats(vm, &st), MICA_OK);
+    ck_assert_uint_ge(st.jit_code_bytes, st.jit_compiled); /* any JIT figures add up */
     mica_vm_free(vm);
 }
 END_TEST
@@ -652,6 +718,7 @@ int main(void)
     tcase_add_test(tc, foreign_objects);
     tcase_add_test(tc, limits_and_interrupt);
     tcase_add_test(tc, interrupt_from_thread);
+    tcase_add_test(tc, heap_cap_per_vm);
     tcase_add_test(tc, threads_many_vms);
     tcase_add_test(tc, thousands_of_vms);
     tcase_add_test(tc, hooks);

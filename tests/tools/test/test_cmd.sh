@@ -7,6 +7,7 @@
 #   no_tests     sources without @test functions: exit 1 and a message
 #   compile_error a test file that does not compile: the diagnostic, exit 1
 #   bad_usage    an unknown option: exit 2
+#   classpath    the library compiled apart, as class files and as an archive on -cp
 set -u
 mica=$1; src=$2; work=$3; case=$4
 here=$src/tests/tools/test
@@ -48,6 +49,14 @@ case $case in
         run --frobnicate
         expect_rc 2
         grep -qF "unknown option '--frobnicate'" "$work/err" || fail "message: $(cat "$work/err")" ;;
+    classpath)
+        "$mica" build -d "$work/classes" src >/dev/null 2>&1 || fail "mica build -d"
+        "$mica" build -o "$work/lib.mar" src >/dev/null 2>&1 || fail "mica build -o"
+        for cp in "$work/classes" "$work/lib.mar"; do
+            run -k counter -cp "$cp" tests
+            expect_rc 0
+            grep -qx "2 passed, 0 failed" "$work/out" || { cat "$work/out" "$work/err"; fail "-cp $cp"; }
+        done ;;
     *) fail "unknown case $case" ;;
 esac
 echo "ok: $case"
