@@ -18,6 +18,7 @@ static const StdNative *const std_tables[] = {
     std_arrays_natives,
     std_unicode_natives,
     std_bigint_natives,
+    std_files_natives,
     std_resource_natives,
 };
 

@@ -23,6 +23,7 @@ extern const StdNative std_time_natives[];
 extern const StdNative std_arrays_natives[];
 extern const StdNative std_unicode_natives[];
 extern const StdNative std_bigint_natives[];
+extern const StdNative std_files_natives[];
 extern const StdNative std_resource_natives[];
 
 /* Registers every table above with [vm] under library "mica" (mica_vm_new).
