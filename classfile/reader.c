@@ -16,6 +16,11 @@ typedef struct Rd {
     uint32_t *cp_off;        /* file offset of each constant, for messages        */
     char where[256];         /* what is being parsed: "constant #7", "method bar" */
     bool member;             /* inside a member or attribute: offset goes last    */
+    /* While the constant pool is read, [where] is made only when a message
+     * needs it (formatting it for every constant was most of reading a
+     * class): 1 "constant #cp_where", 2 the same with its kind. */
+    uint8_t cp_phase;
+    uint32_t cp_where;
 } Rd;
 
 enum { OWN_CLASS, OWN_FIELD, OWN_METHOD, OWN_CODE };
@@ -40,6 +45,11 @@ static void rd_fail_at(Rd *r, size_t at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (r->cp_phase == 1)
+        snprintf(r->where, sizeof r->where, "constant #%u", r->cp_where);
+    else if (r->cp_phase == 2)
+        snprintf(r->where, sizeof r->where, "constant #%u (%s)", r->cp_where,
+                 cf_const_kind_name(r->c->cp[r->cp_where].kind));
     char *out = r->err->msg;
     size_t size = sizeof r->err->msg, o = 0;
     append(out, size, &o, "%s: ", r->origin ? r->origin : "class file");
@@ -234,7 +244,8 @@ static bool read_cp(Rd *r)
     for (uint32_t i = 1; i < count; i++) {
         CfConst *k = &c->cp[i];
         size_t at = r->off;
-        snprintf(r->where, sizeof r->where, "constant #%u", i);
+        r->cp_phase = 1;
+        r->cp_where = i;
         r->cp_off[i] = (uint32_t)at;
         uint8_t tag;
         if (!rd_u8(r, &tag, "tag"))
@@ -306,8 +317,8 @@ static bool read_cp(Rd *r)
     for (uint32_t i = 1; i < count; i++) {
         const CfConst *k = &c->cp[i];
         size_t at = r->cp_off[i];
-        snprintf(r->where, sizeof r->where, "constant #%u (%s)", i,
-                 cf_const_kind_name(k->kind));
+        r->cp_phase = 2;
+        r->cp_where = i;
         bool ok = true;
         switch (k->kind) {
         case CF_CONST_CLASS:
@@ -326,6 +337,7 @@ static bool read_cp(Rd *r)
         if (!ok)
             return false;
     }
+    r->cp_phase = 0;
     r->where[0] = 0;
     return true;
 }

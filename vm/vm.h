@@ -206,6 +206,8 @@ struct VmClass {
     VmMethod **vtable;
     uint32_t vtable_len;
     CfMethodInfo *info;    /* verifier side tables, per method            */
+    const char *fn_desc;   /* function values: the last callfn descriptor */
+    VmMethod *fn_target;   /* looked up, and its `invoke` method          */
     VmClass *hash_next;
 };
 

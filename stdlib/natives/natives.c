@@ -20,6 +20,7 @@ static const StdNative *const std_tables[] = {
     std_bigint_natives,
     std_files_natives,
     std_resource_natives,
+    std_ffi_order_natives,
 };
 
 int std_natives_install(MicaVM *vm)

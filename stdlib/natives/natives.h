@@ -25,6 +25,7 @@ extern const StdNative std_unicode_natives[];
 extern const StdNative std_bigint_natives[];
 extern const StdNative std_files_natives[];
 extern const StdNative std_resource_natives[];
+extern const StdNative std_ffi_order_natives[];
 
 /* Registers every table above with [vm] under library "mica" (mica_vm_new).
  * Every such function takes the MicaVM * as a hidden first argument. 0 or -1. */
