@@ -1322,6 +1322,52 @@ static Type *call_fn(Gen *g, Type *ft, Expr *e, uint32_t pos)
     return ft->ret;
 }
 
+/* f<A, B>(args): keeps the candidates with as many type parameters, each bound to
+ * the written type instead of inferred. false after reporting. */
+static bool explicit_targs(Gen *g, Expr *e, const char *name, MethodInfo ***cands, int *n,
+                           Binding *rb)
+{
+    Cc *cc = g->cc;
+    if (e->ntargs == 0)
+        return true;
+    Type **ts = cc_alloc(cc, sizeof(Type *) * (size_t)e->ntargs);
+    for (int i = 0; i < e->ntargs; i++) {
+        ts[i] = cc_resolve_type(cc, g->f, e->targs[i]);
+        if (ts[i]->kind == TY_ERROR)
+            return false;
+        if (ts[i]->kind == TY_VOID) {
+            g_error(g, e->targs[i]->pos, "void cannot be a type argument");
+            return false;
+        }
+    }
+    MethodInfo **keep = cc_alloc(cc, sizeof(MethodInfo *) * (size_t)(*n + 1));
+    int nk = 0, some = -1;
+    for (int i = 0; i < *n; i++) {
+        MethodInfo *m = (*cands)[i];
+        if (m->ntparams > 0)
+            some = m->ntparams;
+        if (m->ntparams != e->ntargs)
+            continue;
+        MethodInfo *v = cc_alloc(cc, sizeof *v);
+        *v = *m;
+        v->ntparams = 0;   /* bound below, not inferred */
+        for (int k = 0; k < e->ntargs; k++)
+            cc_bind(cc, rb, m->tparams[k], ts[k]);
+        keep[nk++] = v;
+    }
+    if (nk == 0) {
+        if (some < 0)
+            g_error(g, e->targs[0]->pos, "'%s' takes no type arguments", name);
+        else
+            g_error(g, e->targs[0]->pos, "'%s' takes %d type argument%s, found %d", name, some,
+                    some == 1 ? "" : "s", e->ntargs);
+        return false;
+    }
+    *cands = keep;
+    *n = nk;
+    return true;
+}
+
 /* x.m(args) on a primitive x (on the stack): a static method of its box class
  * taking x first (`x.abs()` is `Int.abs(x)`), else an instance method of the
  * boxed value (`x.compareTo(y)`). */
@@ -1453,10 +1499,12 @@ static Type *gen_call(Gen *g, Expr *e)
             }
             return &cc->t_error;
         }
-        gen_args(g, e->args, e->nargs, &as);
         Binding rb = {0};
         for (int i = 0; g->self && i < n; i++)
             cc_bind_receiver(cc, &rb, g->self, cands[i]->owner);
+        if (!explicit_targs(g, e, name, &cands, &n, &rb))
+            return &cc->t_error;
+        gen_args(g, e->args, e->nargs, &as);
         if (!choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
             return &cc->t_error;
         MethodInfo *m = c.m;
@@ -1500,8 +1548,11 @@ static Type *gen_call(Gen *g, Expr *e)
             g_suggest_member(g, cls, name, true);
             return &cc->t_error;
         }
+        Binding sb = {0};
+        if (!explicit_targs(g, e, name, &cands, &n, &sb))
+            return &cc->t_error;
         gen_args(g, e->args, e->nargs, &as);
-        if (!choose(g, cands, n, &as, name, callee->pos, NULL, NULL, 0, &c))
+        if (!choose(g, cands, n, &as, name, callee->pos, &sb, NULL, 0, &c))
             return &cc->t_error;
         MethodInfo *m = c.m;
         check_private(g, callee->pos, m->owner, m->flags, name);
@@ -1561,11 +1612,13 @@ static Type *gen_call(Gen *g, Expr *e)
         g_suggest_member(g, rc, name, true);
         return &cc->t_error;
     }
-    gen_args(g, e->args, e->nargs, &as);
     /* bind per candidate owner: collect the owners' variables as the receiver sees them */
     Binding rb = {0};
     for (int i = 0; i < n; i++)
         cc_bind_receiver(cc, &rb, rt, cands[i]->owner);
+    if (!explicit_targs(g, e, name, &cands, &n, &rb))
+        return &cc->t_error;
+    gen_args(g, e->args, e->nargs, &as);
     if (!choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
         return &cc->t_error;
     MethodInfo *m = c.m;
