@@ -88,6 +88,8 @@ struct Expr {
     TypeRef *tref;        /* EX_NEW, EX_NEWARRAY, EX_IS, EX_AS; EX_LAMBDA: result */
     struct Param *lparams;  /* EX_LAMBDA: nargs parameters (tref NULL: inferred) */
     struct Stmt *lbody;     /* EX_LAMBDA: block body, or NULL for an expression body (a) */
+    TypeRef **targs;        /* EX_CALL: explicit type arguments (f<A>(x)), or NULL */
+    int ntargs;
 };
 
 /* ---- statements ---------------------------------------------------------------- */

@@ -1322,6 +1322,119 @@ static Type *call_fn(Gen *g, Type *ft, Expr *e, uint32_t pos)
     return ft->ret;
 }
 
+/* f<A, B>(args): keeps the candidates with as many type parameters, each bound to
+ * the written type instead of inferred. false after reporting. */
+static bool explicit_targs(Gen *g, Expr *e, const char *name, MethodInfo ***cands, int *n,
+                           Binding *rb)
+{
+    Cc *cc = g->cc;
+    if (e->ntargs == 0)
+        return true;
+    Type **ts = cc_alloc(cc, sizeof(Type *) * (size_t)e->ntargs);
+    for (int i = 0; i < e->ntargs; i++) {
+        ts[i] = cc_resolve_type(cc, g->f, e->targs[i]);
+        if (ts[i]->kind == TY_ERROR)
+            return false;
+        if (ts[i]->kind == TY_VOID) {
+            g_error(g, e->targs[i]->pos, "void cannot be a type argument");
+            return false;
+        }
+    }
+    MethodInfo **keep = cc_alloc(cc, sizeof(MethodInfo *) * (size_t)(*n + 1));
+    int nk = 0, some = -1;
+    for (int i = 0; i < *n; i++) {
+        MethodInfo *m = (*cands)[i];
+        if (m->ntparams > 0)
+            some = m->ntparams;
+        if (m->ntparams != e->ntargs)
+            continue;
+        MethodInfo *v = cc_alloc(cc, sizeof *v);
+        *v = *m;
+        v->ntparams = 0;   /* bound below, not inferred */
+        for (int k = 0; k < e->ntargs; k++)
+            cc_bind(cc, rb, m->tparams[k], ts[k]);
+        keep[nk++] = v;
+    }
+    if (nk == 0) {
+        if (some < 0)
+            g_error(g, e->targs[0]->pos, "'%s' takes no type arguments", name);
+        else
+            g_error(g, e->targs[0]->pos, "'%s' takes %d type argument%s, found %d", name, some,
+                    some == 1 ? "" : "s", e->ntargs);
+        return false;
+    }
+    *cands = keep;
+    *n = nk;
+    return true;
+}
+
+/* x.m(args) on a primitive x (on the stack): a static method of its box class
+ * taking x first (`x.abs()` is `Int.abs(x)`), else an instance method of the
+ * boxed value (`x.compareTo(y)`). */
+static Type *call_on_primitive(Gen *g, Expr *e, Type *t, bool discard)
+{
+    Cc *cc = g->cc;
+    Expr *callee = e->a;
+    const char *name = callee->str;
+    ClassInfo *bc = cc_box_class(cc, t);
+    Type *self = t->kind == TY_BYTE ? &cc->t_int : t;
+    MethodInfo **all = NULL;
+    int na = cc_find_methods(cc, bc, name, &all);
+    MethodInfo **views = cc_alloc(cc, sizeof(MethodInfo *) * (size_t)(na + 1));
+    int nv = 0;
+    bool instance = false;
+    for (int i = 0; i < na; i++) {
+        MethodInfo *m = all[i];
+        if (!(m->flags & CF_ACC_STATIC)) {
+            instance = true;
+            continue;
+        }
+        if ((m->flags & CF_ACC_PRIVATE) || m->nparams < 1 || m->ntparams > 0 ||
+            m->params[0]->kind != self->kind)
+            continue;
+        MethodInfo *v = cc_alloc(cc, sizeof *v);
+        *v = *m;
+        v->params = m->params + 1;
+        v->nparams = m->nparams - 1;
+        views[nv++] = v;
+    }
+    ArgSet as;
+    Cand c;
+    if (nv > 0) {
+        gen_args(g, e->args, e->nargs, &as);
+        if (!choose(g, views, nv, &as, name, callee->pos, NULL, NULL, 0, &c))
+            return &cc->t_error;
+        put_args(g, &as, &c, 1);
+        g->discard_result = discard;
+        Type *r = invoke(g, CF_OP_INVOKESTATIC, &c);
+        adjust(g, 1, 0);   /* the receiver was the hidden first argument */
+        return r;
+    }
+    if (!instance) {
+        g_error(g, callee->pos, "no method '%s' for %s (in class %s)", name,
+                cc_type_name(cc, t), bc->simple);
+        g_suggest_member(g, bc, name, true);
+        return &cc->t_error;
+    }
+    box(g, t);
+    MethodInfo **cands;
+    int n = cc_find_methods(cc, bc, name, &cands);
+    MethodInfo **inst = cc_alloc(cc, sizeof(MethodInfo *) * (size_t)(n + 1));
+    int ni = 0;
+    for (int i = 0; i < n; i++)
+        if (!(cands[i]->flags & CF_ACC_STATIC))
+            inst[ni++] = cands[i];
+    gen_args(g, e->args, e->nargs, &as);
+    Binding rb = {0};
+    for (int i = 0; i < ni; i++)
+        cc_bind_receiver(cc, &rb, bc->type, inst[i]->owner);
+    if (!choose(g, inst, ni, &as, name, callee->pos, &rb, NULL, 0, &c))
+        return &cc->t_error;
+    put_args(g, &as, &c, 0);
+    g->discard_result = discard;
+    return invoke(g, invoke_op(c.m), &c);
+}
+
 static Type *gen_call(Gen *g, Expr *e)
 {
     bool discard = g->discard_call == e;
@@ -1386,10 +1499,12 @@ static Type *gen_call(Gen *g, Expr *e)
             }
             return &cc->t_error;
         }
-        gen_args(g, e->args, e->nargs, &as);
         Binding rb = {0};
         for (int i = 0; g->self && i < n; i++)
             cc_bind_receiver(cc, &rb, g->self, cands[i]->owner);
+        if (!explicit_targs(g, e, name, &cands, &n, &rb))
+            return &cc->t_error;
+        gen_args(g, e->args, e->nargs, &as);
         if (!choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
             return &cc->t_error;
         MethodInfo *m = c.m;
@@ -1433,8 +1548,11 @@ static Type *gen_call(Gen *g, Expr *e)
             g_suggest_member(g, cls, name, true);
             return &cc->t_error;
         }
+        Binding sb = {0};
+        if (!explicit_targs(g, e, name, &cands, &n, &sb))
+            return &cc->t_error;
         gen_args(g, e->args, e->nargs, &as);
-        if (!choose(g, cands, n, &as, name, callee->pos, NULL, NULL, 0, &c))
+        if (!choose(g, cands, n, &as, name, callee->pos, &sb, NULL, 0, &c))
             return &cc->t_error;
         MethodInfo *m = c.m;
         check_private(g, callee->pos, m->owner, m->flags, name);
@@ -1480,6 +1598,8 @@ static Type *gen_call(Gen *g, Expr *e)
             rc = cc_class_ref(cc, t->kind == TY_FUN ? "std/core/Function" : "std/core/Object");
         } else if (t->kind == TY_CLASS) {
             rc = t->cls;
+        } else if (cc_box_class(cc, t)) {
+            return call_on_primitive(g, e, t, discard);
         } else {
             g_error(g, callee->pos, "cannot call a method on %s", cc_type_name(cc, t));
             return &cc->t_error;
@@ -1492,11 +1612,13 @@ static Type *gen_call(Gen *g, Expr *e)
         g_suggest_member(g, rc, name, true);
         return &cc->t_error;
     }
-    gen_args(g, e->args, e->nargs, &as);
     /* bind per candidate owner: collect the owners' variables as the receiver sees them */
     Binding rb = {0};
     for (int i = 0; i < n; i++)
         cc_bind_receiver(cc, &rb, rt, cands[i]->owner);
+    if (!explicit_targs(g, e, name, &cands, &n, &rb))
+        return &cc->t_error;
+    gen_args(g, e->args, e->nargs, &as);
     if (!choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
         return &cc->t_error;
     MethodInfo *m = c.m;

@@ -678,6 +678,19 @@ static Expr *parse_primary(Parser *p)
     }
 }
 
+/* Is the '<' at the cursor the start of explicit type arguments of a call,
+ * `f<String>(...)` or `Box.of<int>(...)`: types up to a matching '>' that is
+ * followed by '('? (As in C#, `a < b > (c)` reads as a call.) */
+static bool generic_call_ahead(Parser *p, Expr *e)
+{
+    if (kind(p) != TK_LT || (e->kind != EX_NAME && e->kind != EX_FIELD) || p->i < 1 ||
+        p->t[p->i - 1].kind != TK_IDENT)
+        return false;
+    int end = skip_type(p, p->i - 1);
+    return end > p->i && end < p->n && p->t[end].kind == TK_LPAREN &&
+           p->t[end - 1].kind != TK_RBRACKET;
+}
+
 static Expr *parse_postfix(Parser *p)
 {
     Expr *e = parse_primary(p);
@@ -691,10 +704,19 @@ static Expr *parse_postfix(Parser *p)
             if (!f->str || !deepen(p, f, e, NULL))
                 return NULL;
             e = f;
-        } else if (kind(p) == TK_LPAREN) {
+        } else if (kind(p) == TK_LPAREN || generic_call_ahead(p, e)) {
+            TypeRef **targs = NULL;
+            int ntargs = 0;
+            if (kind(p) == TK_LT) {
+                next(p);
+                if (!parse_type_list(p, &targs, &ntargs, TK_GT))
+                    return NULL;
+            }
             next(p);
             Expr *c = mk_expr(p, EX_CALL, e->pos);
             c->a = e;
+            c->targs = targs;
+            c->ntargs = ntargs;
             c->args = parse_args(p, &c->nargs, TK_RPAREN);
             if (p->panic || !deepen(p, c, e, deepest(c->args, c->nargs)))
                 return NULL;

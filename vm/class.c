@@ -223,6 +223,16 @@ static int vtable_put(VmClass *c, VmMethod *m)
 }
 
 /* Builds members, layout and vtable from the class file (no code runs). */
+
+/* Does interface [a] extend interface [b] (directly or not)? */
+static bool extends_iface(const VmClass *a, const VmClass *b)
+{
+    for (uint32_t i = 0; i < a->nifaces; i++)
+        if (a->ifaces[i] == b)
+            return true;
+    return false;
+}
+
 static int build_members(MicaVM *vm, VmClass *c)
 {
     const CfClass *cf = c->cf;
@@ -298,17 +308,23 @@ static int build_members(MicaVM *vm, VmClass *c)
                 (m->flags & CF_ACC_PRIVATE))
                 continue;
             VmMethod *have = find_in_vtable(c, m->name, m->desc);
-            if (have && !(have->flags & CF_ACC_ABSTRACT))
+            /* a class's own or inherited method wins; between defaults, the one of
+             * the more specific interface (which extends the other's) wins */
+            if (have && !(have->flags & CF_ACC_ABSTRACT) &&
+                !(have->cls->is_interface && have->cls != in && extends_iface(in, have->cls)))
                 continue;
+            if (have) {
+                /* the slot holding [have] (an interface method has no index of its own) */
+                for (uint32_t j = 0; j < c->vtable_len; j++)
+                    if (c->vtable[j] == have)
+                        c->vtable[j] = m;
+                continue;
+            }
             VmMethod **nv = realloc(c->vtable, (c->vtable_len + 1) * sizeof *nv);
             if (!nv)
                 return -1;
             c->vtable = nv;
-            if (have) {
-                c->vtable[have->vtable_index] = m;
-            } else {
-                c->vtable[c->vtable_len++] = m;
-            }
+            c->vtable[c->vtable_len++] = m;
         }
     }
     return 0;

@@ -10,14 +10,99 @@
 #include "api.h"
 #include "std_util.h"
 
-static pcre2_code *code_of(int64_t h)
+/* A compiled regex. PCRE2 10.42's JIT gets \\S, \\W and \\D wrong on non-ASCII
+ * text under PCRE2_MATCH_INVALID_UTF (fixed in 10.43), so [fast] is compiled
+ * without that flag (and JIT-compiled); each native call checks the subject's
+ * UTF-8 once (valid_from). Only a subject that is not valid UTF-8
+ * (which a Mica string can hold when read from bytes) falls back to [tolerant],
+ * compiled with the flag on first need and always interpreted. */
+typedef struct Rx {
+    pcre2_code *fast;
+    pcre2_code *tolerant;
+    char *pattern;
+    size_t len;
+} Rx;
+
+static Rx *rx_of(int64_t h)
 {
-    return (pcre2_code *)(uintptr_t)h;
+    return (Rx *)(uintptr_t)h;
 }
 
-static void free_code(void *c)
+static pcre2_code *code_of(int64_t h)
 {
-    pcre2_code_free(c);
+    return rx_of(h)->fast;
+}
+
+static void free_code(void *p)
+{
+    Rx *rx = p;
+    pcre2_code_free(rx->fast);
+    pcre2_code_free(rx->tolerant);
+    free(rx->pattern);
+    free(rx);
+}
+
+/* The code for subjects that are not valid UTF-8, or NULL (out of memory). */
+static pcre2_code *tolerant_of(Rx *rx)
+{
+    if (!rx->tolerant) {
+        int err;
+        PCRE2_SIZE off;
+        rx->tolerant = pcre2_compile((PCRE2_SPTR)rx->pattern, rx->len,
+                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+    }
+    return rx->tolerant;
+}
+
+/* Is [s] valid UTF-8 from byte [from] on? Checked once per native call (so
+ * PCRE2 need not check at every match); an ASCII string is known to be after
+ * one scan, cached in the string as its indexing caches it. */
+static bool valid_from(VmString *s, size_t from)
+{
+    if (!s->cp_known) {
+        int64_t n = 0;
+        bool ascii = true;
+        for (int64_t i = 0; i < s->length; i++) {
+            uint8_t c = (uint8_t)s->bytes[i];
+            ascii = ascii && c < 0x80;
+            n += (c & 0xC0) != 0x80;
+        }
+        s->cp_length = n;
+        s->ascii = ascii;
+        s->cp_known = true;
+    }
+    if (s->ascii)
+        return true;
+    const uint8_t *b = (const uint8_t *)s->bytes;
+    size_t end = (size_t)s->length;
+    for (size_t i = from; i < end;) {
+        uint8_t c = b[i];
+        size_t need = c < 0x80 ? 0 : c < 0xC2 ? 9 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : c < 0xF5 ? 3 : 9;
+        if (need == 9 || need > end - i - 1)
+            return false;
+        uint8_t lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        uint8_t hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        for (size_t k = 1; k <= need; k++)
+            if (b[i + k] < (k == 1 ? lo : 0x80) || b[i + k] > (k == 1 ? hi : 0xBF))
+                return false;
+        i += need + 1;
+    }
+    return true;
+}
+
+/* One match: [valid] (from valid_from) picks the JIT-compiled code without a
+ * second UTF-8 check, else the tolerant interpreted one. */
+static int rx_match(int64_t h, VmString *s, PCRE2_SIZE from, uint32_t opts,
+                    pcre2_match_data *md, pcre2_match_context *mc, bool valid)
+{
+    Rx *rx = rx_of(h);
+    if (valid)
+        return pcre2_match(rx->fast, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from,
+                           opts | PCRE2_NO_UTF_CHECK, md, mc);
+    if (!tolerant_of(rx))
+        return PCRE2_ERROR_NOMEMORY;
+    return pcre2_match(rx->tolerant, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from, opts,
+                       md, mc);
 }
 
 /* Compiles [pattern] once for Regex [owner]; the code is freed when [owner] is
@@ -29,7 +114,7 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
     int err;
     PCRE2_SIZE off;
     pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern->bytes, (PCRE2_SIZE)pattern->length,
-                                  PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+                                  PCRE2_UTF, &err, &off, NULL);
     if (!c) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
@@ -43,9 +128,22 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
         vm_throw(vm, "NullError", "the owner is null");
         return 0;
     }
-    if (vm_foreign_attach(vm, owner, c, free_code) < 0)
+    Rx *rx = calloc(1, sizeof *rx);
+    char *pat = malloc((size_t)pattern->length + 1);
+    if (!rx || !pat) {
+        free(rx);
+        free(pat);
+        pcre2_code_free(c);
+        vm_throw(vm, "OutOfMemoryError", "cannot compile a regex");
         return 0;
-    return (int64_t)(uintptr_t)c;
+    }
+    memcpy(pat, pattern->bytes, (size_t)pattern->length + 1);
+    rx->fast = c;
+    rx->pattern = pat;
+    rx->len = (size_t)pattern->length;
+    if (vm_foreign_attach(vm, owner, rx, free_code) < 0)
+        return 0;
+    return (int64_t)(uintptr_t)rx;
 }
 
 /* A match context whose PCRE2 heap (backtracking memory, outside the collected
@@ -109,8 +207,7 @@ static bool std_regex_find(MicaVM *vm, int64_t h, VmString *s, int64_t from, int
     }
     uint32_t opts = whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0;
     pcre2_match_context *mc = match_context(vm);
-    int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, (PCRE2_SIZE)from, opts,
-                         md, mc);
+    int rc = rx_match(h, s, (PCRE2_SIZE)from, opts, md, mc, valid_from(s, (size_t)from));
     pcre2_match_context_free(mc);
     if (rc == PCRE2_ERROR_NOMATCH) {
         goto done;
@@ -196,9 +293,10 @@ static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmStr
     }
     PCRE2_SPTR subj = (PCRE2_SPTR)s->bytes;
     PCRE2_SIZE len = (PCRE2_SIZE)s->length, pos = 0, copied = 0;
+    bool valid = valid_from(s, 0);
     uint32_t opts = 0;
     for (;;) {
-        int rc = pcre2_match(c, subj, len, pos, opts, md, mc);
+        int rc = rx_match(h, s, pos, opts, md, mc, valid);
         if (rc == PCRE2_ERROR_NOMATCH) {
             if (opts == 0 || pos >= len)
                 break;
@@ -269,8 +367,9 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
     if (!md)
         goto oom;
     size_t pos = 0, piece = 0;
+    bool valid = valid_from(s, 0);
     while (pos <= (size_t)s->length) {
-        int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, pos, 0, md, mc);
+        int rc = rx_match(h, s, pos, 0, md, mc, valid);
         if (rc == PCRE2_ERROR_HEAPLIMIT) {
             throw_pcre2(vm, rc, "regex match failed", NULL);
             goto done;
