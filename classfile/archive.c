@@ -555,41 +555,14 @@ fail:
 
 CfArchive *cf_archive_read_file(const char *path, CfError *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fail_msg(err, path, NULL, "cannot open: %s", strerror(errno));
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    CfError ferr;
+    if (cf_read_file(path, CF_AR_MAX_FILE_SIZE, &buf, &len, &ferr, NULL) < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s", ferr.msg);
         return NULL;
     }
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    CfArchive *a = NULL;
-    for (;;) {
-        if (len == cap) {
-            if (cap > CF_AR_MAX_FILE_SIZE) {
-                fail_msg(err, path, NULL, "archive is over the limit of %u bytes",
-                         CF_AR_MAX_FILE_SIZE);
-                goto done;
-            }
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                fail_msg(err, path, NULL, "out of memory");
-                goto done;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        fail_msg(err, path, NULL, "cannot read: %s", strerror(errno));
-        goto done;
-    }
-    a = cf_archive_read(buf, len, path, err);
-done:
-    fclose(f);
+    CfArchive *a = cf_archive_read(buf, len, path, err);
     free(buf);
     return a;
 }

@@ -152,6 +152,15 @@ typedef struct CfError {
  * major versions (naming both). Does not verify code: see cf_verify_class. */
 CfClass *cf_read(const uint8_t *data, size_t len, const char *origin, CfError *err);
 
+/* Reads file [path] whole into a malloc'd buffer (*[data], *[len]; free with
+ * free()) if it has at most [limit] bytes. Reads at most one byte past the
+ * limit: a longer file is refused whole, its size named, never returned as a
+ * prefix. 0, or -1 with [err] "PATH: cannot open: REASON", "PATH: cannot read:
+ * REASON", "PATH: out of memory" or "PATH: file size N exceeds the limit of L
+ * bytes", and *[errno_out] (if not NULL) the errno of an open failure, else 0. */
+int cf_read_file(const char *path, size_t limit, uint8_t **data, size_t *len, CfError *err,
+                 int *errno_out);
+
 /* Serialises [c]. On success *[out] is a malloc'd buffer of *[len] bytes that
  * the caller frees with free(); returns 0. Returns -1 with [err] filled when
  * the class cannot be written (a count or size over the format's limits). */

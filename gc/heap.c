@@ -168,7 +168,7 @@ size_t gc_reserve_of(size_t limit)
 /* Would [n] more bytes fit under [cap] (no overflow)? */
 static bool gc_fits(const GcHeap *h, size_t cap, size_t n)
 {
-    return n <= cap && h->allocated <= cap - n;
+    return n <= cap && h->external <= cap - n && h->allocated <= cap - n - h->external;
 }
 
 /* Bytes in use in the collected heap after a collection (process-wide). */
@@ -178,10 +178,8 @@ static size_t gc_in_use(void)
     return heap > free_bytes ? heap - free_bytes : 0;
 }
 
-static bool gc_account(GcHeap *h, size_t n)
+static bool gc_admit(GcHeap *h, size_t n)
 {
-    if (!h)
-        return true;
     if (h->limit && !gc_fits(h, h->limit, n)) {
         /* The count only grows between walks: restart it from what the
          * owner still reaches (its own objects only, so other VMs' data
@@ -205,6 +203,15 @@ static bool gc_account(GcHeap *h, size_t n)
             return false;
         }
     }
+    return true;
+}
+
+static bool gc_account(GcHeap *h, size_t n)
+{
+    if (!h)
+        return true;
+    if (!gc_admit(h, n))
+        return false;
     h->allocated += n;
     h->nallocs++;
     /* the stress mode: a full collection every [stress] allocations, so a
@@ -212,6 +219,27 @@ static bool gc_account(GcHeap *h, size_t n)
     if (h->stress && h->nallocs % h->stress == 0)
         GC_gcollect();
     return true;
+}
+
+bool gc_can_alloc(GcHeap *h, size_t n)
+{
+    return !h || gc_admit(h, n);
+}
+
+bool gc_hold(GcHeap *h, size_t n)
+{
+    if (!h)
+        return true;
+    if (!gc_admit(h, n))
+        return false;
+    h->external += n;
+    return true;
+}
+
+void gc_release(GcHeap *h, size_t n)
+{
+    if (h)
+        h->external -= n < h->external ? n : h->external;
 }
 
 void *gc_alloc(GcHeap *h, size_t n)
@@ -230,6 +258,13 @@ void *gc_alloc_atomic(GcHeap *h, size_t n)
     if (p)
         memset(p, 0, n);
     return p;
+}
+
+void *gc_alloc_atomic_uninit(GcHeap *h, size_t n)
+{
+    if (!gc_account(h, n))
+        return NULL;
+    return GC_MALLOC_ATOMIC(n ? n : 1);
 }
 
 void *gc_alloc_root(GcHeap *h, size_t n)

@@ -15,6 +15,9 @@ typedef struct GcHeap {
     size_t reserve_top;   /* 0, or after an allocation failed against the limit:
                            * how far handlers may allocate until a collection
                            * gets back under the limit                       */
+    size_t external;      /* C memory held for the program outside the
+                           * collected heap (gc_hold), counted against the
+                           * limit until gc_release                          */
     /* The owner's live bytes (the VM's heap walk), used to restart the count
      * when it reaches the limit; NULL: Boehm's process-wide figure. */
     size_t (*measure)(void *arg);
@@ -29,6 +32,18 @@ size_t gc_reserve_of(size_t limit);
  * [h]. Returns false if the collector could not be initialised. */
 bool gc_heap_init(GcHeap *h);
 
+/* True if [n] more bytes fit under [h]'s limit now (collecting first if the
+ * count says they would not); nothing is counted. For memory that is about
+ * to be taken outside the collected heap, or before long work whose result
+ * will not fit anyway. A refusal opens the OutOfMemoryError reserve, as a
+ * failed gc_alloc does. */
+bool gc_can_alloc(GcHeap *h, size_t n);
+
+/* Counts [n] bytes of C memory held for the program (false, nothing counted,
+ * if they do not fit under the limit); gc_release gives them back. */
+bool gc_hold(GcHeap *h, size_t n);
+void gc_release(GcHeap *h, size_t n);
+
 /* [n] zeroed bytes that may hold pointers the collector must trace.
  * NULL when memory runs out or the heap's limit would be passed. */
 void *gc_alloc(GcHeap *h, size_t n);
@@ -37,6 +52,11 @@ void *gc_alloc(GcHeap *h, size_t n);
  * collector never scans them. Zeroed here too, so callers need not. NULL on
  * failure. */
 void *gc_alloc_atomic(GcHeap *h, size_t n);
+
+/* Like gc_alloc_atomic but not zeroed: for a caller that writes every byte
+ * before anything reads them (large strings built by natives, so that their
+ * pages are touched only as the copy proceeds, between deadline polls). */
+void *gc_alloc_atomic_uninit(GcHeap *h, size_t n);
 
 /* [n] zeroed bytes that are a root: never collected, scanned for pointers,
  * until gc_free_root. NULL on failure. */

@@ -145,7 +145,8 @@ MICA_API void mica_config_init(MicaConfig *cfg);
  * create a VM; the library registers the thread with the collector. */
 MICA_API MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out);
 /* Frees the VM, its classes and handles; runs the finalizers of its foreign
- * objects that have not run yet. NULL is ignored. Not while it runs. */
+ * objects that have not run yet. NULL is ignored. Called while the VM runs
+ * (from a host function or hook) it does nothing but set the error text. */
 MICA_API void mica_vm_free(MicaVM *vm);
 
 /* Makes the class file [bytes] ([n] bytes, copied) available to the VM

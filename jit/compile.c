@@ -36,7 +36,17 @@ typedef struct Ctx {
     Stub *stubs;
     uint32_t nstubs, stubs_cap;
     bool failed;
+    /* The lazy top of the operand stack: the top [nv] slots below height [top]
+     * are not in memory yet but described here (a local, a constant, or the
+     * value in JR_T1, at most one such). Flushed before anything that reads the
+     * frame's memory, before every jump and at every jump target. */
+    struct { uint8_t kind; uint32_t local; int64_t k; } vs[4];
+    uint32_t nv;
+    int32_t top;
 } Ctx;
+
+enum { VS_LOCAL, VS_CONST, VS_REG };
+#define VS_MAX 3
 
 #define SLOT(k) ((int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
 #define LOC(i) ((int32_t)((uint32_t)(i) * 8u))
@@ -180,7 +190,8 @@ static bool plain_class(const VmClass *k)
  * frame is pushed here and the target's code called directly; otherwise
  * (and for every fault) jump to [slow], the shared helper, which does the
  * same through the runtime. fr->ip and fr->sp are already published. */
-static void fast_call(Ctx *c, int32_t h, uint32_t nargs, JLabel slow, JLabel done)
+static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
+                      JLabel done)
 {
     int32_t args = SLOT(h - (int32_t)nargs);
     /* compiled? */
@@ -200,12 +211,17 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, JLabel slow, JLabel don
     masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
     /* value stack: args + nlocals + max_stack + spare <= stack_end */
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
-    masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
-    masm_ld32s(A, JR_R4, JR_R3, offsetof(VmMethod, max_stack));
-    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R2);
-    masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
-    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
-    masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
+    if (known) {
+        uint64_t need = ((uint64_t)known->nlocals + known->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+        masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
+    } else {
+        masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
+        masm_ld32s(A, JR_R4, JR_R3, offsetof(VmMethod, max_stack));
+        masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R2);
+        masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
+        masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
+        masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
+    }
     masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
     masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
     /* one step */
@@ -221,20 +237,31 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, JLabel slow, JLabel don
     masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
     masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
     masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
-    masm_alui(A, JA_SHL, JR_R2, JR_R2, 3);
-    masm_alu(A, JA_ADD, JR_R2, JR_R2, JR_R5);
-    masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
     /* declared locals start zero: slots [nparams, nlocals) */
-    masm_ld32s(A, JR_R0, JR_R3, offsetof(VmMethod, nparams));
-    masm_alui(A, JA_SHL, JR_R0, JR_R0, 3);
-    masm_alu(A, JA_ADD, JR_R0, JR_R0, JR_R5);
-    JLabel zloop = masm_label(A), zdone = masm_label(A);
-    masm_bind(A, zloop);
-    masm_br(A, JC_UGE, JR_R0, JR_R2, zdone);
-    masm_sti(A, JR_R0, 0, 0);
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 8);
-    masm_jmp(A, zloop);
-    masm_bind(A, zdone);
+    if (known && known->nlocals - known->nparams <= 16) {
+        masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
+        masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
+        for (uint32_t k = known->nparams; k < known->nlocals; k++)
+            masm_sti(A, JR_R5, (int32_t)(k * 8u), 0);
+    } else {
+        if (known)
+            masm_movi(A, JR_R2, known->nlocals);
+        else
+            masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
+        masm_alui(A, JA_SHL, JR_R2, JR_R2, 3);
+        masm_alu(A, JA_ADD, JR_R2, JR_R2, JR_R5);
+        masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
+        masm_ld32s(A, JR_R0, JR_R3, offsetof(VmMethod, nparams));
+        masm_alui(A, JA_SHL, JR_R0, JR_R0, 3);
+        masm_alu(A, JA_ADD, JR_R0, JR_R0, JR_R5);
+        JLabel zloop = masm_label(A), zdone = masm_label(A);
+        masm_bind(A, zloop);
+        masm_br(A, JC_UGE, JR_R0, JR_R2, zdone);
+        masm_sti(A, JR_R0, 0, 0);
+        masm_alui(A, JA_ADD, JR_R0, JR_R0, 8);
+        masm_jmp(A, zloop);
+        masm_bind(A, zdone);
+    }
     /* publish the frame, count the call */
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
@@ -268,14 +295,41 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
-        fast_call(c, h, nargs, slow, done);
+        fast_call(c, h, nargs, o->u.p, slow, done);
         break;
     case VM_OP_INVOKESPECIAL_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
-        fast_call(c, h, nargs, slow, done);
+        fast_call(c, h, nargs, o->u.p, slow, done);
         break;
+    case VM_OP_NEW_Q: {
+        /* allocate, then [args] -> [obj obj args] and call the constructor; its
+         * slow path only calls (the object exists by then) */
+        JLabel call_slow = masm_label(A);
+        uint32_t n = nargs - 1;
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->cache_cls);
+        masm_call(A, (const void *)vm_new_object);
+        masm_bri(A, JC_EQ, JR_R0, 0, c->unwind);
+        for (uint32_t k = n; k-- > 0;) {
+            masm_ld(A, JR_R1, JR_BASE, SLOT(h - (int32_t)n + (int32_t)k));
+            masm_st(A, JR_R1, JR_BASE, SLOT(h - (int32_t)n + (int32_t)k + 2));
+        }
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n));
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
+        sync(c, i, h + 2);
+        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
+        fast_call(c, h + 2, nargs, o->u.p, call_slow, done);
+        masm_bind(A, call_slow);
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->u.p);
+        masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h + 2 - (int32_t)nargs));
+        masm_call(A, (const void *)jit_h_call);
+        check_status(c);
+        masm_jmp(A, done);
+        break;
+    }
     case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q:
     case VM_OP_CALLFN: {
@@ -287,7 +341,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
         masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
         masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
-        if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0) {
+        if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0 && o->b < (1 << 24)) {
             /* a miss: the vtable slot (the receiver's class is a subclass of
              * the method's, so its vtable extends the method's class's one) */
             masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));
@@ -298,7 +352,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_jmp(A, slow);
         }
         masm_bind(A, hit);
-        fast_call(c, h, nargs, slow, done);
+        fast_call(c, h, nargs, NULL, slow, done);
         break;
     }
     default:
@@ -313,6 +367,303 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     masm_bind(A, done);
 }
 
+
+/* ---- the lazy operand stack ------------------------------------------------ */
+
+/* Writes every deferred value to its slot (uses R2; R0, R1 are kept). */
+static void vflush(Ctx *c)
+{
+    for (uint32_t j = 0; j < c->nv; j++) {
+        int32_t slot = SLOT(c->top - (int32_t)c->nv + (int32_t)j);
+        switch (c->vs[j].kind) {
+        case VS_LOCAL:
+            masm_ld(A, JR_R2, JR_BASE, LOC(c->vs[j].local));
+            masm_st(A, JR_R2, JR_BASE, slot);
+            break;
+        case VS_CONST:
+            if (c->vs[j].k >= INT32_MIN && c->vs[j].k <= INT32_MAX) {
+                masm_sti(A, JR_BASE, slot, (int32_t)c->vs[j].k);
+            } else {
+                masm_movi(A, JR_R2, c->vs[j].k);
+                masm_st(A, JR_R2, JR_BASE, slot);
+            }
+            break;
+        default:
+            masm_st(A, JR_T1, JR_BASE, slot);
+            break;
+        }
+    }
+    c->nv = 0;
+}
+
+static bool vreg_live(const Ctx *c)
+{
+    for (uint32_t j = 0; j < c->nv; j++)
+        if (c->vs[j].kind == VS_REG)
+            return true;
+    return false;
+}
+
+static bool vlocal_live(const Ctx *c, uint32_t local)
+{
+    for (uint32_t j = 0; j < c->nv; j++)
+        if (c->vs[j].kind == VS_LOCAL && c->vs[j].local == local)
+            return true;
+    return false;
+}
+
+/* Pops the top value into [r]. */
+static void vpop(Ctx *c, JReg r)
+{
+    c->top--;
+    if (!c->nv) {
+        masm_ld(A, r, JR_BASE, SLOT(c->top));
+        return;
+    }
+    c->nv--;
+    switch (c->vs[c->nv].kind) {
+    case VS_LOCAL: masm_ld(A, r, JR_BASE, LOC(c->vs[c->nv].local)); break;
+    case VS_CONST: masm_movi(A, r, c->vs[c->nv].k); break;
+    default: masm_mov(A, r, JR_T1); break;
+    }
+}
+
+/* True (and pops it) if the top value is a constant that fits 32 bits. */
+static bool vpop_imm(Ctx *c, int32_t *imm)
+{
+    if (!c->nv || c->vs[c->nv - 1].kind != VS_CONST || c->vs[c->nv - 1].k < INT32_MIN ||
+        c->vs[c->nv - 1].k > INT32_MAX)
+        return false;
+    *imm = (int32_t)c->vs[--c->nv].k;
+    c->top--;
+    return true;
+}
+
+static void vpush(Ctx *c, uint8_t kind, uint32_t local, int64_t k)
+{
+    if (c->nv == VS_MAX) {
+        /* keep the newest ones deferred: flush everything (simple and rare) */
+        vflush(c);
+    }
+    c->vs[c->nv].kind = kind;
+    c->vs[c->nv].local = local;
+    c->vs[c->nv].k = k;
+    c->nv++;
+    c->top++;
+}
+
+/* Pushes R0 as the new top (through JR_T1). */
+static void vpush_r0(Ctx *c)
+{
+    if (vreg_live(c))
+        vflush(c);
+    masm_mov(A, JR_T1, JR_R0);
+    vpush(c, VS_REG, 0, 0);
+}
+
+/* The instructions handled on the lazy stack; true if [base] was emitted. */
+static bool emit_lazy(Ctx *c, uint32_t i, int base)
+{
+    VmInsn *o = &c->m->code[i];
+    switch (base) {
+    case VM_OP_LOAD:
+        vpush(c, VS_LOCAL, o->a, 0);
+        return true;
+    case VM_OP_ICONST:
+        vpush(c, VS_CONST, 0, o->u.i);
+        return true;
+    case VM_OP_ACONST_NULL:
+        vpush(c, VS_CONST, 0, 0);
+        return true;
+    case VM_OP_STORE:
+        vpop(c, JR_R1);
+        if (vlocal_live(c, o->a))
+            vflush(c);
+        masm_st(A, JR_R1, JR_BASE, LOC(o->a));
+        return true;
+    case VM_OP_IINC:
+        if (vlocal_live(c, o->a))
+            vflush(c);
+        return false;
+    case VM_OP_POP:
+        if (c->nv) {
+            c->nv--;
+            c->top--;
+            return true;
+        }
+        return false;
+    case VM_OP_IADD: case VM_OP_ISUB: case VM_OP_IMUL: case VM_OP_IAND: case VM_OP_IOR:
+    case VM_OP_IXOR: {
+        JAlu k = base == VM_OP_IADD ? JA_ADD : base == VM_OP_ISUB ? JA_SUB
+               : base == VM_OP_IMUL ? JA_MUL : base == VM_OP_IAND ? JA_AND
+               : base == VM_OP_IOR ? JA_OR : JA_XOR;
+        int32_t imm;
+        if (vpop_imm(c, &imm)) {
+            vpop(c, JR_R0);
+            masm_alui(A, k, JR_R0, JR_R0, imm);
+        } else {
+            vpop(c, JR_R1);
+            vpop(c, JR_R0);
+            masm_alu(A, k, JR_R0, JR_R0, JR_R1);
+        }
+        vpush_r0(c);
+        return true;
+    }
+    case VM_OP_GETFIELD_Q:
+        if (c->nv == 0)
+            return false;
+        vpop(c, JR_R0);
+        vflush(c);
+        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 1));
+        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->b));
+        vpush_r0(c);
+        return true;
+    case VM_OP_PUTFIELD_Q:
+        if (c->nv == 0)
+            return false;
+        vpop(c, JR_R1);
+        vpop(c, JR_R0);
+        vflush(c);
+        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 2));
+        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->b));
+        return true;
+    case VM_OP_ARRAYLENGTH:
+        if (c->nv == 0)
+            return false;
+        vpop(c, JR_R0);
+        vflush(c);
+        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_LENGTH, i, c->top + 1));
+        masm_ld(A, JR_R0, JR_R0, offsetof(VmArray, length));
+        vpush_r0(c);
+        return true;
+    case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD: {
+        if (c->nv == 0)
+            return false;
+        vpop(c, JR_R1);
+        vpop(c, JR_R0);
+        vflush(c);
+        JLabel bad = stub(c, STUB_BOUNDS, i, c->top + 2);
+        masm_bri(A, JC_EQ, JR_R0, 0, bad);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, JR_R1, JR_R2, bad);
+        if (base == VM_OP_BALOAD)
+            masm_ldx8(A, JR_R0, JR_R0, JR_R1, (int32_t)sizeof(VmArray));
+        else
+            masm_ldx(A, JR_R0, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
+        vpush_r0(c);
+        return true;
+    }
+    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_AASTORE: {
+        if (c->nv == 0)
+            return false;
+        vpop(c, JR_R3);
+        vpop(c, JR_R1);
+        vpop(c, JR_R0);
+        vflush(c);
+        JLabel bad = stub(c, STUB_BOUNDS, i, c->top + 3);
+        masm_bri(A, JC_EQ, JR_R0, 0, bad);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, JR_R1, JR_R2, bad);
+        masm_stx(A, JR_R3, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
+        return true;
+    }
+    case VM_OP_RETURN:
+        vpop(c, JR_R0);
+        c->nv = 0;
+        masm_st(A, JR_R0, JR_BASE, 0);
+        masm_jmp(A, c->ret);
+        return true;
+    default:
+        return false;
+    }
+}
+
+
+static bool is_cmp(int base)
+{
+    switch (base) {
+    case VM_OP_EQZ: case VM_OP_IEQ: case VM_OP_INE: case VM_OP_ILT: case VM_OP_ILE:
+    case VM_OP_IGT: case VM_OP_IGE: case VM_OP_AEQ: case VM_OP_ANE: case VM_OP_FEQ:
+    case VM_OP_FNE: case VM_OP_FLT: case VM_OP_FLE: case VM_OP_FGT: case VM_OP_FGE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Comparisons, fused with what follows when it is [eqz] (jz | br_if) and
+ * nothing jumps in between: one compare and one branch. */
+static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
+{
+    VmMethod *m = c->m;
+    int nin = base == VM_OP_EQZ ? 1 : 2;
+    uint32_t j = i + 1;
+    bool negate = false;
+    if (base != VM_OP_EQZ && j < m->ncode && !c->target[j] &&
+        vm_op_base(m->code[j].op) == VM_OP_EQZ) {
+        negate = true;
+        j++;
+    }
+    int nb = j < m->ncode && !c->target[j] ? vm_op_base(m->code[j].op) : -1;
+    bool fuse = nb == VM_OP_JZ || nb == VM_OP_BR_IF;
+    if (!fuse) {
+        negate = false;
+        j = i + 1;
+    }
+    JCond ic = JC_NE;
+    JFCond fc = JFC_EQ;
+    bool fl = is_fcmp(base);
+    bool use_imm = false;
+    int32_t imm = 0;
+    if (fl) {
+        vflush(c);
+        masm_fld(A, JF0, JR_BASE, SLOT(c->top - 2));
+        masm_fld(A, JF1, JR_BASE, SLOT(c->top - 1));
+        c->top -= 2;
+        fc = fcond(base);
+    } else if (base == VM_OP_EQZ) {
+        vpop(c, JR_R0);
+        ic = JC_EQ;
+        use_imm = true;
+    } else {
+        use_imm = vpop_imm(c, &imm);
+        if (!use_imm)
+            vpop(c, JR_R1);
+        vpop(c, JR_R0);
+        ic = icond(base);
+    }
+    if (!fuse) {
+        if (fl)
+            masm_fset(A, fc, JR_R0, JF0, JF1);
+        else if (use_imm)
+            masm_seti(A, ic, JR_R0, JR_R0, imm);
+        else
+            masm_set(A, ic, JR_R0, JR_R0, JR_R1);
+        vpush_r0(c);
+        return;
+    }
+    /* the branch goes to memory-held state: everything else is written first */
+    vflush(c);
+    VmInsn *bo = &m->code[j];
+    JLabel zero = nb == VM_OP_JZ ? c->labels[bo->b] : masm_label(A);
+    JCond when_zero = negate ? ic : inverse(ic);
+    if (fl) {
+        /* float: compute the bit, then branch on it (NaN rules stay in one place) */
+        masm_fset(A, fc, JR_R0, JF0, JF1);
+        masm_bri(A, negate ? JC_NE : JC_EQ, JR_R0, 0, zero);
+    } else if (use_imm) {
+        masm_bri(A, when_zero, JR_R0, imm, zero);
+    } else {
+        masm_br(A, when_zero, JR_R0, JR_R1, zero);
+    }
+    if (nb == VM_OP_BR_IF) {
+        int32_t hb = (int32_t)m->heights[i] - nin + 1; /* height before the branch */
+        take(c, j, hb - 1, bo->c, bo->a, (uint32_t)bo->b);
+        masm_bind(A, zero);
+    }
+    *skip = j - i;
+}
+
 static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
 {
     VmMethod *m = c->m;
@@ -321,6 +672,19 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     int base = vm_op_base(op);
     int32_t h = m->heights[i];
     *skip = 0;
+    if (c->nv && c->top != h) {
+        /* the lazy stack lost track: never emit wrong code, interpret instead */
+        c->failed = true;
+        return;
+    }
+    c->top = h;
+    if (is_cmp(base)) {
+        emit_cmp(c, i, base, skip);
+        return;
+    }
+    if (emit_lazy(c, i, base))
+        return;
+    vflush(c);
     switch (base) {
     case VM_OP_UNREACHABLE:
         sync(c, i, h);
@@ -526,72 +890,6 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_call(A, (const void *)jit_h_f2i);
         masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
         break;
-    case VM_OP_EQZ:
-    case VM_OP_IEQ: case VM_OP_INE: case VM_OP_ILT: case VM_OP_ILE: case VM_OP_IGT:
-    case VM_OP_IGE: case VM_OP_AEQ: case VM_OP_ANE:
-    case VM_OP_FEQ: case VM_OP_FNE: case VM_OP_FLT: case VM_OP_FLE: case VM_OP_FGT:
-    case VM_OP_FGE: {
-        int nin = base == VM_OP_EQZ ? 1 : 2;
-        /* fused with what follows: [cmp] [eqz] (jz | br_if), nothing jumping in between */
-        uint32_t j = i + 1;
-        bool negate = false;
-        if (base != VM_OP_EQZ && j < m->ncode && !c->target[j] &&
-            vm_op_base(m->code[j].op) == VM_OP_EQZ) {
-            negate = true;
-            j++;
-        }
-        int nb = j < m->ncode && !c->target[j] ? vm_op_base(m->code[j].op) : -1;
-        bool fuse = (nb == VM_OP_JZ || nb == VM_OP_BR_IF) && !(negate && c->target[i + 1]);
-        if (!fuse) {
-            negate = false;
-            j = i + 1;
-        }
-        /* cond: "the value the next instruction would test is nonzero" */
-        JCond ic = JC_NE;
-        JFCond fc = JFC_EQ;
-        bool fl = is_fcmp(base);
-        if (base == VM_OP_EQZ) {
-            masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
-            ic = JC_EQ;
-        } else if (fl) {
-            masm_fld(A, JF0, JR_BASE, SLOT(h - 2));
-            masm_fld(A, JF1, JR_BASE, SLOT(h - 1));
-            fc = fcond(base);
-        } else {
-            masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
-            masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
-            ic = icond(base);
-        }
-        if (!fuse) {
-            if (base == VM_OP_EQZ)
-                masm_seti(A, JC_EQ, JR_R0, JR_R0, 0);
-            else if (fl)
-                masm_fset(A, fc, JR_R0, JF0, JF1);
-            else
-                masm_set(A, ic, JR_R0, JR_R0, JR_R1);
-            masm_st(A, JR_R0, JR_BASE, SLOT(h - nin));
-            break;
-        }
-        /* branch to [zero] when the value the branch would test is zero */
-        VmInsn *bo = &m->code[j];
-        JLabel zero = nb == VM_OP_JZ ? c->labels[bo->b] : masm_label(A);
-        if (fl) {
-            /* float: compute the bit, then branch on it (NaN rules stay in one place) */
-            masm_fset(A, fc, JR_R0, JF0, JF1);
-            masm_bri(A, negate ? JC_NE : JC_EQ, JR_R0, 0, zero);
-        } else if (base == VM_OP_EQZ) {
-            masm_bri(A, negate ? JC_EQ : JC_NE, JR_R0, 0, zero);
-        } else {
-            masm_br(A, negate ? ic : inverse(ic), JR_R0, JR_R1, zero);
-        }
-        if (nb == VM_OP_BR_IF) {
-            int32_t hb = h - nin + 1; /* height before the branch instruction */
-            take(c, j, hb - 1, bo->c, bo->a, (uint32_t)bo->b);
-            masm_bind(A, zero);
-        }
-        *skip = j - i;
-        break;
-    }
     case VM_OP_GETFIELD_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, h));
@@ -791,6 +1089,10 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
     masm_bri(a, JC_NE, JR_R0, 0, go);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
+        if (c->nv && (c->target[i] || m->heights[i] < 0)) {
+            c->top = m->heights[i] >= 0 ? m->heights[i] : c->top;
+            vflush(c);
+        }
         masm_bind(a, c->labels[i]);
         offsets[i] = masm_offset(a);
         if (m->heights[i] < 0) {
@@ -805,6 +1107,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
         }
         i += skip;
     }
+    vflush(c);
     masm_bind(a, c->labels[m->ncode]);
     offsets[m->ncode] = JIT_NO_OFFSET;
     /* nothing verified falls off the end */

@@ -146,7 +146,7 @@ int64_t jit_h_type(MicaVM *vm, VmInsn *o, uint64_t *sp)
  * args[0]: natives under their own frame, Mica methods in a frame of their
  * own run by its entry point (compiled, or the interpreter when the method is
  * not compiled or the C stack is short). */
-static int64_t call_target(MicaVM *vm, VmMethod *target, uint64_t *args)
+int64_t jit_h_call(MicaVM *vm, VmMethod *target, uint64_t *args)
 {
     if (!(target->native || target->code) && vm_prepare(vm, target) < 0)
         return -1;
@@ -198,7 +198,7 @@ int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp)
         sp += 2;
         fr->sp = sp;
         /* the constructor returns nothing: keep the object in the result slot */
-        int64_t r = call_target(vm, target, sp - nargs);
+        int64_t r = jit_h_call(vm, target, sp - nargs);
         return r;
     }
     case VM_OP_INVOKE_Q:
@@ -225,7 +225,7 @@ int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp)
     default:
         return vm_throw(vm, "LinkError", "bad call instruction %d", op);
     }
-    return call_target(vm, target, sp - nargs);
+    return jit_h_call(vm, target, sp - nargs);
 }
 
 void *jit_h_unwind(MicaVM *vm, VmFrame *fr)

@@ -43,6 +43,7 @@ void jit_disasm(const uint8_t *code, size_t n);
  * Integer results are 64-bit so that compiled code may test the whole
  * register; "status" is 0 or -1 (exception pending or run halted). */
 int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp);
+int64_t jit_h_call(MicaVM *vm, VmMethod *target, uint64_t *args);
 int64_t jit_h_field(MicaVM *vm, VmInsn *o, uint64_t *sp);
 int64_t jit_h_type(MicaVM *vm, VmInsn *o, uint64_t *sp);
 void *jit_h_ldc(MicaVM *vm, VmInsn *o);

@@ -9,7 +9,7 @@
  * flags are visible between operations). Registers are abstract:
  *
  *   JR_R0..JR_R5  scratch, clobbered by calls (masm_call);
- *   JR_VM, JR_BASE, JR_FRAME, JR_T0  preserved across calls (the backend saves
+ *   JR_VM, JR_BASE, JR_FRAME, JR_T0, JR_T1  preserved across calls (the backend saves
  *                 them in the prologue); JR_SP is readable only;
  *   masm_arg(i)   the register of a C call's i-th integer argument (0..4):
  *                 one of the scratch registers; the result of a call is in JR_R0;
@@ -27,7 +27,7 @@
 
 typedef enum JReg {
     JR_R0, JR_R1, JR_R2, JR_R3, JR_R4, JR_R5,
-    JR_VM, JR_BASE, JR_FRAME, JR_T0,
+    JR_VM, JR_BASE, JR_FRAME, JR_T0, JR_T1,
     JR_SP,
     JR_COUNT
 } JReg;

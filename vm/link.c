@@ -290,7 +290,10 @@ VmMethod *vm_callfn_target(MicaVM *vm, VmMethod *m, VmInsn *o, uint64_t *sp, uin
         return o->cache_target;
     const char *desc = cf_utf8(m->cls->cf, o->a);
     VmMethod *target = NULL;
-    for (uint32_t i = 0; i < fn->cls->vtable_len; i++) {
+    /* a call site that sees many function classes: each class remembers its last */
+    if (fn->cls->fn_desc && (fn->cls->fn_desc == desc || strcmp(fn->cls->fn_desc, desc) == 0))
+        target = fn->cls->fn_target;
+    for (uint32_t i = 0; !target && i < fn->cls->vtable_len; i++) {
         VmMethod *x = fn->cls->vtable[i];
         if (strcmp(x->name, "invoke") == 0 && strcmp(x->desc, desc) == 0) {
             target = x;
@@ -303,6 +306,8 @@ VmMethod *vm_callfn_target(MicaVM *vm, VmMethod *m, VmInsn *o, uint64_t *sp, uin
         vm_throw(vm, "CastError", "cannot cast %s to a function %s", d, desc);
         return NULL;
     }
+    fn->cls->fn_target = target;
+    fn->cls->fn_desc = desc;
     o->cache_target = target;
     __atomic_store_n(&o->cache_cls, fn->cls, __ATOMIC_RELEASE);
     return target;

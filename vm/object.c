@@ -48,7 +48,7 @@ static VmClass *string_class(MicaVM *vm)
     return vm->c_string;
 }
 
-VmString *vm_new_string(MicaVM *vm, const char *s, size_t n)
+static VmString *new_string(MicaVM *vm, const char *s, size_t n, bool zero)
 {
     VmClass *c = string_class(vm);
     if (!c) {
@@ -59,17 +59,31 @@ VmString *vm_new_string(MicaVM *vm, const char *s, size_t n)
         vm_throw(vm, "OutOfMemoryError", "string too large");
         return NULL;
     }
-    VmString *str = gc_alloc_atomic(&vm->heap, sizeof(VmString) + n + 1);
+    size_t size = sizeof(VmString) + n + 1;
+    VmString *str = zero ? gc_alloc_atomic(&vm->heap, size)
+                         : gc_alloc_atomic_uninit(&vm->heap, size);
     if (!str) {
         vm_throw(vm, "OutOfMemoryError", "cannot allocate a string of %zu bytes", n);
         return NULL;
     }
+    if (!zero)
+        memset(str, 0, sizeof *str);
     str->cls = c;
     str->length = (int64_t)n;
     if (n && s) /* NULL [s]: zero bytes the caller fills in */
         memcpy(str->bytes, s, n);
     str->bytes[n] = 0;
     return str;
+}
+
+VmString *vm_new_string(MicaVM *vm, const char *s, size_t n)
+{
+    return new_string(vm, s, n, true);
+}
+
+VmString *vm_new_string_uninit(MicaVM *vm, size_t n)
+{
+    return new_string(vm, NULL, n, false);
 }
 
 int64_t vm_string_hash(VmString *s)

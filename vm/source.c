@@ -210,53 +210,21 @@ static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, Mi
         return NULL;
     }
     snprintf(path, n, "%s/%s.mcl", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        free(path);
-        return NULL;
-    }
-    /* Reads at most one byte past the limit: a longer file is refused whole,
-     * its size named, never parsed from a prefix. */
     uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
+    size_t len = 0;
     CfClass *cf = NULL;
-    bool oom = false;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 4096;
-            if (cap > CF_MAX_FILE_SIZE + 1u)
-                cap = CF_MAX_FILE_SIZE + 1u;
-            if (cap == len)
-                break;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                oom = true;
-                break;
-            }
-            buf = nb;
+    CfError err;
+    int open_errno;
+    if (cf_read_file(path, CF_MAX_FILE_SIZE, &buf, &len, &err, &open_errno) < 0) {
+        if (open_errno) {
+            free(path);
+            return NULL; /* not in this directory */
         }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    bool bad = ferror(f) != 0;
-    long long size = (long long)len;
-    if (!bad && !oom && len > CF_MAX_FILE_SIZE && fseek(f, 0, SEEK_END) == 0)
-        size = (long long)ftell(f);
-    fclose(f);
-    if (bad) {
-        *st = MICA_ERR_IO;
-        vm_set_error(vm, "cannot read %s", path);
-    } else if (oom) {
-        *st = MICA_ERR_OOM;
-        vm_set_error(vm, "out of memory reading %s", path);
-    } else if (len > CF_MAX_FILE_SIZE) {
-        *st = MICA_ERR_FORMAT;
-        vm_set_error(vm, "%s: file size %lld exceeds the limit of %u bytes", path,
-                     size > (long long)len ? size : (long long)len, CF_MAX_FILE_SIZE);
+        *st = strstr(err.msg, "exceeds the limit") ? MICA_ERR_FORMAT
+              : strstr(err.msg, "out of memory")   ? MICA_ERR_OOM
+                                                   : MICA_ERR_IO;
+        vm_set_error(vm, "%s", err.msg);
     } else {
-        CfError err;
         cf = cf_read(buf, len, path, &err);
         if (!cf) {
             *st = MICA_ERR_FORMAT;
@@ -382,6 +350,10 @@ int vm_sources_resource(MicaVM *vm, const char *name, uint8_t **data, size_t *le
             const CfArEntry *e = cf_archive_find(vm->sources.v[i].archive, name);
             if (!e)
                 continue;
+            if (vm_heap_reserve(vm, e->len, name) < 0) {
+                *why = NULL;
+                return -1;
+            }
             *data = malloc(e->len ? e->len : 1);
             if (!*data) {
                 *why = "out of memory";
@@ -398,43 +370,35 @@ int vm_sources_resource(MicaVM *vm, const char *name, uint8_t **data, size_t *le
             return -1;
         }
         snprintf(path, n, "%s/%s", s->path, name);
-        FILE *f = is_regular_file(path) ? fopen(path, "rb") : NULL;
-        free(path);
-        if (!f)
+        struct stat sb;
+        if (!is_regular_file(path) || stat(path, &sb) != 0) {
+            free(path);
             continue;
-        uint8_t *buf = NULL;
-        size_t got = 0, cap = 0;
-        for (;;) {
-            if (got == cap) {
-                if (cap >= CF_AR_MAX_ENTRY_SIZE) {
-                    *why = "resource over the size limit";
-                    goto fail;
-                }
-                cap = cap ? cap * 2 : 4096;
-                uint8_t *nb = realloc(buf, cap);
-                if (!nb) {
-                    *why = "out of memory";
-                    goto fail;
-                }
-                buf = nb;
-            }
-            size_t r = fread(buf + got, 1, cap - got, f);
-            got += r;
-            if (r == 0)
-                break;
         }
-        if (ferror(f)) {
-            *why = "cannot read the resource";
-            goto fail;
+        /* the size is checked against the limit and the heap cap before
+         * anything is read (cf_read_file checks the limit again as it reads) */
+        if ((uint64_t)sb.st_size > CF_AR_MAX_ENTRY_SIZE) {
+            snprintf(vm->sources.why.msg, sizeof vm->sources.why.msg,
+                     "file size %lld exceeds the limit of %u bytes", (long long)sb.st_size,
+                     CF_AR_MAX_ENTRY_SIZE);
+            free(path);
+            *why = vm->sources.why.msg;
+            return -1;
         }
-        fclose(f);
-        *data = buf ? buf : malloc(1);
-        *len = got;
-        return *data ? 1 : -1;
-    fail:
-        fclose(f);
-        free(buf);
-        return -1;
+        if (vm_heap_reserve(vm, (size_t)sb.st_size, name) < 0) {
+            free(path);
+            *why = NULL;
+            return -1;
+        }
+        CfError err;
+        int rc = cf_read_file(path, CF_AR_MAX_ENTRY_SIZE, data, len, &err, NULL);
+        free(path);
+        if (rc < 0) {
+            vm->sources.why = err;
+            *why = vm->sources.why.msg;
+            return -1;
+        }
+        return 1;
     }
     return 0;
 }

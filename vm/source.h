@@ -37,6 +37,7 @@ typedef struct VmSources {
     VmSource *v;
     size_t n, cap;
     size_t nhost;          /* v[0..nhost) are group 2                         */
+    CfError why;           /* vm_sources_resource's last message              */
 } VmSources;
 
 /* Adds the class path entries of the configuration (group 3). A regular file
@@ -58,8 +59,10 @@ MicaStatus vm_sources_add_archive(MicaVM *vm, CfArchive *a, const char *dir);
 
 /* Looks up resource [name] ("data/words.txt") in the archives and
  * directories, in source order. Returns 1 with *[data] (malloc'd copy) and
- * *[len], 0 when there is none, -1 on a bad name or out of memory (*[why]
- * says which). */
+ * *[len], 0 when there is none, -1 on a bad name, an unreadable or over-size
+ * resource (*[why] says which, valid until the next call), or -1 with *[why]
+ * NULL and OutOfMemoryError pending when the bytes would pass the heap cap
+ * (checked before they are copied). */
 int vm_sources_resource(MicaVM *vm, const char *name, uint8_t **data, size_t *len,
                         const char **why);
 

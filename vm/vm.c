@@ -132,6 +132,12 @@ void mica_vm_free(MicaVM *vm)
     if (!vm)
         return;
     gc_thread_attach();
+    if (vm->nframes) {
+        /* from a host function or hook: freeing the VM under the running
+         * program would crash it; refused (the error says so) */
+        vm_set_error(vm, "mica_vm_free cannot be called while the VM runs");
+        return;
+    }
     vm_profile_free(vm);
     vm_flush(vm);
     vm_api_free(vm);
@@ -353,6 +359,14 @@ int vm_poll(MicaVM *vm)
         vm->steps_left -= (uint64_t)chunk;
     }
     vm->poll_left = chunk;
+    return 0;
+}
+
+int vm_native_poll(MicaVM *vm)
+{
+    if (vm->halt || atomic_load(&vm->interrupt_req) ||
+        (vm->deadline_ns && now_ns() >= vm->deadline_ns))
+        return vm_poll(vm) < 0 || vm->halt ? -1 : 0;
     return 0;
 }
 

@@ -206,6 +206,8 @@ struct VmClass {
     VmMethod **vtable;
     uint32_t vtable_len;
     CfMethodInfo *info;    /* verifier side tables, per method            */
+    const char *fn_desc;   /* function values: the last callfn descriptor */
+    VmMethod *fn_target;   /* looked up, and its `invoke` method          */
     VmClass *hash_next;
 };
 
@@ -295,6 +297,7 @@ struct MicaVM {
     JitState *jit;
     uint64_t jit_call_threshold, jit_loop_threshold;
     char halt_msg[128];               /* why the run was halted            */
+    size_t native_work;               /* vm_native_work's countdown        */
     char *halt_trace;                 /* interrupted: "interrupted" and the Mica stack */
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     /* loading state (for hierarchy-cycle detection) */
@@ -344,6 +347,10 @@ VmArray *vm_new_array(MicaVM *vm, VmClass *c, int64_t length);
 /* [s] may be NULL: the string's [n] bytes are then zero, for the caller to fill
  * before anyone reads it. */
 VmString *vm_new_string(MicaVM *vm, const char *s, size_t n);
+/* A String of [n] bytes whose contents are NOT initialised: the caller writes
+ * all [n] before the string escapes (or drops it). For large results built by
+ * natives; a NUL follows the bytes. */
+VmString *vm_new_string_uninit(MicaVM *vm, size_t n);
 /* The interned String for [s] (one object per VM per text), or NULL. */
 VmString *vm_intern(MicaVM *vm, const char *s, size_t n);
 /* The Java-style hash of [s]'s bytes (cached). */
@@ -454,6 +461,73 @@ int vm_poll_call(MicaVM *vm, VmMethod *m);
 
 /* Starts the per-run budget and deadline (mica_run_main, vm_call_static). */
 void vm_start_limits(MicaVM *vm);
+
+/* ---- natives under the run's caps (vm/budget.c, vm_native_poll in vm/vm.c) ----
+ * Every native that allocates for a program stays under --max-heap and stops at
+ * the deadline:
+ * - results go on the collected heap (vm_new_string, vm_new_array, VmBuf), which
+ *   counts every byte before taking it; never build a result with malloc first;
+ * - memory a native must take outside that heap (a C library's output, scratch
+ *   sized by the program) is checked with vm_heap_reserve before it is taken;
+ *   memory kept past the native's return (std.ffi blocks) with vm_heap_hold;
+ * - loops whose length the program chooses call vm_native_poll every few
+ *   thousand iterations or megabytes. */
+
+/* 0 if [bytes] more fit under the heap cap now (nothing is counted), else -1
+ * with OutOfMemoryError "cannot allocate N bytes for [what]" pending. */
+int vm_heap_reserve(MicaVM *vm, size_t bytes, const char *what);
+/* [n] bytes of pointer-free scratch on the collected heap, counted against the
+ * cap (zeroed; nothing to free: it is garbage once dropped). NULL with
+ * OutOfMemoryError "cannot allocate N bytes for [what]" pending. */
+void *vm_scratch(MicaVM *vm, size_t n, const char *what);
+/* Like vm_heap_reserve, but the bytes stay counted against the cap until
+ * vm_heap_release (C memory the program holds, such as std.ffi blocks). */
+int vm_heap_hold(MicaVM *vm, size_t bytes, const char *what);
+void vm_heap_release(MicaVM *vm, size_t bytes);
+
+/* The poll of long native loops: a flag test and a clock read. 0 to go on;
+ * -1 once mica_interrupt asked or the run's deadline passed: the VM is then
+ * halted (as by vm_poll) and the native returns at once (any value; it is
+ * ignored). */
+int vm_native_poll(MicaVM *vm);
+
+/* How many bytes a native copies or scans between two vm_native_poll calls. */
+#define VM_NATIVE_POLL_BYTES ((size_t)1 << 20)
+
+/* Counts [work] units (bytes scanned or copied, iterations) of a native loop
+ * and polls once every VM_NATIVE_POLL_BYTES of them: 0 to go on, -1 as
+ * vm_native_poll. Cheap enough for inner loops. */
+static inline int vm_native_work(MicaVM *vm, size_t work)
+{
+    if (vm->native_work > work) {
+        vm->native_work -= work;
+        return 0;
+    }
+    vm->native_work = VM_NATIVE_POLL_BYTES;
+    return vm_native_poll(vm);
+}
+
+/* A growing byte buffer on the collected heap, for results whose size is not
+ * known in advance (formatting, reading a stream). Zero-initialise it; the
+ * bytes are garbage once the buffer is dropped, nothing to free. Adding
+ * fails with OutOfMemoryError pending when the cap would be passed, and polls
+ * the deadline as it grows; after a failure later calls do nothing and fail. */
+typedef struct VmBuf {
+    char *p;
+    size_t n, cap;
+    bool failed;
+} VmBuf;
+
+/* Makes room for [more] bytes. 0, or -1 with an exception pending or the VM
+ * halted. */
+int vm_buf_grow(MicaVM *vm, VmBuf *b, size_t more);
+/* Appends [n] bytes of [s]. 0 or -1 as vm_buf_grow. */
+int vm_buf_add(MicaVM *vm, VmBuf *b, const void *s, size_t n);
+/* Appends [n] copies of byte [c] (padding), polling as it goes. */
+int vm_buf_fill(MicaVM *vm, VmBuf *b, char c, size_t n);
+/* The buffer's bytes as a new String; NULL with an exception pending (also
+ * when the buffer has failed). */
+VmString *vm_buf_string(MicaVM *vm, VmBuf *b);
 
 /* ---- output (vm/vm.c) -----------------------------------------------------
  * Everything goes through vm_write (vm/api.h): the host's MicaConfig.write

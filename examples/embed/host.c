@@ -21,6 +21,8 @@
 /* ---- host functions: typed, with a context pointer ---------------------------- */
 static MicaStatus host_log(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, MicaValue *r)
 {
+    (void)n;
+    (void)r;
     const char *s;
     size_t len;
     MicaStatus st = mica_string_utf8(vm, a[0], &s, &len);
@@ -31,6 +33,7 @@ static MicaStatus host_log(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, 
 
 static MicaStatus host_scale(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, MicaValue *r)
 {
+    (void)n;
     if (a[0].as.f < 0)
         return mica_throw(vm, "IllegalArgumentError", "negative area %g", a[0].as.f);
     *r = mica_float(a[0].as.f * *(double *)ctx);
@@ -79,6 +82,8 @@ static MicaVM *make_vm(const MicaConfig *cfg)
 static char captured[256];
 static void on_output(void *ud, int stream, const char *b, size_t n)
 {
+    (void)ud;
+    (void)stream;
     strncat(captured, b, n < sizeof captured - 1 - strlen(captured) ? n
                                                                      : sizeof captured - 1 - strlen(captured));
 }

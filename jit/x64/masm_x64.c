@@ -1,6 +1,6 @@
 /* jit/x64/masm_x64.c: the x86-64 backend of the macro-assembler (System V
  * ABI). Abstract registers: R0 rax, R1 rcx, R2 rdx, R3 rsi, R4 rdi, R5 r8;
- * VM rbx, BASE r12, FRAME r13, T0 r14 (callee-saved); r10, r11 and xmm7 are
+ * VM rbx, BASE r12, FRAME r13, T0 r14, T1 r15 (callee-saved); r10, r11 and xmm7 are
  * the backend's own temporaries. Labels are 32-bit relative displacements. */
 #include "../masm.h"
 
@@ -12,6 +12,7 @@ enum { RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7,
 static const uint8_t hw[JR_COUNT] = {
     [JR_R0] = RAX, [JR_R1] = RCX, [JR_R2] = RDX, [JR_R3] = RSI, [JR_R4] = RDI,
     [JR_R5] = R8, [JR_VM] = RBX, [JR_BASE] = R12, [JR_FRAME] = R13, [JR_T0] = R14,
+    [JR_T1] = R15,
     [JR_SP] = RSP,
 };
 

@@ -8,30 +8,15 @@
 
 #include "vm.h"
 
+/* The text being built: on the heap, under its cap (vm/vm.h, VmBuf). */
 typedef struct Text {
-    char *s;
-    size_t n, cap;
-    bool oom;
+    MicaVM *vm;
+    VmBuf b;
 } Text;
 
 static void put(Text *t, const char *s, size_t n)
 {
-    if (t->oom)
-        return;
-    if (t->n + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        while (cap < t->n + n + 1)
-            cap *= 2;
-        char *ns = realloc(t->s, cap);
-        if (!ns) {
-            t->oom = true;
-            return;
-        }
-        t->s = ns;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->n, s, n);
-    t->n += n;
+    vm_buf_add(t->vm, &t->b, s, n);
 }
 
 /* The toString() of element [o] (not null, not the array itself). */
@@ -55,12 +40,12 @@ static VmString *element_text(MicaVM *vm, VmObject *o)
 
 VmString *std_array_text(MicaVM *vm, VmArray *a)
 {
-    Text t = {0};
+    Text t = {vm, {0}};
     char buf[48];
     put(&t, "[", 1);
     const uint8_t *data = vm_array_data(a);
     char kind = a->cls->elem_kind;
-    for (int64_t i = 0; i < a->length && !t.oom; i++) {
+    for (int64_t i = 0; i < a->length && !t.b.failed; i++) {
         if (i > 0)
             put(&t, ", ", 2);
         size_t n = 0;
@@ -88,22 +73,13 @@ VmString *std_array_text(MicaVM *vm, VmArray *a)
                 put(&t, "[...]", 5);
             } else {
                 VmString *s = element_text(vm, o);
-                if (!s) {
-                    free(t.s);
+                if (!s)
                     return NULL;   /* the exception thrown by toString() is pending */
-                }
                 put(&t, s->bytes, (size_t)s->length);
             }
         }
         }
     }
     put(&t, "]", 1);
-    if (t.oom) {
-        free(t.s);
-        vm_throw(vm, "OutOfMemoryError", "array text too large");
-        return NULL;
-    }
-    VmString *r = vm_new_string(vm, t.s, t.n);
-    free(t.s);
-    return r;
+    return vm_buf_string(vm, &t.b);
 }

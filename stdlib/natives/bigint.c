@@ -34,7 +34,8 @@ static int too_large(MicaVM *vm, double bits)
     if (bits > (double)BIGINT_MAX_BITS || (vm->heap.limit && bytes > (double)vm->heap.limit))
         return vm_throw(vm, "ArithmeticError", "BigInteger result too large (about %.3g bits)",
                         bits);
-    return 0;
+    /* GMP's temporary and the byte[] result must both fit under the cap now */
+    return vm_heap_reserve(vm, 2 * (size_t)bytes, "a BigInteger result");
 }
 
 static int load(MicaVM *vm, VmArray *a, mpz_t z)
@@ -125,7 +126,8 @@ static VmString *std_bigint_to_string(MicaVM *vm, VmArray *a, int64_t radix)
     mpz_t z;
     mpz_init(z);
     VmString *r = NULL;
-    if (load(vm, a, z) == 0) {
+    if (load(vm, a, z) == 0 &&
+        vm_heap_reserve(vm, 2 * (mpz_sizeinbase(z, (int)radix) + 2), "BigInteger text") == 0) {
         char *t = mpz_get_str(NULL, (int)radix, z);
         if (t) {
             r = vm_new_string(vm, t, strlen(t));

@@ -159,7 +159,8 @@ static void std_system_eprintln(MicaVM *vm, VmString *s)
 {
     vm_flush(vm);
     size_t n = s ? (size_t)s->length : 4;
-    char *line = malloc(n + 1);
+    /* one write for a line that fits in a small copy; a long one in two */
+    char *line = n < 65536 ? malloc(n + 1) : NULL;
     if (!line) {
         vm_write(vm, 2, s ? s->bytes : "null", n);
         vm_write(vm, 2, "\n", 1);
@@ -244,8 +245,28 @@ static VmString *std_exception_type_name(MicaVM *vm, VmObject *self)
 
 /* The exception's description as an uncaught one prints: type, message, one
  * "    at" line a frame, then its causes. */
+/* An upper bound of the bytes vm_describe_exception writes for [exc] (it
+ * follows 16 causes): checked against the heap cap before the text is built. */
+static size_t describe_bound(MicaVM *vm, VmObject *exc)
+{
+    size_t n = 0;
+    for (int depth = 0; exc && depth < 17; depth++) {
+        uint64_t *f = vm_object_fields(exc);
+        VmString *msg = vm_slot_ref(f[vm->exc_message_slot]);
+        VmArray *tr = vm_slot_ref(f[vm->exc_trace_slot]);
+        n += 1024 + (msg ? (size_t)msg->length : 0);
+        if (tr && tr->cls->elem_kind == 'I')
+            n += (size_t)tr->length / 2 * 1400;
+        exc = vm_slot_ref(f[vm->exc_cause_slot]);
+    }
+    return n;
+}
+
 static VmString *std_exception_stack_trace(MicaVM *vm, VmObject *self)
 {
+    /* the text is built outside the heap, then copied onto it: both must fit */
+    if (vm_heap_reserve(vm, 2 * describe_bound(vm, self), "a stack trace") < 0)
+        return NULL;
     char *saved = vm->last_error ? strdup(vm->last_error) : NULL;
     vm_describe_exception(vm, self);
     const char *t = vm->last_error ? vm->last_error : "";

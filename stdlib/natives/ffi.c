@@ -21,6 +21,7 @@ static void *at(int64_t addr, int64_t off)
 typedef union FfiBlock {
     struct {
         union FfiBlock *prev, *next;
+        size_t size;     /* bytes held against the heap cap */
     } link;
     max_align_t align;   /* the data after the header stays aligned for any type */
 } FfiBlock;
@@ -63,12 +64,22 @@ static int64_t std_ffi_malloc(MicaVM *vm, int64_t size)
         return 0;
     /* one byte at least, so that a zero-size Memory still has an address */
     size_t n = size > 0 ? (size_t)size : 1;
-    FfiBlock *b = n <= SIZE_MAX - sizeof *b ? calloc(1, sizeof *b + n) : NULL;
-    if (!b) {
+    if (n > SIZE_MAX / 2) {
         vm_throw(vm, "OutOfMemoryError", "cannot allocate %lld bytes of C memory",
                  (long long)size);
         return 0;
     }
+    /* C memory counts against the heap cap until it is freed */
+    if (vm_heap_hold(vm, n, "C memory") < 0)
+        return 0;
+    FfiBlock *b = calloc(1, sizeof *b + n);
+    if (!b) {
+        vm_heap_release(vm, n);
+        vm_throw(vm, "OutOfMemoryError", "cannot allocate %lld bytes of C memory",
+                 (long long)size);
+        return 0;
+    }
+    b->link.size = n;
     b->link.next = h->head;
     if (h->head)
         h->head->link.prev = b;
@@ -90,6 +101,7 @@ static void std_ffi_free(MicaVM *vm, int64_t addr)
         h->head = b->link.next;
     if (b->link.next)
         b->link.next->link.prev = b->link.prev;
+    vm_heap_release(vm, b->link.size);
     free(b);
 }
 

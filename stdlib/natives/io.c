@@ -21,67 +21,62 @@ static bool null_path(MicaVM *vm, VmString *p)
     return std_null_arg(vm, p, "the path");
 }
 
-/* Reads all of [path] into malloc'd memory. */
-static char *slurp(MicaVM *vm, VmString *path, size_t *len)
+/* Reads all of [path] into [b], a buffer on the heap: a regular file's size is
+ * checked against the heap cap before anything is read, and the read polls the
+ * deadline a megabyte at a time. 0, or -1 with an exception pending (or the VM
+ * halted). */
+static int slurp(MicaVM *vm, VmString *path, VmBuf *b)
 {
     if (null_path(vm, path) || std_denied(vm, MICA_CAP_READ, "read", path->bytes))
-        return NULL;
+        return -1;
     FILE *f = fopen(path->bytes, "rb");
-    if (!f) {
-        std_throw_io(vm, "cannot open", path->bytes, errno);
-        return NULL;
+    if (!f)
+        return std_throw_io(vm, "cannot open", path->bytes, errno);
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (vm_heap_reserve(vm, (size_t)st.st_size, path->bytes) < 0 ||
+         vm_buf_grow(vm, b, (size_t)st.st_size) < 0)) {
+        fclose(f);
+        return -1;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
+    int e = 0;
+    for (;;) {
+        if (vm_buf_grow(vm, b, 4096) < 0)
             break;
-        char *b = realloc(buf, cap * 2);
-        if (!b) {
-            free(buf);
-            buf = NULL;
+        size_t room = b->cap - b->n - 1;
+        size_t got = fread(b->p + b->n, 1, room < VM_NATIVE_POLL_BYTES ? room : VM_NATIVE_POLL_BYTES, f);
+        b->n += got;
+        if (got == 0) {
+            e = ferror(f) ? errno : 0;
             break;
         }
-        buf = b;
-        cap *= 2;
+        if (vm_native_poll(vm) < 0) {
+            b->failed = true;
+            break;
+        }
     }
-    int e = ferror(f) ? errno : 0;
     fclose(f);
-    if (!buf) {
-        vm_throw(vm, "OutOfMemoryError", "%s is too large to read", path->bytes);
-        return NULL;
-    }
-    if (e) {
-        free(buf);
-        std_throw_io(vm, "cannot read", path->bytes, e);
-        return NULL;
-    }
-    *len = n;
-    return buf;
+    if (b->failed)
+        return -1;
+    if (e)
+        return std_throw_io(vm, "cannot read", path->bytes, e);
+    return 0;
 }
 
 static VmString *std_io_read_text(MicaVM *vm, VmString *path)
 {
-    size_t n;
-    char *b = slurp(vm, path, &n);
-    if (!b)
-        return NULL;
-    VmString *s = vm_new_string(vm, b, n);
-    free(b);
-    return s;
+    VmBuf b = {0};
+    return slurp(vm, path, &b) < 0 ? NULL : vm_buf_string(vm, &b);
 }
 
 static VmArray *std_io_read_bytes(MicaVM *vm, VmString *path)
 {
-    size_t n;
-    char *b = slurp(vm, path, &n);
-    if (!b)
+    VmBuf b = {0};
+    if (slurp(vm, path, &b) < 0)
         return NULL;
-    VmArray *a = std_new_array(vm, "[B", (int64_t)n);
-    if (a)
-        memcpy(vm_array_data(a), b, n);
-    free(b);
+    VmArray *a = std_new_array(vm, "[B", (int64_t)b.n);
+    if (a && b.n)
+        memcpy(vm_array_data(a), b.p, b.n);
     return a;
 }
 
@@ -238,24 +233,39 @@ static VmString *std_io_read_line(MicaVM *vm, int64_t h)
     if (h == H_STDIN)
         vm_flush(vm); /* a prompt shows before the program waits */
     FILE *f = file_of(h);
-    char *line = NULL;
-    size_t cap = 0;
+    /* the line grows on the heap, under its cap, a poll per megabyte */
+    VmBuf b = {0};
+    bool any = false;
+    int c = 0;
     errno = 0;
-    ssize_t n = getline(&line, &cap, f);
-    if (n < 0) {
-        int e = errno;
-        free(line);
-        if (ferror(f) && e)
-            std_throw_io(vm, "cannot read", "stream", e);
+    while (vm_buf_grow(vm, &b, 4096) == 0) {
+        size_t room = b.cap - b.n - 1, k = 0;
+        while (k < room && (c = getc(f)) != EOF) {
+            any = true;
+            b.p[b.n + k++] = (char)c;
+            if (c == '\n')
+                break;
+        }
+        b.n += k;
+        if (c == '\n' || c == EOF)
+            break;
+        if (b.n % VM_NATIVE_POLL_BYTES < k && vm_native_poll(vm) < 0)
+            return NULL;
+    }
+    if (b.failed)
+        return NULL;
+    if (!any) {
+        if (ferror(f) && errno)
+            std_throw_io(vm, "cannot read", "stream", errno);
         return NULL;
     }
-    if (n > 0 && line[n - 1] == '\n')
+    size_t n = b.n;
+    if (n > 0 && b.p[n - 1] == '\n')
         n--;
-    if (n > 0 && line[n - 1] == '\r')
+    if (n > 0 && b.p[n - 1] == '\r')
         n--;
-    VmString *s = vm_new_string(vm, line, (size_t)n);
-    free(line);
-    return s;
+    b.n = n;
+    return vm_buf_string(vm, &b);
 }
 
 static void std_io_write_stream(MicaVM *vm, int64_t h, VmString *s)
@@ -312,16 +322,12 @@ static VmString *std_io_path_join(MicaVM *vm, VmString *a, VmString *b)
     if (b->length == 0)
         return a;
     size_t sep = a->bytes[a->length - 1] != '/', n = (size_t)(a->length + b->length) + sep;
-    char *t = malloc(n + 1);
-    if (!t) {
-        vm_throw(vm, "OutOfMemoryError", "cannot join paths");
+    VmString *r = vm_new_string_uninit(vm, n);
+    if (!r)
         return NULL;
-    }
-    memcpy(t, a->bytes, (size_t)a->length);
-    t[a->length] = '/';
-    memcpy(t + a->length + sep, b->bytes, (size_t)b->length);
-    VmString *r = vm_new_string(vm, t, n);
-    free(t);
+    memcpy(r->bytes, a->bytes, (size_t)a->length);
+    r->bytes[a->length] = '/';
+    memcpy(r->bytes + a->length + sep, b->bytes, (size_t)b->length);
     return r;
 }
 
@@ -373,13 +379,13 @@ static VmString *std_io_path_normalize(MicaVM *vm, VmString *p)
     if (null_path(vm, p))
         return NULL;
     bool abs = p->bytes[0] == '/';
-    char *out = malloc((size_t)p->length + 2);
-    size_t *starts = malloc(((size_t)p->length + 1) * sizeof *starts);
+    /* scratch on the heap, under its cap */
+    char *out = vm_scratch(vm, (size_t)p->length + 2, "a path");
+    size_t *starts = out ? vm_scratch(vm, ((size_t)p->length + 1) * sizeof *starts, "a path")
+                         : NULL;
     VmString *r = NULL;
-    if (!out || !starts) {
-        vm_throw(vm, "OutOfMemoryError", "cannot normalize a path");
+    if (!starts)
         goto done;
-    }
     size_t k = 0, depth = 0, up = 0; /* up: leading ".." kept (relative paths) */
     if (abs)
         out[k++] = '/';
@@ -417,8 +423,6 @@ static VmString *std_io_path_normalize(MicaVM *vm, VmString *p)
         out[k++] = '.';
     r = str(vm, out, k);
 done:
-    free(out);
-    free(starts);
     return r;
 }
 

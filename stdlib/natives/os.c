@@ -78,28 +78,6 @@ static VmString *std_os_executable(MicaVM *vm)
     return vm_new_string(vm, buf, (size_t)n);
 }
 
-typedef struct Buf {
-    char *p;
-    size_t n, cap;
-} Buf;
-
-static bool buf_add(Buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return false;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    return true;
-}
-
 /* Runs [cmd] (argv, the program looked up in PATH) with [input] as its stdin
  * (/dev/null when null), fills [result]'s exitCode, stdout and stderr. A signal
  * gives 128 + its number. */
@@ -111,7 +89,7 @@ static void std_os_run(MicaVM *vm, VmArray *cmd, VmString *input, VmObject *resu
         return;
     bool blocked = false;
     char **argv = NULL;
-    Buf bo = {0}, be = {0};
+    VmBuf bo = {0}, be = {0}; /* the outputs, on the heap under its cap */
     bool actions = false;
     posix_spawn_file_actions_t fa;
     if (std_null_arg(vm, cmd, "the command"))
@@ -179,8 +157,19 @@ static void std_os_run(MicaVM *vm, VmArray *cmd, VmString *input, VmObject *resu
         close(in[1]);
         pf[2].fd = in[1] = -1;
     }
+    bool stopped = false;
     while (open_fds > 0) {
-        if (poll(pf, 3, -1) < 0) {
+        /* wake up now and then: the run's deadline or an interrupt stops the
+         * child too, and so does output beyond the heap cap */
+        if (oom || vm_native_poll(vm) < 0) {
+            kill(pid, SIGKILL);
+            stopped = true;
+            break;
+        }
+        int ready = poll(pf, 3, 50);
+        if (ready == 0)
+            continue;
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -201,7 +190,7 @@ static void std_os_run(MicaVM *vm, VmArray *cmd, VmString *input, VmObject *resu
             char tmp[4096];
             ssize_t n = read(pf[i].fd, tmp, sizeof tmp);
             if (n > 0) {
-                if (!buf_add(i ? &be : &bo, tmp, (size_t)n))
+                if (vm_buf_add(vm, i ? &be : &bo, tmp, (size_t)n) < 0)
                     oom = true;
             } else if (n == 0 || errno != EINTR) {
                 pf[i].fd = -1;
@@ -219,16 +208,14 @@ static void std_os_run(MicaVM *vm, VmArray *cmd, VmString *input, VmObject *resu
         pthread_sigmask(SIG_SETMASK, &old_set, NULL);
         blocked = false;
     }
-    if (oom) {
-        vm_throw(vm, "OutOfMemoryError", "output of %s too large", argv[0]);
+    if (stopped) /* an exception is pending, or the VM is halted */
         goto fail;
-    }
     int64_t code = WIFEXITED(status) ? WEXITSTATUS(status)
                    : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
-    VmString *so = vm_new_string(vm, bo.p ? bo.p : "", bo.n);
+    VmString *so = vm_buf_string(vm, &bo);
     if (!so || std_set_field(vm, result, "stdout", vm_ref_slot(so)) < 0)
         goto fail;
-    VmString *se = vm_new_string(vm, be.p ? be.p : "", be.n);
+    VmString *se = vm_buf_string(vm, &be);
     if (!se || std_set_field(vm, result, "stderr", vm_ref_slot(se)) < 0)
         goto fail;
     std_set_field(vm, result, "exitCode", (uint64_t)code);
@@ -245,8 +232,6 @@ fail:
         if (in[i] >= 0)
             close(in[i]);
     }
-    free(bo.p);
-    free(be.p);
     free(argv);
 }
 

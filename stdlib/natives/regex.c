@@ -48,6 +48,33 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
     return (int64_t)(uintptr_t)c;
 }
 
+/* A match context whose PCRE2 heap (backtracking memory, outside the collected
+ * heap) stays within a quarter of the heap cap; NULL (the defaults) without a
+ * cap. Freed by the caller. */
+static pcre2_match_context *match_context(MicaVM *vm)
+{
+    if (!vm->heap.limit)
+        return NULL;
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    if (mc) {
+        size_t kib = vm->heap.limit / 4 / 1024;
+        pcre2_set_heap_limit(mc, (uint32_t)(kib < 20000000u ? (kib ? kib : 1) : 20000000u));
+    }
+    return mc;
+}
+
+static void throw_pcre2(MicaVM *vm, int rc, const char *what, const char *detail)
+{
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    if (rc == PCRE2_ERROR_HEAPLIMIT)
+        vm_throw(vm, "OutOfMemoryError", "regex match needs more memory than the heap cap allows");
+    else if (detail)
+        vm_throw(vm, "IllegalArgumentError", "%s \"%s\": %s", what, detail, (const char *)msg);
+    else
+        vm_throw(vm, "IllegalArgumentError", "%s: %s", what, (const char *)msg);
+}
+
 static int64_t cp_count(const char *s, size_t n)
 {
     int64_t c = 0;
@@ -81,14 +108,14 @@ static bool std_regex_find(MicaVM *vm, int64_t h, VmString *s, int64_t from, int
         return false;
     }
     uint32_t opts = whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0;
+    pcre2_match_context *mc = match_context(vm);
     int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, (PCRE2_SIZE)from, opts,
-                         md, NULL);
+                         md, mc);
+    pcre2_match_context_free(mc);
     if (rc == PCRE2_ERROR_NOMATCH) {
         goto done;
     } else if (rc < 0) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(rc, msg, sizeof msg);
-        vm_throw(vm, "IllegalArgumentError", "regex match failed: %s", (const char *)msg);
+        throw_pcre2(vm, rc, "regex match failed", NULL);
         goto done;
     }
     uint32_t n = pcre2_get_ovector_count(md);
@@ -150,40 +177,81 @@ static int64_t std_regex_group_number(MicaVM *vm, int64_t h, VmString *name)
     return n < 0 ? -1 : n;
 }
 
-/* Every match of [h] in [s] replaced by [rep] ($1, ${name}, $$ for '$'). */
+/* Every match of [h] in [s] replaced by [rep] ($1, ${name}, $$ for '$'), as
+ * PCRE2_SUBSTITUTE_GLOBAL does it (after an empty match, the next one may not
+ * be empty at the same place), but one match at a time: the result grows on
+ * the heap, under its cap, and the deadline is polled between matches. */
 static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmString *rep)
 {
     if (std_null_arg(vm, s, "the text") || std_null_arg(vm, rep, "the replacement"))
         return NULL;
-    PCRE2_SIZE cap = (PCRE2_SIZE)s->length * 2 + 64;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        PCRE2_UCHAR *buf = malloc(cap);
-        if (!buf)
-            break;
-        PCRE2_SIZE len = cap;
-        int rc = pcre2_substitute(code_of(h), (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, 0,
-                                  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
-                                  NULL, NULL, (PCRE2_SPTR)rep->bytes, (PCRE2_SIZE)rep->length,
-                                  buf, &len);
-        if (rc == PCRE2_ERROR_NOMEMORY) {
-            free(buf);
-            cap = len + 1;
+    pcre2_code *c = code_of(h);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+    pcre2_match_context *mc = match_context(vm);
+    VmBuf out = {0};
+    VmString *r = NULL;
+    if (!md) {
+        vm_throw(vm, "OutOfMemoryError", "cannot match a regex");
+        goto done;
+    }
+    PCRE2_SPTR subj = (PCRE2_SPTR)s->bytes;
+    PCRE2_SIZE len = (PCRE2_SIZE)s->length, pos = 0, copied = 0;
+    uint32_t opts = 0;
+    for (;;) {
+        int rc = pcre2_match(c, subj, len, pos, opts, md, mc);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            if (opts == 0 || pos >= len)
+                break;
+            pos += seq_len((uint8_t)s->bytes[pos]); /* past the empty match */
+            if (pos > len)
+                pos = len;
+            opts = 0;
             continue;
         }
         if (rc < 0) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(rc, msg, sizeof msg);
-            free(buf);
-            vm_throw(vm, "IllegalArgumentError", "bad replacement \"%s\": %s", rep->bytes,
-                     (const char *)msg);
-            return NULL;
+            throw_pcre2(vm, rc, "regex match failed", NULL);
+            goto done;
         }
-        VmString *r = vm_new_string(vm, (const char *)buf, len);
-        free(buf);
-        return r;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        PCRE2_SIZE ma = ov[0], mb = ov[1] > ov[0] ? ov[1] : ov[0];
+        if (ma > copied && vm_buf_add(vm, &out, s->bytes + copied, ma - copied) < 0)
+            goto done;
+        /* the replacement for this match, written straight into the buffer */
+        for (;;) {
+            if (vm_buf_grow(vm, &out, 64) < 0)
+                goto done;
+            PCRE2_SIZE room = out.cap - out.n;
+            int sr = pcre2_substitute(c, subj, len, 0,
+                                      PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_REPLACEMENT_ONLY |
+                                          PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+                                      md, mc, (PCRE2_SPTR)rep->bytes, (PCRE2_SIZE)rep->length,
+                                      (PCRE2_UCHAR *)out.p + out.n, &room);
+            if (sr == PCRE2_ERROR_NOMEMORY) {
+                if (vm_buf_grow(vm, &out, room) < 0)
+                    goto done;
+                continue;
+            }
+            if (sr < 0) {
+                throw_pcre2(vm, sr, "bad replacement", rep->bytes);
+                goto done;
+            }
+            out.n += room;
+            break;
+        }
+        copied = mb;
+        pos = mb;
+        opts = ma == mb ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+        if (vm_native_work(vm, (size_t)(mb - ma) + (size_t)rep->length + 64) < 0)
+            goto done;
     }
-    vm_throw(vm, "OutOfMemoryError", "cannot replace in a string");
-    return NULL;
+    if (copied < len && vm_buf_add(vm, &out, s->bytes + copied, len - copied) < 0)
+        goto done;
+    r = vm_buf_string(vm, &out);
+done:
+    pcre2_match_context_free(mc);
+    if (md)
+        pcre2_match_data_free(md);
+    return r;
 }
 
 /* [s] split around the matches of [h], as Java's String.split: trailing
@@ -194,13 +262,19 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
         return NULL;
     pcre2_code *c = code_of(h);
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
-    size_t *cuts = NULL, ncuts = 0, cap = 0; /* pairs: piece start, piece end */
+    pcre2_match_context *mc = match_context(vm);
+    VmBuf cutbuf = {0}; /* pairs of size_t: piece start, piece end; on the heap */
+    size_t *cuts = NULL, ncuts = 0;
     VmArray *out = NULL;
     if (!md)
         goto oom;
     size_t pos = 0, piece = 0;
     while (pos <= (size_t)s->length) {
-        int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, pos, 0, md, NULL);
+        int rc = pcre2_match(c, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, pos, 0, md, mc);
+        if (rc == PCRE2_ERROR_HEAPLIMIT) {
+            throw_pcre2(vm, rc, "regex match failed", NULL);
+            goto done;
+        }
         if (rc < 0)
             break;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -213,26 +287,18 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
                 continue;
             }
         }
-        if (ncuts + 2 > cap) {
-            cap = cap ? cap * 2 : 32;
-            size_t *nc = realloc(cuts, cap * sizeof *nc);
-            if (!nc)
-                goto oom;
-            cuts = nc;
-        }
-        cuts[ncuts++] = piece;
-        cuts[ncuts++] = a;
+        size_t pair[2] = {piece, a};
+        if (vm_buf_add(vm, &cutbuf, pair, sizeof pair) < 0 ||
+            ((++ncuts & 4095) == 0 && vm_native_poll(vm) < 0))
+            goto done;
         piece = b;
         pos = a == b ? b + seq_len((uint8_t)s->bytes[b]) : b;
     }
-    if (ncuts + 2 > cap) {
-        size_t *nc = realloc(cuts, (ncuts + 2) * sizeof *nc);
-        if (!nc)
-            goto oom;
-        cuts = nc;
-    }
-    cuts[ncuts++] = piece;
-    cuts[ncuts++] = (size_t)s->length;
+    size_t last[2] = {piece, (size_t)s->length};
+    if (vm_buf_add(vm, &cutbuf, last, sizeof last) < 0)
+        goto done;
+    cuts = (size_t *)(void *)cutbuf.p;
+    ncuts = cutbuf.n / sizeof *cuts;
     size_t count = ncuts / 2;
     while (count > 1 && cuts[2 * count - 1] == cuts[2 * count - 2])
         count--;
@@ -250,7 +316,7 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
 oom:
     vm_throw(vm, "OutOfMemoryError", "cannot split a string");
 done:
-    free(cuts);
+    pcre2_match_context_free(mc);
     if (md)
         pcre2_match_data_free(md);
     return out;

@@ -18,8 +18,8 @@ static int lookup(MicaVM *vm, VmString *name, uint8_t **data, size_t *len)
     }
     const char *why = NULL;
     int rc = vm_sources_resource(vm, name->bytes, data, len, &why);
-    if (rc < 0)
-        vm_throw(vm, "IOError", "resource %s: %s", name->bytes, why ? why : "unreadable");
+    if (rc < 0 && why) /* no reason: OutOfMemoryError is pending */
+        vm_throw(vm, "IOError", "resource %s: %s", name->bytes, why);
     return rc;
 }
 

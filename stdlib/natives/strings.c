@@ -112,8 +112,9 @@ static bool check_index(MicaVM *vm, VmString *s, int64_t i)
     return false;
 }
 
-/* Byte offset of [sub] in [s] at or after byte [from], or -1. */
-static int64_t find_bytes(VmString *s, VmString *sub, int64_t from)
+/* Byte offset of [sub] in [s] at or after byte [from], or -1 (also once the
+ * run is halted: the search polls the deadline, as it can take n * m steps). */
+static int64_t find_bytes(MicaVM *vm, VmString *s, VmString *sub, int64_t from)
 {
     if (sub->length == 0)
         return from <= s->length ? from : -1;
@@ -121,6 +122,8 @@ static int64_t find_bytes(VmString *s, VmString *sub, int64_t from)
     while (end - p >= sub->length) {
         const char *q = memchr(p, sub->bytes[0], (size_t)(end - p - sub->length + 1));
         if (!q)
+            return -1;
+        if (vm_native_work(vm, (size_t)(q - p) + (size_t)sub->length) < 0)
             return -1;
         if (memcmp(q, sub->bytes, (size_t)sub->length) == 0)
             return q - s->bytes;
@@ -191,7 +194,7 @@ static int64_t std_string_index_of_from(MicaVM *vm, VmString *s, VmString *sub, 
         from = 0;
     if (from > n)
         return sub->length == 0 ? n : -1;
-    int64_t r = find_bytes(s, sub, cp_to_byte(s, from));
+    int64_t r = find_bytes(vm, s, sub, cp_to_byte(s, from));
     return r < 0 ? -1 : byte_to_cp(s, r);
 }
 
@@ -204,9 +207,12 @@ static int64_t std_string_last_index_of(MicaVM *vm, VmString *s, VmString *sub)
 {
     if (null_arg(vm, sub, "the string to search for"))
         return 0;
-    for (int64_t i = s->length - sub->length; i >= 0; i--)
+    for (int64_t i = s->length - sub->length; i >= 0; i--) {
+        if (vm_native_work(vm, (size_t)sub->length + 1) < 0)
+            return -1;
         if (memcmp(s->bytes + i, sub->bytes, (size_t)sub->length) == 0)
             return byte_to_cp(s, i);
+    }
     return -1;
 }
 
@@ -233,8 +239,11 @@ static VmArray *std_string_split(MicaVM *vm, VmString *s, VmString *sep)
     if (sep->length == 0) {
         n = s->length ? cp_len(s) : 1; /* "".split("") is [""], as for any sep */
     } else {
-        for (int64_t i = find_bytes(s, sep, 0); i >= 0; i = find_bytes(s, sep, i + sep->length))
+        for (int64_t i = find_bytes(vm, s, sep, 0); i >= 0;
+             i = find_bytes(vm, s, sep, i + sep->length))
             n++;
+        if (vm->halt)
+            return NULL;
     }
     VmArray *a = new_string_array(vm, n);
     if (!a)
@@ -248,9 +257,11 @@ static VmArray *std_string_split(MicaVM *vm, VmString *s, VmString *sep)
         else if (k == n - 1)
             end = s->length;
         else
-            end = find_bytes(s, sep, start);
+            end = find_bytes(vm, s, sep, start);
+        if (end < start) /* the run was halted */
+            return NULL;
         VmString *part = vm_new_string(vm, s->bytes + start, (size_t)(end - start));
-        if (!part)
+        if (!part || vm_native_work(vm, (size_t)(end - start) + 64) < 0)
             return NULL;
         d[k] = vm_ref_slot(part);
         start = end + sep->length;
@@ -272,23 +283,22 @@ static VmString *std_string_join(MicaVM *vm, VmString *sep, VmArray *parts)
             return NULL;
         }
     }
-    char *buf = malloc((size_t)total + 1);
-    if (!buf) {
-        vm_throw(vm, "OutOfMemoryError", "string too large");
+    /* the result is taken on the heap, under its cap, before any copying */
+    VmString *r = vm_new_string_uninit(vm, (size_t)total);
+    if (!r)
         return NULL;
-    }
     size_t at = 0;
     for (int64_t k = 0; k < parts->length; k++) {
         VmString *p = vm_slot_ref(d[k]);
         if (k) {
-            memcpy(buf + at, sep->bytes, (size_t)sep->length);
+            memcpy(r->bytes + at, sep->bytes, (size_t)sep->length);
             at += (size_t)sep->length;
         }
-        memcpy(buf + at, p ? p->bytes : "null", p ? (size_t)p->length : 4);
+        memcpy(r->bytes + at, p ? p->bytes : "null", p ? (size_t)p->length : 4);
         at += p ? (size_t)p->length : 4;
+        if (vm_native_work(vm, (size_t)(p ? p->length : 4) + (size_t)sep->length + 16) < 0)
+            return NULL;
     }
-    VmString *r = vm_new_string(vm, buf, at);
-    free(buf);
     return r;
 }
 
@@ -338,8 +348,11 @@ static VmString *std_string_replace(MicaVM *vm, VmString *s, VmString *old, VmSt
     if (old->length == 0) {
         hits = cp_len(s) + 1;
     } else {
-        for (int64_t i = find_bytes(s, old, 0); i >= 0; i = find_bytes(s, old, i + old->length))
+        for (int64_t i = find_bytes(vm, s, old, 0); i >= 0;
+             i = find_bytes(vm, s, old, i + old->length))
             hits++;
+        if (vm->halt)
+            return NULL;
     }
     if (hits == 0)
         return s;
@@ -348,11 +361,11 @@ static VmString *std_string_replace(MicaVM *vm, VmString *s, VmString *old, VmSt
         vm_throw(vm, "OutOfMemoryError", "string too large");
         return NULL;
     }
-    char *buf = malloc((size_t)size + 1);
-    if (!buf) {
-        vm_throw(vm, "OutOfMemoryError", "string too large");
+    /* the result is taken on the heap, under its cap, before any copying */
+    VmString *r = vm_new_string_uninit(vm, (size_t)size);
+    if (!r)
         return NULL;
-    }
+    char *buf = r->bytes;
     size_t at = 0;
     int64_t i = 0;
     if (old->length == 0) {
@@ -365,20 +378,24 @@ static VmString *std_string_replace(MicaVM *vm, VmString *s, VmString *old, VmSt
             memcpy(buf + at, s->bytes + i, (size_t)w);
             at += (size_t)w;
             i += w;
+            if (vm_native_work(vm, (size_t)(rep->length + w)) < 0)
+                return NULL;
         }
     } else {
-        for (int64_t j = find_bytes(s, old, 0); j >= 0; j = find_bytes(s, old, i)) {
+        for (int64_t j = find_bytes(vm, s, old, 0); j >= 0; j = find_bytes(vm, s, old, i)) {
             memcpy(buf + at, s->bytes + i, (size_t)(j - i));
             at += (size_t)(j - i);
             memcpy(buf + at, rep->bytes, (size_t)rep->length);
             at += (size_t)rep->length;
             i = j + old->length;
+            if (vm_native_work(vm, (size_t)rep->length + 16) < 0)
+                return NULL;
         }
+        if (vm->halt) /* the search stopped early: the copy is incomplete */
+            return NULL;
         memcpy(buf + at, s->bytes + i, (size_t)(s->length - i));
         at += (size_t)(s->length - i);
     }
-    VmString *r = vm_new_string(vm, buf, at);
-    free(buf);
     return r;
 }
 
@@ -394,15 +411,25 @@ static VmString *std_string_repeat(MicaVM *vm, VmString *s, int64_t n)
         vm_throw(vm, "OutOfMemoryError", "string too large");
         return NULL;
     }
-    char *buf = malloc((size_t)(s->length * n) + 1);
-    if (!buf) {
-        vm_throw(vm, "OutOfMemoryError", "string too large");
+    /* the result is taken on the heap, under its cap, before any copying;
+     * then filled by doubling, a poll per megabyte */
+    size_t total = (size_t)(s->length * n);
+    VmString *r = vm_new_string_uninit(vm, total);
+    if (!r)
         return NULL;
+    size_t have = total ? (size_t)s->length : 0;
+    memcpy(r->bytes, s->bytes, have);
+    while (have < total) {
+        size_t k = have < total - have ? have : total - have;
+        if (k > VM_NATIVE_POLL_BYTES) /* whole copies only: [have] stays a multiple */
+            k = (size_t)s->length > VM_NATIVE_POLL_BYTES
+                    ? (size_t)s->length
+                    : VM_NATIVE_POLL_BYTES / (size_t)s->length * (size_t)s->length;
+        memcpy(r->bytes + have, r->bytes, k);
+        have += k;
+        if (vm_native_work(vm, k) < 0)
+            return NULL;
     }
-    for (int64_t k = 0; k < n; k++)
-        memcpy(buf + k * s->length, s->bytes, (size_t)s->length);
-    VmString *r = vm_new_string(vm, buf, (size_t)(s->length * n));
-    free(buf);
     return r;
 }
 

@@ -11,30 +11,16 @@
 
 #include "std_util.h"
 
+/* The text being formatted: on the heap, under its cap (vm/vm.h, VmBuf). After a
+ * failure (OutOfMemoryError pending, or the run halted) further adds do nothing. */
 typedef struct Out {
-    char *p;
-    size_t n, cap;
-    bool oom;
+    MicaVM *vm;
+    VmBuf b;
 } Out;
 
 static void out_add(Out *o, const char *s, size_t n)
 {
-    if (o->oom)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 64;
-        while (cap < o->n + n + 1)
-            cap *= 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = true;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
+    vm_buf_add(o->vm, &o->b, s, n);
 }
 
 /* One format argument, unboxed: a box is any object with a primitive field
@@ -208,11 +194,11 @@ static VmString *std_text_format(MicaVM *vm, VmString *fmt, VmArray *args)
 {
     if (std_null_arg(vm, fmt, "the format"))
         return NULL;
-    Out o = {0};
+    Out o = {vm, {0}};
     int64_t next = 0, last = -1, nargs = args ? args->length : 0;
     const char *p = fmt->bytes, *end = fmt->bytes + fmt->length;
     VmString *r = NULL;
-    while (p < end) {
+    while (p < end && !o.b.failed) {
         const char *pct = memchr(p, '%', (size_t)(end - p));
         if (!pct) {
             out_add(&o, p, (size_t)(end - p));
@@ -346,15 +332,12 @@ static VmString *std_text_format(MicaVM *vm, VmString *fmt, VmArray *args)
                 tn = cut;
             }
             if (upper) {
-                char *u = malloc((size_t)tn + 1);
-                if (!u) {
-                    o.oom = true;
-                    break;
-                }
+                char *u = vm_scratch(vm, (size_t)tn + 1, "formatted text");
+                if (!u)
+                    goto done;
                 for (int64_t i = 0; i < tn; i++)
                     u[i] = (char)toupper((unsigned char)t[i]);
                 pad_text(&o, u, tn, sp.width, sp.left);
-                free(u);
             } else {
                 pad_text(&o, t, tn, sp.width, sp.left);
             }
@@ -443,12 +426,8 @@ static VmString *std_text_format(MicaVM *vm, VmString *fmt, VmArray *args)
         size_t n = group_digits(buf, sizeof buf, tmp, sp.group && !sci);
         emit(&o, &sp, sign_of(&sp, neg), "", buf, n, neg && sp.paren ? ")" : "", true);
     }
-    if (o.oom)
-        vm_throw(vm, "OutOfMemoryError", "formatted text too large");
-    else
-        r = vm_new_string(vm, o.p ? o.p : "", o.n);
+    r = vm_buf_string(vm, &o.b);
 done:
-    free(o.p);
     return r;
 }
 

@@ -63,7 +63,7 @@ static int c_buffer_ok(MicaVM *vm, size_t n)
 {
     if (vm->heap.limit && n > vm->heap.limit)
         return vm_throw(vm, "OutOfMemoryError", "text too large for the heap cap");
-    return 0;
+    return vm_heap_reserve(vm, n, "text");
 }
 
 /* Appends the UTF-8 of [cp] to [out]; returns the bytes written. */

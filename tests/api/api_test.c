@@ -80,6 +80,7 @@ static MicaStatus host_greet(MicaVM *vm, void *ctx, const MicaValue *a, size_t n
 
 static MicaStatus host_fail(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, MicaValue *ret)
 {
+    mica_vm_free(vm); /* misuse while running: refused, not a crash */
     return mica_throw(vm, "IllegalArgumentError", "host says %d", 42);
 }
 

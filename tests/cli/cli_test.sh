@@ -268,6 +268,19 @@ oversize_class)
     expect_status 1
     grep -q "file size" err.txt && fail "a file at the limit must be parsed"
     expect_err_starts "mica: big/app/Main.mcl: "
+    # an archive one byte over its limit (300 MiB), on the class path
+    truncate -s 314572801 big.mar
+    run run -cp big.mar app.Main
+    expect_status 1
+    expect_err_has "big.mar: file size 314572801 exceeds the limit of 314572800 bytes"
+    # a resource one byte over its limit (64 MiB) in a class-path directory
+    mkdir -p res
+    truncate -s 67108865 res/big.txt
+    printf 'import std.io.*;\nfun main() {\n    try { Resource.text("big.txt"); }\n    catch (e: IOError) { println(e.message); }\n}\n' >res.mica
+    run run -cp res res.mica
+    expect_status 0
+    expect_out "resource big.txt: file size 67108865 exceeds the limit of 67108864 bytes
+"
     ;;
 sealed_std)
     # a class-path file named like a library class: the compiler keeps compiling

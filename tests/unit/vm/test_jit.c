@@ -86,13 +86,14 @@ static void load_l(MicaVM *vm)
 
     /* big(): more machine code than one page */
     Asm b = {0};
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 500; i++) {
         op32(&b, CF_OP_ICONST, 100000 + i);
-        op(&b, CF_OP_POP);
+        op16(&b, CF_OP_STORE, 0);
     }
     op32(&b, CF_OP_ICONST, 7);
     op(&b, CF_OP_RETURN);
-    add_code(c, CF_ACC_STATIC, "big", "()I", 1, NULL, 0, &b, NULL, 0);
+    const char *big_locals[] = {"I"};
+    add_code(c, CF_ACC_STATIC, "big", "()I", 1, big_locals, 1, &b, NULL, 0);
     ck_assert_int_eq(load(vm, c), MICA_OK);
 }
 
