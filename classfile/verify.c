@@ -146,8 +146,8 @@ static int vfail(Verifier *V, const char *fmt, ...)
 static void buf_type(Buf *b, const VType *t)
 {
     switch (t->k) {
-    case T_INT:
-        buf_add(b, "int");
+    case T_INT: /* bool and byte values are ints on the stack; say which they came from */
+        buf_add(b, t->d == 'Z' ? "bool" : t->d == 'B' ? "byte" : "int");
         break;
     case T_FLOAT:
         buf_add(b, "float");
@@ -212,25 +212,45 @@ static const char *region_name(uint8_t kind)
     }
 }
 
+/* The kind of constant [k] with its article: "a Utf8", "an Int", "an unused". */
 static const char *const_kind_name(uint8_t k)
 {
     switch (k) {
     case CF_CONST_UTF8:
-        return "Utf8";
+        return "a Utf8";
     case CF_CONST_INT:
-        return "Int";
+        return "an Int";
     case CF_CONST_FLOAT:
-        return "Float";
+        return "a Float";
     case CF_CONST_CLASS:
-        return "Class";
+        return "a Class";
     case CF_CONST_STRING:
-        return "String";
+        return "a String";
     case CF_CONST_FIELD:
-        return "Field";
+        return "a Field";
     case CF_CONST_METHOD:
-        return "Method";
+        return "a Method";
     default:
-        return "unused";
+        return "an unused";
+    }
+}
+
+/* The region kind with its article: "a block", "an if". */
+static const char *region_a(uint8_t kind)
+{
+    switch (kind) {
+    case R_IF:
+    case R_ELSE:
+        return "an if";
+    case R_BLOCK:
+        return "a block";
+    case R_LOOP:
+        return "a loop";
+    case R_TRY:
+    case R_CATCH:
+        return "a try";
+    default:
+        return "a method body";
     }
 }
 
@@ -656,7 +676,7 @@ static int block_type(Verifier *V, uint16_t bt, Ctrl *f)
         return 0;
     const char *d = cp_utf8(V->c, bt);
     if (!d)
-        return vfail(V, "block type #%u is a %s constant, expected 0 or a Utf8 field descriptor",
+        return vfail(V, "block type #%u is %s constant, expected 0 or a Utf8 field descriptor",
                      bt, const_kind_name(cp_kind(V->c, bt)));
     if (!cp_field_desc(V->c, bt))
         return vfail(V, "block type #%u \"%.200s\" is not a field descriptor", bt, d);
@@ -716,7 +736,7 @@ static int op_else(Verifier *V, const CfInsn *in)
     if (f->kind == R_ELSE)
         return vfail(V, "second else in the if opened at @%u", f->open_pc);
     if (f->kind != R_IF)
-        return vfail(V, "else outside an if (innermost region is a %s)", region_name(f->kind));
+        return vfail(V, "else outside an if (innermost region is %s)", region_a(f->kind));
     if (!f->unreachable && check_fallthrough(V, f, "the else") < 0)
         return -1;
     if (add_pending(V, f, f->base, f->has_res) < 0)
@@ -733,12 +753,12 @@ static int op_catch(Verifier *V, const CfInsn *in)
 {
     Ctrl *f = cur(V);
     if (f->kind != R_TRY && f->kind != R_CATCH)
-        return vfail(V, "catch outside a try (innermost region is a %s)", region_name(f->kind));
+        return vfail(V, "catch outside a try (innermost region is %s)", region_a(f->kind));
     VType ex = ref_type(NAME_EXCEPTION);
     if (in->a != 0) {
         const char *cn = cp_class(V->c, in->a);
         if (!cn)
-            return vfail(V, "#%u is a %s constant, expected 0 or a Class", in->a,
+            return vfail(V, "#%u is %s constant, expected 0 or a Class", in->a,
                          const_kind_name(cp_kind(V->c, in->a)));
         ex = ref_type(cn);
         int r = cn[0] == '[' ? 0 : assignable(V, &ex, NAME_EXCEPTION, sizeof NAME_EXCEPTION - 1);
@@ -874,7 +894,7 @@ static int member(Verifier *V, uint16_t idx, uint8_t kind, Member *m)
 {
     const CfClass *c = V->c;
     if (cp_kind(c, idx) != kind)
-        return vfail(V, "#%u is a %s constant, expected a %s", idx,
+        return vfail(V, "#%u is %s constant, expected %s", idx,
                      const_kind_name(cp_kind(c, idx)), const_kind_name(kind));
     const CfConst *k = &c->cp[idx];
     m->cls = cp_class(c, k->u.ref.cls);
@@ -1006,7 +1026,7 @@ static int op_ldc(Verifier *V, const CfInsn *in)
         if (in->a == 0 || in->a >= V->c->ncp)
             return vfail(V, "#%u is not a constant (the pool has entries 1..%u)", in->a,
                          V->c->ncp - 1u);
-        return vfail(V, "#%u is a %s constant, expected Int, Float or String", in->a,
+        return vfail(V, "#%u is %s constant, expected Int, Float or String", in->a,
                      const_kind_name(cp_kind(V->c, in->a)));
     }
 }
@@ -1115,7 +1135,7 @@ static int op_callfn(Verifier *V, const CfInsn *in)
 {
     const char *d = cp_utf8(V->c, in->a);
     if (!d)
-        return vfail(V, "#%u is a %s constant, expected a Utf8 method descriptor", in->a,
+        return vfail(V, "#%u is %s constant, expected a Utf8 method descriptor", in->a,
                      const_kind_name(cp_kind(V->c, in->a)));
     Sig *g = cp_sig(V, in->a);
     if (!g)
@@ -1131,7 +1151,7 @@ static int op_class(Verifier *V, const CfInsn *in)
 {
     const char *cn = cp_class(V->c, in->a);
     if (!cn)
-        return vfail(V, "#%u is a %s constant, expected a Class", in->a,
+        return vfail(V, "#%u is %s constant, expected a Class", in->a,
                      const_kind_name(cp_kind(V->c, in->a)));
     if (in->op == CF_OP_NEWARRAY) {
         if (cn[0] != '[')
@@ -1233,7 +1253,7 @@ static int op_local(Verifier *V, const CfInsn *in)
     default:
         if (t.d != 'I') {
             char g[200];
-            return vfail(V, "iinc needs an I local, local %u is %s", in->a,
+            return vfail(V, "iinc needs an int local, local %u is %s", in->a,
                          fmt_types(g, sizeof g, &t, 1));
         }
         return 0;

@@ -757,7 +757,7 @@ START_TEST(reject_iinc_float)
     T *t = t_new();
     iinc(t, 1, 1);
     op(t, CF_OP_RETURN);
-    REJECT(t, S, "f", "(I)V", 1, "F", "@0 iinc: iinc needs an I local, local 1 is [float]");
+    REJECT(t, S, "f", "(I)V", 1, "F", "@0 iinc: iinc needs an int local, local 1 is [float]");
     t_free(t);
 }
 END_TEST
@@ -767,7 +767,7 @@ START_TEST(reject_iinc_bool)
     T *t = t_new();
     iinc(t, 0, 1);
     op(t, CF_OP_RETURN);
-    REJECT(t, S, "f", "(Z)V", 1, NULL, "iinc needs an I local");
+    REJECT(t, S, "f", "(Z)V", 1, NULL, "iinc needs an int local, local 0 is [bool]");
     t_free(t);
 }
 END_TEST

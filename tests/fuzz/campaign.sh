@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# tests/fuzz/campaign.sh: one fuzzing campaign over every fuzz target.
+#
+#   tests/fuzz/campaign.sh MINUTES [BUILD_DIR]
+#
+# Builds (or reuses) a clang libFuzzer build in BUILD_DIR (default: build-fuzz at the
+# repository root), makes the seed corpora from the test programs (make_corpus.sh),
+# then runs each target for MINUTES minutes, one after the other on one core (nice),
+# starting from the seeds, the kept corpus tests/fuzz/corpus/<target>/ and the
+# regression inputs tests/fuzz/regressions/<target>/. Prints per target the executions,
+# the coverage and the findings. New inputs that add coverage are merged into
+# tests/fuzz/corpus/<target>/ (commit them: the corpus grows campaign by campaign);
+# a crash, timeout or out-of-memory input is left in BUILD_DIR/fuzz-findings/<target>/:
+# fix it, then keep it as tests/fuzz/regressions/<target>/<name>. Exits 1 if any
+# target found something. Record the figures in tests/fuzz/README.md.
+set -uo pipefail
+minutes=${1:?usage: campaign.sh MINUTES [BUILD_DIR]}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${2:-$root/build-fuzz}
+case $build in /*) ;; *) build=$PWD/$build ;; esac
+targets=(reader verify run compile)
+declare -A seeds=([reader]=classes [verify]=classes [run]=classes [compile]=sources)
+
+if ! command -v clang >/dev/null; then
+    echo "campaign.sh: clang is needed (apt-get install clang)" >&2
+    exit 2
+fi
+cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DMICA_FUZZ=ON >/dev/null &&
+    cmake --build "$build" -j2 --target mica_cli $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null ||
+    { echo "campaign.sh: the fuzz build failed" >&2; exit 2; }
+corpus=$build/fuzz-seeds
+bash "$root/tests/fuzz/make_corpus.sh" "$build/mica" "$root" "$corpus" || exit 2
+
+seconds=$(awk -v m="$minutes" 'BEGIN { s = int(m * 60); print (s < 1 ? 1 : s) }')
+found_any=0
+printf '%-8s %12s %8s %8s %9s\n' target executions exec/s cov findings
+for t in "${targets[@]}"; do
+    work=$build/fuzz-work/$t findings=$build/fuzz-findings/$t keep=$root/tests/fuzz/corpus/$t
+    rm -rf "$work"
+    mkdir -p "$work" "$findings" "$keep"
+    dirs=("$work" "$corpus/${seeds[$t]}" "$keep")
+    [ "$t" = run ] && dirs+=("$corpus/archives")
+    [ -d "$root/tests/fuzz/regressions/$t" ] && dirs+=("$root/tests/fuzz/regressions/$t")
+    log=$build/fuzz-$t.log
+    ASAN_OPTIONS=detect_leaks=0 nice "$build/tests/fuzz_$t" -max_total_time="$seconds" \
+        -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 \
+        -artifact_prefix="$findings/" "${dirs[@]}" >"$log" 2>&1
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
+    n=$(find "$findings" -type f | wc -l)
+    [ "$n" -gt 0 ] && found_any=1
+    printf '%-8s %12s %8s %8s %9s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "$n"
+    # keep what added coverage: merge the new inputs into the corpus in the repository
+    nice "$build/tests/fuzz_$t" -merge=1 -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
+        "$keep" "$work" >>"$log" 2>&1
+done
+if [ "$found_any" -ne 0 ]; then
+    echo "findings: $build/fuzz-findings/ (logs: $build/fuzz-TARGET.log)"
+fi
+exit "$found_any"
