@@ -59,6 +59,9 @@ typedef struct CfConst {
 #define CF_ACC_ABSTRACT   0x0400  /* class, method                              */
 #define CF_ACC_SYNTHETIC  0x1000  /* anything the compiler made up              */
 #define CF_ACC_MODULE     0x2000  /* class holding a source file's top-level functions */
+/* Every defined bit; the others are refused on classes, fields and methods. */
+#define CF_ACC_DEFINED    (CF_ACC_PRIVATE | CF_ACC_STATIC | CF_ACC_FINAL | CF_ACC_NATIVE | \
+                           CF_ACC_INTERFACE | CF_ACC_ABSTRACT | CF_ACC_SYNTHETIC | CF_ACC_MODULE)
 
 /* ---- attributes ------------------------------------------------------------ */
 #define CF_ATTR_REQUIRED  0x0001  /* a reader that does not know it must refuse */

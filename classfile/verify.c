@@ -1581,7 +1581,7 @@ static int check_fields(Verifier *V)
             goto fail;
         }
         uint16_t bad = f->flags & (CF_ACC_NATIVE | CF_ACC_INTERFACE | CF_ACC_ABSTRACT |
-                                   CF_ACC_MODULE);
+                                   CF_ACC_MODULE | (uint16_t)~CF_ACC_DEFINED);
         if (bad) {
             vfail(V, "field %s: flags 0x%04x are not allowed on a field", name, bad);
             goto fail;
@@ -1612,7 +1612,7 @@ static int check_method_header(Verifier *V, const CfMethod *m)
     const Sig *g = cp_sig(V, m->desc);
     if (!g)
         return V->oom ? -1 : vfail(V, "malformed method descriptor");
-    uint16_t bad = m->flags & (CF_ACC_INTERFACE | CF_ACC_MODULE);
+    uint16_t bad = m->flags & (CF_ACC_INTERFACE | CF_ACC_MODULE | (uint16_t)~CF_ACC_DEFINED);
     if (bad)
         return vfail(V, "flags 0x%04x are not allowed on a method", bad);
     if ((m->flags & CF_ACC_ABSTRACT) && (m->flags & (CF_ACC_STATIC | CF_ACC_PRIVATE)))
@@ -1713,7 +1713,8 @@ static int check_header(Verifier *V)
     }
     if ((c->flags & CF_ACC_FINAL) && (c->flags & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE)))
         return vfail(V, "a final class may not be abstract or an interface");
-    uint16_t bad = c->flags & (CF_ACC_PRIVATE | CF_ACC_STATIC | CF_ACC_NATIVE);
+    uint16_t bad = c->flags & (CF_ACC_PRIVATE | CF_ACC_STATIC | CF_ACC_NATIVE |
+                               (uint16_t)~CF_ACC_DEFINED);
     if (bad)
         return vfail(V, "flags 0x%04x are not allowed on a class", bad);
     /* an interface type must not be assignable to any class but Object */
