@@ -42,7 +42,11 @@ for t in "${targets[@]}"; do
     [ "$t" = run ] && dirs+=("$corpus/archives")
     [ -d "$root/tests/fuzz/regressions/$t" ] && dirs+=("$root/tests/fuzz/regressions/$t")
     log=$build/fuzz-$t.log
-    ASAN_OPTIONS=detect_leaks=0 nice "$build/tests/fuzz_$t" -max_total_time="$seconds" \
+    if [ ! -x "$build/tests/fuzz/fuzz_$t" ]; then
+        echo "campaign.sh: $build/tests/fuzz/fuzz_$t was not built" >&2
+        exit 2
+    fi
+    ASAN_OPTIONS=detect_leaks=0 nice "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" \
         -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 \
         -artifact_prefix="$findings/" "${dirs[@]}" >"$log" 2>&1
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
@@ -52,7 +56,7 @@ for t in "${targets[@]}"; do
     [ "$n" -gt 0 ] && found_any=1
     printf '%-8s %12s %8s %8s %9s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "$n"
     # keep what added coverage: merge the new inputs into the corpus in the repository
-    nice "$build/tests/fuzz_$t" -merge=1 -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
+    nice "$build/tests/fuzz/fuzz_$t" -merge=1 -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
         "$keep" "$work" >>"$log" 2>&1
 done
 if [ "$found_any" -ne 0 ]; then
