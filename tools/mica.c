@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "compiler.h"
 #include "mica.h"
+#include "toolkit.h"
 
 #define EXIT_USAGE 2
 #define EXIT_LIMIT 3
@@ -87,15 +88,6 @@ static void out_of_memory(void)
     fprintf(stderr, "mica: out of memory\n");
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s);
-    char *p = malloc(n + 1);
-    if (p)
-        memcpy(p, s, n + 1);
-    return p;
-}
-
 /* Returns a malloc'd "a" + "sep" + "b"; NULL on out of memory. */
 static char *join_path(const char *a, const char *sep, const char *b)
 {
@@ -130,7 +122,7 @@ static int strvec_push_owned(StrVec *sv, char *s)
 
 static int strvec_push(StrVec *sv, const char *s)
 {
-    return strvec_push_owned(sv, dup_str(s));
+    return strvec_push_owned(sv, tk_strdup(s));
 }
 
 static bool strvec_has(const StrVec *sv, const char *s)
@@ -196,65 +188,10 @@ static void classvec_free(ClassVec *cv)
     cv->n = cv->cap = 0;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Reads the whole file at [path] into a malloc'd buffer (with a NUL after
- * the last byte, not counted in *[len]). Returns 0, or -1 with errno set. */
-static int read_file(const char *path, uint8_t **data, size_t *len)
-{
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    int saved = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    for (;;) {
-        if (cap - n < 4096 + 1) {
-            size_t ncap = cap ? cap * 2 : 8192;
-            uint8_t *nb = realloc(buf, ncap);
-            if (!nb) {
-                saved = ENOMEM;
-                goto fail;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                saved = errno ? errno : EIO;
-                goto fail;
-            }
-            break;
-        }
-    }
-    fclose(f);
-    buf[n] = 0;
-    *data = buf;
-    *len = n;
-    return 0;
-fail:
-    fclose(f);
-    free(buf);
-    errno = saved;
-    return -1;
-}
-
 /* mkdir -p for [path]. 0, or -1 with errno set. */
 static int make_dirs(const char *path)
 {
-    char *p = dup_str(path);
+    char *p = tk_strdup(path);
     if (!p) {
         errno = ENOMEM;
         return -1;
@@ -414,11 +351,11 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
         }
         uint8_t *bytes;
         size_t n;
-        int rc = read_file(path, &bytes, &n);
+        int rc = tk_read_file(path, &bytes, &n);
         free(path);
         if (rc != 0)
             continue;
-        ClassBuf *b = classvec_push(&d->deps, dup_str(internal_name), bytes, n);
+        ClassBuf *b = classvec_push(&d->deps, tk_strdup(internal_name), bytes, n);
         if (!b) {
             d->oom = true;
             return NULL;
@@ -448,7 +385,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
             cp_list_archive(d, i, pkg);
             continue;
         }
-        char *dir = pkg[0] ? join_path(d->cp.v[i], "/", pkg) : dup_str(d->cp.v[i]);
+        char *dir = pkg[0] ? join_path(d->cp.v[i], "/", pkg) : tk_strdup(d->cp.v[i]);
         if (!dir) {
             d->oom = true;
             return;
@@ -457,10 +394,10 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
         if (dh) {
             struct dirent *e;
             while ((e = readdir(dh)) != NULL) {
-                if (!ends_with(e->d_name, ".mcl") || e->d_name[0] == '.')
+                if (!tk_ends_with(e->d_name, ".mcl") || e->d_name[0] == '.')
                     continue;
                 char *file = join_path(dir, "/", e->d_name);
-                bool regular = file && !is_dir(file);
+                bool regular = file && !tk_is_dir(file);
                 free(file);
                 if (!regular)
                     continue;
@@ -503,7 +440,7 @@ static int collect_class(void *ud, const char *internal_name, const uint8_t *byt
         return -1;
     }
     memcpy(copy, bytes, len);
-    if (!classvec_push(&d->out, dup_str(internal_name), copy, len)) {
+    if (!classvec_push(&d->out, tk_strdup(internal_name), copy, len)) {
         d->oom = true;
         return -1;
     }
@@ -532,12 +469,12 @@ static int find_sources(const char *dir, StrVec *found)
             rc = -1;
             break;
         }
-        if (is_dir(path)) {
+        if (tk_is_dir(path)) {
             rc = find_sources(path, found);
             free(path);
             if (rc != 0)
                 break;
-        } else if (ends_with(e->d_name, ".mica")) {
+        } else if (tk_ends_with(e->d_name, ".mica")) {
             if (strvec_push_owned(found, path) != 0) {
                 out_of_memory();
                 rc = -1;
@@ -554,7 +491,7 @@ static int find_sources(const char *dir, StrVec *found)
 /* Adds source operand [arg]: a .mica file, or a directory of them. */
 static int add_source(Driver *d, const char *arg)
 {
-    if (!is_dir(arg)) {
+    if (!tk_is_dir(arg)) {
         if (strvec_push(&d->sources, arg) != 0) {
             out_of_memory();
             return -1;
@@ -562,7 +499,7 @@ static int add_source(Driver *d, const char *arg)
         return 0;
     }
     /* Drop a trailing slash so that paths read "dir/a.mica", not "dir//a.mica". */
-    char *dir = dup_str(arg);
+    char *dir = tk_strdup(arg);
     if (!dir) {
         out_of_memory();
         return -1;
@@ -619,7 +556,7 @@ static int compile_sources(Driver *d)
             }
             memcpy(text, d->inline_text, d->inline_len);
             len = d->inline_len;
-        } else if (read_file(d->sources.v[i], &text, &len) != 0) {
+        } else if (tk_read_file(d->sources.v[i], &text, &len) != 0) {
             fflush(stdout);
             fprintf(stderr, "mica: cannot read %s: %s\n", d->sources.v[i], strerror(errno));
             goto fail;
@@ -643,7 +580,7 @@ static int compile_sources(Driver *d)
         goto fail;
     res.main_class[sizeof res.main_class - 1] = 0;
     if (res.main_class[0]) {
-        d->entry = dup_str(res.main_class);
+        d->entry = tk_strdup(res.main_class);
         if (!d->entry) {
             out_of_memory();
             goto fail;
@@ -868,7 +805,7 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
 
 static bool is_source_operand(const char *a)
 {
-    return mica_is_script_operand(a) || is_dir(a);
+    return mica_is_script_operand(a) || tk_is_dir(a);
 }
 
 /* run -e CODE or run -: the program comes from the command line or stdin.
@@ -905,7 +842,7 @@ static bool not_a_source(const char *a)
     if (stat(a, &st) != 0 || !S_ISREG(st.st_mode))
         return false;
     fflush(stdout);
-    if (ends_with(a, ".mcl"))
+    if (tk_ends_with(a, ".mcl"))
         fprintf(stderr, "mica: %s is a class file; run it by its class name from its "
                 "class-path directory: mica run -cp DIR pkg.Name\n", a);
     else
@@ -1069,7 +1006,7 @@ static int cmd_run(Driver *d, int argc, char **argv)
     int rc = parse_options(d, "run", argc, argv, &i);
     if (rc != 0)
         return rc;
-    if (i < argc && ends_with(argv[i], ".mar") && !is_dir(argv[i])) {
+    if (i < argc && tk_ends_with(argv[i], ".mar") && !tk_is_dir(argv[i])) {
         d->nargs = argc - i - 1;
         d->args = (const char *const *)argv + i + 1;
         return run_archive(d, argv[i]);
@@ -1197,7 +1134,7 @@ static int cmd_build(Driver *d, int argc, char **argv)
     for (; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1] != 0)
             return usage_error("options must come before sources: '%s'", argv[i]);
-        if (d->outfile && is_dir(argv[i]) && !dir_has_sources(argv[i])) {
+        if (d->outfile && tk_is_dir(argv[i]) && !dir_has_sources(argv[i])) {
             if (add_class_dir(d, argv[i]) != 0)
                 return 1;
             continue;
@@ -1227,12 +1164,12 @@ static int cmd_disasm(int argc, char **argv)
     if (argc == 0)
         return usage_error("%s", "disasm needs class files");
     int status = 0;
-    if (ends_with(argv[0], ".mar") && !is_dir(argv[0]))
+    if (tk_ends_with(argv[0], ".mar") && !tk_is_dir(argv[0]))
         return disasm_archive(argv[0], argc - 1, argv + 1);
     for (int i = 0; i < argc; i++) {
         uint8_t *data;
         size_t len;
-        if (read_file(argv[i], &data, &len) != 0) {
+        if (tk_read_file(argv[i], &data, &len) != 0) {
             fflush(stdout);
             fprintf(stderr, "mica: cannot read %s: %s\n", argv[i], strerror(errno));
             status = 1;
@@ -1264,7 +1201,7 @@ static bool cp_is_archive(Driver *d, size_t i)
 {
     const char *p = d->cp.v[i];
     struct stat st;
-    return ends_with(p, ".mar") || (stat(p, &st) == 0 && S_ISREG(st.st_mode));
+    return tk_ends_with(p, ".mar") || (stat(p, &st) == 0 && S_ISREG(st.st_mode));
 }
 
 /* Reads every archive on the class path (for the compiler). Returns 0 or 1
@@ -1339,7 +1276,7 @@ static void cp_list_archive(Driver *d, size_t i, const char *pkg)
 static int walk_files(const char *root, const char *rel, bool (*want)(const char *),
                       StrVec *found)
 {
-    char *dir = rel[0] ? join_path(root, "/", rel) : dup_str(root);
+    char *dir = rel[0] ? join_path(root, "/", rel) : tk_strdup(root);
     if (!dir) {
         out_of_memory();
         return -1;
@@ -1362,14 +1299,14 @@ static int walk_files(const char *root, const char *rel, bool (*want)(const char
     if (names.n > 1)
         qsort(names.v, names.n, sizeof *names.v, cmp_str);
     for (size_t i = 0; i < names.n && rc == 0; i++) {
-        char *r = rel[0] ? join_path(rel, "/", names.v[i]) : dup_str(names.v[i]);
+        char *r = rel[0] ? join_path(rel, "/", names.v[i]) : tk_strdup(names.v[i]);
         char *full = r ? join_path(root, "/", r) : NULL;
         if (!full) {
             free(r);
             rc = -1;
             break;
         }
-        if (is_dir(full)) {
+        if (tk_is_dir(full)) {
             rc = walk_files(root, r, want, found);
             free(r);
         } else if (want(r)) {
@@ -1388,7 +1325,7 @@ static int walk_files(const char *root, const char *rel, bool (*want)(const char
 
 static bool want_class(const char *rel)
 {
-    return ends_with(rel, ".mcl");
+    return tk_ends_with(rel, ".mcl");
 }
 
 static bool want_any(const char *rel)
@@ -1398,7 +1335,7 @@ static bool want_any(const char *rel)
 
 static bool want_source(const char *rel)
 {
-    return ends_with(rel, ".mica");
+    return tk_ends_with(rel, ".mica");
 }
 
 /* Takes the class files under class directory [dir] into d->classes_in. */
@@ -1410,7 +1347,7 @@ static int add_class_dir(Driver *d, const char *dir)
         char *path = join_path(dir, "/", files.v[i]);
         uint8_t *bytes;
         size_t len;
-        if (!path || read_file(path, &bytes, &len) != 0) {
+        if (!path || tk_read_file(path, &bytes, &len) != 0) {
             fflush(stdout);
             fprintf(stderr, "mica: cannot read %s: %s\n", path ? path : files.v[i],
                     strerror(path ? errno : ENOMEM));
@@ -1429,7 +1366,7 @@ static int add_class_dir(Driver *d, const char *dir)
             break;
         }
         const char *name = cf_this_name(c);
-        char *want = dup_str(files.v[i]);
+        char *want = tk_strdup(files.v[i]);
         if (want)
             want[strlen(want) - 4] = 0;
         bool ok = name && want && strcmp(name, want) == 0;
@@ -1485,7 +1422,7 @@ static int write_archive(Driver *d)
             char *path = join_path(d->resources.v[r], "/", files.v[i]);
             uint8_t *data;
             size_t dlen;
-            if (!path || read_file(path, &data, &dlen) != 0) {
+            if (!path || tk_read_file(path, &data, &dlen) != 0) {
                 fflush(stdout);
                 fprintf(stderr, "mica: cannot read %s: %s\n", path ? path : files.v[i],
                         strerror(path ? errno : ENOMEM));
@@ -1494,7 +1431,7 @@ static int write_archive(Driver *d)
                 goto fail;
             }
             free(path);
-            if (!classvec_push(&res, dup_str(files.v[i]), data, dlen)) {
+            if (!classvec_push(&res, tk_strdup(files.v[i]), data, dlen)) {
                 out_of_memory();
                 strvec_free(&files);
                 goto fail;
@@ -1523,7 +1460,7 @@ static int write_archive(Driver *d)
     for (size_t i = 0; i < res.n; i++)
         entries[n++] = (CfArEntry){res.v[i].name, res.v[i].bytes, res.v[i].len};
     if (d->main_opt) {
-        main_class = dup_str(d->main_opt);
+        main_class = tk_strdup(d->main_opt);
         if (!main_class) {
             out_of_memory();
             goto fail;
@@ -1542,7 +1479,7 @@ static int write_archive(Driver *d)
             goto fail;
         }
     } else if (d->entry) {
-        main_class = dup_str(d->entry);
+        main_class = tk_strdup(d->entry);
     }
     m.main_class = main_class;
     char created_by[] = "mica " MICA_VERSION_STRING;
@@ -1605,9 +1542,9 @@ static int run_archive(Driver *d, const char *path)
         cf_archive_free(a);
         return 1;
     }
-    d->entry = dup_str(a->manifest.main_class);
+    d->entry = tk_strdup(a->manifest.main_class);
     cf_archive_free(a);
-    char *p = dup_str(path);
+    char *p = tk_strdup(path);
     if (!d->entry || !p) {
         free(p);
         out_of_memory();
@@ -1710,10 +1647,10 @@ static int cmd_verify(Driver *d, int argc, char **argv)
     int status = 1;
     for (; i < argc; i++) {
         const char *f = argv[i];
-        if (ends_with(f, ".mcl") && !is_dir(f)) {
+        if (tk_ends_with(f, ".mcl") && !tk_is_dir(f)) {
             uint8_t *bytes;
             size_t len;
-            if (read_file(f, &bytes, &len) != 0) {
+            if (tk_read_file(f, &bytes, &len) != 0) {
                 fflush(stdout);
                 fprintf(stderr, "mica: cannot read %s: %s\n", f, strerror(errno));
                 goto done;
@@ -1730,11 +1667,11 @@ static int cmd_verify(Driver *d, int argc, char **argv)
             const char *name = cf_this_name(c);
             bool ok = name && strvec_push(&names, name) == 0 && strvec_push(&origins, f) == 0;
             cf_class_free(c);
-            if (!ok || !classvec_push(&files, dup_str(f), bytes, len)) {
+            if (!ok || !classvec_push(&files, tk_strdup(f), bytes, len)) {
                 out_of_memory();
                 goto done;
             }
-        } else if (is_dir(f)) {
+        } else if (tk_is_dir(f)) {
             StrVec found = {0};
             if (walk_files(f, "", want_class, &found) != 0) {
                 strvec_free(&found);
