@@ -4,7 +4,8 @@
 #include "opcodes.h"
 
 const CfOpInfo cf_op_info[256] = {
-#define CF_OP_INFO(NAME, str, byte, imm, pops, pushes) [byte] = {str, imm, pops, pushes},
+#define CF_OP_INFO(NAME, str, byte, imm, pops, pushes, types) \
+    [byte] = {str, imm, pops, pushes, types},
     MICA_OPCODES(CF_OP_INFO)
 #undef CF_OP_INFO
 };

@@ -162,9 +162,15 @@ bool cc_nameset_has(const NameSet *s, const char *name);
 void cc_celled_vars(Cc *cc, Stmt *body, Expr *expr, NameSet *out);
 
 /* ---- emission (gen_emit.c) ---- */
-/* Appends [op] and records its stack effect: [pops] values taken, [pushes] given. */
-void g_op(Gen *g, int op, int pops, int pushes);
-void g_op16(Gen *g, int op, uint16_t imm, int pops, int pushes);
+/* Appends [op] (with u16 immediate [imm]) and records its stack effect, which the
+ * opcode table (classfile/opcodes.h) gives for every opcode but those whose effect
+ * depends on an operand. */
+void g_op(Gen *g, int op);
+void g_op16(Gen *g, int op, uint16_t imm);
+/* The same for an opcode whose effect depends on its operand (calls, new, return,
+ * regions and branches): [pops] values taken, [pushes] given. */
+void g_op_effect(Gen *g, int op, int pops, int pushes);
+void g_op16_effect(Gen *g, int op, uint16_t imm, int pops, int pushes);
 /* Records a stack effect without emitting (code appended from a side buffer). */
 void g_adjust(Gen *g, int pops, int pushes);
 /* Pushes the int constant [v] in the shortest form. */

@@ -54,12 +54,12 @@ static void put_args(Gen *g, ArgSet *as, Cand *c, int recv)
     Type *at = cc_erasure(g->cc, m->params[m->nparams - 1]);
     Type *elem_decl = m->params[m->nparams - 1]->elem;
     g_iconst(g, as->n - fixed);
-    g_op16(g, CF_OP_NEWARRAY, cf_cp_class(g->cf, at->desc), 1, 1);
+    g_op16(g, CF_OP_NEWARRAY, cf_cp_class(g->cf, at->desc));
     for (int i = fixed; i < as->n; i++) {
-        g_op(g, CF_OP_DUP, 1, 2);
+        g_op(g, CF_OP_DUP);
         g_iconst(g, i - fixed);
         put_one(g, as, i, c->sp[i], elem_decl);
-        g_op(g, g_store_op(at->elem), 3, 0);
+        g_op(g, g_store_op(at->elem));
     }
 }
 
@@ -71,7 +71,7 @@ Type *g_invoke(Gen *g, int op, Cand *c)
     } else {
         uint16_t idx = cf_cp_method(g->cf, m->owner->name, m->name, m->desc);
         int pops = m->nparams + ((m->flags & CF_ACC_STATIC) ? 0 : 1);
-        g_op16(g, op, idx, pops, m->ret->kind == TY_VOID ? 0 : 1);
+        g_op16_effect(g, op, idx, pops, m->ret->kind == TY_VOID ? 0 : 1);
     }
     if (g->discard_result) {
         /* the statement pops the value: no unboxing (a null T is fine), no cast */
@@ -124,13 +124,13 @@ static Type *gen_print(Gen *g, Expr *e, const char *name)
         return &g->cc->t_error;
     }
     if (e->nargs == 0) {
-        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, "", 0), 0, 1);
+        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, "", 0));
     } else {
         Type *t = g_expr(g, e->args[0]);
         g_to_string(g, t, e->args[0]);
     }
-    g_op16(g, CF_OP_INVOKESTATIC,
-           cf_cp_method(g->cf, "std/core/System", name, "(Lstd/core/String;)V"), 1, 0);
+    g_op16_effect(g, CF_OP_INVOKESTATIC,
+                  cf_cp_method(g->cf, "std/core/System", name, "(Lstd/core/String;)V"), 1, 0);
     return &g->cc->t_void;
 }
 
@@ -163,7 +163,7 @@ static Type *call_fn(Gen *g, Type *ft, Expr *e, uint32_t pos)
     for (int i = 0; i < ft->nargs; i++)
         er[i] = cc_erasure(cc, ft->args[i]);
     const char *d = cc_method_desc(cc, er, ft->nargs, cc_erasure(cc, ft->ret));
-    g_op16(g, CF_OP_CALLFN, g_utf8(g, d), ft->nargs + 1, ft->ret->kind == TY_VOID ? 0 : 1);
+    g_op16_effect(g, CF_OP_CALLFN, g_utf8(g, d), ft->nargs + 1, ft->ret->kind == TY_VOID ? 0 : 1);
     return ft->ret;
 }
 
@@ -570,7 +570,7 @@ Type *g_new_to(Gen *g, Expr *e, Type *expected)
     MethodInfo *m = init_call(g, ci, t, e->args, e->nargs, e->tref->pos, &made);
     if (!m)
         return &g->cc->t_error;
-    g_op16(g, CF_OP_NEW, cf_cp_method(g->cf, ci->name, "<init>", m->desc), m->nparams, 1);
+    g_op16_effect(g, CF_OP_NEW, cf_cp_method(g->cf, ci->name, "<init>", m->desc), m->nparams, 1);
     return made;
 }
 

@@ -34,11 +34,11 @@ static void field_inits(Gen *g, bool is_static)
         uint16_t ref = cf_cp_field(g->cf, g->ci->name, fi->name, fi->type->desc);
         if (is_static) {
             g_expect(g, fd->init, fi->type);
-            g_op16(g, CF_OP_PUTSTATIC, ref, 1, 0);
+            g_op16(g, CF_OP_PUTSTATIC, ref);
         } else {
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
+            g_op16(g, CF_OP_LOAD, 0);
             g_expect(g, fd->init, fi->type);
-            g_op16(g, CF_OP_PUTFIELD, ref, 2, 0);
+            g_op16(g, CF_OP_PUTFIELD, ref);
         }
     }
 }
@@ -60,13 +60,14 @@ static void gen_init(Gen *g)
         if (!target) {
             g_error(g, s->pos, "class %s has no superclass", g->ci->simple);
         } else {
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
+            g_op16(g, CF_OP_LOAD, 0);
             MethodInfo *m = g_init_call(g, target, s->args, s->nargs, s->pos, true);
             if (m && m == g->mi)
                 g_error(g, s->pos, "an init cannot call itself");
             if (m)
-                g_op16(g, CF_OP_INITSUPER, cf_cp_method(g->cf, target->name, "<init>", m->desc),
-                       (uint16_t)(m->nparams + 1), 0);
+                g_op16_effect(g, CF_OP_INITSUPER,
+                              cf_cp_method(g->cf, target->name, "<init>", m->desc),
+                              (uint16_t)(m->nparams + 1), 0);
         }
     } else if (g->ci->super) {
         ClassInfo *s = g->ci->super;
@@ -83,8 +84,8 @@ static void gen_init(Gen *g)
         } else {
             if (md)
                 g_mark_line(g, md->pos);
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
-            g_op16(g, CF_OP_INITSUPER, cf_cp_method(g->cf, s->name, "<init>", "()V"), 1, 0);
+            g_op16(g, CF_OP_LOAD, 0);
+            g_op16_effect(g, CF_OP_INITSUPER, cf_cp_method(g->cf, s->name, "<init>", "()V"), 1, 0);
         }
     }
     if (!delegating)
@@ -93,10 +94,10 @@ static void gen_init(Gen *g)
     bool reach = g_block_stmts(g, stmts ? stmts + first : NULL, n - first);
     g_pop_scope(g);
     if (reach) {
-        g_op(g, CF_OP_RETURN, 0, 0);
+        g_op_effect(g, CF_OP_RETURN, 0, 0);
     } else if (g->last_op != CF_OP_RETURN && g->last_op != CF_OP_BR &&
                g->last_op != CF_OP_THROW && g->last_op != CF_OP_UNREACHABLE) {
-        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+        g_op(g, CF_OP_UNREACHABLE);
     }
 }
 
@@ -159,66 +160,66 @@ static void gen_bridge(Gen *g, MethodInfo *mi)
 {
     Cc *cc = g->cc;
     MethodInfo *t = mi->bridge_to;
-    g_op16(g, CF_OP_LOAD, 0, 0, 1);
+    g_op16(g, CF_OP_LOAD, 0);
     for (int i = 0; i < mi->nparams; i++) {
-        g_op16(g, CF_OP_LOAD, (uint16_t)(i + 1), 0, 1);
+        g_op16(g, CF_OP_LOAD, (uint16_t)(i + 1));
         Type *want = t->params[i];
         if (want->kind == TY_INT || want->kind == TY_FLOAT || want->kind == TY_BOOL ||
             want->kind == TY_BYTE) {
             if (mi->params[i]->kind != want->kind) {
                 ClassInfo *b = cc_box_class(cc, want);
                 if (b) {
-                    g_op16(g, CF_OP_CHECKCAST, cf_cp_class(g->cf, b->name), 1, 1);
-                    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, b->name, "value",
-                                                          want->kind == TY_BYTE ? "I"
-                                                                                : want->desc),
-                           1, 1);
+                    g_op16(g, CF_OP_CHECKCAST, cf_cp_class(g->cf, b->name));
+                    g_op16(g, CF_OP_GETFIELD,
+                           cf_cp_field(g->cf, b->name, "value",
+                                       want->kind == TY_BYTE ? "I" : want->desc));
                 }
             }
         } else if (strcmp(cc_erasure(cc, want)->desc, mi->params[i]->desc) != 0) {
             Type *e = cc_erasure(cc, want);
             g_op16(g, CF_OP_CHECKCAST,
-                   cf_cp_class(g->cf, e->kind == TY_ARRAY ? e->desc : e->cls->name), 1, 1);
+                   cf_cp_class(g->cf, e->kind == TY_ARRAY ? e->desc : e->cls->name));
         }
     }
-    g_op16(g, CF_OP_INVOKEVIRTUAL, cf_cp_method(g->cf, t->owner->name, t->name, t->desc),
-           t->nparams + 1, t->ret->kind == TY_VOID ? 0 : 1);
+    g_op16_effect(g, CF_OP_INVOKEVIRTUAL, cf_cp_method(g->cf, t->owner->name, t->name, t->desc),
+                  t->nparams + 1, t->ret->kind == TY_VOID ? 0 : 1);
     if (t->ret->kind != TY_VOID && mi->ret->kind != TY_VOID && !cc_is_ref(t->ret) &&
         cc_is_ref(mi->ret)) {
         ClassInfo *b = cc_box_class(cc, t->ret);
         if (b)
-            g_op16(g, CF_OP_INVOKESTATIC,
-                   cf_cp_method(g->cf, b->name, "of",
-                                cc_printf(cc, "(%s)L%s;",
-                                          t->ret->kind == TY_BYTE ? "I" : t->ret->desc,
-                                          b->name)), 1, 1);
+            g_op16_effect(
+                g, CF_OP_INVOKESTATIC,
+                cf_cp_method(g->cf, b->name, "of",
+                             cc_printf(cc, "(%s)L%s;", t->ret->kind == TY_BYTE ? "I" : t->ret->desc,
+                                       b->name)),
+                1, 1);
     }
     if (mi->ret->kind == TY_VOID && t->ret->kind != TY_VOID)
-        g_op(g, CF_OP_POP, 1, 0);
-    g_op(g, CF_OP_RETURN, mi->ret->kind == TY_VOID ? 0 : 1, 0);
+        g_op(g, CF_OP_POP);
+    g_op_effect(g, CF_OP_RETURN, mi->ret->kind == TY_VOID ? 0 : 1, 0);
 }
 
 /* An accessor: loads its parameters and uses the private member directly. */
 static void gen_accessor(Gen *g, MethodInfo *a)
 {
     for (int i = 0; i < a->nparams; i++)
-        g_op16(g, CF_OP_LOAD, (uint16_t)i, 0, 1);
+        g_op16(g, CF_OP_LOAD, (uint16_t)i);
     if (a->access_kind == ACCESS_CALL) {
         MethodInfo *m = a->access_method;
         bool st = (m->flags & CF_ACC_STATIC) != 0;
-        g_op16(g, st ? CF_OP_INVOKESTATIC : CF_OP_INVOKESPECIAL,
-               cf_cp_method(g->cf, m->owner->name, m->name, m->desc), a->nparams,
-               m->ret->kind == TY_VOID ? 0 : 1);
+        g_op16_effect(g, st ? CF_OP_INVOKESTATIC : CF_OP_INVOKESPECIAL,
+                      cf_cp_method(g->cf, m->owner->name, m->name, m->desc), a->nparams,
+                      m->ret->kind == TY_VOID ? 0 : 1);
     } else {
         FieldInfo *fi = a->access_field;
         bool st = (fi->flags & CF_ACC_STATIC) != 0;
         uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
         if (a->access_kind == ACCESS_GET)
-            g_op16(g, st ? CF_OP_GETSTATIC : CF_OP_GETFIELD, idx, st ? 0 : 1, 1);
+            g_op16(g, st ? CF_OP_GETSTATIC : CF_OP_GETFIELD, idx);
         else
-            g_op16(g, st ? CF_OP_PUTSTATIC : CF_OP_PUTFIELD, idx, st ? 1 : 2, 0);
+            g_op16(g, st ? CF_OP_PUTSTATIC : CF_OP_PUTFIELD, idx);
     }
-    g_op(g, CF_OP_RETURN, a->ret->kind == TY_VOID ? 0 : 1, 0);
+    g_op_effect(g, CF_OP_RETURN, a->ret->kind == TY_VOID ? 0 : 1, 0);
 }
 
 /* Compiles one method into [cf]. */
@@ -282,11 +283,11 @@ static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
             if (mi->ret->kind != TY_VOID) {
                 g_error(&g, md->pos, "missing return in function '%s'", mi->name);
             } else {
-                g_op(&g, CF_OP_RETURN, 0, 0);
+                g_op_effect(&g, CF_OP_RETURN, 0, 0);
             }
         } else if (g.last_op != CF_OP_RETURN && g.last_op != CF_OP_BR &&
                    g.last_op != CF_OP_THROW && g.last_op != CF_OP_UNREACHABLE) {
-            g_op(&g, CF_OP_UNREACHABLE, 0, 0);
+            g_op(&g, CF_OP_UNREACHABLE);
         }
     }
     cc->tscope = NULL;
@@ -318,7 +319,7 @@ static void gen_clinit(Cc *cc, ClassInfo *ci, CfClass *cf)
     g.f = ci->file;
     g.is_clinit = true;
     field_inits(&g, true);
-    g_op(&g, CF_OP_RETURN, 0, 0);
+    g_op_effect(&g, CF_OP_RETURN, 0, 0);
     CfMethod *m = cf_add_method(cf, CF_ACC_STATIC, "<clinit>", "()V");
     if (m)
         cf_set_code(cf, m, (uint16_t)g.max_depth, (uint16_t)g.nlocals, g.local_types,

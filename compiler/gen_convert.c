@@ -19,7 +19,7 @@ void g_box(Gen *g, Type *t)
     if (!b)
         return;
     const char *d = cc_printf(g->cc, "(%s)L%s;", t->kind == TY_BYTE ? "I" : t->desc, b->name);
-    g_op16(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, b->name, "of", d), 1, 1);
+    g_op16_effect(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, b->name, "of", d), 1, 1);
 }
 
 /* Unboxes the reference on the stack into a [prim] (checkcast, then the value field). */
@@ -28,11 +28,11 @@ void g_unbox(Gen *g, Type *prim)
     ClassInfo *b = cc_box_class(g->cc, prim);
     if (!b)
         return;
-    g_op16(g, CF_OP_CHECKCAST, cf_cp_class(g->cf, b->name), 1, 1);
-    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, b->name, "value",
-                                          prim->kind == TY_BYTE ? "I" : prim->desc), 1, 1);
+    g_op16(g, CF_OP_CHECKCAST, cf_cp_class(g->cf, b->name));
+    g_op16(g, CF_OP_GETFIELD,
+           cf_cp_field(g->cf, b->name, "value", prim->kind == TY_BYTE ? "I" : prim->desc));
     if (prim->kind == TY_BYTE)
-        g_op(g, CF_OP_I2B, 1, 1);
+        g_op(g, CF_OP_I2B);
 }
 
 /* The primitive a value of reference type [t] unboxes to, or NULL. */
@@ -51,7 +51,7 @@ bool g_convert(Gen *g, Type *from, Type *to)
     if (from->kind == TY_BYTE && to->kind == TY_INT)
         return true;
     if (g_is_intlike(from) && to->kind == TY_FLOAT) {
-        g_op(g, CF_OP_I2F, 1, 1);
+        g_op(g, CF_OP_I2F);
         return true;
     }
     if (cc_is_ref(from) && cc_is_ref(to) &&
@@ -74,8 +74,7 @@ bool g_convert(Gen *g, Type *from, Type *to)
             Type *er = cc_erasure(g->cc, to);
             if (strcmp(er->desc, "Lstd/core/Object;") != 0)
                 g_op16(g, CF_OP_CHECKCAST,
-                       cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc : er->cls->name), 1,
-                       1);
+                       cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc : er->cls->name));
             return true;
         }
     }
@@ -84,7 +83,7 @@ bool g_convert(Gen *g, Type *from, Type *to)
         if (u == to || (u->kind == TY_INT && to->kind == TY_FLOAT)) {
             g_unbox(g, u);
             if (u != to)
-                g_op(g, CF_OP_I2F, 1, 1);
+                g_op(g, CF_OP_I2F);
             return true;
         }
     }
@@ -124,7 +123,7 @@ Type *g_from_erased(Gen *g, Type *decl, Type *actual)
         Type *ea = cc_erasure(cc, actual);
         if (strcmp(ea->desc, er->desc) != 0 && strcmp(ea->desc, "Lstd/core/Object;") != 0)
             g_op16(g, CF_OP_CHECKCAST,
-                   cf_cp_class(g->cf, ea->kind == TY_ARRAY ? ea->desc : ea->cls->name), 1, 1);
+                   cf_cp_class(g->cf, ea->kind == TY_ARRAY ? ea->desc : ea->cls->name));
     }
     return actual;
 }
@@ -168,14 +167,15 @@ void g_to_string(Gen *g, Type *t, Expr *e)
         return;
     default: name = "of"; desc = "(Lstd/core/Object;)Lstd/core/String;"; break;
     }
-    g_op16(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, "std/core/String", name, desc), 1, 1);
+    g_op16_effect(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, "std/core/String", name, desc), 1, 1);
 }
 
 void g_concat(Gen *g)
 {
-    g_op16(g, CF_OP_INVOKEVIRTUAL,
-           cf_cp_method(g->cf, "std/core/String", "concat",
-                        "(Lstd/core/String;)Lstd/core/String;"), 2, 1);
+    g_op16_effect(
+        g, CF_OP_INVOKEVIRTUAL,
+        cf_cp_method(g->cf, "std/core/String", "concat", "(Lstd/core/String;)Lstd/core/String;"), 2,
+        1);
 }
 
 bool g_fun_erasure_differs(Cc *cc, Type *a, Type *b)
@@ -200,7 +200,7 @@ void g_adapt_fun(Gen *g, Type *have, Type *target, Type *decl)
     tmp->type = have;
     tmp->is_let = true;
     tmp->slot = g_new_local(g, have);
-    g_op16(g, CF_OP_STORE, tmp->slot, 1, 0);
+    g_op16(g, CF_OP_STORE, tmp->slot);
     Expr *lam = cc_alloc(cc, sizeof *lam);
     lam->kind = EX_LAMBDA;
     lam->nargs = have->nargs;

@@ -1,5 +1,6 @@
 /* compiler/gen_emit.c: bytecode emission: instructions and their stack depth, structured
  * regions, branches, locals and temporaries, side buffers and the line table. */
+#include <assert.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -39,19 +40,43 @@ void g_adjust(Gen *g, int pops, int pushes)
         g->max_depth = g->depth;
 }
 
-void g_op(Gen *g, int op, int pops, int pushes)
+void g_op_effect(Gen *g, int op, int pops, int pushes)
 {
     put8(g, (uint8_t)op);
     g_adjust(g, pops, pushes);
     g->last_op = op;
 }
 
-void g_op16(Gen *g, int op, uint16_t imm, int pops, int pushes)
+void g_op16_effect(Gen *g, int op, uint16_t imm, int pops, int pushes)
 {
     put8(g, (uint8_t)op);
     put16(g, imm);
     g_adjust(g, pops, pushes);
     g->last_op = op;
+}
+
+/* The stack effect of [op] from the opcode table; only fixed-effect opcodes
+ * come here (the others go through the _effect forms). */
+static void table_effect(int op, int *pops, int *pushes)
+{
+    const CfOpInfo *info = &cf_op_info[op];
+    assert(info->name && info->pops >= 0 && info->pushes >= 0);
+    *pops = info->pops;
+    *pushes = info->pushes;
+}
+
+void g_op(Gen *g, int op)
+{
+    int pops, pushes;
+    table_effect(op, &pops, &pushes);
+    g_op_effect(g, op, pops, pushes);
+}
+
+void g_op16(Gen *g, int op, uint16_t imm)
+{
+    int pops, pushes;
+    table_effect(op, &pops, &pushes);
+    g_op16_effect(g, op, imm, pops, pushes);
 }
 
 void g_iconst(Gen *g, int64_t v)
@@ -62,7 +87,7 @@ void g_iconst(Gen *g, int64_t v)
         g_adjust(g, 0, 1);
         g->last_op = CF_OP_ICONST;
     } else {
-        g_op16(g, CF_OP_LDC, cf_cp_int(g->cf, v), 0, 1);
+        g_op16(g, CF_OP_LDC, cf_cp_int(g->cf, v));
     }
 }
 
@@ -89,27 +114,27 @@ uint16_t g_utf8(Gen *g, const char *s) { return cf_cp_utf8z(g->cf, s); }
 void g_open(Gen *g, int op, Type *result)
 {
     uint16_t bt = result && result->kind != TY_VOID ? g_utf8(g, result->desc) : 0;
-    g_op16(g, op, bt, op == CF_OP_IF ? 1 : 0, 0);
+    g_op16_effect(g, op, bt, op == CF_OP_IF ? 1 : 0, 0);
     Region r = {g->depth, bt ? 1 : 0};
     CC_PUSH(g->cc, g->regions, g->nest, g->regions_cap, r);
 }
 
 void g_else(Gen *g)
 {
-    g_op(g, CF_OP_ELSE, 0, 0);
+    g_op_effect(g, CF_OP_ELSE, 0, 0);
     g->depth = g->regions[g->nest - 1].h;
 }
 
 void g_catch(Gen *g, uint16_t cls)
 {
-    g_op16(g, CF_OP_CATCH, cls, 0, 0);
+    g_op16_effect(g, CF_OP_CATCH, cls, 0, 0);
     g->depth = g->regions[g->nest - 1].h;
     g_adjust(g, 0, 1);
 }
 
 void g_end(Gen *g)
 {
-    g_op(g, CF_OP_END, 0, 0);
+    g_op_effect(g, CF_OP_END, 0, 0);
     Region r = g->regions[--g->nest];
     g->depth = r.h;
     g_adjust(g, 0, r.arity);
@@ -117,7 +142,7 @@ void g_end(Gen *g)
 
 void g_br(Gen *g, int op, int level)
 {
-    g_op16(g, op, (uint16_t)(g->nest - 1 - level), op == CF_OP_BR_IF ? 1 : 0, 0);
+    g_op16_effect(g, op, (uint16_t)(g->nest - 1 - level), op == CF_OP_BR_IF ? 1 : 0, 0);
 }
 
 void g_br_table(Gen *g, int n, const int *levels, int def_level)

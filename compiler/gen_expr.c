@@ -93,9 +93,9 @@ static Type *gen_arraylit(Gen *g, Expr *e, Type *expected)
     }
     Type *at = cc_array_of(cc, elem);
     g_iconst(g, e->nargs);
-    g_op16(g, CF_OP_NEWARRAY, cf_cp_class(g->cf, at->desc), 1, 1);
+    g_op16(g, CF_OP_NEWARRAY, cf_cp_class(g->cf, at->desc));
     for (int i = 0; i < e->nargs; i++) {
-        g_op(g, CF_OP_DUP, 1, 2);
+        g_op(g, CF_OP_DUP);
         g_iconst(g, i);
         if (e->args[i]->kind == EX_INT && elem->kind == TY_BYTE && e->args[i]->ival >= 0 &&
             e->args[i]->ival <= 255)
@@ -104,7 +104,7 @@ static Type *gen_arraylit(Gen *g, Expr *e, Type *expected)
         g_adjust(g, 0, 1);
         if (!g_convert(g, types[i], elem))
             g_mismatch(g, e->args[i]->pos, elem, types[i]);
-        g_op(g, g_store_op(elem), 3, 0);
+        g_op(g, g_store_op(elem));
     }
     return at;
 }
@@ -117,15 +117,16 @@ static Type *gen_index(Gen *g, Expr *e)
         return t;
     if (cc_is_string(g->cc, t)) {
         /* s[i] is s.charAt(i): a one-code-point String (spec/language.md) */
-        g_op16(g, CF_OP_INVOKEVIRTUAL,
-               cf_cp_method(g->cf, "std/core/String", "charAt", "(I)Lstd/core/String;"), 2, 1);
+        g_op16_effect(g, CF_OP_INVOKEVIRTUAL,
+                      cf_cp_method(g->cf, "std/core/String", "charAt", "(I)Lstd/core/String;"), 2,
+                      1);
         return g_string_type(g);
     }
     if (t->kind != TY_ARRAY) {
         g_error(g, e->pos, "cannot index a value of type %s", cc_type_name(g->cc, t));
         return &g->cc->t_error;
     }
-    g_op(g, g_load_op(t->elem), 2, 1);
+    g_op(g, g_load_op(t->elem));
     return t->elem;
 }
 
@@ -280,16 +281,18 @@ static Lvalue gen_lvalue(Gen *g, Expr *e)
 static void lv_read(Gen *g, Lvalue *lv)
 {
     switch (lv->kind) {
-    case LV_LOCAL: g_op16(g, CF_OP_LOAD, lv->local->slot, 0, 1); break;
+    case LV_LOCAL:
+        g_op16(g, CF_OP_LOAD, lv->local->slot);
+        break;
     case LV_STATIC: g_get_field_op(g, lv->field, false); break;
     case LV_FIELD:
-        g_op(g, CF_OP_DUP, 1, 2);
+        g_op(g, CF_OP_DUP);
         g_get_field_op(g, lv->field, true);
         g_from_erased(g, lv->field->type, lv->type);
         break;
     case LV_ARRAY:
-        g_op(g, CF_OP_DUP2, 2, 4);
-        g_op(g, g_load_op(lv->type), 2, 1);
+        g_op(g, CF_OP_DUP2);
+        g_op(g, g_load_op(lv->type));
         break;
     case LV_BAD: break;
     }
@@ -299,9 +302,16 @@ static void lv_read(Gen *g, Lvalue *lv)
 static void lv_dup_value(Gen *g, Lvalue *lv)
 {
     switch (lv->kind) {
-    case LV_LOCAL: case LV_STATIC: g_op(g, CF_OP_DUP, 1, 2); break;
-    case LV_FIELD: g_op(g, CF_OP_DUP_X1, 2, 3); break;
-    case LV_ARRAY: g_op(g, CF_OP_DUP_X2, 3, 4); break;
+    case LV_LOCAL:
+    case LV_STATIC:
+        g_op(g, CF_OP_DUP);
+        break;
+    case LV_FIELD:
+        g_op(g, CF_OP_DUP_X1);
+        break;
+    case LV_ARRAY:
+        g_op(g, CF_OP_DUP_X2);
+        break;
     case LV_BAD: break;
     }
 }
@@ -310,14 +320,16 @@ static void lv_write(Gen *g, Lvalue *lv)
 {
     switch (lv->kind) {
     case LV_LOCAL:
-        g_op16(g, CF_OP_STORE, lv->local->slot, 1, 0);
+        g_op16(g, CF_OP_STORE, lv->local->slot);
         break;
     case LV_STATIC: g_put_field_op(g, lv->field); break;
     case LV_FIELD:
         g_to_erased(g, lv->field->type, lv->type);
         g_put_field_op(g, lv->field);
         break;
-    case LV_ARRAY: g_op(g, g_store_op(lv->type), 3, 0); break;
+    case LV_ARRAY:
+        g_op(g, g_store_op(lv->type));
+        break;
     case LV_BAD: break;
     }
 }
@@ -363,7 +375,7 @@ static Type *gen_assign(Gen *g, Expr *e, bool want)
             !g_convert(g, r, lv.type))
             g_mismatch(g, e->pos, lv.type, r);
         if (lv.type->kind == TY_BYTE && g_is_intlike(r))
-            g_op(g, CF_OP_I2B, 1, 1);
+            g_op(g, CF_OP_I2B);
     }
     if (want)
         lv_dup_value(g, &lv);
@@ -386,23 +398,23 @@ static Type *gen_incdec(Gen *g, Expr *e, bool want)
     }
     if (lv.kind == LV_LOCAL && lv.type->kind == TY_INT) {
         if (want && post)
-            g_op16(g, CF_OP_LOAD, lv.local->slot, 0, 1);
+            g_op16(g, CF_OP_LOAD, lv.local->slot);
         g_iinc(g, lv.local->slot, inc ? 1 : -1);
         if (want && !post)
-            g_op16(g, CF_OP_LOAD, lv.local->slot, 0, 1);
+            g_op16(g, CF_OP_LOAD, lv.local->slot);
         return want ? lv.type : &cc->t_void;
     }
     lv_read(g, &lv);
     if (want && post)
         lv_dup_value(g, &lv);
     if (lv.type->kind == TY_FLOAT) {
-        g_op16(g, CF_OP_LDC, cf_cp_float(g->cf, 1.0), 0, 1);
-        g_op(g, inc ? CF_OP_FADD : CF_OP_FSUB, 2, 1);
+        g_op16(g, CF_OP_LDC, cf_cp_float(g->cf, 1.0));
+        g_op(g, inc ? CF_OP_FADD : CF_OP_FSUB);
     } else {
         g_iconst(g, 1);
-        g_op(g, inc ? CF_OP_IADD : CF_OP_ISUB, 2, 1);
+        g_op(g, inc ? CF_OP_IADD : CF_OP_ISUB);
         if (lv.type->kind == TY_BYTE)
-            g_op(g, CF_OP_I2B, 1, 1);
+            g_op(g, CF_OP_I2B);
     }
     if (want && !post)
         lv_dup_value(g, &lv);
@@ -474,23 +486,23 @@ static Type *arith(Gen *g, TokKind op, Type *ta, Type *tb, Buf *bb, Expr *ea, Ex
     if (bools && (bitwise || op == TK_EQ || op == TK_NE)) {
         g_put_buf(g, bb);
         g_adjust(g, 0, 1);
-        g_op(g, iop, 2, 1);
+        g_op(g, iop);
         return &cc->t_bool;
     }
     if (ints && iop >= 0) {
         g_put_buf(g, bb);
         g_adjust(g, 0, 1);
-        g_op(g, iop, 2, 1);
+        g_op(g, iop);
         return cmp ? &cc->t_bool : &cc->t_int;
     }
     if (nums && fop >= 0) {
         if (g_is_intlike(ta))
-            g_op(g, CF_OP_I2F, 1, 1);
+            g_op(g, CF_OP_I2F);
         g_put_buf(g, bb);
         g_adjust(g, 0, 1);
         if (g_is_intlike(tb))
-            g_op(g, CF_OP_I2F, 1, 1);
-        g_op(g, fop, 2, 1);
+            g_op(g, CF_OP_I2F);
+        g_op(g, fop);
         return cmp ? &cc->t_bool : &cc->t_float;
     }
     g_put_buf(g, bb);
@@ -505,28 +517,28 @@ static void ref_equals(Gen *g, Buf *bb)
     Type *obj = g_object_type(g);
     Type *I = &g->cc->t_int;
     uint16_t ta = g_temp(g, obj), tb = g_temp(g, obj);
-    g_op16(g, CF_OP_STORE, ta, 1, 0);
+    g_op16(g, CF_OP_STORE, ta);
     g_put_buf(g, bb);
     g_adjust(g, 0, 1);
-    g_op16(g, CF_OP_STORE, tb, 1, 0);
-    g_op16(g, CF_OP_LOAD, ta, 0, 1);
-    g_op(g, CF_OP_ACONST_NULL, 0, 1);
-    g_op(g, CF_OP_AEQ, 2, 1);
+    g_op16(g, CF_OP_STORE, tb);
+    g_op16(g, CF_OP_LOAD, ta);
+    g_op(g, CF_OP_ACONST_NULL);
+    g_op(g, CF_OP_AEQ);
     g_open(g, CF_OP_IF, I);
-    g_op16(g, CF_OP_LOAD, tb, 0, 1);
-    g_op(g, CF_OP_ACONST_NULL, 0, 1);
-    g_op(g, CF_OP_AEQ, 2, 1);
+    g_op16(g, CF_OP_LOAD, tb);
+    g_op(g, CF_OP_ACONST_NULL);
+    g_op(g, CF_OP_AEQ);
     g_else(g);
-    g_op16(g, CF_OP_LOAD, tb, 0, 1);
-    g_op(g, CF_OP_ACONST_NULL, 0, 1);
-    g_op(g, CF_OP_AEQ, 2, 1);
+    g_op16(g, CF_OP_LOAD, tb);
+    g_op(g, CF_OP_ACONST_NULL);
+    g_op(g, CF_OP_AEQ);
     g_open(g, CF_OP_IF, I);
     g_iconst(g, 0);
     g_else(g);
-    g_op16(g, CF_OP_LOAD, ta, 0, 1);
-    g_op16(g, CF_OP_LOAD, tb, 0, 1);
-    g_op16(g, CF_OP_INVOKEVIRTUAL,
-           cf_cp_method(g->cf, "std/core/Object", "equals", "(Lstd/core/Object;)Z"), 2, 1);
+    g_op16(g, CF_OP_LOAD, ta);
+    g_op16(g, CF_OP_LOAD, tb);
+    g_op16_effect(g, CF_OP_INVOKEVIRTUAL,
+                  cf_cp_method(g->cf, "std/core/Object", "equals", "(Lstd/core/Object;)Z"), 2, 1);
     g_end(g);
     g_end(g);
     g_free_temp(g, ta);
@@ -583,14 +595,14 @@ static Type *gen_binary(Gen *g, Expr *e)
                         tb->kind == TY_NULL;
         bool eq = op == TK_EQEQEQ || op == TK_EQ;
         if (identity) {
-            g_op(g, eq ? CF_OP_AEQ : CF_OP_ANE, 2, 1);
+            g_op(g, eq ? CF_OP_AEQ : CF_OP_ANE);
         } else {
             /* undo the right operand: ref_equals places it itself */
             g->out->len -= bb.len;
             g->depth--;
             ref_equals(g, &bb);
             if (!eq)
-                g_op(g, CF_OP_EQZ, 1, 1);
+                g_op(g, CF_OP_EQZ);
         }
         return &cc->t_bool;
     }
@@ -606,24 +618,24 @@ static Type *gen_unary(Gen *g, Expr *e)
     switch (e->op) {
     case TK_MINUS:
         if (g_is_intlike(t)) {
-            g_op(g, CF_OP_INEG, 1, 1);
+            g_op(g, CF_OP_INEG);
             return &cc->t_int;
         }
         if (t->kind == TY_FLOAT) {
-            g_op(g, CF_OP_FNEG, 1, 1);
+            g_op(g, CF_OP_FNEG);
             return t;
         }
         break;
     case TK_BANG:
         if (t->kind == TY_BOOL) {
-            g_op(g, CF_OP_EQZ, 1, 1);
+            g_op(g, CF_OP_EQZ);
             return t;
         }
         break;
     case TK_TILDE:
         if (g_is_intlike(t)) {
             g_iconst(g, -1);
-            g_op(g, CF_OP_IXOR, 2, 1);
+            g_op(g, CF_OP_IXOR);
             return &cc->t_int;
         }
         break;
@@ -680,22 +692,21 @@ static Type *gen_is_as(Gen *g, Expr *e)
             return &cc->t_error;
         }
         Type *er = cc_erasure(cc, to);
-        g_op16(g, CF_OP_INSTANCEOF, cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc
-                                                                           : er->cls->name),
-               1, 1);
+        g_op16(g, CF_OP_INSTANCEOF,
+               cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc : er->cls->name));
         return &cc->t_bool;
     }
     if (cc_is_numeric(t) && cc_is_numeric(to)) {
         if (t == to || (t->kind == TY_BYTE && to->kind == TY_INT))
             return to;
         if (to->kind == TY_FLOAT) {
-            g_op(g, CF_OP_I2F, 1, 1);
+            g_op(g, CF_OP_I2F);
         } else if (to->kind == TY_INT) {
-            g_op(g, CF_OP_F2I, 1, 1);
+            g_op(g, CF_OP_F2I);
         } else {
             if (t->kind == TY_FLOAT)
-                g_op(g, CF_OP_F2I, 1, 1);
-            g_op(g, CF_OP_I2B, 1, 1);
+                g_op(g, CF_OP_F2I);
+            g_op(g, CF_OP_I2B);
         }
         return to;
     }
@@ -710,8 +721,7 @@ static Type *gen_is_as(Gen *g, Expr *e)
             Type *er = cc_erasure(cc, to);
             if (strcmp(er->desc, "Lstd/core/Object;") != 0)
                 g_op16(g, CF_OP_CHECKCAST,
-                       cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc : er->cls->name), 1,
-                       1);
+                       cf_cp_class(g->cf, er->kind == TY_ARRAY ? er->desc : er->cls->name));
             return to;
         }
     }
@@ -732,21 +742,22 @@ static void emit_string(Gen *g, const char *s, size_t len)
 {
     const char *nul = memchr(s, 0, len);
     if (!nul) {
-        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, s, len), 0, 1);
+        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, s, len));
         return;
     }
-    g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, s, (size_t)(nul - s)), 0, 1);
+    g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, s, (size_t)(nul - s)));
     while (nul) {
         g_iconst(g, 0);
-        g_op16(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, "std/core/String", "fromCodePoint",
-                                                   "(I)Lstd/core/String;"), 1, 1);
+        g_op16_effect(
+            g, CF_OP_INVOKESTATIC,
+            cf_cp_method(g->cf, "std/core/String", "fromCodePoint", "(I)Lstd/core/String;"), 1, 1);
         g_concat(g);
         size_t rest = len - (size_t)(nul - s) - 1;
         const char *p = nul + 1;
         nul = memchr(p, 0, rest);
         size_t piece = nul ? (size_t)(nul - p) : rest;
         if (piece > 0) {
-            g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, p, piece), 0, 1);
+            g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, p, piece));
             g_concat(g);
         }
     }
@@ -755,7 +766,7 @@ static void emit_string(Gen *g, const char *s, size_t len)
 static Type *gen_interp(Gen *g, Expr *e)
 {
     if (e->nargs == 0) {
-        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, "", 0), 0, 1);
+        g_op16(g, CF_OP_LDC, cf_cp_string(g->cf, "", 0));
         return g_string_type(g);
     }
     for (int i = 0; i < e->nargs; i++) {
@@ -775,13 +786,13 @@ Type *g_expr_impl(Gen *g, Expr *e)
         g_iconst(g, e->ival);
         return &cc->t_int;
     case EX_FLOAT:
-        g_op16(g, CF_OP_LDC, cf_cp_float(g->cf, e->fval), 0, 1);
+        g_op16(g, CF_OP_LDC, cf_cp_float(g->cf, e->fval));
         return &cc->t_float;
     case EX_BOOL:
         g_iconst(g, e->ival);
         return &cc->t_bool;
     case EX_NULL:
-        g_op(g, CF_OP_ACONST_NULL, 0, 1);
+        g_op(g, CF_OP_ACONST_NULL);
         return &cc->t_null;
     case EX_STRING:
         emit_string(g, e->str, e->slen);
@@ -817,7 +828,7 @@ Type *g_expr_impl(Gen *g, Expr *e)
             g_error(g, e->pos, "cannot create an array of void");
             return &cc->t_error;
         }
-        g_op16(g, CF_OP_NEWARRAY, cf_cp_class(g->cf, t->desc), 1, 1);
+        g_op16(g, CF_OP_NEWARRAY, cf_cp_class(g->cf, t->desc));
         return t;
     }
     case EX_ARRAYLIT:
@@ -855,7 +866,7 @@ void g_discard(Gen *g, Expr *e)
         Type *t = g_expr(g, e);
         g->discard_call = NULL;
         if (t->kind != TY_VOID && t->kind != TY_ERROR)
-            g_op(g, CF_OP_POP, 1, 0);
+            g_op(g, CF_OP_POP);
         return;
     }
     default:

@@ -12,7 +12,7 @@ Type *g_lambda_impl(Gen *g, Expr *e, Type *target, Type *erased_as)
     if (target && target->nargs != n) {
         g_error(g, e->pos, "a lambda with %d parameter%s cannot be %s", n, n == 1 ? "" : "s",
                 cc_type_name(cc, target));
-        g_op(g, CF_OP_ACONST_NULL, 0, 1);
+        g_op(g, CF_OP_ACONST_NULL);
         return &cc->t_error;
     }
     if (erased_as && (erased_as->kind != TY_FUN || erased_as->nargs != n))
@@ -115,22 +115,22 @@ Type *g_lambda_impl(Gen *g, Expr *e, Type *target, Type *erased_as)
     ig.cf = cf;
     ig.out = &ig.main;
     ig.last_op = -1;
-    g_op16(&ig, CF_OP_LOAD, 0, 0, 1);
-    g_op16(&ig, CF_OP_INITSUPER, cf_cp_method(cf, "std/core/Function", "<init>", "()V"), 1, 0);
+    g_op16(&ig, CF_OP_LOAD, 0);
+    g_op16_effect(&ig, CF_OP_INITSUPER, cf_cp_method(cf, "std/core/Function", "<init>", "()V"), 1,
+                  0);
     k = 0;
     if (lam.needs_this) {
-        g_op16(&ig, CF_OP_LOAD, 0, 0, 1);
-        g_op16(&ig, CF_OP_LOAD, 1, 0, 1);
-        g_op16(&ig, CF_OP_PUTFIELD, cf_cp_field(cf, name, "this$0", this_t->desc), 2, 0);
+        g_op16(&ig, CF_OP_LOAD, 0);
+        g_op16(&ig, CF_OP_LOAD, 1);
+        g_op16(&ig, CF_OP_PUTFIELD, cf_cp_field(cf, name, "this$0", this_t->desc));
         k++;
     }
     for (Local *c = lam.caps; c; c = c->next, k++) {
-        g_op16(&ig, CF_OP_LOAD, 0, 0, 1);
-        g_op16(&ig, CF_OP_LOAD, (uint16_t)(k + 1), 0, 1);
-        g_op16(&ig, CF_OP_PUTFIELD, cf_cp_field(cf, name, c->cap_field, g_holder_desc(g, c)), 2,
-               0);
+        g_op16(&ig, CF_OP_LOAD, 0);
+        g_op16(&ig, CF_OP_LOAD, (uint16_t)(k + 1));
+        g_op16(&ig, CF_OP_PUTFIELD, cf_cp_field(cf, name, c->cap_field, g_holder_desc(g, c)));
     }
-    g_op(&ig, CF_OP_RETURN, 0, 0);
+    g_op_effect(&ig, CF_OP_RETURN, 0, 0);
     CfMethod *im = cf_add_method(cf, 0, "<init>", idesc);
     if (im)
         cf_set_code(cf, im, (uint16_t)ig.max_depth, 0, NULL, ig.main.code,
@@ -144,7 +144,7 @@ Type *g_lambda_impl(Gen *g, Expr *e, Type *target, Type *erased_as)
         g_load_this(g);
     for (Local *c = lam.caps; c; c = c->next)
         g_load_holder(g, c->cap_outer);
-    g_op16(g, CF_OP_NEW, cf_cp_method(g->cf, name, "<init>", idesc), nc, 1);
+    g_op16_effect(g, CF_OP_NEW, cf_cp_method(g->cf, name, "<init>", idesc), nc, 1);
     if (bad)
         return &cc->t_error;
     return cc_fun_type(cc, pt, n, rt);
@@ -161,7 +161,7 @@ void g_lambda_body(Gen *lg, Expr *e, Type **ptypes, Type **eparams)
         Param *p = &e->lparams[i];
         /* the parameter arrives erased; a local of its own type takes it */
         Local *l = g_declare_local(lg, p->name, ptypes[i], false, p->pos, false);
-        g_op16(lg, CF_OP_LOAD, (uint16_t)(i + 1), 0, 1);
+        g_op16(lg, CF_OP_LOAD, (uint16_t)(i + 1));
         g_from_erased(lg, eparams[i], ptypes[i]);
         g_init_local(lg, l);
     }
@@ -177,18 +177,18 @@ void g_lambda_body(Gen *lg, Expr *e, Type **ptypes, Type **eparams)
             if (mi->ret->kind != TY_VOID)
                 g_error(lg, e->pos, "missing return in lambda");
             else
-                g_op(lg, CF_OP_RETURN, 0, 0);
+                g_op_effect(lg, CF_OP_RETURN, 0, 0);
         } else if (lg->last_op != CF_OP_RETURN && lg->last_op != CF_OP_BR &&
                    lg->last_op != CF_OP_THROW && lg->last_op != CF_OP_UNREACHABLE) {
-            g_op(lg, CF_OP_UNREACHABLE, 0, 0);
+            g_op(lg, CF_OP_UNREACHABLE);
         }
     } else {
         g_mark_line(lg, e->a->pos);
         if (!lg->ret_infer && mi->ret->kind == TY_VOID) {
             Type *t = g_expr(lg, e->a);
             if (t->kind != TY_VOID && t->kind != TY_ERROR)
-                g_op(lg, CF_OP_POP, 1, 0);
-            g_op(lg, CF_OP_RETURN, 0, 0);
+                g_op(lg, CF_OP_POP);
+            g_op_effect(lg, CF_OP_RETURN, 0, 0);
         } else if (lg->ret_infer) {
             Type *t = g_expr(lg, e->a);
             lg->ret_infer = false;

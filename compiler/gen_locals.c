@@ -75,13 +75,13 @@ const char *g_holder_desc(Gen *g, Local *l)
 void g_load_holder(Gen *g, Local *l)
 {
     if (l->cap_field) {
-        g_op16(g, CF_OP_LOAD, 0, 0, 1);
-        g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, g->lam->cls, l->cap_field,
-                                              g_holder_desc(g, l)), 1, 1);
+        g_op16(g, CF_OP_LOAD, 0);
+        g_op16(g, CF_OP_GETFIELD,
+               cf_cp_field(g->cf, g->lam->cls, l->cap_field, g_holder_desc(g, l)));
         if (!l->celled)
             g_from_erased(g, cc_erasure(g->cc, l->type), l->type);
     } else {
-        g_op16(g, CF_OP_LOAD, l->slot, 0, 1);
+        g_op16(g, CF_OP_LOAD, l->slot);
     }
 }
 
@@ -90,8 +90,7 @@ Type *g_load_local(Gen *g, Local *l)
     g_load_holder(g, l);
     if (l->celled) {
         FieldInfo *fi = g_cell_field(g, l->type);
-        g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, fi->owner->name, "value", fi->type->desc),
-               1, 1);
+        g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, fi->owner->name, "value", fi->type->desc));
         g_from_erased(g, fi->type, l->type);
         if (l->type->kind == TY_BYTE)
             return &g->cc->t_byte;
@@ -102,26 +101,25 @@ Type *g_load_local(Gen *g, Local *l)
 void g_load_this(Gen *g)
 {
     if (!g->lam) {
-        g_op16(g, CF_OP_LOAD, 0, 0, 1);
+        g_op16(g, CF_OP_LOAD, 0);
         return;
     }
     g->lam->needs_this = true;
-    g_op16(g, CF_OP_LOAD, 0, 0, 1);
+    g_op16(g, CF_OP_LOAD, 0);
     Type *t = g->ci ? g->ci->type : g_object_type(g);
-    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, g->lam->cls, "this$0", t->desc), 1, 1);
+    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, g->lam->cls, "this$0", t->desc));
 }
 
 void g_init_local(Gen *g, Local *l)
 {
     if (!l->celled) {
-        g_op16(g, CF_OP_STORE, l->slot, 1, 0);
+        g_op16(g, CF_OP_STORE, l->slot);
         return;
     }
     FieldInfo *fi = g_cell_field(g, l->type);
-    g_op16(g, CF_OP_LOAD, l->slot, 0, 1);
-    g_op(g, CF_OP_SWAP, 2, 2);
-    g_op16(g, CF_OP_PUTFIELD, cf_cp_field(g->cf, fi->owner->name, "value", fi->type->desc),
-           2, 0);
+    g_op16(g, CF_OP_LOAD, l->slot);
+    g_op(g, CF_OP_SWAP);
+    g_op16(g, CF_OP_PUTFIELD, cf_cp_field(g->cf, fi->owner->name, "value", fi->type->desc));
 }
 
 /* If [e] names a class (Foo, or a.b.Foo) and not a value, returns it. */

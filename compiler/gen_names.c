@@ -181,7 +181,7 @@ Type *g_member(Gen *g, Expr *e)
     if (t->kind == TY_ERROR)
         return t;
     if (t->kind == TY_ARRAY && strcmp(e->str, "length") == 0) {
-        g_op(g, CF_OP_ARRAYLENGTH, 1, 1);
+        g_op(g, CF_OP_ARRAYLENGTH);
         return &cc->t_int;
     }
     if (t->kind != TY_CLASS) {
@@ -246,8 +246,8 @@ MethodInfo *g_accessor(Gen *g, ClassInfo *owner, int kind, MethodInfo *m, FieldI
 /* Emits an invokestatic of [a]. */
 void g_call_accessor(Gen *g, MethodInfo *a)
 {
-    g_op16(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, a->owner->name, a->name, a->desc),
-           a->nparams, a->ret->kind == TY_VOID ? 0 : 1);
+    g_op16_effect(g, CF_OP_INVOKESTATIC, cf_cp_method(g->cf, a->owner->name, a->name, a->desc),
+                  a->nparams, a->ret->kind == TY_VOID ? 0 : 1);
 }
 
 bool g_needs_accessor(Gen *g, uint16_t flags, ClassInfo *owner)
@@ -264,7 +264,8 @@ void g_get_field_op(Gen *g, FieldInfo *fi, bool have_obj)
         return;
     }
     uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
-    g_op16(g, st ? CF_OP_GETSTATIC : CF_OP_GETFIELD, idx, st ? 0 : have_obj ? 1 : 0, 1);
+    /* no object (an erroneous static access): nothing to pop */
+    g_op16_effect(g, st ? CF_OP_GETSTATIC : CF_OP_GETFIELD, idx, st || !have_obj ? 0 : 1, 1);
 }
 
 void g_put_field_op(Gen *g, FieldInfo *fi)
@@ -275,7 +276,7 @@ void g_put_field_op(Gen *g, FieldInfo *fi)
         return;
     }
     uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
-    g_op16(g, st ? CF_OP_PUTSTATIC : CF_OP_PUTFIELD, idx, st ? 1 : 2, 0);
+    g_op16(g, st ? CF_OP_PUTSTATIC : CF_OP_PUTFIELD, idx);
 }
 
 /* ---- scopes and declarations ---- */
@@ -312,13 +313,13 @@ void g_make_cell(Gen *g, Local *l, bool copy)
     }
     ClassInfo *cell = cc_class_ref(g->cc, cn);
     uint16_t slot = g_new_local(g, cell->type);
-    g_op16(g, CF_OP_NEW, cf_cp_method(g->cf, cn, "<init>", "()V"), 0, 1);
-    g_op16(g, CF_OP_STORE, slot, 1, 0);
+    g_op16_effect(g, CF_OP_NEW, cf_cp_method(g->cf, cn, "<init>", "()V"), 0, 1);
+    g_op16(g, CF_OP_STORE, slot);
     uint16_t old = l->slot;
     l->slot = slot;
     l->celled = true;
     if (copy) {
-        g_op16(g, CF_OP_LOAD, old, 0, 1);
+        g_op16(g, CF_OP_LOAD, old);
         g_init_local(g, l);
     }
 }

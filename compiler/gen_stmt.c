@@ -104,7 +104,7 @@ static bool gen_loop_cond(Gen *g, Expr *cond)
     if (!cond || is_true(cond))
         return false;
     g_expect(g, cond, &g->cc->t_bool);
-    g_op(g, CF_OP_EQZ, 1, 1);
+    g_op(g, CF_OP_EQZ);
     g_br(g, CF_OP_BR_IF, g->nest - 2);   /* out of the enclosing block */
     return true;
 }
@@ -196,25 +196,26 @@ static bool gen_foreach_iterable(Gen *g, Stmt *s, Type *view)
     Cc *cc = g->cc;
     Type *elem = view->nargs == 1 ? view->args[0] : cc_class_ref(cc, "std/core/Object")->type;
     ClassInfo *iter = cc_class_ref(cc, "std/core/Iterator");
-    g_op16(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterable", "iterator",
-                                               "()Lstd/core/Iterator;"), 1, 1);
+    g_op16_effect(g, CF_OP_INVOKEIFACE,
+                  cf_cp_method(g->cf, "std/core/Iterable", "iterator", "()Lstd/core/Iterator;"), 1,
+                  1);
     uint16_t it = g_new_local(g, iter->type);
-    g_op16(g, CF_OP_STORE, it, 1, 0);
+    g_op16(g, CF_OP_STORE, it);
     int blk = g->nest;
     g_open(g, CF_OP_BLOCK, NULL);
     g_open(g, CF_OP_LOOP, NULL);
-    g_op16(g, CF_OP_LOAD, it, 0, 1);
-    g_op16(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterator", "hasNext", "()Z"),
-           1, 1);
-    g_op(g, CF_OP_EQZ, 1, 1);
+    g_op16(g, CF_OP_LOAD, it);
+    g_op16_effect(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterator", "hasNext", "()Z"),
+                  1, 1);
+    g_op(g, CF_OP_EQZ);
     g_br(g, CF_OP_BR_IF, blk);
     g_open(g, CF_OP_BLOCK, NULL);
     LoopCtx lc;
     push_loop(g, &lc, s->label, blk, blk + 2);
     g_push_scope(g);
-    g_op16(g, CF_OP_LOAD, it, 0, 1);
-    g_op16(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterator", "next",
-                                               "()Lstd/core/Object;"), 1, 1);
+    g_op16(g, CF_OP_LOAD, it);
+    g_op16_effect(g, CF_OP_INVOKEIFACE,
+                  cf_cp_method(g->cf, "std/core/Iterator", "next", "()Lstd/core/Object;"), 1, 1);
     Type *obj = cc_class_ref(cc, "std/core/Object")->type;
     Type *declared = cc_is_ref(elem) || elem->kind == TY_ERROR ? elem
                      : elem->kind == TY_BYTE ? &cc->t_int : elem;
@@ -254,27 +255,27 @@ static bool gen_foreach(Gen *g, Stmt *s)
     }
     uint16_t arr = g_new_local(g, t);
     uint16_t idx = g_new_local(g, &cc->t_int);
-    g_op16(g, CF_OP_STORE, arr, 1, 0);
+    g_op16(g, CF_OP_STORE, arr);
     Expr zero = {.kind = EX_INT, .ival = 0};
     g_expr(g, &zero);
-    g_op16(g, CF_OP_STORE, idx, 1, 0);
+    g_op16(g, CF_OP_STORE, idx);
     int blk = g->nest;
     g_open(g, CF_OP_BLOCK, NULL);
     g_open(g, CF_OP_LOOP, NULL);
-    g_op16(g, CF_OP_LOAD, idx, 0, 1);
-    g_op16(g, CF_OP_LOAD, arr, 0, 1);
-    g_op(g, CF_OP_ARRAYLENGTH, 1, 1);
-    g_op(g, CF_OP_ILT, 2, 1);
-    g_op(g, CF_OP_EQZ, 1, 1);
+    g_op16(g, CF_OP_LOAD, idx);
+    g_op16(g, CF_OP_LOAD, arr);
+    g_op(g, CF_OP_ARRAYLENGTH);
+    g_op(g, CF_OP_ILT);
+    g_op(g, CF_OP_EQZ);
     g_br(g, CF_OP_BR_IF, blk);
     g_open(g, CF_OP_BLOCK, NULL);
     LoopCtx lc;
     push_loop(g, &lc, s->label, blk, blk + 2);
     g_push_scope(g);
     Local *x = g_declare_local(g, s->name, t->elem, true, s->pos, false);
-    g_op16(g, CF_OP_LOAD, arr, 0, 1);
-    g_op16(g, CF_OP_LOAD, idx, 0, 1);
-    g_op(g, aload_of(t->elem), 2, 1);
+    g_op16(g, CF_OP_LOAD, arr);
+    g_op16(g, CF_OP_LOAD, idx);
+    g_op(g, aload_of(t->elem));
     g_init_local(g, x);
     g_stmt(g, s->body);
     g_pop_scope(g);
@@ -282,10 +283,10 @@ static bool gen_foreach(Gen *g, Stmt *s)
     g_end(g);
     /* iinc idx 1 */
     Expr one = {.kind = EX_INT, .ival = 1};
-    g_op16(g, CF_OP_LOAD, idx, 0, 1);
+    g_op16(g, CF_OP_LOAD, idx);
     g_expr(g, &one);
-    g_op(g, CF_OP_IADD, 2, 1);
-    g_op16(g, CF_OP_STORE, idx, 1, 0);
+    g_op(g, CF_OP_IADD);
+    g_op16(g, CF_OP_STORE, idx);
     g_br(g, CF_OP_BR, blk + 1);
     g_end(g);
     g_end(g);
@@ -319,7 +320,7 @@ static void emit_jump(Gen *g, LoopCtx *l, bool brk)
         }
         Expr c = {.kind = EX_INT, .ival = id + 2};
         g_expr(g, &c);
-        g_op16(g, CF_OP_STORE, f->action, 1, 0);
+        g_op16(g, CF_OP_STORE, f->action);
         g_br(g, CF_OP_BR, f->level);
         return;
     }
@@ -352,15 +353,15 @@ void g_return(Gen *g, bool has_value)
     if (!f) {
         if (has_value && g->ret_erased)
             g_to_erased(g, g->ret_erased, g->mi->ret);
-        g_op(g, CF_OP_RETURN, has_value ? 1 : 0, 0);
+        g_op_effect(g, CF_OP_RETURN, has_value ? 1 : 0, 0);
         return;
     }
     if (has_value)
-        g_op16(g, CF_OP_STORE, f->ret, 1, 0);
+        g_op16(g, CF_OP_STORE, f->ret);
     f->has_return = true;
     Expr c = {.kind = EX_INT, .ival = 1};
     g_expr(g, &c);
-    g_op16(g, CF_OP_STORE, f->action, 1, 0);
+    g_op16(g, CF_OP_STORE, f->action);
     g_br(g, CF_OP_BR, f->level);
 }
 
@@ -392,7 +393,7 @@ static bool gen_return(Gen *g, Stmt *s)
             g_error(g, s->expr->pos, "cannot return a value from %s",
                     g->is_init ? "an init" : "a function without a return type");
             g_expr(g, s->expr);
-            g_op(g, CF_OP_POP, 1, 0);
+            g_op(g, CF_OP_POP);
         } else {
             g_expect(g, s->expr, ret);
             value = true;
@@ -470,7 +471,7 @@ static bool gen_try(Gen *g, Stmt *s)
     }
     Expr zero = {.kind = EX_INT, .ival = 0};
     g_expr(g, &zero);
-    g_op16(g, CF_OP_STORE, f.action, 1, 0);
+    g_op16(g, CF_OP_STORE, f.action);
     f.level = g->nest;
     g_open(g, CF_OP_BLOCK, NULL);
     g_open(g, CF_OP_TRY, NULL);
@@ -484,7 +485,7 @@ static bool gen_try(Gen *g, Stmt *s)
     Type *exc = exception_type(g);
     uint16_t saved = g_new_local(g, exc);
     g_catch(g, 0);
-    g_op16(g, CF_OP_STORE, saved, 1, 0);
+    g_op16(g, CF_OP_STORE, saved);
     /* the finally code is emitted again below when anything leaves normally;
      * its diagnostics are reported by one of the two copies */
     bool again = reach || f.has_return || f.njumps > 0;
@@ -494,42 +495,42 @@ static bool gen_try(Gen *g, Stmt *s)
     if (again)
         cc->mute--;
     if (fr) {
-        g_op16(g, CF_OP_LOAD, saved, 0, 1);
-        g_op(g, CF_OP_THROW, 1, 0);
+        g_op16(g, CF_OP_LOAD, saved);
+        g_op(g, CF_OP_THROW);
     }
     g_end(g);
     g_end(g);
     bool exits = f.has_return || f.njumps > 0;
     if (!reach && !exits) {
         /* Nothing leaves the try normally: only the handler runs the finally code. */
-        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+        g_op(g, CF_OP_UNREACHABLE);
         return false;
     }
     fr = g_stmt(g, s->fin);
     if (!fr)
         return false;
     if (f.has_return) {
-        g_op16(g, CF_OP_LOAD, f.action, 0, 1);
+        g_op16(g, CF_OP_LOAD, f.action);
         Expr one = {.kind = EX_INT, .ival = 1};
         g_expr(g, &one);
-        g_op(g, CF_OP_IEQ, 2, 1);
+        g_op(g, CF_OP_IEQ);
         g_open(g, CF_OP_IF, NULL);
         if (f.has_ret)
-            g_op16(g, CF_OP_LOAD, f.ret, 0, 1);
+            g_op16(g, CF_OP_LOAD, f.ret);
         g_return(g, f.has_ret);
         g_end(g);
     }
     for (int i = 0; i < f.njumps; i++) {
-        g_op16(g, CF_OP_LOAD, f.action, 0, 1);
+        g_op16(g, CF_OP_LOAD, f.action);
         Expr id = {.kind = EX_INT, .ival = i + 2};
         g_expr(g, &id);
-        g_op(g, CF_OP_IEQ, 2, 1);
+        g_op(g, CF_OP_IEQ);
         g_open(g, CF_OP_IF, NULL);
         emit_jump(g, f.jumps[i].loop, f.jumps[i].brk);
         g_end(g);
     }
     if (!reach) {
-        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+        g_op(g, CF_OP_UNREACHABLE);
         return false;
     }
     return true;
@@ -559,10 +560,10 @@ static bool gen_switch_table(Gen *g, Stmt *s, uint16_t v, int64_t lo, int span, 
             if (c->labels[q]->kind == EX_INT)
                 levels[c->labels[q]->ival - lo] = base + 2 + (k - 1 - j);
     }
-    g_op16(g, CF_OP_LOAD, v, 0, 1);
+    g_op16(g, CF_OP_LOAD, v);
     Expr off = {.kind = EX_INT, .ival = lo};
     g_expr(g, &off);
-    g_op(g, CF_OP_ISUB, 2, 1);
+    g_op(g, CF_OP_ISUB);
     g_br_table(g, span, levels, base + 1);
     bool reach = def < 0;
     for (int j = 0; j < k; j++) {
@@ -582,7 +583,7 @@ static bool gen_switch_table(Gen *g, Stmt *s, uint16_t v, int64_t lo, int span, 
     }
     g_end(g);                          /* B */
     if (!reach)
-        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+        g_op(g, CF_OP_UNREACHABLE);
     return reach;
 }
 
@@ -601,11 +602,11 @@ static bool gen_switch(Gen *g, Stmt *s)
         t = &cc->t_error;
     }
     if (t->kind == TY_ERROR) {
-        g_op(g, CF_OP_POP, 1, 0);
+        g_op(g, CF_OP_POP);
         return true;
     }
     uint16_t v = g_new_local(g, t);
-    g_op16(g, CF_OP_STORE, v, 1, 0);
+    g_op16(g, CF_OP_STORE, v);
     int def = -1;
     for (int i = 0; i < s->ncases; i++) {
         Case *c = &s->cases[i];
@@ -663,18 +664,18 @@ next_label:;
             if (is_str) {
                 /* the literal's equals is null-safe for the value */
                 g_expr(g, e);
-                g_op16(g, CF_OP_LOAD, v, 0, 1);
-                g_op16(g, CF_OP_INVOKEVIRTUAL,
-                       cf_cp_method(g->cf, "std/core/String", "equals",
-                                    "(Lstd/core/Object;)Z"), 2, 1);
+                g_op16(g, CF_OP_LOAD, v);
+                g_op16_effect(
+                    g, CF_OP_INVOKEVIRTUAL,
+                    cf_cp_method(g->cf, "std/core/String", "equals", "(Lstd/core/Object;)Z"), 2, 1);
             } else {
-                g_op16(g, CF_OP_LOAD, v, 0, 1);
+                g_op16(g, CF_OP_LOAD, v);
                 Expr lit = {.kind = EX_INT, .ival = e->kind == EX_INT ? e->ival : 0};
                 g_expr(g, &lit);
-                g_op(g, CF_OP_IEQ, 2, 1);
+                g_op(g, CF_OP_IEQ);
             }
             if (k > 0)
-                g_op(g, CF_OP_IOR, 2, 1);
+                g_op(g, CF_OP_IOR);
         }
         g_open(g, CF_OP_IF, NULL);
         opened++;
@@ -691,7 +692,7 @@ next_label:;
     for (int i = 0; i < opened; i++)
         g_end(g);
     if (!reach && opened > 0)
-        g_op(g, CF_OP_UNREACHABLE, 0, 0);
+        g_op(g, CF_OP_UNREACHABLE);
     return reach;
 }
 
@@ -745,7 +746,7 @@ bool g_stmt(Gen *g, Stmt *s)
             !cc_ref_assignable(cc, t, ex->type))
             g_error(g, s->expr->pos, "can only throw an Exception, found %s",
                     cc_type_name(cc, t));
-        g_op(g, CF_OP_THROW, 1, 0);
+        g_op(g, CF_OP_THROW);
         return false;
     }
     case ST_TRY:

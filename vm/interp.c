@@ -149,23 +149,6 @@ static int32_t *stack_heights(const VmMethod *m, const VmInsn *code, uint32_t n,
                 continue;
             case VM_OP_RETURN: case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
                 continue;
-            case VM_OP_ACONST_NULL: case VM_OP_ICONST: case VM_OP_LDC_STR: case VM_OP_LOAD:
-            case VM_OP_GETSTATIC:
-                pushes = 1; break;
-            case VM_OP_STORE: case VM_OP_POP: case VM_OP_PUTSTATIC: pops = 1; break;
-            case VM_OP_IINC: break;
-            case VM_OP_DUP: pops = 1; pushes = 2; break;
-            case VM_OP_DUP2: pops = 2; pushes = 4; break;
-            case VM_OP_DUP_X1: pops = 2; pushes = 3; break;
-            case VM_OP_DUP_X2: pops = 3; pushes = 4; break;
-            case VM_OP_SWAP: pops = 2; pushes = 2; break;
-            case VM_OP_INEG: case VM_OP_EQZ: case VM_OP_FNEG: case VM_OP_I2F: case VM_OP_F2I:
-            case VM_OP_I2B: case VM_OP_GETFIELD: case VM_OP_INSTANCEOF: case VM_OP_CHECKCAST:
-            case VM_OP_NEWARRAY: case VM_OP_ARRAYLENGTH:
-                pops = 1; pushes = 1; break;
-            case VM_OP_PUTFIELD: pops = 2; break;
-            case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE: case VM_OP_AASTORE:
-                pops = 3; break;
             case VM_OP_NEW: case VM_OP_INVOKESTATIC: case VM_OP_INVOKEVIRTUAL:
             case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
             case VM_OP_CALLFN:
@@ -174,8 +157,13 @@ static int32_t *stack_heights(const VmMethod *m, const VmInsn *code, uint32_t n,
                     return NULL;
                 }
                 break;
-            default: /* binary int/float operations, comparisons, array loads */
-                pops = 2; pushes = 1; break;
+            default: {
+                /* every other form has the fixed stack effect of its bytecode */
+                const CfOpInfo *ci = &cf_op_info[m->cf->code->code[o->pc]];
+                pops = ci->pops;
+                pushes = ci->pushes;
+                break;
+            }
             }
             SET(i + 1, cur - pops + pushes);
         }
