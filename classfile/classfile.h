@@ -230,6 +230,29 @@ bool cf_desc_field_ok(const char *s);
 /* Parses a method descriptor: number of parameters into *[nparams] (may be
  * NULL). Returns false if malformed. */
 bool cf_desc_method_ok(const char *s, uint32_t *nparams);
+/* The one method-descriptor parser: [s] is [n] bytes (not NUL-terminated); the
+ * parameter count into *[nparams] and the return descriptor into *[ret] (either
+ * may be NULL). Returns false if malformed. */
+bool cf_desc_method_parse(const char *s, size_t n, uint32_t *nparams, const char **ret);
+
+/* The kind of value a field or return descriptor denotes, as every component
+ * passes types around (locals, returns, native arguments). Each value is the
+ * descriptor's first character, so a kind prints as that letter; classes and
+ * arrays are both CF_KIND_REF. */
+typedef enum CfKind {
+    CF_KIND_VOID = 'V',
+    CF_KIND_INT = 'I',
+    CF_KIND_FLOAT = 'F',
+    CF_KIND_BOOL = 'Z',
+    CF_KIND_BYTE = 'B',
+    CF_KIND_REF = 'L',
+} CfKind;
+
+/* The kind of the well-formed field or return descriptor at [d]. */
+static inline CfKind cf_desc_kind(const char *d)
+{
+    return d[0] == '[' ? CF_KIND_REF : (CfKind)d[0];
+}
 /* True if [s] is a well-formed internal class name or array descriptor. */
 bool cf_class_name_ok(const char *s);
 

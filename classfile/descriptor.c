@@ -142,27 +142,35 @@ bool cf_desc_field_ok(const char *s)
     return n > 0 && cf_desc_field_len(s, n, false) == n;
 }
 
-bool cf_desc_method_ok(const char *s, uint32_t *nparams)
+bool cf_desc_method_parse(const char *s, size_t n, uint32_t *nparams, const char **ret)
 {
-    if (!s || s[0] != '(')
+    size_t i = 1;
+    uint32_t k = 0;
+    if (n < 3 || s[0] != '(')
         return false;
-    size_t n = strlen(s), i = 1;
-    uint32_t count = 0;
     while (i < n && s[i] != ')') {
-        size_t k = cf_desc_field_len(s + i, n - i, false);
-        if (!k)
+        size_t l = cf_desc_field_len(s + i, n - i, false);
+        if (!l || k == UINT32_MAX)
             return false;
-        i += k;
-        count++;
+        i += l;
+        k++;
     }
     if (i >= n)
         return false;
     i++;
-    if (cf_desc_field_len(s + i, n - i, true) != n - i || i == n)
+    size_t rl = cf_desc_field_len(s + i, n - i, true);
+    if (!rl || i + rl != n)
         return false;
     if (nparams)
-        *nparams = count;
+        *nparams = k;
+    if (ret)
+        *ret = s + i;
     return true;
+}
+
+bool cf_desc_method_ok(const char *s, uint32_t *nparams)
+{
+    return s && cf_desc_method_parse(s, strlen(s), nparams, NULL);
 }
 
 bool cf_class_name_ok(const char *s)

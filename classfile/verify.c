@@ -273,56 +273,26 @@ static bool field_desc_ok(const char *s, size_t n)
     return n > 0 && n <= MAX_FIELD_DESC && field_len(s, n, false) == n;
 }
 
-/* Validates the method descriptor [s] ([n] bytes): parameter count into *[np], the
- * return descriptor into *[ret]. */
-static bool method_desc_ok(const char *s, size_t n, uint32_t *np, const char **ret)
-{
-    size_t i = 1;
-    uint32_t k = 0;
-    if (n < 3 || s[0] != '(')
-        return false;
-    while (i < n && s[i] != ')') {
-        size_t l = field_len(s + i, n - i, false);
-        if (!l || k == UINT32_MAX)
-            return false;
-        i += l;
-        k++;
-    }
-    if (i >= n)
-        return false;
-    i++;
-    size_t rl = field_len(s + i, n - i, true);
-    if (!rl || i + rl != n)
-        return false;
-    if (np)
-        *np = k;
-    if (ret)
-        *ret = s + i;
-    return true;
-}
-
 /* The stack type of the (well-formed) field descriptor [s] of length [len]. */
 static VType desc_type(const char *s, size_t len)
 {
     VType t = {T_NONE, s[0], 0, 0, NULL};
-    switch (s[0]) {
-    case 'I':
-    case 'Z':
-    case 'B':
+    switch (cf_desc_kind(s)) {
+    case CF_KIND_INT:
+    case CF_KIND_BOOL:
+    case CF_KIND_BYTE:
         t.k = T_INT;
         break;
-    case 'F':
+    case CF_KIND_FLOAT:
         t.k = T_FLOAT;
         break;
-    case 'L':
+    case CF_KIND_REF:
         t.k = T_REF;
-        t.name = s + 1;
-        t.len = (uint32_t)(len - 2);
+        /* a class names itself without L and ;, an array by its descriptor */
+        t.name = s[0] == 'L' ? s + 1 : s;
+        t.len = (uint32_t)(s[0] == 'L' ? len - 2 : len);
         break;
-    default:
-        t.k = T_REF;
-        t.name = s;
-        t.len = (uint32_t)len;
+    case CF_KIND_VOID:
         break;
     }
     return t;
@@ -438,9 +408,10 @@ static Sig *cp_sig(Verifier *V, uint16_t i)
         size_t n = cp_len(c, i);
         const char *ret;
         g->state = 2;
-        if (!method_desc_ok(s, n, &g->np, &ret))
+        if (!cf_desc_method_parse(s, n, &g->np, &ret))
             return NULL;
-        g->ret = *ret == 'V' ? kind_type(T_NONE) : desc_type(ret, n - (size_t)(ret - s));
+        g->ret = cf_desc_kind(ret) == CF_KIND_VOID ? kind_type(T_NONE)
+                                                   : desc_type(ret, n - (size_t)(ret - s));
         /* More parameters than any operand stack holds: no call can supply them. */
         if (g->np <= UINT16_MAX) {
             g->params = malloc(((size_t)g->np + 1) * sizeof *g->params);
@@ -587,12 +558,6 @@ static int pop1(Verifier *V, uint8_t k)
 {
     VType w = kind_type(k);
     return check(V, &w, 1, true);
-}
-
-static int pop2(Verifier *V, uint8_t k1, uint8_t k2)
-{
-    VType w[2] = {kind_type(k1), kind_type(k2)};
-    return check(V, w, 2, true);
 }
 
 static int push(Verifier *V, VType t)
@@ -1298,6 +1263,31 @@ static int setup_locals(Verifier *V, const CfMethod *m, const CfCode *code)
 
 /* ---- one instruction ----------------------------------------------------- */
 
+static uint8_t simple_kind(char c)
+{
+    switch (c) {
+    case 'I': return T_INT;
+    case 'F': return T_FLOAT;
+    case 'N': return T_NULL;
+    default: return X_ANYREF;   /* 'R' */
+    }
+}
+
+/* A simple opcode: its whole rule is the table's "popped>pushed" stack types. */
+static int op_simple(Verifier *V, const char *types)
+{
+    VType w[4];
+    uint32_t n = 0;
+    for (; *types != '>' && n < 4; types++)
+        w[n++] = kind_type(simple_kind(*types));
+    if (n > 0 && check(V, w, n, true) < 0)
+        return -1;
+    for (types++; *types; types++)
+        if (push_k(V, simple_kind(*types)) < 0)
+            return -1;
+    return 0;
+}
+
 static int step(Verifier *V, const CfInsn *in)
 {
     VType a[4];
@@ -1340,10 +1330,6 @@ static int step(Verifier *V, const CfInsn *in)
         cur(V)->unreachable = 1;
         return 0;
     }
-    case CF_OP_ACONST_NULL:
-        return push_k(V, T_NULL);
-    case CF_OP_ICONST:
-        return push_k(V, T_INT);
     case CF_OP_LDC:
         return op_ldc(V, in);
     case CF_OP_LOAD:
@@ -1377,50 +1363,6 @@ static int step(Verifier *V, const CfInsn *in)
         if (pop_any(V, 2, a) < 0)
             return -1;
         return push(V, a[1]) < 0 ? -1 : push(V, a[0]);
-    case CF_OP_IADD:
-    case CF_OP_ISUB:
-    case CF_OP_IMUL:
-    case CF_OP_IDIV:
-    case CF_OP_IREM:
-    case CF_OP_IAND:
-    case CF_OP_IOR:
-    case CF_OP_IXOR:
-    case CF_OP_ISHL:
-    case CF_OP_ISHR:
-    case CF_OP_IUSHR:
-    case CF_OP_IEQ:
-    case CF_OP_INE:
-    case CF_OP_ILT:
-    case CF_OP_ILE:
-    case CF_OP_IGT:
-    case CF_OP_IGE:
-        return pop2(V, T_INT, T_INT) < 0 ? -1 : push_k(V, T_INT);
-    case CF_OP_INEG:
-    case CF_OP_EQZ:
-    case CF_OP_I2B:
-        return pop1(V, T_INT) < 0 ? -1 : push_k(V, T_INT);
-    case CF_OP_FADD:
-    case CF_OP_FSUB:
-    case CF_OP_FMUL:
-    case CF_OP_FDIV:
-    case CF_OP_FREM:
-        return pop2(V, T_FLOAT, T_FLOAT) < 0 ? -1 : push_k(V, T_FLOAT);
-    case CF_OP_FNEG:
-        return pop1(V, T_FLOAT) < 0 ? -1 : push_k(V, T_FLOAT);
-    case CF_OP_I2F:
-        return pop1(V, T_INT) < 0 ? -1 : push_k(V, T_FLOAT);
-    case CF_OP_F2I:
-        return pop1(V, T_FLOAT) < 0 ? -1 : push_k(V, T_INT);
-    case CF_OP_FEQ:
-    case CF_OP_FNE:
-    case CF_OP_FLT:
-    case CF_OP_FLE:
-    case CF_OP_FGT:
-    case CF_OP_FGE:
-        return pop2(V, T_FLOAT, T_FLOAT) < 0 ? -1 : push_k(V, T_INT);
-    case CF_OP_AEQ:
-    case CF_OP_ANE:
-        return pop2(V, X_ANYREF, X_ANYREF) < 0 ? -1 : push_k(V, T_INT);
     case CF_OP_GETFIELD:
     case CF_OP_PUTFIELD:
     case CF_OP_GETSTATIC:
@@ -1450,6 +1392,8 @@ static int step(Verifier *V, const CfInsn *in)
     case CF_OP_AASTORE:
         return op_array(V, in);
     default:
+        if (cf_op_info[op].types)
+            return op_simple(V, cf_op_info[op].types);
         return vfail(V, "no verification rule for this opcode");
     }
 }

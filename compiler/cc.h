@@ -186,6 +186,9 @@ Type *cc_array_of(Cc *cc, Type *elem);
 /* A ClassInfo for [name], possibly still a stub (for descriptors). */
 ClassInfo *cc_class_ref(Cc *cc, const char *name);
 ClassInfo *cc_class_new_source(Cc *cc, const char *name);
+/* The primitive (or void) type whose descriptor is the single character [d] (a
+ * CfKind), or NULL: the one place descriptor letters become types. */
+Type *cc_type_of_kind(Cc *cc, char d);
 /* Parses a field descriptor into a type. */
 Type *cc_type_from_desc(Cc *cc, const char **p);
 const char *cc_method_desc(Cc *cc, Type **params, int n, Type *ret);

@@ -117,12 +117,11 @@ static Type *parse_rec(Cc *cc, const char **pp, TScope *scope, int depth)
     Type *t = NULL;
     if (depth > 64)
         return NULL;
+    if ((t = cc_type_of_kind(cc, *p))) {
+        *pp = p + 1;
+        return t;
+    }
     switch (*p) {
-    case 'I': t = &cc->t_int; p++; break;
-    case 'F': t = &cc->t_float; p++; break;
-    case 'Z': t = &cc->t_bool; p++; break;
-    case 'B': t = &cc->t_byte; p++; break;
-    case 'V': t = &cc->t_void; p++; break;
     case '[': {
         p++;
         Type *e = parse_rec(cc, &p, scope, depth + 1);

@@ -79,16 +79,27 @@ ClassInfo *cc_class_new_source(Cc *cc, const char *name)
     return c;
 }
 
+Type *cc_type_of_kind(Cc *cc, char d)
+{
+    switch (d) {
+    case CF_KIND_INT: return &cc->t_int;
+    case CF_KIND_FLOAT: return &cc->t_float;
+    case CF_KIND_BOOL: return &cc->t_bool;
+    case CF_KIND_BYTE: return &cc->t_byte;
+    case CF_KIND_VOID: return &cc->t_void;
+    default: return NULL;
+    }
+}
+
 Type *cc_type_from_desc(Cc *cc, const char **pp)
 {
     const char *p = *pp;
-    Type *t = NULL;
+    Type *t = cc_type_of_kind(cc, *p);
+    if (t) {
+        *pp = p + 1;
+        return t;
+    }
     switch (*p) {
-    case 'I': t = &cc->t_int; p++; break;
-    case 'F': t = &cc->t_float; p++; break;
-    case 'Z': t = &cc->t_bool; p++; break;
-    case 'B': t = &cc->t_byte; p++; break;
-    case 'V': t = &cc->t_void; p++; break;
     case '[': {
         p++;
         Type *e = cc_type_from_desc(cc, &p);

@@ -154,7 +154,7 @@ int64_t jit_h_call(MicaVM *vm, VmMethod *target, uint64_t *args)
         uint64_t rv = 0;
         if (vm_call_native_frame(vm, target, args, &rv) < 0)
             return -1;
-        if (target->ret != 'V')
+        if (target->ret != CF_KIND_VOID)
             args[0] = rv;
         return 0;
     }

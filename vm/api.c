@@ -412,22 +412,23 @@ int vm_value_to_slot(MicaVM *vm, const char *d, size_t len, MicaValue v, uint64_
     return 0;
 }
 
-/* The value of slot [s] of kind [k] ('I','F','Z','B', else a reference). */
-MicaStatus vm_slot_to_value(MicaVM *vm, char k, uint64_t s, MicaValue *out)
+/* The value of slot [s] of kind [k]. */
+MicaStatus vm_slot_to_value(MicaVM *vm, CfKind k, uint64_t s, MicaValue *out)
 {
     switch (k) {
-    case 'V': out->type = MICA_T_VOID; out->as.i = 0; return MICA_OK;
-    case 'I': *out = mica_int((int64_t)s); return MICA_OK;
-    case 'F': {
+    case CF_KIND_VOID: out->type = MICA_T_VOID; out->as.i = 0; return MICA_OK;
+    case CF_KIND_INT: *out = mica_int((int64_t)s); return MICA_OK;
+    case CF_KIND_FLOAT: {
         double f;
         memcpy(&f, &s, sizeof f);
         *out = mica_float(f);
         return MICA_OK;
     }
-    case 'Z': *out = mica_bool(s != 0); return MICA_OK;
-    case 'B': *out = mica_byte((uint8_t)s); return MICA_OK;
-    default: return local_value(vm, vm_slot_ref(s), out);
+    case CF_KIND_BOOL: *out = mica_bool(s != 0); return MICA_OK;
+    case CF_KIND_BYTE: *out = mica_byte((uint8_t)s); return MICA_OK;
+    case CF_KIND_REF: break;
     }
+    return local_value(vm, vm_slot_ref(s), out);
 }
 
 /* ---- classes, methods, fields ------------------------------------------------------ */
@@ -684,7 +685,7 @@ call:
         return vm_api_failed(vm);
     if (vm->nframes == 0 && vm->outlen)
         vm_flush(vm);
-    if (!ret || m->ret == 'V')
+    if (!ret || m->ret == CF_KIND_VOID)
         return MICA_OK;
     return vm_slot_to_value(vm, m->ret, out, ret);
 }
@@ -768,8 +769,7 @@ MicaStatus mica_get_field(MicaVM *vm, MicaValue obj, MicaField *mf, MicaValue *o
     MicaStatus st = field_slot(vm, obj, f, &slot, "mica_get_field");
     if (st != MICA_OK)
         return st;
-    char k = f->desc[0] == '[' ? 'L' : f->desc[0];
-    return vm_slot_to_value(vm, k, *slot, out);
+    return vm_slot_to_value(vm, cf_desc_kind(f->desc), *slot, out);
 }
 
 MicaStatus mica_set_field(MicaVM *vm, MicaValue obj, MicaField *mf, MicaValue v)
@@ -895,10 +895,9 @@ MicaStatus mica_array_length(MicaVM *vm, MicaValue v, int64_t *length)
     return st;
 }
 
-static char elem_kind(const VmArray *a)
+static CfKind elem_kind(const VmArray *a)
 {
-    char k = a->cls->elem_kind;
-    return (k == 'L' || k == '[') ? 'L' : k;
+    return cf_desc_kind(a->cls->name + 1);
 }
 
 MicaStatus mica_array_get(MicaVM *vm, MicaValue v, int64_t i, MicaValue *out)
@@ -915,7 +914,7 @@ MicaStatus mica_array_get(MicaVM *vm, MicaValue v, int64_t i, MicaValue *out)
     if (i < 0 || i >= a->length)
         return vm_api_invalid(vm, "mica_array_get: index %lld out of bounds for length %lld",
                               (long long)i, (long long)a->length);
-    char k = elem_kind(a);
+    CfKind k = elem_kind(a);
     uint64_t s;
     if (a->cls->elem_size == 1)
         s = ((uint8_t *)vm_array_data(a))[i];

@@ -122,7 +122,7 @@ MicaStatus vm_api_failed(MicaVM *vm);
 /* Value <-> slot for descriptor [d] ([len] bytes); -1 with [why] on a mismatch. */
 int vm_value_to_slot(MicaVM *vm, const char *d, size_t len, MicaValue v, uint64_t *slot,
                      char *why, size_t nwhy);
-MicaStatus vm_slot_to_value(MicaVM *vm, char kind, uint64_t s, MicaValue *out);
+MicaStatus vm_slot_to_value(MicaVM *vm, CfKind kind, uint64_t s, MicaValue *out);
 
 /* Error-text arena: blocks freed when the error is reset. */
 void *vm_arena_alloc(VmArena *ar, size_t n);

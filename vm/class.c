@@ -150,11 +150,6 @@ static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, Mica
 
 /* ---- headers -------------------------------------------------------------- */
 
-static char kind_of(char d)
-{
-    return (d == '[') ? 'L' : d;
-}
-
 static bool set_add(VmClass ***set, uint32_t *n, VmClass *c)
 {
     for (uint32_t i = 0; i < *n; i++)
@@ -180,20 +175,15 @@ static int fill_ancestors(VmClass *c)
     return 0;
 }
 
-/* Method descriptors: parameter slots and the return kind. */
-static void parse_desc(const char *d, uint32_t *nparams, char *ret)
+/* Method descriptors (checked when the class was read): parameter slots and the
+ * return kind. */
+static void parse_desc(const char *d, uint32_t *nparams, CfKind *ret)
 {
-    uint32_t n = 0;
-    const char *p = d + 1;
-    while (*p && *p != ')') {
-        size_t l = cf_desc_field_len(p, strlen(p), false);
-        if (!l)
-            break;
-        p += l;
-        n++;
-    }
-    *nparams = n;
-    *ret = (*p == ')') ? kind_of(p[1]) : 'V';
+    const char *r = NULL;
+    *nparams = 0;
+    *ret = CF_KIND_VOID;
+    if (cf_desc_method_parse(d, strlen(d), nparams, &r))
+        *ret = cf_desc_kind(r);
 }
 
 static VmMethod *find_in_vtable(VmClass *c, const char *name, const char *desc)
@@ -273,12 +263,12 @@ static int build_members(MicaVM *vm, VmClass *c)
         if (cm->code) {
             m->nlocals += cm->code->nlocals;
             m->max_stack = cm->code->max_stack;
-            m->local_kinds = calloc(cm->code->nlocals + 1u, 1);
+            m->local_kinds = calloc(cm->code->nlocals + 1u, sizeof *m->local_kinds);
             if (!m->local_kinds)
                 return -1;
             for (uint32_t k = 0; k < cm->code->nlocals; k++) {
                 const char *d = cf_utf8(cf, cm->code->local_types[k]);
-                m->local_kinds[k] = d ? kind_of(d[0]) : 'I';
+                m->local_kinds[k] = d ? cf_desc_kind(d) : CF_KIND_INT;
             }
         }
     }

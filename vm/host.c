@@ -172,13 +172,12 @@ int vm_call_host(MicaVM *vm, VmMethod *m, const MicaNative *fn, uint64_t *args, 
     size_t n = 0;
     MicaScope scope = a->nlocal;
     if (!(m->flags & CF_ACC_STATIC) &&
-        vm_slot_to_value(vm, 'L', args[n], &vals[n]) != MICA_OK)
+        vm_slot_to_value(vm, CF_KIND_REF, args[n], &vals[n]) != MICA_OK)
         goto oom;
     n += !(m->flags & CF_ACC_STATIC);
     for (const char *p = m->desc + 1; *p != ')' && n < 256; n++) {
         size_t l = cf_desc_field_len(p, strlen(p), false);
-        char k = p[0] == '[' ? 'L' : p[0];
-        if (vm_slot_to_value(vm, k, args[n], &vals[n]) != MICA_OK)
+        if (vm_slot_to_value(vm, cf_desc_kind(p), args[n], &vals[n]) != MICA_OK)
             goto oom;
         p += l;
     }

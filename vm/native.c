@@ -178,7 +178,7 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
             return -1;
         }
         hn->host = h;
-        hn->ret_kind = m->ret;
+        hn->ret_kind = (char)m->ret;
         m->native = hn;
         return 0;
     }

@@ -151,11 +151,11 @@ struct VmMethod {
     const char *name;
     const char *desc;
     uint16_t flags;
-    char ret;              /* 'V','I','F','Z','B','L'                       */
+    CfKind ret;            /* of the return descriptor                      */
     uint32_t nparams;      /* slots of parameters, `this` included        */
     uint32_t nlocals;      /* all locals: parameters + declared           */
     uint32_t max_stack;
-    char *local_kinds;     /* per declared local (not parameters): 'I','F','L'... */
+    CfKind *local_kinds;   /* per declared local (not parameters)           */
     int32_t vtable_index;  /* -1 for static, private and constructors     */
     /* pre-decoded code (built on first call) */
     VmInsn *code;

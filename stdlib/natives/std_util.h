@@ -4,6 +4,8 @@
 #define MICA_STD_UTIL_H
 
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -60,6 +62,31 @@ static inline bool std_null_arg(MicaVM *vm, const void *p, const char *what)
         return false;
     vm_throw(vm, "NullError", "%s is null", what);
     return true;
+}
+
+/* Parses [n] bytes at [p] (NUL-terminated) as a float the way Mica writes floats:
+ * "NaN", "Infinity", "+Infinity", "-Infinity", or decimal digits with sign, point
+ * and exponent (no "inf", "nan", hex or spaces). False if it is not one. */
+static inline bool std_parse_float(const char *p, int64_t n, double *out)
+{
+    if (strcmp(p, "NaN") == 0) {
+        *out = NAN;
+        return true;
+    }
+    if (strcmp(p, "Infinity") == 0 || strcmp(p, "+Infinity") == 0) {
+        *out = INFINITY;
+        return true;
+    }
+    if (strcmp(p, "-Infinity") == 0) {
+        *out = -INFINITY;
+        return true;
+    }
+    *out = 0;
+    if (n <= 0 || strspn(p, "0123456789+-.eE") != (size_t)n)
+        return false;
+    char *e = NULL;
+    *out = strtod(p, &e);
+    return e == p + n;
 }
 
 #endif

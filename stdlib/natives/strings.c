@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "std_util.h"
 #include "vm.h"
 
 /* ---- code points ---- */
@@ -519,23 +520,8 @@ static double std_float_parse(MicaVM *vm, VmString *s)
 {
     if (null_arg(vm, s, "the text"))
         return 0;
-    const char *p = s->bytes;
-    if (strcmp(p, "NaN") == 0)
-        return NAN;
-    if (strcmp(p, "Infinity") == 0 || strcmp(p, "+Infinity") == 0)
-        return INFINITY;
-    if (strcmp(p, "-Infinity") == 0)
-        return -INFINITY;
-    /* only what Mica itself writes: digits, sign, point, exponent */
-    bool ok = s->length > 0 && strspn(p, "0123456789+-.eE") == (size_t)s->length &&
-              strpbrk(p, "0123456789");
-    char *e = NULL;
-    double v = 0;
-    if (ok) {
-        v = strtod(p, &e);
-        ok = e == p + s->length;
-    }
-    if (!ok) {
+    double v;
+    if (!std_parse_float(s->bytes, s->length, &v)) {
         char q[64];
         quote(q, sizeof q, s);
         vm_throw(vm, "IllegalArgumentError", "invalid float: %s", q);

@@ -463,23 +463,9 @@ static double std_text_parse_float(MicaVM *vm, VmString *s)
 {
     if (std_null_arg(vm, s, "the text"))
         return 0;
-    const char *p = s->bytes;
-    if (strcmp(p, "NaN") == 0)
-        return NAN;
-    if (strcmp(p, "Infinity") == 0 || strcmp(p, "+Infinity") == 0)
-        return INFINITY;
-    if (strcmp(p, "-Infinity") == 0)
-        return -INFINITY;
-    char *e = NULL;
-    double v = 0;
-    /* digits only (no "inf", "nan", hex or spaces), as Mica writes floats */
-    bool ok = s->length > 0 && strspn(p, "0123456789+-.eE") == (size_t)s->length;
-    if (ok) {
-        v = strtod(p, &e);
-        ok = e == p + s->length;
-    }
-    if (!ok)
-        vm_throw(vm, "IllegalArgumentError", "not a float: \"%s\"", p);
+    double v;
+    if (!std_parse_float(s->bytes, s->length, &v))
+        vm_throw(vm, "IllegalArgumentError", "not a float: \"%s\"", s->bytes);
     return v;
 }
 
