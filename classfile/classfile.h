@@ -283,6 +283,23 @@ typedef struct CfHierarchy {
                          uint16_t *flags, const char **declaring, CfError *err);
 } CfHierarchy;
 
+/* The assignability rule every hierarchy starts with: 1 when [from] is [to] or
+ * [to] is std/core/Object, 0 when either is an array (arrays are invariant), -1
+ * when the class hierarchy must decide. */
+int cf_assignable_by_name(const char *from, const char *to);
+
+/* A CfHierarchy over class files found by name (classfile/hierarchy.c): headers
+ * are read once and cached; member lookups read the class file again. */
+typedef struct CfHeaders CfHeaders;
+/* Finds the class file of internal name [name]: its bytes (owned by the caller of
+ * cf_headers_new, valid while the CfHeaders lives) and *[len], or NULL. */
+typedef const uint8_t *(*CfFindClass)(void *ud, const char *name, size_t *len);
+/* A new, empty hierarchy over the classes [find] finds; NULL when out of memory. */
+CfHeaders *cf_headers_new(CfFindClass find, void *ud);
+void cf_headers_free(CfHeaders *hs);
+/* The verifier's view of [hs] (valid while [hs] lives). */
+CfHierarchy cf_headers_hierarchy(CfHeaders *hs);
+
 /* One branch or region transfer, for the linker: when the instruction at
  * [pc] transfers control, execution continues at [target] with the operand
  * stack cut to [height] slots plus the [arity] values that were on top. */

@@ -190,174 +190,14 @@ static int emit_class(void *ud, const char *name, const uint8_t *bytes, size_t l
     return 0;
 }
 
-/* ---- verification hierarchy over produced and class-path classes ------------ */
-typedef struct Header {
-    char *name;
-    char *super;
-    char **ifaces;
-    int nifaces;
-    bool is_interface;
-} Header;
-
-typedef struct Hier {
-    Micac *m;
-    Header *h;
-    int n, cap;
-} Hier;
-
-static Header *header(Hier *hi, const char *name, CfError *err)
-{
-    for (int i = 0; i < hi->n; i++)
-        if (strcmp(hi->h[i].name, name) == 0)
-            return &hi->h[i];
-    size_t len;
-    const uint8_t *bytes = cp_find(hi->m, name, &len);
-    if (!bytes) {
-        snprintf(err->msg, sizeof err->msg, "class %s not found", name);
-        return NULL;
-    }
-    CfClass *c = cf_read(bytes, len, name, err);
-    if (!c)
-        return NULL;
-    if (hi->n == hi->cap) {
-        hi->cap = hi->cap ? hi->cap * 2 : 32;
-        Header *nh = realloc(hi->h, sizeof(Header) * (size_t)hi->cap);
-        if (!nh) {
-            cf_class_free(c);
-            snprintf(err->msg, sizeof err->msg, "out of memory");
-            return NULL;
-        }
-        hi->h = nh;
-    }
-    Header *h = &hi->h[hi->n++];
-    memset(h, 0, sizeof *h);
-    h->name = strdup(name);
-    const char *s = c->super_class ? cf_class_name(c, c->super_class) : NULL;
-    h->super = s ? strdup(s) : NULL;
-    h->is_interface = (c->flags & CF_ACC_INTERFACE) != 0;
-    h->ifaces = calloc((size_t)c->ninterfaces + 1, sizeof(char *));
-    for (int i = 0; h->ifaces && i < c->ninterfaces; i++) {
-        const char *in = cf_class_name(c, c->interfaces[i]);
-        if (in)
-            h->ifaces[h->nifaces++] = strdup(in);
-    }
-    cf_class_free(c);
-    return h;
-}
-
-static int subtype(Hier *hi, const char *from, const char *to, CfError *err, int depth)
-{
-    if (strcmp(from, to) == 0)
-        return 1;
-    if (depth > 256)
-        return 0;
-    Header *h = header(hi, from, err);
-    if (!h)
-        return -1;
-    char *super = h->super;
-    int nif = h->nifaces;
-    char **ifs = h->ifaces;
-    if (super) {
-        int r = subtype(hi, super, to, err, depth + 1);
-        if (r != 0)
-            return r;
-    }
-    for (int i = 0; i < nif; i++) {
-        int r = subtype(hi, ifs[i], to, err, depth + 1);
-        if (r != 0)
-            return r;
-    }
-    return 0;
-}
-
-static int h_assignable(void *ud, const char *from, const char *to, CfError *err)
-{
-    if (strcmp(to, "std/core/Object") == 0 || strcmp(from, to) == 0)
-        return 1;
-    if (from[0] == '[' || to[0] == '[')
-        return 0;
-    return subtype(ud, from, to, err, 0);
-}
-
-static int h_is_interface(void *ud, const char *name, CfError *err)
-{
-    if (name[0] == '[')
-        return 0;
-    Header *h = header(ud, name, err);
-    return h ? h->is_interface : -1;
-}
-
-/* Member lookups for the verifier (classfile.h): [name] in class [cls] itself; 1 with
- * *[flags] filled when declared there with descriptor [desc] (fields match by name
- * first, as resolution does: a field of another descriptor hides the name). */
-static int declared(Hier *hi, const char *cls, const char *name, const char *desc,
-                    bool is_method, uint16_t *flags)
-{
-    size_t len;
-    CfError err;
-    const uint8_t *bytes = cp_find(hi->m, cls, &len);
-    CfClass *c = bytes ? cf_read(bytes, len, cls, &err) : NULL;
-    if (!c)
-        return 0;
-    int r = 0;
-    for (int i = 0; !r && i < (is_method ? c->nmethods : c->nfields); i++) {
-        uint16_t n = is_method ? c->methods[i].name : c->fields[i].name;
-        uint16_t d = is_method ? c->methods[i].desc : c->fields[i].desc;
-        const char *ns = cf_utf8(c, n), *ds = cf_utf8(c, d);
-        if (!ns || strcmp(ns, name) != 0 || (is_method && (!ds || strcmp(ds, desc) != 0)))
-            continue;
-        r = (ds && strcmp(ds, desc) == 0) ? 1 : -1;
-        if (r > 0)
-            *flags = is_method ? c->methods[i].flags : c->fields[i].flags;
-    }
-    cf_class_free(c);
-    return r;
-}
-
-static int h_lookup(Hier *hi, const char *owner, const char *name, const char *desc,
-                    bool is_method, uint16_t *flags, const char **declaring, int depth)
-{
-    CfError err;
-    for (const char *k = owner; k && depth < 256; depth++) {
-        Header *h = header(hi, k, &err);
-        if (!h)
-            return 0; /* resolution reports a missing class at run time */
-        int r = declared(hi, h->name, name, desc, is_method, flags);
-        if (r < 0)
-            return 0;
-        if (r > 0) {
-            *declaring = h->name;
-            return 1;
-        }
-        if (is_method) {
-            for (int i = 0; i < h->nifaces; i++)
-                if (h_lookup(hi, h->ifaces[i], name, desc, true, flags, declaring, depth + 1))
-                    return 1;
-            h = header(hi, k, &err); /* the table may have moved */
-            if (!h)
-                return 0;
-        }
-        k = h->super;
-    }
-    return 0;
-}
-
-static int h_lookup_field(void *ud, const char *owner, const char *name, const char *desc,
-                          uint16_t *flags, const char **declaring, CfError *err)
-{
-    return h_lookup(ud, owner, name, desc, false, flags, declaring, 0);
-}
-
-static int h_lookup_method(void *ud, const char *owner, const char *name, const char *desc,
-                           uint16_t *flags, const char **declaring, CfError *err)
-{
-    return h_lookup(ud, owner, name, desc, true, flags, declaring, 0);
-}
-
 static int verify_all(Micac *m)
 {
-    Hier hi = {m, NULL, 0, 0};
-    CfHierarchy h = {&hi, h_assignable, h_is_interface, h_lookup_field, h_lookup_method};
+    CfHeaders *hs = cf_headers_new(cp_find, m);
+    if (!hs) {
+        fprintf(stderr, "micac: out of memory\n");
+        return 1;
+    }
+    CfHierarchy h = cf_headers_hierarchy(hs);
     int bad = 0;
     for (int i = 0; i < m->nproduced; i++) {
         CfError err;
@@ -373,14 +213,7 @@ static int verify_all(Micac *m)
         }
         cf_class_free(c);
     }
-    for (int i = 0; i < hi.n; i++) {
-        free(hi.h[i].name);
-        free(hi.h[i].super);
-        for (int k = 0; k < hi.h[i].nifaces; k++)
-            free(hi.h[i].ifaces[k]);
-        free(hi.h[i].ifaces);
-    }
-    free(hi.h);
+    cf_headers_free(hs);
     return bad;
 }
 

@@ -98,7 +98,7 @@ static void describe_structured(MicaVM *vm, MicaError *e, VmObject *exc)
     VmString *msg = vm_slot_ref(f[vm->exc_message_slot]);
     e->detail = msg ? vm_arena_str(&a->arena, msg->bytes, (size_t)msg->length) : NULL;
     VmArray *tr = vm_slot_ref(f[vm->exc_trace_slot]);
-    if (!tr || tr->cls->elem_kind != 'I' || tr->length < 2)
+    if (!tr || tr->cls->elem_kind != CF_KIND_INT || tr->length < 2)
         return;
     size_t n = (size_t)tr->length / 2;
     MicaFrame *fr = vm_arena_alloc(&a->arena, n * sizeof *fr);
@@ -895,11 +895,6 @@ MicaStatus mica_array_length(MicaVM *vm, MicaValue v, int64_t *length)
     return st;
 }
 
-static CfKind elem_kind(const VmArray *a)
-{
-    return cf_desc_kind(a->cls->name + 1);
-}
-
 MicaStatus mica_array_get(MicaVM *vm, MicaValue v, int64_t i, MicaValue *out)
 {
     if (!vm)
@@ -914,7 +909,7 @@ MicaStatus mica_array_get(MicaVM *vm, MicaValue v, int64_t i, MicaValue *out)
     if (i < 0 || i >= a->length)
         return vm_api_invalid(vm, "mica_array_get: index %lld out of bounds for length %lld",
                               (long long)i, (long long)a->length);
-    CfKind k = elem_kind(a);
+    CfKind k = (CfKind)a->cls->elem_kind;
     uint64_t s;
     if (a->cls->elem_size == 1)
         s = ((uint8_t *)vm_array_data(a))[i];

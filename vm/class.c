@@ -358,7 +358,7 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
     c->is_array = true;
     c->is_std = true;
     c->super = obj;
-    c->elem_kind = name[1];
+    c->elem_kind = (uint8_t)cf_desc_kind(name + 1);
     c->elem_size = (name[1] == 'B' || name[1] == 'Z') ? 1 : 8;
     c->state = VM_CLASS_INITIALIZED;
     if (fill_ancestors(c) < 0 || table_put(vm, c) < 0)
@@ -590,10 +590,9 @@ bool vm_is_subclass(const VmClass *s, const VmClass *t)
 static int hier_assignable(void *ud, const char *from, const char *to, CfError *err)
 {
     MicaVM *vm = ud;
-    if (strcmp(from, to) == 0 || strcmp(to, "std/core/Object") == 0)
-        return 1;
-    if (from[0] == '[' || to[0] == '[')
-        return 0;
+    int r = cf_assignable_by_name(from, to);
+    if (r >= 0)
+        return r;
     VmClass *f = vm_load_class(vm, from, NULL);
     VmClass *t = f ? vm_load_class(vm, to, NULL) : NULL;
     if (!t) {

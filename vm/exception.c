@@ -285,7 +285,7 @@ static void describe_one(MicaVM *vm, Text *t, VmObject *exc)
         text_add(t, msg->bytes, (size_t)msg->length);
     }
     VmArray *tr = vm_slot_ref(f[vm->exc_trace_slot]);
-    if (!tr || tr->cls->elem_kind != 'I')
+    if (!tr || tr->cls->elem_kind != CF_KIND_INT)
         return;
     int64_t *d = vm_array_data(tr);
     add_frames(t, d, tr->length / 2);

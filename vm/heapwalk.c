@@ -119,7 +119,7 @@ static void scan(Walk *w, VmObject *o)
     if (c->is_string)
         return;
     if (c->is_array) {
-        if (c->elem_kind != 'L' && c->elem_kind != '[')
+        if (c->elem_kind != CF_KIND_REF)
             return;
         VmArray *a = (VmArray *)o;
         uint64_t *e = vm_array_data(a);

@@ -27,7 +27,7 @@ VmArray *vm_new_array(MicaVM *vm, VmClass *c, int64_t length)
         return NULL;
     }
     size_t n = sizeof(VmArray) + (size_t)length * c->elem_size;
-    bool refs = c->elem_kind == 'L' || c->elem_kind == '[';
+    bool refs = c->elem_kind == CF_KIND_REF;
     VmArray *a = refs ? gc_alloc(&vm->heap, n) : gc_alloc_atomic(&vm->heap, n);
     if (!a) {
         vm_throw(vm, "OutOfMemoryError", "cannot allocate an array of %lld elements",

@@ -193,7 +193,7 @@ struct VmClass {
     VmClass **ifaces;      /* every interface implemented, transitively (and itself) */
     uint32_t nifaces;
     /* arrays */
-    char elem_kind;        /* 'I','F','Z','B','L','['                      */
+    uint8_t elem_kind;     /* CfKind of the elements (one byte: the JIT reads it) */
     uint32_t elem_size;
     /* layout */
     uint32_t nslots;       /* instance field slots, superclasses included */

@@ -44,24 +44,24 @@ VmString *std_array_text(MicaVM *vm, VmArray *a)
     char buf[48];
     put(&t, "[", 1);
     const uint8_t *data = vm_array_data(a);
-    char kind = a->cls->elem_kind;
+    CfKind kind = (CfKind)a->cls->elem_kind;
     for (int64_t i = 0; i < a->length && !t.b.failed; i++) {
         if (i > 0)
             put(&t, ", ", 2);
         size_t n = 0;
         switch (kind) {
-        case 'I':
+        case CF_KIND_INT:
             n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)((const int64_t *)data)[i]);
             put(&t, buf, n);
             break;
-        case 'F':
+        case CF_KIND_FLOAT:
             n = std_format_double(((const double *)data)[i], buf, sizeof buf);
             put(&t, buf, n);
             break;
-        case 'Z':
+        case CF_KIND_BOOL:
             put(&t, data[i] ? "true" : "false", data[i] ? 4 : 5);
             break;
-        case 'B':
+        case CF_KIND_BYTE:
             n = (size_t)snprintf(buf, sizeof buf, "%u", (unsigned)data[i]);
             put(&t, buf, n);
             break;

@@ -255,7 +255,7 @@ static size_t describe_bound(MicaVM *vm, VmObject *exc)
         VmString *msg = vm_slot_ref(f[vm->exc_message_slot]);
         VmArray *tr = vm_slot_ref(f[vm->exc_trace_slot]);
         n += 1024 + (msg ? (size_t)msg->length : 0);
-        if (tr && tr->cls->elem_kind == 'I')
+        if (tr && tr->cls->elem_kind == CF_KIND_INT)
             n += (size_t)tr->length / 2 * 1400;
         exc = vm_slot_ref(f[vm->exc_cause_slot]);
     }
