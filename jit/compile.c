@@ -190,33 +190,38 @@ static bool plain_class(const VmClass *k)
 
 /* A call whose target method is in R3, arguments at height [h] - [nargs]:
  * when the target is compiled and every check of vm_push_frame passes, the
- * frame is pushed here and the target's code called directly; otherwise
+ * frame is pushed here and the target's body called directly (its frame,
+ * in R4, sits right above this one's: this frame is the top one); otherwise
  * (and for every fault) jump to [slow], the shared helper, which does the
  * same through the runtime. fr->ip and fr->sp are already published. */
 static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
                       JLabel done)
 {
     int32_t args = SLOT(h - (int32_t)nargs);
-    /* compiled? */
-    masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
-    masm_bri(A, JC_NE, JR_R0, 1, slow);
+    /* compiled? (once compiled, always) */
+    if (!known || known->jit_state != 1 || !known->jit_call) {
+        masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
+        masm_bri(A, JC_NE, JR_R0, 1, slow);
+    }
     /* C stack room for nested compiled code */
     masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, cstack_floor));
     masm_alui(A, JA_ADD, JR_R0, JR_R0, VM_CSTACK_JIT_ROOM);
-    masm_mov(A, JR_R1, JR_SP);
-    masm_br(A, JC_ULE, JR_R1, JR_R0, slow);
-    /* the poll point must not fire here (the helper polls) */
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    masm_bri(A, JC_LE, JR_R0, 1, slow);
+    masm_br(A, JC_ULE, JR_SP, JR_R0, slow);
     /* depth */
     masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
     masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
-    /* value stack: args + nlocals + max_stack + spare <= stack_end */
+    /* value stack: args + nlocals + max_stack + spare <= stack_end (implied by
+     * this frame's own check when the callee's frame fits inside it) */
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
     if (known) {
         uint64_t need = ((uint64_t)known->nlocals + known->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
+        if ((uint64_t)(h - (int32_t)nargs) + known->nlocals + known->max_stack >
+            c->m->max_stack) {
+            masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
+            masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
+            masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
+        }
     } else {
         masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
         masm_ld32s(A, JR_R4, JR_R3, offsetof(VmMethod, max_stack));
@@ -224,21 +229,23 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
         masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
         masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
+        masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
+        masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
     }
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
-    masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
-    /* one step */
+    /* one step; when a poll is due the helper makes the call (and the poll) */
     masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
     masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
+    masm_bri(A, JC_LE, JR_R0, 0, slow);
     masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    /* the frame: vm->frames[nframes] (R1) */
-    masm_alui(A, JA_MUL, JR_R4, JR_R1, (int32_t)sizeof(VmFrame));
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, frames));
-    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R0);
+    /* the frame: vm->frames[nframes], right above this one (R4) */
+    masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
     masm_st(A, JR_R5, JR_R4, offsetof(VmFrame, base));
     masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
-    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
+    if (known && known->code)
+        masm_movi(A, JR_R0, (int64_t)(intptr_t)known->code);
+    else
+        masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
     masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
     /* declared locals start zero: slots [nparams, nlocals) */
     if (known && known->nlocals - known->nparams <= 16) {
@@ -265,20 +272,12 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_jmp(A, zloop);
         masm_bind(A, zdone);
     }
-    /* publish the frame, count the call */
+    /* publish the frame (the callee is compiled: no invocation count needed) */
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, invocations));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
-    masm_st(A, JR_R0, JR_R3, offsetof(VmMethod, invocations));
-    /* entry(vm, frame, NULL) */
-    masm_ld(A, JR_R5, JR_R3, offsetof(VmMethod, entry));
-    masm_mov(A, masm_arg(1), JR_R4);
-    masm_mov(A, masm_arg(0), JR_VM);
-    masm_movi(A, masm_arg(2), 0);
-    masm_callr(A, JR_R5);
-    /* int status: the low 32 bits */
-    masm_alui(A, JA_SHL, JR_R0, JR_R0, 32);
+    /* the body: frame in R4, base in R5; status back in R0 */
+    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
+    masm_callr(A, JR_R0);
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
     masm_jmp(A, done);
 }
@@ -1333,7 +1332,8 @@ static void emit_stubs(Ctx *c)
     }
 }
 
-bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
+bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
+                     uint32_t *entry_off, uint32_t *body_off)
 {
     Ctx ctx = {.vm = vm, .m = m, .a = a};
     Ctx *c = &ctx;
@@ -1361,11 +1361,23 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
     for (uint32_t i = 0; i < m->nhandlers; i++)
         c->target[m->handlers[i].target] = true;
 
-    /* entry: R0 = where to start (NULL: the first instruction) */
-    masm_prologue(a);
-    masm_ld(a, JR_BASE, JR_FRAME, offsetof(VmFrame, base));
-    JLabel go = masm_label(a);
-    masm_bri(a, JC_NE, JR_R0, 0, go);
+    /* The body, called by compiled callers (masm_callr) with its frame in R4
+     * and its base in R5, or by the entry below. At [osr] it starts at the
+     * machine-code address in R0 (OSR, a handler); else at the first
+     * instruction. It returns 0, or -1 with an exception pending, having
+     * popped its frame either way. */
+    JLabel osr = masm_label(a), entry = masm_label(a);
+    masm_bind(a, osr);
+    masm_body_enter(a);
+    masm_mov(a, JR_FRAME, JR_R4);
+    masm_mov(a, JR_BASE, JR_R5);
+    masm_jmpr(a, JR_R0);
+    JLabel body = masm_label(a);
+    masm_bind(a, body);
+    *body_off = masm_offset(a);
+    masm_body_enter(a);
+    masm_mov(a, JR_FRAME, JR_R4);
+    masm_mov(a, JR_BASE, JR_R5);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
@@ -1392,16 +1404,13 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
     /* nothing verified falls off the end */
     masm_jmp(a, c->ret);
 
-    masm_bind(a, go);
-    masm_jmpr(a, JR_R0);
-
     /* return: the frame is popped here (the callee's half of the protocol) */
     masm_bind(a, c->ret);
     masm_ld32s(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
     masm_alui(a, JA_SUB, JR_R0, JR_R0, 1);
     masm_st32(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
     masm_movi(a, JR_R0, 0);
-    masm_ret(a);
+    masm_body_ret(a);
 
     /* an exception: a handler here continues in this code, else pop and return -1 */
     masm_bind(a, c->unwind);
@@ -1414,6 +1423,20 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
     masm_jmpr(a, JR_R0);
     masm_bind(a, fail_l);
     masm_movi(a, JR_R0, -1);
+    masm_body_ret(a);
+
+    /* the entry point from C (m->entry): entry(vm, frame, start) runs the body */
+    masm_bind(a, entry);
+    *entry_off = masm_offset(a);
+    masm_prologue(a);
+    masm_mov(a, JR_R4, JR_FRAME);
+    masm_ld(a, JR_R5, JR_FRAME, offsetof(VmFrame, base));
+    JLabel from = masm_label(a);
+    masm_bri(a, JC_NE, JR_R0, 0, from);
+    masm_call_label(a, body);
+    masm_ret(a);
+    masm_bind(a, from);
+    masm_call_label(a, osr);
     masm_ret(a);
 
     emit_stubs(c);

@@ -83,6 +83,17 @@ bool masm_finish(JMasm *m);
 void masm_prologue(JMasm *m);
 void masm_ret(JMasm *m);
 
+/* A code body called from compiled code (masm_call_label, masm_callr) rather
+ * than from C: masm_body_enter saves what the body's calls would clobber of
+ * its caller (the return address where the target keeps it in a register)
+ * and JR_BASE and JR_FRAME, keeping the stack aligned for C calls;
+ * masm_body_ret restores them and returns to the caller, JR_R0 unchanged.
+ * The other preserved registers are the body's to keep intact. */
+void masm_body_enter(JMasm *m);
+void masm_body_ret(JMasm *m);
+/* Calls the code at label [l] of this buffer. */
+void masm_call_label(JMasm *m, JLabel l);
+
 void masm_mov(JMasm *m, JReg d, JReg s);
 void masm_movi(JMasm *m, JReg d, int64_t imm);
 void masm_ld(JMasm *m, JReg d, JReg base, int32_t disp);

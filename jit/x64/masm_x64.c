@@ -117,6 +117,32 @@ void masm_ret(JMasm *m)
     masm_emit(m, code, sizeof code);
 }
 
+void masm_body_enter(JMasm *m)
+{
+    static const uint8_t code[] = {
+        0x41, 0x54,             /* push r12     */
+        0x41, 0x55,             /* push r13     */
+        0x48, 0x83, 0xEC, 0x08, /* sub rsp, 8   */
+    };
+    masm_emit(m, code, sizeof code);
+}
+
+void masm_body_ret(JMasm *m)
+{
+    static const uint8_t code[] = {
+        0x48, 0x83, 0xC4, 0x08, /* add rsp, 8 */
+        0x41, 0x5D, 0x41, 0x5C, 0xC3,
+    };
+    masm_emit(m, code, sizeof code);
+}
+
+void masm_call_label(JMasm *m, JLabel l)
+{
+    b1(m, 0xE8);
+    masm_add_fixup(m, masm_offset(m), l, 0);
+    b4(m, 0);
+}
+
 void masm_mov(JMasm *m, JReg d, JReg s) { mov_rr(m, hw[d], hw[s]); }
 void masm_movi(JMasm *m, JReg d, int64_t imm) { movi(m, hw[d], imm); }
 

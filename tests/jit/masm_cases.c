@@ -52,6 +52,9 @@ int main(int argc, char **argv)
 
     CASE(masm_prologue(&A), "push rbp; mov rbp, rsp; push rbx; push r12; push r13; push r14;"
                             "push r15; sub rsp, 8; mov rbx, rdi; mov r13, rsi; mov rax, rdx");
+    CASE(masm_body_enter(&A), "push r12; push r13; sub rsp, 8");
+    CASE(masm_body_ret(&A), "add rsp, 8; pop r13; pop r12; ret");
+    CASE(masm_call_label(&A, l), "call L0");
     CASE(masm_mov(&A, JR_R0, JR_R5), "mov rax, r8");
     CASE(masm_mov(&A, JR_BASE, JR_VM), "mov r12, rbx");
     CASE(masm_mov(&A, JR_T0, JR_FRAME), "mov r14, r13");
