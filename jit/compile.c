@@ -375,7 +375,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
             t = ct;
             *guard_cls = k;
         } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
-                   o->method->vtable_index < (1 << 24)) {
+                   o->method->vtable_index < (1 << 24) && !o->method->cls->is_interface) {
             t = o->method;
             *vguard = true;
         }
@@ -557,6 +557,14 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_bri(A, JC_LE, JR_R2, vi, slow);
             masm_ld(A, JR_R0, JR_R0, offsetof(VmClass, vtable));
             masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * vi));
+        } else if (op == VM_OP_CALLFN && cf_utf8(c->m->cls->cf, o->cpi)) {
+            /* a miss: the function class's own memory of its last `invoke`
+             * for this descriptor (vm_callfn_target), when it is this site's */
+            masm_ld(A, JR_R2, JR_R0, offsetof(VmClass, fn_desc));
+            masm_movi(A, JR_R1, (int64_t)(intptr_t)cf_utf8(c->m->cls->cf, o->cpi));
+            masm_br(A, JC_NE, JR_R1, JR_R2, slow);
+            masm_ld(A, JR_R3, JR_R0, offsetof(VmClass, fn_target));
+            masm_bri(A, JC_EQ, JR_R3, 0, slow);
         } else {
             masm_jmp(A, slow);
         }
