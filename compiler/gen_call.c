@@ -479,8 +479,13 @@ Type *g_call(Gen *g, Expr *e)
     }
     put_args(g, &as, &c, 0);
     if (is_super && g->lam) {
-        g_error(g, callee->pos, "'super' cannot be used in a lambda");
-        return &cc->t_error;
+        /* the lambda class cannot invokespecial a method of another class's
+         * superclass: a static accessor of the enclosing class does it */
+        g_call_accessor(g, g_accessor(g, g->ci, ACCESS_SUPER, m, NULL));
+        if (discard) {
+            return m->ret->kind == TY_VOID ? m->ret : cc_erasure(cc, m->ret);
+        }
+        return g_from_erased(g, m->ret, cc_subst(cc, m->ret, &c.b));
     }
     int op = is_super ? CF_OP_INVOKESPECIAL : invoke_op(m);
     if (op == CF_OP_INVOKESPECIAL && g->lam)
