@@ -10,7 +10,7 @@
 #                         (default: build-cross/host; configured and built if needed)
 #     --target-build DIR  the cross build (default: build-cross/ARCH)
 #     --list FILE         programs to run, one path under tests/ a line (# comments):
-#                         lang/NAME.mica, or verify/cases/NAME.mcasm (a hand-assembled
+#                         lang/FEATURE/NAME.mica, or verify/cases/NAME.mcasm (a hand-assembled
 #                         case with `; out:` lines); default: every program test and
 #                         every such case, less those of tests/cross/qemu.skip
 #     --check-list FILE   only check that FILE covers every opcode and every std
@@ -52,8 +52,10 @@ if [ "${1:-}" = "--one" ]; then
     else
         dir=$(dirname "$src")
         base=$(basename "$src" .mica)
-        [ -f "$dir/$base.opts" ] && mapfile -t opts <"$dir/$base.opts"
-        [ -f "$dir/$base.args" ] && mapfile -t args <"$dir/$base.args"
+        # the test's `// options:` and `// args:` comments (tests/README.md)
+        words() { sed -n "s|.*// $1: ||p" "$src" | xargs -r printf '%s\n'; }
+        mapfile -t opts < <(words options)
+        mapfile -t args < <(words args)
         inputs=("$base.mica")
     fi
     set +e
