@@ -505,7 +505,7 @@ dispatch:
 #endif
     CASE(UNREACHABLE) {
         SAVE();
-        vm_unreachable(vm, m, ip->pc);
+        vm_unreachable(vm, m, ip);
         goto exception;
     }
     CASE(JMP) {

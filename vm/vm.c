@@ -354,10 +354,13 @@ int vm_halt(MicaVM *vm, MicaStatus st, const char *fmt, ...)
     return halt(vm, st, msg);
 }
 
-int vm_unreachable(MicaVM *vm, const VmMethod *m, uint32_t pc)
+int vm_unreachable(MicaVM *vm, const VmMethod *m, const VmInsn *ip)
 {
+    if (!ip || !m->pcs)
+        return vm_halt(vm, MICA_ERR_VERIFY, "unreachable code executed in %s.%s%s",
+                       m->cls->name, m->name, m->desc);
     return vm_halt(vm, MICA_ERR_VERIFY, "unreachable code executed in %s.%s%s @%u",
-                   m->cls->name, m->name, m->desc, pc);
+                   m->cls->name, m->name, m->desc, m->pcs[ip - m->code]);
 }
 
 int vm_poll(MicaVM *vm)

@@ -502,9 +502,10 @@ int vm_poll(MicaVM *vm);
  * the run ends with [st] and [msg] (formatted). Returns -1. */
 int vm_halt(MicaVM *vm, MicaStatus st, const char *fmt, ...);
 
-/* `unreachable` executed in [m] at bytecode offset [pc]: a VM error that ends the
- * run (MICA_ERR_VERIFY), not an exception, so no `catch` can see it. Returns -1. */
-int vm_unreachable(MicaVM *vm, const VmMethod *m, uint32_t pc);
+/* `unreachable` executed in [m] at instruction [ip] (NULL: unknown): a VM error
+ * that ends the run (MICA_ERR_VERIFY), not an exception, so no `catch` can see it.
+ * Returns -1. */
+int vm_unreachable(MicaVM *vm, const VmMethod *m, const VmInsn *ip);
 
 /* Hooks (mica_set_hook, vm/api.c): reports [event] (MICA_HOOK_*) for method
  * [m] at [line] (0: unknown) or exception [exc]. The runtime calls it only
