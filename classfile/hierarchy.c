@@ -220,6 +220,7 @@ static int h_lookup_method(void *ud, const char *owner, const char *name, const 
 
 CfHierarchy cf_headers_hierarchy(CfHeaders *hs)
 {
-    CfHierarchy h = {hs, h_assignable, h_is_interface, h_lookup_field, h_lookup_method};
+    /* no class_flags: a class the code names but nobody can find is left to link time */
+    CfHierarchy h = {hs, h_assignable, h_is_interface, h_lookup_field, h_lookup_method, NULL};
     return h;
 }

@@ -119,22 +119,48 @@ typedef struct VmTarget {
     uint16_t arity;        /* values carried                               */
 } VmTarget;
 
-/* One pre-decoded instruction. [op] is a VmOp; quickening rewrites op and u. */
+/* One pre-decoded instruction: 32 bytes, operands named by what they hold.
+ * Each op reads a fixed set of fields (listed per field; the fused forms of
+ * vm/ops.h read their first instruction's fields and those of the ones they
+ * stand for). Quickening (vm/link.c) writes the quick form's fields first and
+ * then publishes the new op. The original bytecode offset of instruction i
+ * is VmMethod.pcs[i] (cold: traces, lines, handlers). */
 typedef struct VmInsn {
-    uint16_t op;
-    uint16_t a;            /* local index, cp index, arity                 */
-    uint32_t pc;           /* original bytecode offset (traces, handlers)  */
-    int32_t b;             /* jump target index, height                    */
-    int32_t c;             /* argument slots of calls, etc.                */
+    uint16_t op;               /* a VM_OP_* (vm/ops.h)                         */
     union {
-        int64_t i;
-        double f;
-        void *p;
-        VmTarget *table;
-    } u;
-    void *cache_cls;       /* inline cache: receiver class                 */
-    void *cache_target;    /* inline cache: method                         */
+        uint16_t local;        /* LOAD, STORE, IINC, the fused forms from LOAD  */
+        uint16_t cpi;          /* constant-pool index of every resolving form   */
+        uint16_t arity;        /* BR, BR_IF: values carried to the target       */
+        uint16_t ncases;       /* BR_TABLE: table[ncases] is the default        */
+    };
+    union {
+        int32_t target;        /* JMP, JZ, BR, BR_IF: instruction index         */
+        int32_t slot;          /* GETFIELD_Q, PUTFIELD*_Q: slot after the header */
+        int32_t nargs;         /* quick calls, NEW_Q, CALLFN: argument slots
+                                * (CALLFN: 0 until its first run)              */
+    };
+    union {
+        int64_t imm;           /* ICONST (float bits too), IINC; LOAD_ADDI: the
+                                * signed addend                                 */
+        uint32_t height;       /* BR, BR_IF: operand-stack height at the target */
+        VmTarget *table;       /* BR_TABLE: ncases + 1 targets                  */
+        VmMethod *method;      /* quick calls and NEW_Q: the resolved method    */
+        VmClass *cls;          /* INSTANCEOF_Q, CHECKCAST_Q, NEWARRAY_Q         */
+        uint64_t *addr;        /* GETSTATIC_Q, PUTSTATIC*_Q: the static slot    */
+        VmString *str;         /* LDC_STR_Q: the interned String                */
+    };
+    union {
+        VmClass *cache_cls;    /* INVOKEVIRTUAL_Q, INVOKEIFACE_Q, CALLFN: the
+                                * inline cache's receiver class; NEW_Q: the class */
+        VmField *field;        /* field instructions: the field (messages)     */
+    };
+    VmMethod *cache_target;    /* the inline cache's method for cache_cls       */
 } VmInsn;
+
+/* Trivial accessors (VmMethod.accessor): `return this.f` and `this.f = v`,
+ * which the interpreter runs in place of the call once their field
+ * instruction is quickened (nothing in them can throw or poll). */
+enum { VM_ACCESSOR_NONE, VM_ACCESSOR_GET, VM_ACCESSOR_SET };
 
 typedef struct VmHandler {
     uint32_t start, end;   /* original pcs                                 */
@@ -164,6 +190,12 @@ struct VmMethod {
     uint32_t nhandlers;
     VmTarget *tables;      /* all br_table targets of this method         */
     int32_t *heights;      /* operand-stack height before each instruction, -1: unreached */
+    uint32_t *pcs;         /* bytecode offset of each instruction (and of the guard) */
+    /* what a call needs, computed once by pre-decoding */
+    uint32_t frame_slots;  /* nlocals + max_stack + VM_FRAME_SPARE_SLOTS          */
+    uint32_t clear_from, clear_to; /* declared locals a call zeroes: the others are
+                                    * written before any read (interp.c)       */
+    uint8_t accessor;      /* VM_ACCESSOR_*: runs without a frame when quickened */
     /* native binding */
     VmNative *native;
     /* profile counters for the JIT */
@@ -176,6 +208,7 @@ struct VmMethod {
      * exception pending. vm_interp_entry until the JIT compiles the method. */
     int (*entry)(MicaVM *vm, VmFrame *fr, void *start);
     struct JitCode *jit;   /* the compiled code, or NULL                  */
+    void *jit_call;        /* compiled code's entry for compiled callers (jit/) */
     uint8_t jit_state;     /* 0 not tried, 1 compiled, 2 stays interpreted */
 };
 
@@ -185,11 +218,15 @@ struct VmClass {
     CfClass *cf;           /* NULL for array classes                      */
     VmClassState state;
     char *error;           /* why linking/initialisation failed (malloc'd) */
+    char *origin;          /* file, "ARCHIVE:ENTRY" or "bytes from the host" it was
+                            * read from (NULL: the embedded library), for messages */
     bool is_std;           /* loaded from the embedded standard library   */
     bool is_interface, is_abstract, is_array, is_string;
     VmClass *super;
     VmClass **ancestors;   /* ancestors[0] = Object ... ancestors[depth] = this */
-    uint32_t depth;
+    uint32_t depth;        /* superclasses (std/core/Object has 0)                */
+    uint32_t hier_depth;   /* longest chain of superclass and superinterface links
+                            * up to std/core/Object: the depth CF_MAX_CLASS_DEPTH bounds */
     VmClass **ifaces;      /* every interface implemented, transitively (and itself) */
     uint32_t nifaces;
     /* arrays */
@@ -224,6 +261,7 @@ struct VmFrame {
 typedef struct VmPending {
     char *name;
     CfClass *cf;
+    char *origin;          /* where it came from, for messages ("bytes from the host") */
     struct VmPending *next;
 } VmPending;
 
@@ -240,6 +278,15 @@ typedef struct VmRoots {
     VmString **interned;   /* open-addressing table of literals            */
     size_t ninterned, interned_cap;
 } VmRoots;
+
+/* One entry of the VM's dispatch cache (vm_dispatch, vm/link.c). */
+typedef struct VmDispatchEntry {
+    VmClass *cls;          /* the receiver's class                         */
+    VmMethod *decl;        /* the method called                             */
+    VmMethod *target;      /* what runs                                     */
+} VmDispatchEntry;
+
+#define VM_DISPATCH_CACHE 256 /* entries, a power of two */
 
 struct MicaVM {
     MicaConfig cfg;
@@ -300,8 +347,9 @@ struct MicaVM {
     size_t native_work;               /* vm_native_work's countdown        */
     char *halt_trace;                 /* interrupted: "interrupted" and the Mica stack */
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
+    VmDispatchEntry *dispatch_cache;  /* malloc'd on the first miss, or NULL */
     /* loading state (for hierarchy-cycle detection) */
-    const char *loading[64];
+    VmClass *loading[64];             /* classes being loaded, each needing the next */
     uint32_t nloading;
 };
 
@@ -450,6 +498,15 @@ uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);
  * budget and the deadline, and re-arms vm->poll_left. 0 to go on, or -1 with
  * the VM halted (vm->halt set, error text set, nothing pending). */
 int vm_poll(MicaVM *vm);
+
+/* Stops the run for good, as a limit does: nothing pending, no handler sees it,
+ * the run ends with [st] and [msg] (formatted). Returns -1. */
+int vm_halt(MicaVM *vm, MicaStatus st, const char *fmt, ...);
+
+/* `unreachable` executed in [m] at instruction [ip] (NULL: unknown): a VM error
+ * that ends the run (MICA_ERR_VERIFY), not an exception, so no `catch` can see it.
+ * Returns -1. */
+int vm_unreachable(MicaVM *vm, const VmMethod *m, const VmInsn *ip);
 
 /* Hooks (mica_set_hook, vm/api.c): reports [event] (MICA_HOOK_*) for method
  * [m] at [line] (0: unknown) or exception [exc]. The runtime calls it only

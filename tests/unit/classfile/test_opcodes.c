@@ -21,7 +21,7 @@ static int no_interface(void *ud, const char *name, CfError *err)
     return 0;
 }
 
-static const CfHierarchy hier = {NULL, all_assignable, no_interface, NULL, NULL};
+static const CfHierarchy hier = {NULL, all_assignable, no_interface, NULL, NULL, NULL};
 
 static int count_until(const char *s, char stop)
 {
