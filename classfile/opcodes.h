@@ -24,8 +24,8 @@
  * entry from it alone; the code generator (compiler/gen_emit.c) takes the stack
  * effect of each fixed-effect opcode from it; the interpreter pre-decodes
  * (vm/interp.c) into its own instruction set (vm/ops.h) through the decoder and
- * sizes its frames with the table's stack effects, and the JIT compiles that
- * instruction set. So a new simple opcode, say "imin" (II>I), is one line here
+ * computes operand-stack heights from the table's stack effects, and the JIT
+ * compiles that instruction set against those heights. So a new simple opcode, say "imin" (II>I), is one line here
  * plus its implementations: an X(IMIN, IMIN) in vm/ops.h with its interpreter
  * case, its JIT template and a pre-decoding case; the reader, disassembler,
  * verifier and code generator need no change.

@@ -128,28 +128,36 @@ int vm_native_own(MicaVM *vm, void *p, void (*release)(void *))
 static char param_kind(const char *d, bool mica)
 {
     switch (d[0]) {
-    case 'I': case 'F': case 'Z': case 'B':
+    case CF_KIND_INT:
+    case CF_KIND_FLOAT:
+    case CF_KIND_BOOL:
+    case CF_KIND_BYTE:
         return d[0];
     case '[':
-        return mica ? 'L' : 'A';
+        return mica ? VM_C_OBJECT : VM_C_ARRAY;
     default:
         if (mica)
-            return 'L';
+            return VM_C_OBJECT;
         if (strncmp(d, "Lstd/core/String;", 17) == 0)
-            return 'S';
+            return VM_C_STRING;
         if (strncmp(d, POINTER_DESC, strlen(POINTER_DESC)) == 0)
-            return 'P';
-        return 'O';
+            return VM_C_POINTER;
+        return VM_C_OTHER;
     }
 }
 
 static ffi_type *ffi_of(char k)
 {
     switch (k) {
-    case 'I': return &ffi_type_sint64;
-    case 'F': return &ffi_type_double;
-    case 'Z': case 'B': return &ffi_type_uint8;
-    case 'V': return &ffi_type_void;
+    case VM_C_INT:
+        return &ffi_type_sint64;
+    case VM_C_FLOAT:
+        return &ffi_type_double;
+    case VM_C_BOOL:
+    case VM_C_BYTE:
+        return &ffi_type_uint8;
+    case VM_C_VOID:
+        return &ffi_type_void;
     default: return &ffi_type_pointer;
     }
 }
@@ -225,11 +233,11 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
         goto oom_nat;
     uint32_t k = 0;
     if (mica) {
-        nat->kinds[k] = 'E';
+        nat->kinds[k] = VM_C_ENV;
         nat->atypes[k++] = &ffi_type_pointer;
     }
     if (!(m->flags & CF_ACC_STATIC)) {
-        nat->kinds[k] = 'L';
+        nat->kinds[k] = VM_C_OBJECT;
         nat->atypes[k++] = &ffi_type_pointer;
     }
     const char *p = m->desc + 1;
@@ -244,14 +252,14 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
     }
     nat->nargs = k;
     nat->mica = mica;
-    char rk = (*p == ')') ? p[1] : 'V';
+    char rk = (*p == ')') ? p[1] : VM_C_VOID;
     if (rk == '[')
-        rk = 'L';
-    if (!mica && rk == 'L') {
+        rk = VM_C_OBJECT;
+    if (!mica && rk == VM_C_OBJECT) {
         if (strncmp(p + 1, "Lstd/core/String;", 17) == 0) {
-            rk = 'S';
+            rk = VM_C_STRING;
         } else if (strncmp(p + 1, POINTER_DESC, strlen(POINTER_DESC)) == 0) {
-            rk = 'P';
+            rk = VM_C_POINTER;
         } else {
             vm_set_error(vm, "native method %s.%s: a C function cannot return %s", cname,
                          m->name, p + 1);
@@ -383,9 +391,14 @@ static void callback_handler(ffi_cif *cif, void *ret, void **cargs, void *user)
     uint64_t slots[NATIVE_MAX_ARGS + 1];
     uint64_t r = 0;
     switch (cb->ret_kind) {
-    case 'F': *(double *)ret = 0; break;
-    case 'P': *(void **)ret = NULL; break;
-    case 'V': break;
+    case VM_C_FLOAT:
+        *(double *)ret = 0;
+        break;
+    case VM_C_POINTER:
+        *(void **)ret = NULL;
+        break;
+    case VM_C_VOID:
+        break;
     default: *(ffi_arg *)ret = 0; break;
     }
     /* once a callback has thrown, the rest return the default value at once:
@@ -396,11 +409,19 @@ static void callback_handler(ffi_cif *cif, void *ret, void **cargs, void *user)
     for (uint32_t k = 0; k < cb->nparams; k++) {
         uint64_t *v = &slots[k + 1];
         switch (cb->kinds[k]) {
-        case 'I': *v = (uint64_t)*(int64_t *)cargs[k]; break;
-        case 'F': memcpy(v, cargs[k], sizeof(double)); break;
-        case 'Z': *v = *(uint8_t *)cargs[k] != 0; break;
-        case 'B': *v = *(uint8_t *)cargs[k]; break;
-        case 'S': {
+        case VM_C_INT:
+            *v = (uint64_t) * (int64_t *)cargs[k];
+            break;
+        case VM_C_FLOAT:
+            memcpy(v, cargs[k], sizeof(double));
+            break;
+        case VM_C_BOOL:
+            *v = *(uint8_t *)cargs[k] != 0;
+            break;
+        case VM_C_BYTE:
+            *v = *(uint8_t *)cargs[k];
+            break;
+        case VM_C_STRING: {
             const char *p = *(const char **)cargs[k];
             VmString *s = p ? vm_new_string(vm, p, strlen(p)) : NULL;
             if (p && !s)
@@ -417,10 +438,19 @@ static void callback_handler(ffi_cif *cif, void *ret, void **cargs, void *user)
     if (vm_call(vm, cb->invoke, slots, cb->nparams + 1, &r) < 0)
         return;
     switch (cb->ret_kind) {
-    case 'I': *(ffi_arg *)ret = (ffi_arg)(int64_t)r; break;
-    case 'Z': case 'B': *(ffi_arg *)ret = (ffi_arg)(uint8_t)r; break;
-    case 'F': memcpy(ret, &r, sizeof(double)); break;
-    case 'P': *(void **)ret = pointer_address(vm_slot_ref(r)); break;
+    case VM_C_INT:
+        *(ffi_arg *)ret = (ffi_arg)(int64_t)r;
+        break;
+    case VM_C_BOOL:
+    case VM_C_BYTE:
+        *(ffi_arg *)ret = (ffi_arg)(uint8_t)r;
+        break;
+    case VM_C_FLOAT:
+        memcpy(ret, &r, sizeof(double));
+        break;
+    case VM_C_POINTER:
+        *(void **)ret = pointer_address(vm_slot_ref(r));
+        break;
     default: break;
     }
 }
@@ -429,14 +459,18 @@ static void callback_handler(ffi_cif *cif, void *ret, void **cargs, void *user)
 static char callback_kind(const char *d)
 {
     switch (d[0]) {
-    case 'I': case 'F': case 'Z': case 'B': case 'V':
+    case CF_KIND_INT:
+    case CF_KIND_FLOAT:
+    case CF_KIND_BOOL:
+    case CF_KIND_BYTE:
+    case CF_KIND_VOID:
         return d[0];
     default:
         if (strncmp(d, "Lstd/core/String;", 17) == 0)
-            return 'S';
+            return VM_C_STRING;
         if (strncmp(d, POINTER_DESC, strlen(POINTER_DESC)) == 0)
-            return 'P';
-        return 0;
+            return VM_C_POINTER;
+        return VM_C_NONE;
     }
 }
 
@@ -477,8 +511,8 @@ static int make_callback(MicaVM *vm, VmMethod *m, VmObject *o, const Range *rang
     const char *p = inv->desc + 1;
     while (*p && *p != ')') {
         size_t l = cf_desc_field_len(p, strlen(p), false);
-        char k = l ? callback_kind(p) : 0;
-        if (!k || k == 'V' || cb->nparams >= NATIVE_MAX_ARGS)
+        char k = l ? callback_kind(p) : VM_C_NONE;
+        if (!k || k == VM_C_VOID || cb->nparams >= NATIVE_MAX_ARGS)
             return vm_throw(vm, "IllegalArgumentError",
                             "native %s.%s: a callback cannot take %s (%s.invoke%s)",
                             m->cls->name, m->name, l ? p : "this", cname, inv->desc);
@@ -486,8 +520,8 @@ static int make_callback(MicaVM *vm, VmMethod *m, VmObject *o, const Range *rang
         cb->atypes[cb->nparams++] = ffi_of(k);
         p += l;
     }
-    cb->ret_kind = *p == ')' ? callback_kind(p + 1) : 0;
-    if (!cb->ret_kind || cb->ret_kind == 'S')
+    cb->ret_kind = *p == ')' ? callback_kind(p + 1) : VM_C_NONE;
+    if (!cb->ret_kind || cb->ret_kind == VM_C_STRING)
         return vm_throw(vm, "IllegalArgumentError",
                         "native %s.%s: a callback cannot return %s (%s.invoke%s)",
                         m->cls->name, m->name, *p == ')' ? p + 1 : "?", cname, inv->desc);
@@ -531,13 +565,15 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
     for (uint32_t k = 0, j = 0; !nat->mica && k < nat->nargs && nranges < NATIVE_MAX_RANGES;
          k++) {
         char kd = nat->kinds[k];
-        if (kd == 'E')
+        if (kd == VM_C_ENV)
             continue;
-        VmObject *o = (kd == 'A' || kd == 'P' || kd == 'O') ? vm_slot_ref(args[j]) : NULL;
+        VmObject *o = (kd == VM_C_ARRAY || kd == VM_C_POINTER || kd == VM_C_OTHER)
+                          ? vm_slot_ref(args[j])
+                          : NULL;
         j++;
         if (!o)
             continue;
-        if (kd == 'A') {
+        if (kd == VM_C_ARRAY) {
             VmArray *arr = (VmArray *)o;
             uintptr_t lo = (uintptr_t)vm_array_data(arr);
             ranges[nranges++] = (Range){lo, lo + (uintptr_t)arr->length * o->cls->elem_size, NULL};
@@ -551,25 +587,37 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
      * native's frame, until the call returns; Boehm never moves objects, so
      * String bytes and array elements stay where C sees them */
     for (uint32_t k = 0; k < nat->nargs; k++) {
-        uint64_t v = nat->kinds[k] == 'E' ? 0 : args[a++];
+        uint64_t v = nat->kinds[k] == VM_C_ENV ? 0 : args[a++];
         switch (nat->kinds[k]) {
-        case 'E': store[k].p = vm; break;
-        case 'I': store[k].i = (int64_t)v; break;
-        case 'F': memcpy(&store[k].f, &v, sizeof(double)); break;
-        case 'Z': store[k].b = v != 0; break;
-        case 'B': store[k].b = (uint8_t)v; break;
-        case 'S': {
+        case VM_C_ENV:
+            store[k].p = vm;
+            break;
+        case VM_C_INT:
+            store[k].i = (int64_t)v;
+            break;
+        case VM_C_FLOAT:
+            memcpy(&store[k].f, &v, sizeof(double));
+            break;
+        case VM_C_BOOL:
+            store[k].b = v != 0;
+            break;
+        case VM_C_BYTE:
+            store[k].b = (uint8_t)v;
+            break;
+        case VM_C_STRING: {
             VmString *s = vm_slot_ref(v);
             store[k].p = s ? s->bytes : NULL;
             break;
         }
-        case 'A': {
+        case VM_C_ARRAY: {
             VmArray *arr = vm_slot_ref(v);
             store[k].p = arr ? vm_array_data(arr) : NULL;
             break;
         }
-        case 'P': store[k].p = pointer_address(vm_slot_ref(v)); break;
-        case 'O': {
+        case VM_C_POINTER:
+            store[k].p = pointer_address(vm_slot_ref(v));
+            break;
+        case VM_C_OTHER: {
             VmObject *o = vm_slot_ref(v);
             store[k].p = NULL;
             if (!o)
@@ -599,16 +647,26 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
         return -1;
     uint64_t out = 0;
     switch (nat->ret_kind) {
-    case 'I': out = (uint64_t)rv.i; break;
-    case 'F': memcpy(&out, &rv.f, sizeof out); break;
-    case 'Z': out = ((uint8_t)rv.a) != 0; break;
-    case 'B': out = (uint8_t)rv.a; break;
-    case 'L': out = vm_ref_slot(rv.p); break;
-    case 'P':
+    case VM_C_INT:
+        out = (uint64_t)rv.i;
+        break;
+    case VM_C_FLOAT:
+        memcpy(&out, &rv.f, sizeof out);
+        break;
+    case VM_C_BOOL:
+        out = ((uint8_t)rv.a) != 0;
+        break;
+    case VM_C_BYTE:
+        out = (uint8_t)rv.a;
+        break;
+    case VM_C_OBJECT:
+        out = vm_ref_slot(rv.p);
+        break;
+    case VM_C_POINTER:
         if (wrap_pointer(vm, rv.p, ranges, nranges, &out) < 0)
             return -1;
         break;
-    case 'S':
+    case VM_C_STRING:
         if (rv.p) {
             VmString *s = vm_new_string(vm, rv.p, strlen(rv.p));
             if (!s)

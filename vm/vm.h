@@ -100,13 +100,30 @@ typedef struct VmRawNative {
     void (*fn)(void);
 } VmRawNative;
 
+/* How a native binding passes one value between Mica and C (vm/native.c): the
+ * primitive CfKinds as themselves, or one of the C-side kinds. */
+typedef enum VmCKind {
+    VM_C_NONE = 0, /* no C form (not bindable) */
+    VM_C_VOID = CF_KIND_VOID,
+    VM_C_INT = CF_KIND_INT,
+    VM_C_FLOAT = CF_KIND_FLOAT,
+    VM_C_BOOL = CF_KIND_BOOL,
+    VM_C_BYTE = CF_KIND_BYTE,
+    VM_C_OBJECT = CF_KIND_REF, /* a "mica" native: the object itself */
+    VM_C_STRING = 'S',         /* a String as a C char * */
+    VM_C_ARRAY = 'A',          /* an array as a pointer to its elements */
+    VM_C_POINTER = 'P',        /* a std.ffi Pointer as its address */
+    VM_C_OTHER = 'O',          /* another reference, sorted out per call */
+    VM_C_ENV = 'E',            /* the hidden MicaVM * of a "mica" native */
+} VmCKind;
+
 /* A resolved native binding, prepared once at link time. */
 typedef struct VmNative {
     void (*fn)(void);
     ffi_cif cif;
     ffi_type **atypes;     /* malloc'd                                         */
-    char *kinds;           /* malloc'd: per C argument, descriptor kind char   */
-    char ret_kind;         /* 'V','I','F','Z','B','L' (ref), 'S' (String from C char*) */
+    char *kinds;           /* malloc'd: per C argument, a VmCKind (0-terminated) */
+    char ret_kind;         /* a VmCKind                                        */
     uint32_t nargs;        /* C arguments, hidden env included                 */
     bool mica;             /* library "mica": hidden env first, refs as objects */
     const MicaNative *host; /* library "host": a host function (vm/host.c)  */
