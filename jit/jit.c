@@ -166,7 +166,8 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     uint32_t *offsets = malloc(((size_t)m->ncode + 1) * sizeof *offsets);
     JitCode *c = calloc(1, sizeof *c);
     uint8_t *code = NULL;
-    if (offsets && c && jit_emit_method(vm, m, &a, offsets))
+    uint32_t entry_off = 0, body_off = 0;
+    if (offsets && c && jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off))
         code = install(j, a.buf, a.len);
     if (!code) {
         free(offsets);
@@ -183,7 +184,8 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     c->next = j->codes;
     j->codes = c;
     m->jit = c;
-    m->entry = (int (*)(MicaVM *, VmFrame *, void *))(void *)code;
+    m->entry = (int (*)(MicaVM *, VmFrame *, void *))(void *)(code + entry_off);
+    m->jit_call = code + body_off;
     m->jit_state = 1;
     j->compiled++;
     j->code_bytes += a.len;
