@@ -329,8 +329,7 @@ static Trivial trivial(const VmMethod *t)
         r.k = vm_op_base(insn_op(&c[0])) == VM_OP_ICONST ? c[0].imm : 0;
     } else if (inst && t->nparams == 1 && n >= 3 && vm_op_base(insn_op(&c[0])) == VM_OP_LOAD &&
                c[0].local == 0 && insn_op(&c[1]) == VM_OP_GETFIELD_Q &&
-               vm_op_base(insn_op(&c[2])) == VM_OP_RETURN && c[1].slot >= 0 &&
-               c[1].slot < (1 << 24)) {
+               vm_op_base(insn_op(&c[2])) == VM_OP_RETURN && c[1].slot >= 0 && c[1].slot < (1 << 24)) {
         r.kind = TRIV_GET;
         r.field = c[1].slot;
     } else if (inst && t->nparams == 2 && n >= 4 && vm_op_base(insn_op(&c[0])) == VM_OP_LOAD &&
@@ -373,7 +372,8 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
         if (ct && trivial(ct).kind != TRIV_NONE) {
             t = ct;
             *guard_cls = k;
-        } else if (op == VM_OP_INVOKEVIRTUAL_Q && vtable_slot(o) >= 0) {
+        } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
+                   o->method->vtable_index < (1 << 24)) {
             t = o->method;
             *vguard = true;
         }
@@ -403,7 +403,6 @@ static void vpush_r0(Ctx *c);
  * is made. The result (if any) becomes the lazy top. False if not trivial. */
 static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
-    VmInsn *o = &c->m->code[i];
     Trivial tv;
     VmClass *guard_cls;
     bool vguard, recv;
@@ -428,9 +427,9 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
         } else if (vguard) {
             masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
             masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
-            masm_bri(A, JC_LE, JR_R2, vtable_slot(o), full);
+            masm_bri(A, JC_LE, JR_R2, t->vtable_index, full);
             masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, vtable));
-            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * vtable_slot(o)));
+            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * t->vtable_index));
             masm_movi(A, JR_R2, (int64_t)(intptr_t)t);
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
