@@ -31,14 +31,15 @@ unsigned vm_native_shape(const char *kinds, uint32_t n, char ret)
     unsigned mask = 0;
     for (uint32_t k = 0; k < n; k++) {
         switch (kinds[k]) {
-        case 'F': mask |= 1u << k; break;
-        case 'I': case 'Z': case 'B': case 'E': case 'L': break;
+        case VM_C_FLOAT: mask |= 1u << k; break;
+        case VM_C_INT: case VM_C_BOOL: case VM_C_BYTE: case VM_C_ENV: case VM_C_OBJECT: break;
         default: return 0;
         }
     }
     switch (ret) {
-    case 'V': case 'I': case 'Z': case 'B': case 'L': return (1u << 8) | (n << 5) | (mask << 1);
-    case 'F': return (1u << 8) | (n << 5) | (mask << 1) | 1u;
+    case VM_C_VOID: case VM_C_INT: case VM_C_BOOL: case VM_C_BYTE: case VM_C_OBJECT:
+        return (1u << 8) | (n << 5) | (mask << 1);
+    case VM_C_FLOAT: return (1u << 8) | (n << 5) | (mask << 1) | 1u;
     default: return 0;
     }
 }

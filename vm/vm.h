@@ -468,7 +468,7 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
  * 0, or -1 when the VM's registry is full. */
 int vm_register_raw_natives(MicaVM *vm, const char *lib, const VmRawNative *table);
 /* The shape of a direct typed call (vm/native_direct.c) for a C function
- * with [n] arguments of native kinds [kinds] and result kind [ret], or 0
+ * with [n] arguments of VmCKinds [kinds] and result VmCKind [ret], or 0
  * when the signature needs ffi_call. */
 unsigned vm_native_shape(const char *kinds, uint32_t n, char ret);
 /* Calls [fn] of shape [shape] with argument slots [a] (integers widened to
