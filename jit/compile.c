@@ -225,6 +225,11 @@ static bool plain_class(const VmClass *k)
 static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
                       JLabel done)
 {
+    /* from here on the target is known: every way out that is not the direct
+     * call makes the call through jit_h_call (natives, methods not compiled,
+     * a check that failed) without looking the target up again */
+    JLabel direct = masm_label(A);
+    slow = direct;
     int32_t args = SLOT(h - (int32_t)nargs);
     /* compiled? (once compiled, always) */
     if (known != c->m && (!known || known->jit_state != 1 || !known->jit_call)) {
@@ -313,7 +318,14 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_jmp(A, done);
     masm_bind(A, undo);
     give_back_step(c);
-    masm_jmp(A, slow);
+    masm_bind(A, direct);
+    masm_mov(A, JR_T0, JR_R3);
+    arg_vm(c);
+    masm_mov(A, masm_arg(1), JR_T0);
+    masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, args);
+    masm_call(A, (const void *)jit_h_call);
+    check_status(c);
+    masm_jmp(A, done);
 }
 
 /* ---- trivial callees, done at the call site ----------------------------------
@@ -528,6 +540,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     JLabel slow = masm_label(A), done = masm_label(A);
     sync(c, i, h);
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
+    /* intrinsics not done inline are the calls they stand for */
+    op = vm_op_base(op);
     bool fast = nargs > 0 || op == VM_OP_INVOKE_Q;
     if (op == VM_OP_CALLFN && o->nargs <= 0)
         fast = false;
