@@ -590,6 +590,18 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_ld(A, JR_R0, JR_R0, offsetof(VmObject, cls));
+        /* the receiver class the cache held when this was compiled: its target
+         * is known here, and so is the shape of its frame */
+        VmClass *k0 = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        VmMethod *t0 = k0 ? o->cache_target : NULL;
+        if (t0 && t0->nparams == nargs && !(t0->flags & CF_ACC_NATIVE)) {
+            JLabel other = masm_label(A);
+            masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
+            masm_br(A, JC_NE, JR_R0, JR_R1, other);
+            masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
+            fast_call(c, h, nargs, t0, slow, done);
+            masm_bind(A, other);
+        }
         masm_movi(A, JR_R1, (int64_t)(intptr_t)o);
         masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
         masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
