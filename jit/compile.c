@@ -175,7 +175,8 @@ static void call_helper3(Ctx *c, const void *fn, uint32_t idx, int32_t height)
 /* Inline vm_is_subclass of the object (or array) in R0 against resolved
  * class [k] (not Object): jumps to [no] when it is not one. Plain classes
  * check the ancestor at k's depth, interfaces scan the object class's
- * interfaces, array classes match only themselves. Clobbers R1..R4. */
+ * interfaces, arrays of primitives match only themselves (arrays of
+ * references, covariant, are left to the helper). Clobbers R1..R4. */
 _Static_assert(offsetof(VmArray, cls) == offsetof(VmObject, cls), "class word of objects and arrays");
 static void subclass_test(Ctx *c, VmClass *k, JLabel no)
 {
@@ -1028,6 +1029,34 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     *skip = j - i;
 }
 
+/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float, behind
+ * the check their native call would make (a frame left for it); when it fails,
+ * and for the others, the call. True if emitted. */
+static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
+{
+    if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q)
+        return false;
+    JLabel call = masm_label(A), done = masm_label(A);
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_frames));
+    masm_br(A, JC_UGE, JR_R1, JR_R2, call);
+    if (op == VM_OP_FSQRT_Q) {
+        masm_fld(A, JF0, JR_BASE, SLOT(h - 1));
+        masm_fsqrt(A, JF0, JF0);
+        masm_fst(A, JF0, JR_BASE, SLOT(h - 1));
+    } else {
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_movi(A, JR_R1, INT64_MAX);
+        masm_alu(A, JA_AND, JR_R0, JR_R0, JR_R1);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+    }
+    masm_jmp(A, done);
+    masm_bind(A, call);
+    emit_call(c, i, VM_OP_INVOKE_Q, h);
+    masm_bind(A, done);
+    return true;
+}
+
 static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
 {
     VmMethod *m = c->m;
@@ -1292,7 +1321,9 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         VmClass *k = o->cls;
         bool inst = base == VM_OP_INSTANCEOF_Q;
         bool object = k && !k->super && !k->is_interface && !k->is_array;
-        if (!plain_class(k) && !object && !(k && (k->is_interface || k->is_array))) {
+        /* arrays of references are covariant: vm_is_subclass decides them */
+        if (!plain_class(k) && !object &&
+            !(k && (k->is_interface || (k->is_array && !k->elem_class)))) {
             call_helper3(c, (const void *)jit_h_type, i, h);
             break;
         }
@@ -1391,7 +1422,9 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: case VM_OP_CALLFN:
-        emit_call(c, i, op, h);
+        if (op != base && emit_intrinsic(c, i, op, h))
+            break;
+        emit_call(c, i, base, h);
         break;
     default:
         c->failed = true;
