@@ -11,9 +11,13 @@
 #                         (default: build-cross/host; configured and built if needed)
 #     --target-build DIR  the cross build (default: build-cross/ARCH)
 #     --list FILE         programs to run, one path under tests/ a line (# comments):
-#                         lang/NAME.mica, or verify/cases/NAME.mcasm (a hand-assembled
-#                         case with `; out:` lines); default: every program test and
-#                         every such case, less those of tests/cross/qemu.skip
+#                         lang/NAME.mica, verify/cases/NAME.mcasm (a hand-assembled
+#                         case with `; out:` lines), examples/NAME.mica (the repository's
+#                         examples) or awfy/NAME/INNER (one AWFY benchmark of bench/awfy,
+#                         one iteration of INNER; runtimes in microseconds are not
+#                         compared); default: every program test and every such case,
+#                         less those of tests/cross/qemu.skip, the examples and the AWFY
+#                         suite at the sizes of tests/awfy
 #     --check-list FILE   only check that FILE covers every opcode and every std
 #                         package that the whole default set covers (no target needed)
 #     --jobs N            programs run in parallel (default 2)
@@ -32,6 +36,7 @@ if [ "${1:-}" = "--one" ]; then
     src=$root/tests/$rel
     out=$work/${rel%.*}
     mkdir -p "$(dirname "$out")"
+    awfy=false
     target() {
         if [ -n "$jit" ]; then
             MICA_JIT=$jit LD_LIBRARY_PATH=$libpath "$qemu" -L / "$target_mica" "$@"
@@ -51,7 +56,19 @@ if [ "${1:-}" = "--one" ]; then
         done
         exit 1
     }
-    if [ "${rel%.mcasm}" != "$rel" ]; then
+    if [ "${rel#awfy/}" != "$rel" ]; then
+        # an AWFY benchmark: the whole suite's folder makes the archive
+        awfy=true
+        name=${rel#awfy/} inner=${rel##*/}
+        name=${name%/*}
+        dir=$root/bench/awfy
+        inputs=(.)
+        args=("$name" 1 "$inner")
+    elif [ "${rel#examples/}" != "$rel" ]; then
+        src=$root/$rel
+        dir=$(dirname "$src")
+        inputs=("$(basename "$src")")
+    elif [ "${rel%.mcasm}" != "$rel" ]; then
         # a hand-assembled case: its classes, assembled here, make the archive
         dir=$out.dir
         rm -rf "$dir" && mkdir -p "$dir/classes"
@@ -90,6 +107,11 @@ if [ "${1:-}" = "--one" ]; then
         >"$out.target.stdout" 2>"$out.target.stderr" </dev/null
     echo $? >"$out.target.status"
     set -e
+    if $awfy; then
+        for f in "$out".host.stdout "$out".target.stdout; do
+            sed -i -E 's/[0-9]+us$/_us/; s/: [0-9]+us /: _us /' "$f"
+        done
+    fi
     for k in stdout stderr status; do
         cmp -s "$out.host.$k" "$out.target.$k" || report "$k differs"
     done
@@ -103,6 +125,13 @@ all_programs() {
      grep -l '^; out:' verify/cases/*.mcasm | sort)
 }
 
+# The examples and the AWFY runs of tests/awfy (NAME:INNER there, awfy/NAME/INNER here).
+extra_programs() {
+    (cd "$root" && ls examples/*.mica)
+    sed -n '/^set(awfy_benchmarks/,/)/p' "$root/tests/awfy/CMakeLists.txt" |
+        grep -oE '[A-Za-z]+:[0-9]+' | sed 's|^|awfy/|; s|:|/|'
+}
+
 strip_list() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$1" | grep -v '^$' || true; }
 
 # The opcodes and std packages that the archives of [programs on stdin] contain, one
@@ -112,7 +141,9 @@ coverage_of() {
     while IFS= read -r rel; do
         local src=$root/tests/$rel out=$tmp/${rel%.*}
         mkdir -p "$out"
-        if [ "${rel%.mcasm}" != "$rel" ]; then
+        if [ "${rel#awfy/}" != "$rel" ] || [ "${rel#examples/}" != "$rel" ]; then
+            continue
+        elif [ "${rel%.mcasm}" != "$rel" ]; then
             "$mkclass" "$out" "$src" >/dev/null 2>&1 || continue
             for c in "$out"/*.mcl; do "$mica" disasm "$c"; done
         else
@@ -136,7 +167,7 @@ while [ $# -gt 0 ]; do
       --jobs) jobs=$2; shift 2 ;;
       --jit) jit=$2; shift 2
              case $jit in off|on|always) ;; *) echo "cross-test: bad --jit '$jit'" >&2; exit 2 ;; esac ;;
-      -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       -*) echo "cross-test: unknown option $1" >&2; exit 2 ;;
       *) arch=$1; shift ;;
     esac
@@ -189,7 +220,7 @@ built=$(date +%s)
 if [ -n "$list" ]; then
     progs=$(strip_list "$list")
 else
-    progs=$(all_programs | grep -vxF -f <(strip_list "$root/tests/cross/qemu.skip"))
+    progs=$(all_programs | grep -vxF -f <(strip_list "$root/tests/cross/qemu.skip"); extra_programs)
 fi
 n=$(echo "$progs" | wc -l)
 work=$target_build/cross-test${jit:+-jit-$jit}
