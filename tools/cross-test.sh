@@ -11,7 +11,7 @@
 #                         (default: build-cross/host; configured and built if needed)
 #     --target-build DIR  the cross build (default: build-cross/ARCH)
 #     --list FILE         programs to run, one path under tests/ a line (# comments):
-#                         lang/NAME.mica, verify/cases/NAME.mcasm (a hand-assembled
+#                         lang/FEATURE/NAME.mica, verify/cases/NAME.mcasm (a hand-assembled
 #                         case with `; out:` lines), examples/NAME.mica (the repository's
 #                         examples) or awfy/NAME/INNER (one AWFY benchmark of bench/awfy,
 #                         one iteration of INNER; runtimes in microseconds are not
@@ -79,8 +79,10 @@ if [ "${1:-}" = "--one" ]; then
     else
         dir=$(dirname "$src")
         base=$(basename "$src" .mica)
-        [ -f "$dir/$base.opts" ] && mapfile -t opts <"$dir/$base.opts"
-        [ -f "$dir/$base.args" ] && mapfile -t args <"$dir/$base.args"
+        # the test's `// options:` and `// args:` comments (tests/README.md)
+        words() { sed -n "s|.*// $1: ||p" "$src" | xargs -r printf '%s\n'; }
+        mapfile -t opts < <(words options)
+        mapfile -t args < <(words args)
         inputs=("$base.mica")
     fi
     set +e

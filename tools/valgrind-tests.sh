@@ -4,7 +4,7 @@
 #   tools/valgrind-tests.sh BUILD_DIR [REGEX]
 #
 # BUILD_DIR is an ordinary (not sanitized) build. Every tests/lang/**/NAME.mica whose
-# path matches REGEX (default: all) runs through tests/run_program.cmake with `mica`
+# path matches REGEX (default: all) runs through tests/runner.sh with `mica`
 # wrapped in memcheck, so a memcheck error changes the exit status (99) and stderr and
 # the test fails; unit tests run with CK_FORK=no. Boehm GC scans memory conservatively,
 # which reads words the program never initialised, so the setup is:
@@ -36,7 +36,7 @@ pass=0; fail=0
 while IFS= read -r src; do
     [[ $src =~ $regex ]] || continue
     [[ $src == */stdlib/os_process.mica ]] && continue
-    if out=$(cmake -DMICA="$work/mica" -DSRC="$src" -P "$root/tests/run_program.cmake" 2>&1); then
+    if out=$(bash "$root/tests/runner.sh" "$work/mica" "$src" 2>&1); then
         pass=$((pass + 1))
     else
         fail=$((fail + 1)); echo "FAIL $src"; echo "$out" | head -20
