@@ -180,42 +180,15 @@ const char *cc_tok_name(TokKind k);
 /* Parses the whole of [f]; errors are reported through cc_error. */
 void cc_parse_file(Cc *cc, SourceFile *f);
 
-/* ---- types and classes (types.c) ------------------------------------------------- */
+/* ---- the type model (types.c) ------------------------------------------------------ */
 void cc_types_init(Cc *cc);
 Type *cc_array_of(Cc *cc, Type *elem);
-/* The ClassInfo of [name] (internal), loading from the class path on demand;
- * NULL when no such class exists. */
-ClassInfo *cc_class_find(Cc *cc, const char *name);
 /* A ClassInfo for [name], possibly still a stub (for descriptors). */
 ClassInfo *cc_class_ref(Cc *cc, const char *name);
-/* Makes sure the members and supertypes of [ci] are known. false if missing. */
-bool cc_class_ensure(Cc *cc, ClassInfo *ci);
 ClassInfo *cc_class_new_source(Cc *cc, const char *name);
 /* Parses a field descriptor into a type. */
 Type *cc_type_from_desc(Cc *cc, const char **p);
 const char *cc_method_desc(Cc *cc, Type **params, int n, Type *ret);
-/* A type's name as written in messages ("int", "String", "Foo[]"). */
-const char *cc_type_name(Cc *cc, Type *t);
-const char *cc_type_source(Cc *cc, Type *t);
-/* The names of [a] and [b] for one message: qualified when they would read alike. */
-void cc_type_names(Cc *cc, Type *a, Type *b, const char **na, const char **nb);
-bool cc_is_ref(Type *t);
-bool cc_is_numeric(Type *t);
-bool cc_is_string(Cc *cc, Type *t);
-/* Is class [a] the same as or a subtype of [b]? */
-bool cc_subclass(Cc *cc, ClassInfo *a, ClassInfo *b);
-/* Can a reference of type [from] be used where [to] is expected? */
-bool cc_ref_assignable(Cc *cc, Type *from, Type *to);
-/* Modules (classes with top-level functions) in package [pkg]. */
-ModuleList *cc_modules_of(Cc *cc, const char *pkg);
-FieldInfo *cc_find_field(Cc *cc, ClassInfo *ci, const char *name);
-/* Collects the methods named [name] visible in [ci] (supertypes included,
- * overridden ones dropped). Returns the count. */
-int cc_find_methods(Cc *cc, ClassInfo *ci, const char *name, MethodInfo ***out);
-MethodInfo *cc_find_exact(Cc *cc, ClassInfo *ci, const char *name, const char *desc,
-                          bool supers_only);
-
-/* ---- generics (generic.c) ------------------------------------------------------- */
 /* The erased type of [t] (a class, array or primitive type). */
 Type *cc_erasure(Cc *cc, Type *t);
 /* A new type variable named [name] with [bound] (NULL: Object). */
@@ -224,6 +197,33 @@ Type *cc_type_var(Cc *cc, const char *name, Type *bound);
 Type *cc_param_type(Cc *cc, ClassInfo *cls, Type **args, int n);
 /* The function type fun([params]): [ret]. */
 Type *cc_fun_type(Cc *cc, Type **params, int n, Type *ret);
+/* A type's name as written in messages ("int", "String", "Foo[]"). */
+const char *cc_type_name(Cc *cc, Type *t);
+const char *cc_type_source(Cc *cc, Type *t);
+/* The names of [a] and [b] for one message: qualified when they would read alike. */
+void cc_type_names(Cc *cc, Type *a, Type *b, const char **na, const char **nb);
+bool cc_is_ref(Type *t);
+bool cc_is_numeric(Type *t);
+bool cc_is_string(Cc *cc, Type *t);
+
+/* ---- generic signatures (signature.c) ------------------------------------------------ */
+/* The Signature attribute text of a type, and of a method. */
+const char *cc_type_sig(Cc *cc, Type *t);
+const char *cc_method_sig(Cc *cc, MethodInfo *m);
+const char *cc_class_sig(Cc *cc, ClassInfo *ci);
+/* Parses a Signature type at *[p], type variables from [scope]. NULL if malformed. */
+Type *cc_parse_sig_type(Cc *cc, const char **p, TScope *scope);
+/* Type parameter list <T:bound;...> at *[p]; false if malformed. */
+bool cc_parse_sig_tparams(Cc *cc, const char **p, Type ***vars, int *n, TScope *outer);
+
+/* ---- classes from the class path (classes.c) ---------------------------------------- */
+/* The ClassInfo of [name] (internal), loading from the class path on demand;
+ * NULL when no such class exists. */
+ClassInfo *cc_class_find(Cc *cc, const char *name);
+/* Makes sure the members and supertypes of [ci] are known. false if missing. */
+bool cc_class_ensure(Cc *cc, ClassInfo *ci);
+
+/* ---- generics (generic.c) ------------------------------------------------------- */
 /* Replaces the variables bound in [b] in [t]. */
 Type *cc_subst(Cc *cc, Type *t, const Binding *b);
 void cc_bind(Cc *cc, Binding *b, Type *var, Type *val);
@@ -239,14 +239,20 @@ bool cc_same_type(Cc *cc, Type *a, Type *b);
 ClassInfo *cc_box_class(Cc *cc, Type *t);
 /* The primitive type boxed by class [ci], or NULL. */
 Type *cc_unboxed(Cc *cc, ClassInfo *ci);
-/* The Signature attribute text of a type, and of a method. */
-const char *cc_type_sig(Cc *cc, Type *t);
-const char *cc_method_sig(Cc *cc, MethodInfo *m);
-const char *cc_class_sig(Cc *cc, ClassInfo *ci);
-/* Parses a Signature type at *[p], type variables from [scope]. NULL if malformed. */
-Type *cc_parse_sig_type(Cc *cc, const char **p, TScope *scope);
-/* Type parameter list <T:bound;...> at *[p]; false if malformed. */
-bool cc_parse_sig_tparams(Cc *cc, const char **p, Type ***vars, int *n, TScope *outer);
+
+/* ---- subtyping and member lookup (lookup.c) ----------------------------------------- */
+/* Is class [a] the same as or a subtype of [b]? */
+bool cc_subclass(Cc *cc, ClassInfo *a, ClassInfo *b);
+/* Can a reference of type [from] be used where [to] is expected? */
+bool cc_ref_assignable(Cc *cc, Type *from, Type *to);
+/* Modules (classes with top-level functions) in package [pkg]. */
+ModuleList *cc_modules_of(Cc *cc, const char *pkg);
+FieldInfo *cc_find_field(Cc *cc, ClassInfo *ci, const char *name);
+/* Collects the methods named [name] visible in [ci] (supertypes included,
+ * overridden ones dropped). Returns the count. */
+int cc_find_methods(Cc *cc, ClassInfo *ci, const char *name, MethodInfo ***out);
+MethodInfo *cc_find_exact(Cc *cc, ClassInfo *ci, const char *name, const char *desc,
+                          bool supers_only);
 
 /* ---- declarations (decl.c) --------------------------------------------------------- */
 /* Resolves a written type in the scope of [f]; reports and returns t_error. */
@@ -279,7 +285,7 @@ const char *cc_call_text(Cc *cc, SourceFile *f, uint32_t pos);
 /* Reports an unknown class name with the import to add or a similar name. */
 void cc_class_not_found(Cc *cc, SourceFile *f, uint32_t pos, const char *name);
 
-/* ---- code generation (gen*.c) ---------------------------------------------------- */
+/* ---- code generation (gen_*.c) ---------------------------------------------------- */
 /* Compiles every source class into a CfClass; returns them via [out]. */
 void cc_generate_all(Cc *cc, CfClass ***out, int *nout);
 /* The type of static initializer [e] in [ci] (type-checked only; errors reported). */

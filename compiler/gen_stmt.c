@@ -1,105 +1,12 @@
-/* compiler/gen_stmt.c: statements, reachability, methods (constructors,
- * static initialisers) and the class files of source classes. */
+/* compiler/gen_stmt.c: statements and reachability: blocks, loops, jumps and returns
+ * through finally blocks, try/catch/finally, switch. */
 #include <string.h>
 
 #include "gen.h"
 
-static void mark_line(Gen *g, uint32_t pos)
-{
-    if (g->out != &g->main)
-        return;
-    uint32_t line = g_line_of(g->f, pos);
-    uint32_t pc = (uint32_t)g->main.len;
-    if (g->nlines > 0) {
-        CfLine *last = &g->lines[g->nlines - 1];
-        if (last->line == line)
-            return;
-        if (last->pc == pc) {
-            last->line = line;
-            return;
-        }
-    }
-    CfLine l = {pc, line};
-    CC_PUSH(g->cc, g->lines, g->nlines, g->lines_cap, l);
-}
-
-static void push_scope(Gen *g)
-{
-    Local *mark = cc_alloc(g->cc, sizeof *mark);
-    mark->next = g->locals;
-    g->locals = mark;
-}
-
-static void pop_scope(Gen *g)
-{
-    while (g->locals && g->locals->name) {
-        g_warn_unused(g, g->locals);
-        g->locals = g->locals->next;
-    }
-    if (g->locals)
-        g->locals = g->locals->next;
-}
-
-/* Moves [l] into a heap cell when a lambda captures it and it is assigned
- * ([copy]: a parameter, whose value moves into the cell). */
-static void make_cell(Gen *g, Local *l, bool copy)
-{
-    Type *t = l->type;
-    if (!cc_nameset_has(&g->celled, l->name) || l->is_let || t->kind == TY_ERROR)
-        return;
-    const char *cn;
-    switch (t->kind) {
-    case TY_INT: case TY_BYTE: cn = "std/core/IntCell"; break;
-    case TY_FLOAT: cn = "std/core/FloatCell"; break;
-    case TY_BOOL: cn = "std/core/BoolCell"; break;
-    default: cn = "std/core/RefCell"; break;
-    }
-    ClassInfo *cell = cc_class_ref(g->cc, cn);
-    uint16_t slot = g_new_local(g, cell->type);
-    g_op16(g, CF_OP_NEW, cf_cp_method(g->cf, cn, "<init>", "()V"), 0, 1);
-    g_op16(g, CF_OP_STORE, slot, 1, 0);
-    uint16_t old = l->slot;
-    l->slot = slot;
-    l->celled = true;
-    if (copy) {
-        g_op16(g, CF_OP_LOAD, old, 0, 1);
-        g_init_local(g, l);
-    }
-}
-
-static Local *declare_local(Gen *g, const char *name, Type *t, bool is_let, uint32_t pos,
-                            bool param)
-{
-    Local *prev = g_find_local(g, name);
-    if (prev) {
-        g_error(g, pos, "'%s' is already defined", name);
-        if (prev->pos || prev->cap_outer)
-            cc_note(g->cc, g->f, prev->cap_outer ? prev->cap_outer->pos : prev->pos,
-                    "'%s' is first defined here", name);
-    }
-    Local *l = cc_alloc(g->cc, sizeof *l);
-    l->name = name;
-    l->pos = pos;
-    if (!param && !prev && g->cc->warnings && !g->lam && g->mi && g->mi->decl) {
-        FieldInfo *fi = g->ci ? cc_find_field(g->cc, g->ci, name) : NULL;
-        if (!fi)
-            fi = g_module_field(g, name);
-        if (fi && (!g->is_static || (fi->flags & CF_ACC_STATIC)))
-            g_warn_shadow(g, l, fi);
-    }
-    l->type = t;
-    l->is_let = is_let;
-    l->slot = param ? (uint16_t)g->nparam_slots++ : g_new_local(g, t);
-    l->next = g->locals;
-    g->locals = l;
-    if (!param)
-        make_cell(g, l, false);
-    return l;
-}
-
 static bool is_true(Expr *e) { return e && e->kind == EX_BOOL && e->ival; }
 
-static bool gen_block_stmts(Gen *g, Stmt **stmts, int n)
+bool g_block_stmts(Gen *g, Stmt **stmts, int n)
 {
     bool reach = true, reported = false;
     for (int i = 0; i < n; i++) {
@@ -184,7 +91,7 @@ static bool gen_var(Gen *g, Stmt *s)
     }
     if (!t)
         t = &cc->t_error;
-    Local *l = declare_local(g, s->name, t, s->is_let, s->pos, false);
+    Local *l = g_declare_local(g, s->name, t, s->is_let, s->pos, false);
     l->warn = WARN_LOCAL;
     if (s->expr)
         g_init_local(g, l);
@@ -232,7 +139,7 @@ static bool gen_do(Gen *g, Stmt *s)
     bool body = g_stmt(g, s->body);
     g->loops = lc.next;
     g_end(g);
-    mark_line(g, s->expr->pos);
+    g_mark_line(g, s->expr->pos);
     g_expect(g, s->expr, &g->cc->t_bool);
     g_br(g, CF_OP_BR_IF, blk + 1);
     g_end(g);
@@ -244,7 +151,7 @@ static bool gen_do(Gen *g, Stmt *s)
 static bool gen_for(Gen *g, Stmt *s)
 {
     check_label(g, s);
-    push_scope(g);
+    g_push_scope(g);
     if (s->init) {
         if (s->init->kind == ST_VAR)
             gen_var(g, s->init);
@@ -262,13 +169,13 @@ static bool gen_for(Gen *g, Stmt *s)
     g->loops = lc.next;
     g_end(g);
     if (s->update) {
-        mark_line(g, s->update->pos);
+        g_mark_line(g, s->update->pos);
         g_discard(g, s->update->expr);
     }
     g_br(g, CF_OP_BR, blk + 1);
     g_end(g);
     g_end(g);
-    pop_scope(g);
+    g_pop_scope(g);
     return has_cond || lc.has_break;
 }
 
@@ -304,7 +211,7 @@ static bool gen_foreach_iterable(Gen *g, Stmt *s, Type *view)
     g_open(g, CF_OP_BLOCK, NULL);
     LoopCtx lc;
     push_loop(g, &lc, s->label, blk, blk + 2);
-    push_scope(g);
+    g_push_scope(g);
     g_op16(g, CF_OP_LOAD, it, 0, 1);
     g_op16(g, CF_OP_INVOKEIFACE, cf_cp_method(g->cf, "std/core/Iterator", "next",
                                                "()Lstd/core/Object;"), 1, 1);
@@ -312,10 +219,10 @@ static bool gen_foreach_iterable(Gen *g, Stmt *s, Type *view)
     Type *declared = cc_is_ref(elem) || elem->kind == TY_ERROR ? elem
                      : elem->kind == TY_BYTE ? &cc->t_int : elem;
     g_from_erased(g, obj, declared);
-    Local *x = declare_local(g, s->name, declared, true, s->pos, false);
+    Local *x = g_declare_local(g, s->name, declared, true, s->pos, false);
     g_init_local(g, x);
     g_stmt(g, s->body);
-    pop_scope(g);
+    g_pop_scope(g);
     g->loops = lc.next;
     g_end(g);
     g_br(g, CF_OP_BR, blk + 1);
@@ -328,14 +235,14 @@ static bool gen_foreach(Gen *g, Stmt *s)
 {
     Cc *cc = g->cc;
     check_label(g, s);
-    push_scope(g);
+    g_push_scope(g);
     Type *t = g_expr(g, s->expr);
     if (t->kind == TY_CLASS || t->kind == TY_VAR) {
         ClassInfo *it = cc_class_find(cc, "std/core/Iterable");
         Type *view = it ? cc_as_super(cc, t, it) : NULL;
         if (view) {
             bool r = gen_foreach_iterable(g, s, view);
-            pop_scope(g);
+            g_pop_scope(g);
             return r;
         }
     }
@@ -363,14 +270,14 @@ static bool gen_foreach(Gen *g, Stmt *s)
     g_open(g, CF_OP_BLOCK, NULL);
     LoopCtx lc;
     push_loop(g, &lc, s->label, blk, blk + 2);
-    push_scope(g);
-    Local *x = declare_local(g, s->name, t->elem, true, s->pos, false);
+    g_push_scope(g);
+    Local *x = g_declare_local(g, s->name, t->elem, true, s->pos, false);
     g_op16(g, CF_OP_LOAD, arr, 0, 1);
     g_op16(g, CF_OP_LOAD, idx, 0, 1);
     g_op(g, aload_of(t->elem), 2, 1);
     g_init_local(g, x);
     g_stmt(g, s->body);
-    pop_scope(g);
+    g_pop_scope(g);
     g->loops = lc.next;
     g_end(g);
     /* iinc idx 1 */
@@ -382,7 +289,7 @@ static bool gen_foreach(Gen *g, Stmt *s)
     g_br(g, CF_OP_BR, blk + 1);
     g_end(g);
     g_end(g);
-    pop_scope(g);
+    g_pop_scope(g);
     return true;
 }
 
@@ -439,7 +346,7 @@ static bool gen_jump(Gen *g, Stmt *s)
 }
 
 /* Returns the value on the stack (if [has_value]), through enclosing finally blocks. */
-static void emit_return(Gen *g, bool has_value)
+void g_return(Gen *g, bool has_value)
 {
     FinCtx *f = g->fins;
     if (!f) {
@@ -475,7 +382,7 @@ static bool gen_return(Gen *g, Stmt *s)
         }
         if (!g->ret_erased)
             g->ret_erased = cc_erasure(cc, t);
-        emit_return(g, true);
+        g_return(g, true);
         return false;
     }
     if (g->ret_infer)
@@ -493,7 +400,7 @@ static bool gen_return(Gen *g, Stmt *s)
     } else if (ret->kind != TY_VOID) {
         g_error(g, s->pos, "missing return value: expected %s", cc_type_name(cc, ret));
     }
-    emit_return(g, value);
+    g_return(g, value);
     return false;
 }
 
@@ -534,13 +441,13 @@ static bool gen_try_catch(Gen *g, Stmt *s)
         }
         uint16_t cls = t->kind == TY_CLASS && t != exc ? cf_cp_class(g->cf, t->cls->name) : 0;
         g_catch(g, cls);
-        push_scope(g);
-        Local *l = declare_local(g, c->name, t->kind == TY_ERROR ? exc : t, false, c->pos,
+        g_push_scope(g);
+        Local *l = g_declare_local(g, c->name, t->kind == TY_ERROR ? exc : t, false, c->pos,
                                  false);
-        mark_line(g, c->pos);
+        g_mark_line(g, c->pos);
         g_init_local(g, l);
         bool r = g_stmt(g, c->body);
-        pop_scope(g);
+        g_pop_scope(g);
         reach = reach || r;
     }
     g_end(g);
@@ -609,7 +516,7 @@ static bool gen_try(Gen *g, Stmt *s)
         g_open(g, CF_OP_IF, NULL);
         if (f.has_ret)
             g_op16(g, CF_OP_LOAD, f.ret, 0, 1);
-        emit_return(g, f.has_ret);
+        g_return(g, f.has_ret);
         g_end(g);
     }
     for (int i = 0; i < f.njumps; i++) {
@@ -661,7 +568,7 @@ static bool gen_switch_table(Gen *g, Stmt *s, uint16_t v, int64_t lo, int span, 
     for (int j = 0; j < k; j++) {
         g_end(g);
         Case *c = &s->cases[cases[j]];
-        mark_line(g, c->pos);
+        g_mark_line(g, c->pos);
         bool r = g_stmt(g, c->body);
         if (r)
             g_br(g, CF_OP_BR, base);
@@ -669,7 +576,7 @@ static bool gen_switch_table(Gen *g, Stmt *s, uint16_t v, int64_t lo, int span, 
     }
     g_end(g);                          /* D */
     if (def >= 0) {
-        mark_line(g, s->cases[def].pos);
+        g_mark_line(g, s->cases[def].pos);
         bool r = g_stmt(g, s->cases[def].body);
         reach = reach || r;
     }
@@ -771,13 +678,13 @@ next_label:;
         }
         g_open(g, CF_OP_IF, NULL);
         opened++;
-        mark_line(g, c->pos);
+        g_mark_line(g, c->pos);
         bool r = g_stmt(g, c->body);
         reach = reach || r;
         g_else(g);
     }
     if (def >= 0) {
-        mark_line(g, s->cases[def].pos);
+        g_mark_line(g, s->cases[def].pos);
         bool r = g_stmt(g, s->cases[def].body);
         reach = reach || r;
     }
@@ -792,12 +699,12 @@ bool g_stmt(Gen *g, Stmt *s)
 {
     Cc *cc = g->cc;
     if (s->kind != ST_BLOCK && s->kind != ST_EMPTY)
-        mark_line(g, s->pos);
+        g_mark_line(g, s->pos);
     switch (s->kind) {
     case ST_BLOCK: {
-        push_scope(g);
-        bool r = gen_block_stmts(g, s->stmts, s->nstmts);
-        pop_scope(g);
+        g_push_scope(g);
+        bool r = g_block_stmts(g, s->stmts, s->nstmts);
+        g_pop_scope(g);
         return r;
     }
     case ST_EMPTY:
@@ -851,456 +758,4 @@ bool g_stmt(Gen *g, Stmt *s)
         return true;
     }
     return true;
-}
-
-void g_lambda_body(Gen *lg, Expr *e, Type **ptypes, Type **eparams)
-{
-    Cc *cc = lg->cc;
-    cc_celled_vars(cc, e->lbody, e->a, &lg->celled);
-    push_scope(lg);
-    lg->nparam_slots = 1 + e->nargs;
-    for (int i = 0; i < e->nargs; i++) {
-        Param *p = &e->lparams[i];
-        /* the parameter arrives erased; a local of its own type takes it */
-        Local *l = declare_local(lg, p->name, ptypes[i], false, p->pos, false);
-        g_op16(lg, CF_OP_LOAD, (uint16_t)(i + 1), 0, 1);
-        g_from_erased(lg, eparams[i], ptypes[i]);
-        g_init_local(lg, l);
-    }
-    MethodInfo *mi = lg->mi;
-    if (e->lbody) {
-        mark_line(lg, e->lbody->pos);
-        bool reach = g_stmt(lg, e->lbody);
-        if (lg->ret_infer) {
-            lg->ret_infer = false;
-            mi->ret = &cc->t_void;
-        }
-        if (reach) {
-            if (mi->ret->kind != TY_VOID)
-                g_error(lg, e->pos, "missing return in lambda");
-            else
-                g_op(lg, CF_OP_RETURN, 0, 0);
-        } else if (lg->last_op != CF_OP_RETURN && lg->last_op != CF_OP_BR &&
-                   lg->last_op != CF_OP_THROW && lg->last_op != CF_OP_UNREACHABLE) {
-            g_op(lg, CF_OP_UNREACHABLE, 0, 0);
-        }
-    } else {
-        mark_line(lg, e->a->pos);
-        if (!lg->ret_infer && mi->ret->kind == TY_VOID) {
-            Type *t = g_expr(lg, e->a);
-            if (t->kind != TY_VOID && t->kind != TY_ERROR)
-                g_op(lg, CF_OP_POP, 1, 0);
-            g_op(lg, CF_OP_RETURN, 0, 0);
-        } else if (lg->ret_infer) {
-            Type *t = g_expr(lg, e->a);
-            lg->ret_infer = false;
-            if (t->kind == TY_NULL)
-                t = cc_class_ref(cc, "std/core/Object")->type;
-            mi->ret = t;
-            if (!lg->ret_erased)
-                lg->ret_erased = cc_erasure(cc, t);
-            emit_return(lg, t->kind != TY_VOID);
-        } else {
-            g_expect(lg, e->a, mi->ret);
-            emit_return(lg, true);
-        }
-    }
-    pop_scope(lg);
-}
-
-/* ---- methods ------------------------------------------------------------------------ */
-/* The field declarations of [ci]: its class's, then the file's top-level
- * constants when [ci] is the file's module class. */
-static int field_decls(Cc *cc, ClassInfo *ci, FieldDecl ***out)
-{
-    ClassDecl *d = ci->decl;
-    SourceFile *f = ci->file;
-    int nd = d ? d->nfields : 0;
-    int nc = f && f->module == ci ? f->nconsts : 0;
-    FieldDecl **all = cc_alloc(cc, sizeof(FieldDecl *) * (size_t)(nd + nc + 1));
-    for (int i = 0; i < nd; i++)
-        all[i] = d->fields[i];
-    for (int i = 0; i < nc; i++)
-        all[nd + i] = f->consts[i];
-    *out = all;
-    return nd + nc;
-}
-
-static void field_inits(Gen *g, bool is_static)
-{
-    FieldDecl **fds;
-    int nfd = field_decls(g->cc, g->ci, &fds);
-    for (int i = 0; i < nfd; i++) {
-        FieldDecl *fd = fds[i];
-        if (!fd->info || !fd->init || ((fd->mods & MOD_STATIC) != 0) != is_static)
-            continue;
-        mark_line(g, fd->pos);
-        FieldInfo *fi = fd->info;
-        uint16_t ref = cf_cp_field(g->cf, g->ci->name, fi->name, fi->type->desc);
-        if (is_static) {
-            g_expect(g, fd->init, fi->type);
-            g_op16(g, CF_OP_PUTSTATIC, ref, 1, 0);
-        } else {
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
-            g_expect(g, fd->init, fi->type);
-            g_op16(g, CF_OP_PUTFIELD, ref, 2, 0);
-        }
-    }
-}
-
-static void gen_init(Gen *g)
-{
-    Cc *cc = g->cc;
-    MethodDecl *md = g->mi->decl;
-    Stmt **stmts = md ? md->body->stmts : NULL;
-    int n = md ? md->body->nstmts : 0, first = 0;
-    uint32_t pos = md ? md->pos : (g->ci->decl ? g->ci->decl->pos : 0);
-    bool delegating = false;
-    if (n > 0 && stmts[0]->kind == ST_SUPERCALL) {
-        Stmt *s = stmts[0];
-        first = 1;
-        mark_line(g, s->pos);
-        ClassInfo *target = s->is_this ? g->ci : g->ci->super;
-        delegating = s->is_this;
-        if (!target) {
-            g_error(g, s->pos, "class %s has no superclass", g->ci->simple);
-        } else {
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
-            MethodInfo *m = g_init_call(g, target, s->args, s->nargs, s->pos, true);
-            if (m && m == g->mi)
-                g_error(g, s->pos, "an init cannot call itself");
-            if (m)
-                g_op16(g, CF_OP_INITSUPER, cf_cp_method(g->cf, target->name, "<init>", m->desc),
-                       (uint16_t)(m->nparams + 1), 0);
-        }
-    } else if (g->ci->super) {
-        ClassInfo *s = g->ci->super;
-        MethodInfo *m = NULL;
-        if (cc_class_ensure(cc, s)) {
-            for (int i = 0; i < s->nmethods; i++)
-                if (strcmp(s->methods[i]->name, "<init>") == 0 &&
-                    s->methods[i]->nparams == 0)
-                    m = s->methods[i];
-        }
-        if (!m) {
-            g_error(g, pos, "class %s has no init() to call implicitly; call super(...) "
-                    "with arguments", s->simple);
-        } else {
-            if (md)
-                mark_line(g, md->pos);
-            g_op16(g, CF_OP_LOAD, 0, 0, 1);
-            g_op16(g, CF_OP_INITSUPER, cf_cp_method(g->cf, s->name, "<init>", "()V"), 1, 0);
-        }
-    }
-    if (!delegating)
-        field_inits(g, false);
-    push_scope(g);
-    bool reach = gen_block_stmts(g, stmts ? stmts + first : NULL, n - first);
-    pop_scope(g);
-    if (reach) {
-        g_op(g, CF_OP_RETURN, 0, 0);
-    } else if (g->last_op != CF_OP_RETURN && g->last_op != CF_OP_BR &&
-               g->last_op != CF_OP_THROW && g->last_op != CF_OP_UNREACHABLE) {
-        g_op(g, CF_OP_UNREACHABLE, 0, 0);
-    }
-}
-
-static void gen_init_gen(Gen *g, Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi,
-                         bool is_static)
-{
-    memset(g, 0, sizeof *g);
-    g->cc = cc;
-    g->ci = ci;
-    g->cf = cf;
-    g->mi = mi;
-    g->is_static = is_static;
-    g->out = &g->main;
-    g->last_op = -1;
-    g->self = cc_param_type(cc, ci, ci->tparams, ci->ntparams);
-}
-
-/* Appends an optional Signature attribute ([sig], a Utf8 constant) to an
- * attribute list of [cf]. */
-static void add_signature(CfClass *cf, CfAttr **attrs, uint16_t *n, const char *sig)
-{
-    CfAttr *na = cf_alloc(cf, sizeof(CfAttr) * (size_t)(*n + 1));
-    uint8_t *data = cf_alloc(cf, 2);
-    if (!na || !data)
-        return;
-    uint16_t idx = cf_cp_utf8z(cf, sig);
-    uint16_t name = cf_cp_utf8z(cf, "Signature");
-    if (*n)
-        memcpy(na, *attrs, sizeof(CfAttr) * *n);
-    data[0] = (uint8_t)(idx >> 8);
-    data[1] = (uint8_t)idx;
-    na[*n] = (CfAttr){.name = name, .flags = 0, .kind = CF_ATTR_UNKNOWN, .len = 2,
-                      .data = data};
-    *attrs = na;
-    (*n)++;
-}
-
-/* Does [t] say more than its erasure? */
-static bool is_generic(Type *t)
-{
-    if (t->kind == TY_VAR || t->kind == TY_FUN || (t->kind == TY_CLASS && t->nargs > 0))
-        return true;
-    return t->kind == TY_ARRAY && is_generic(t->elem);
-}
-
-static void method_signature(Cc *cc, CfClass *cf, CfMethod *m, MethodInfo *mi)
-{
-    bool gen = mi->varargs || mi->ntparams > 0 || is_generic(mi->ret);
-    for (int i = 0; i < mi->nparams; i++)
-        gen = gen || is_generic(mi->params[i]);
-    if (gen && !mi->bridge_to)
-        add_signature(cf, &m->attrs, &m->nattrs, cc_method_sig(cc, mi));
-}
-
-/* A bridge: casts the erased arguments and calls the overriding method. */
-static void gen_bridge(Gen *g, MethodInfo *mi)
-{
-    Cc *cc = g->cc;
-    MethodInfo *t = mi->bridge_to;
-    g_op16(g, CF_OP_LOAD, 0, 0, 1);
-    for (int i = 0; i < mi->nparams; i++) {
-        g_op16(g, CF_OP_LOAD, (uint16_t)(i + 1), 0, 1);
-        Type *want = t->params[i];
-        if (want->kind == TY_INT || want->kind == TY_FLOAT || want->kind == TY_BOOL ||
-            want->kind == TY_BYTE) {
-            if (mi->params[i]->kind != want->kind) {
-                ClassInfo *b = cc_box_class(cc, want);
-                if (b) {
-                    g_op16(g, CF_OP_CHECKCAST, cf_cp_class(g->cf, b->name), 1, 1);
-                    g_op16(g, CF_OP_GETFIELD, cf_cp_field(g->cf, b->name, "value",
-                                                          want->kind == TY_BYTE ? "I"
-                                                                                : want->desc),
-                           1, 1);
-                }
-            }
-        } else if (strcmp(cc_erasure(cc, want)->desc, mi->params[i]->desc) != 0) {
-            Type *e = cc_erasure(cc, want);
-            g_op16(g, CF_OP_CHECKCAST,
-                   cf_cp_class(g->cf, e->kind == TY_ARRAY ? e->desc : e->cls->name), 1, 1);
-        }
-    }
-    g_op16(g, CF_OP_INVOKEVIRTUAL, cf_cp_method(g->cf, t->owner->name, t->name, t->desc),
-           t->nparams + 1, t->ret->kind == TY_VOID ? 0 : 1);
-    if (t->ret->kind != TY_VOID && mi->ret->kind != TY_VOID && !cc_is_ref(t->ret) &&
-        cc_is_ref(mi->ret)) {
-        ClassInfo *b = cc_box_class(cc, t->ret);
-        if (b)
-            g_op16(g, CF_OP_INVOKESTATIC,
-                   cf_cp_method(g->cf, b->name, "of",
-                                cc_printf(cc, "(%s)L%s;",
-                                          t->ret->kind == TY_BYTE ? "I" : t->ret->desc,
-                                          b->name)), 1, 1);
-    }
-    if (mi->ret->kind == TY_VOID && t->ret->kind != TY_VOID)
-        g_op(g, CF_OP_POP, 1, 0);
-    g_op(g, CF_OP_RETURN, mi->ret->kind == TY_VOID ? 0 : 1, 0);
-}
-
-/* An accessor: loads its parameters and uses the private member directly. */
-static void gen_accessor(Gen *g, MethodInfo *a)
-{
-    for (int i = 0; i < a->nparams; i++)
-        g_op16(g, CF_OP_LOAD, (uint16_t)i, 0, 1);
-    if (a->access_kind == ACCESS_CALL) {
-        MethodInfo *m = a->access_method;
-        bool st = (m->flags & CF_ACC_STATIC) != 0;
-        g_op16(g, st ? CF_OP_INVOKESTATIC : CF_OP_INVOKESPECIAL,
-               cf_cp_method(g->cf, m->owner->name, m->name, m->desc), a->nparams,
-               m->ret->kind == TY_VOID ? 0 : 1);
-    } else {
-        FieldInfo *fi = a->access_field;
-        bool st = (fi->flags & CF_ACC_STATIC) != 0;
-        uint16_t idx = cf_cp_field(g->cf, fi->owner->name, fi->name, fi->type->desc);
-        if (a->access_kind == ACCESS_GET)
-            g_op16(g, st ? CF_OP_GETSTATIC : CF_OP_GETFIELD, idx, st ? 0 : 1, 1);
-        else
-            g_op16(g, st ? CF_OP_PUTSTATIC : CF_OP_PUTFIELD, idx, st ? 1 : 2, 0);
-    }
-    g_op(g, CF_OP_RETURN, a->ret->kind == TY_VOID ? 0 : 1, 0);
-}
-
-/* Compiles one method into [cf]. */
-static void gen_method(Cc *cc, ClassInfo *ci, CfClass *cf, MethodInfo *mi)
-{
-    Gen g;
-    bool is_static = (mi->flags & CF_ACC_STATIC) != 0;
-    gen_init_gen(&g, cc, ci, cf, mi, is_static);
-    g.cc = cc;
-    g.f = ci->file;
-    MethodDecl *md = mi->decl;
-    if (mi->flags & (CF_ACC_ABSTRACT | CF_ACC_NATIVE)) {
-        CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
-        if (m && (mi->flags & CF_ACC_NATIVE))
-            cf_set_native(cf, m, md->native_lib, md->native_sym);
-        if (m)
-            method_signature(cc, cf, m, mi);
-        return;
-    }
-    if (mi->access_kind) {
-        gen_accessor(&g, mi);
-        CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
-        if (m)
-            cf_set_code(cf, m, (uint16_t)g.max_depth, 0, NULL, g.main.code,
-                        (uint32_t)g.main.len, NULL, 0);
-        return;
-    }
-    if (mi->bridge_to) {
-        gen_bridge(&g, mi);
-        CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
-        if (m)
-            cf_set_code(cf, m, (uint16_t)g.max_depth, 0, NULL, g.main.code,
-                        (uint32_t)g.main.len, NULL, 0);
-        return;
-    }
-    TScope csc = {ci->tparams, ci->ntparams, NULL};
-    TScope msc = {mi->tparams, mi->ntparams, is_static ? NULL : &csc};
-    cc->tscope = &msc;
-    push_scope(&g);
-    if (!is_static)
-        g.nparam_slots = 1;
-    if (md)
-        cc_celled_vars(cc, md->body, NULL, &g.celled);
-    Local **ps = cc_alloc(cc, sizeof(Local *) * (size_t)((md ? md->nparams : 0) + 1));
-    for (int i = 0; md && i < md->nparams; i++)
-        ps[i] = declare_local(&g, md->params[i].name, mi->params[i], false, md->params[i].pos,
-                              true);
-    for (int i = 0; md && i < md->nparams; i++) {
-        make_cell(&g, ps[i], true);
-        ps[i]->used = false;
-        if ((mi->flags & CF_ACC_PRIVATE) && md->body)
-            ps[i]->warn = WARN_PARAM;
-    }
-    bool is_init = strcmp(mi->name, "<init>") == 0;
-    if (is_init) {
-        g.is_init = true;
-        gen_init(&g);
-    } else {
-        bool reach = g_stmt(&g, md->body);
-        if (reach) {
-            if (mi->ret->kind != TY_VOID) {
-                g_error(&g, md->pos, "missing return in function '%s'", mi->name);
-            } else {
-                g_op(&g, CF_OP_RETURN, 0, 0);
-            }
-        } else if (g.last_op != CF_OP_RETURN && g.last_op != CF_OP_BR &&
-                   g.last_op != CF_OP_THROW && g.last_op != CF_OP_UNREACHABLE) {
-            g_op(&g, CF_OP_UNREACHABLE, 0, 0);
-        }
-    }
-    cc->tscope = NULL;
-    for (int i = 0; md && i < md->nparams; i++)
-        g_warn_unused(&g, ps[i]);
-    CfMethod *m = cf_add_method(cf, mi->flags, mi->name, mi->desc);
-    if (m) {
-        cf_set_code(cf, m, (uint16_t)g.max_depth, (uint16_t)g.nlocals, g.local_types,
-                    g.main.code, (uint32_t)g.main.len, g.lines, (uint32_t)g.nlines);
-        method_signature(cc, cf, m, mi);
-    }
-}
-
-static void gen_clinit(Cc *cc, ClassInfo *ci, CfClass *cf)
-{
-    FieldDecl **fds;
-    int nfd = field_decls(cc, ci, &fds);
-    bool any = false;
-    for (int i = 0; i < nfd; i++)
-        if ((fds[i]->mods & MOD_STATIC) && fds[i]->init && fds[i]->info)
-            any = true;
-    if (!any)
-        return;
-    MethodInfo mi = {.name = "<clinit>", .ret = &cc->t_void, .desc = "()V",
-                     .flags = CF_ACC_STATIC, .owner = ci};
-    Gen g;
-    gen_init_gen(&g, cc, ci, cf, &mi, true);
-    g.cc = cc;
-    g.f = ci->file;
-    g.is_clinit = true;
-    field_inits(&g, true);
-    g_op(&g, CF_OP_RETURN, 0, 0);
-    CfMethod *m = cf_add_method(cf, CF_ACC_STATIC, "<clinit>", "()V");
-    if (m)
-        cf_set_code(cf, m, (uint16_t)g.max_depth, (uint16_t)g.nlocals, g.local_types,
-                    g.main.code, (uint32_t)g.main.len, g.lines, (uint32_t)g.nlines);
-}
-
-static CfClass *gen_class(Cc *cc, ClassInfo *ci)
-{
-    CfClass *cf = cf_class_new();
-    if (!cf)
-        longjmp(cc->oom, 1);
-    cf->flags = ci->flags;
-    cf->this_class = cf_cp_class(cf, ci->name);
-    cf->super_class = ci->super ? cf_cp_class(cf, ci->super->name) : 0;
-    for (int i = 0; i < ci->nifaces; i++)
-        cf_add_interface(cf, ci->ifaces[i]->name);
-    const char *base = strrchr(ci->file->path, '/');
-    cf_set_source_file(cf, base ? base + 1 : ci->file->path);
-    for (int i = 0; i < ci->nfields; i++) {
-        FieldInfo *fi = ci->fields[i];
-        CfField *fd = cf_add_field(cf, fi->flags, fi->name, fi->type->desc);
-        if (fd && is_generic(fi->type))
-            add_signature(cf, &fd->attrs, &fd->nattrs, cc_type_sig(cc, fi->type));
-    }
-    bool gen = ci->ntparams > 0 || ci->super_t;
-    for (int i = 0; i < ci->nifaces && ci->iface_t; i++)
-        gen = gen || (ci->iface_t[i] && ci->iface_t[i]->nargs > 0);
-    if (gen)
-        add_signature(cf, &cf->attrs, &cf->nattrs, cc_class_sig(cc, ci));
-    gen_clinit(cc, ci, cf);
-    for (int i = 0; i < ci->nmethods && cc->nerrors < cc->max_errors; i++)
-        gen_method(cc, ci, cf, ci->methods[i]);
-    if (cf->ncp >= 65535)
-        cc_error(cc, ci->file, ci->decl ? ci->decl->pos : 0,
-                 "class '%s' is too large: its constant pool is full", ci->simple);
-    return cf;
-}
-
-void cc_generate_all(Cc *cc, CfClass ***out, int *nout)
-{
-    CfClass **res = cc_alloc(cc, sizeof(CfClass *) * (size_t)(cc->nsource + 1));
-    int n = 0;
-    for (int i = 0; i < cc->nsource && cc->nerrors < cc->max_errors; i++)
-        res[n++] = gen_class(cc, cc->source_classes[i]);
-    if (cc->nextra > 0) {
-        CfClass **all = cc_alloc(cc, sizeof(CfClass *) * (size_t)(n + cc->nextra + 1));
-        memcpy(all, res, sizeof(CfClass *) * (size_t)n);
-        memcpy(all + n, cc->extra, sizeof(CfClass *) * (size_t)cc->nextra);
-        res = all;
-        n += cc->nextra;
-    }
-    *out = res;
-    *nout = n;
-    if (cc->nerrors == cc->nwerrors)
-        cc_warn_unused_imports(cc);
-}
-
-Type *cc_infer_static_init(Cc *cc, ClassInfo *ci, Expr *e)
-{
-    CfClass *cf = cf_class_new();
-    if (!cf)
-        longjmp(cc->oom, 1);
-    MethodInfo mi = {.name = "<clinit>", .ret = &cc->t_void, .desc = "()V",
-                     .flags = CF_ACC_STATIC, .owner = ci};
-    Gen g;
-    gen_init_gen(&g, cc, ci, cf, &mi, true);
-    g.f = ci->file;
-    g.is_clinit = true;
-    cc->mute++;
-    cc->dry++;
-    Type *t = g_expr(&g, e);
-    cc->mute--;
-    if (t->kind == TY_ERROR) {
-        /* once more, to report why */
-        gen_init_gen(&g, cc, ci, cf, &mi, true);
-        g.f = ci->file;
-        g.is_clinit = true;
-        g_expr(&g, e);
-    }
-    cc->dry--;
-    cf_class_free(cf);
-    return t;
 }

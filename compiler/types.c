@@ -1,6 +1,6 @@
-/* compiler/types.c: the type model and class information, loaded lazily from
- * class files through the CcClassPath or declared by source files. */
-#include <stdlib.h>
+/* compiler/types.c: the type model: primitive, array, class, function and variable
+ * types, their descriptors, erasure and names in messages; the table of classes by
+ * name (cc_class_ref), filled lazily by classes.c or by source files. */
 #include <string.h>
 
 #include "cc.h"
@@ -125,186 +125,59 @@ const char *cc_method_desc(Cc *cc, Type **params, int n, Type *ret)
     return d;
 }
 
-static void add_loaded_method(Cc *cc, ClassInfo *ci, const char *name, const char *desc,
-                              uint16_t flags)
+
+Type *cc_erasure(Cc *cc, Type *t)
 {
-    MethodInfo *m = cc_alloc(cc, sizeof *m);
-    m->name = cc_strdup(cc, name, strlen(name));
-    m->desc = cc_strdup(cc, desc, strlen(desc));
-    m->flags = flags;
-    m->owner = ci;
-    const char *p = desc + 1;
-    Type **params = NULL;
-    int cap = 0;
-    while (*p && *p != ')') {
-        Type *t = cc_type_from_desc(cc, &p);
-        if (!t)
-            return;
-        CC_PUSH(cc, params, m->nparams, cap, t);
+    for (int n = 0; t->kind == TY_VAR && n < 64; n++)
+        t = t->bound;
+    switch (t->kind) {
+    case TY_VAR:
+        return cc_class_ref(cc, "std/core/Object")->type;
+    case TY_CLASS:
+        return t->cls->type;
+    case TY_FUN:
+        return cc_class_ref(cc, "std/core/Function")->type;
+    case TY_ARRAY:
+        return cc_array_of(cc, cc_erasure(cc, t->elem));
+    default:
+        return t;
     }
-    if (*p != ')')
-        return;
-    p++;
-    m->ret = cc_type_from_desc(cc, &p);
-    if (!m->ret)
-        return;
-    m->params = params;
-    CC_PUSH(cc, ci->methods, ci->nmethods, ci->methods_cap, m);
 }
 
-/* The text of the Signature attribute among [attrs], or NULL. */
-static const char *signature_of(const CfClass *c, const CfAttr *attrs, int n)
+Type *cc_type_var(Cc *cc, const char *name, Type *bound)
 {
-    for (int i = 0; i < n; i++) {
-        const char *name = cf_utf8(c, attrs[i].name);
-        if (name && strcmp(name, "Signature") == 0 && attrs[i].len == 2 && attrs[i].data)
-            return cf_utf8(c, (uint16_t)(attrs[i].data[0] << 8 | attrs[i].data[1]));
-    }
-    return NULL;
+    Type *t = cc_alloc(cc, sizeof *t);
+    t->kind = TY_VAR;
+    t->name = name;
+    t->bound = bound ? bound : cc_class_ref(cc, "std/core/Object")->type;
+    t->desc = "Lstd/core/Object;";
+    if (bound)
+        t->desc = cc_erasure(cc, bound)->desc;
+    return t;
 }
 
-/* Reads generic signatures back; a malformed one is ignored (erased types stay). */
-static void apply_class_sig(Cc *cc, ClassInfo *ci, const char *sig)
+Type *cc_param_type(Cc *cc, ClassInfo *cls, Type **args, int n)
 {
-    const char *p = sig;
-    Type **vars;
-    int n;
-    if (!cc_parse_sig_tparams(cc, &p, &vars, &n, NULL))
-        return;
-    TScope sc = {vars, n, NULL};
-    Type *sup = cc_parse_sig_type(cc, &p, &sc);
-    if (!sup || sup->kind != TY_CLASS)
-        return;
-    Type **ifs = cc_alloc(cc, sizeof(Type *) * (size_t)(ci->nifaces + 1));
-    for (int i = 0; i < ci->nifaces && *p; i++) {
-        ifs[i] = cc_parse_sig_type(cc, &p, &sc);
-        if (!ifs[i] || ifs[i]->kind != TY_CLASS || ifs[i]->cls != ci->ifaces[i])
-            return;
-    }
-    ci->tparams = vars;
-    ci->ntparams = n;
-    if (ci->super && sup->cls == ci->super)
-        ci->super_t = sup;
-    ci->iface_t = ifs;
+    if (n == 0)
+        return cls->type;
+    Type *t = cc_alloc(cc, sizeof *t);
+    t->kind = TY_CLASS;
+    t->cls = cls;
+    t->desc = cls->type->desc;
+    t->args = args;
+    t->nargs = n;
+    return t;
 }
 
-static void apply_method_sig(Cc *cc, ClassInfo *ci, MethodInfo *m, const char *sig)
+Type *cc_fun_type(Cc *cc, Type **params, int n, Type *ret)
 {
-    const char *p = sig;
-    bool varargs = false;
-    if (*p == '*') {
-        varargs = true;
-        p++;
-    }
-    Type **vars;
-    int n;
-    TScope outer = {ci->tparams, ci->ntparams, NULL};
-    if (!cc_parse_sig_tparams(cc, &p, &vars, &n, &outer))
-        return;
-    TScope sc = {vars, n, &outer};
-    if (*p++ != '(')
-        return;
-    Type **params = cc_alloc(cc, sizeof(Type *) * (size_t)(m->nparams + 1));
-    for (int i = 0; i < m->nparams; i++)
-        if (!(params[i] = cc_parse_sig_type(cc, &p, &sc)))
-            return;
-    if (*p++ != ')')
-        return;
-    Type *ret = cc_parse_sig_type(cc, &p, &sc);
-    if (!ret || *p)
-        return;
-    m->params = params;
-    m->ret = ret;
-    m->tparams = vars;
-    m->ntparams = n;
-    m->varargs = varargs;
-}
-
-/* Fills [ci] from its class file. */
-static void load_from_classpath(Cc *cc, ClassInfo *ci)
-{
-    ci->state = CS_MISSING;
-    if (!cc->cp || !cc->cp->find)
-        return;
-    size_t len = 0;
-    const uint8_t *bytes = cc->cp->find(cc->cp->ud, ci->name, &len);
-    if (!bytes)
-        return;
-    CfError err;
-    CfClass *c = cf_read(bytes, len, ci->name, &err);
-    if (!c)
-        return;
-    const char *self = cf_this_name(c);
-    if (!self || strcmp(self, ci->name) != 0) {
-        cf_class_free(c);
-        return;
-    }
-    ci->state = CS_LOADED;
-    ci->flags = c->flags;
-    if (c->super_class) {
-        const char *sn = cf_class_name(c, c->super_class);
-        if (sn)
-            ci->super = cc_class_ref(cc, sn);
-    }
-    int icap = 0;
-    for (int i = 0; i < c->ninterfaces; i++) {
-        const char *in = cf_class_name(c, c->interfaces[i]);
-        if (in)
-            CC_PUSH(cc, ci->ifaces, ci->nifaces, icap, cc_class_ref(cc, in));
-    }
-    const char *csig = signature_of(c, c->attrs, c->nattrs);
-    if (csig)
-        apply_class_sig(cc, ci, csig);
-    for (int i = 0; i < c->nfields; i++) {
-        const char *name = cf_utf8(c, c->fields[i].name);
-        const char *desc = cf_utf8(c, c->fields[i].desc);
-        if (!name || !desc)
-            continue;
-        const char *p = desc;
-        Type *t = cc_type_from_desc(cc, &p);
-        if (!t)
-            continue;
-        FieldInfo *fi = cc_alloc(cc, sizeof *fi);
-        fi->name = cc_strdup(cc, name, strlen(name));
-        const char *sig = signature_of(c, c->fields[i].attrs, c->fields[i].nattrs);
-        if (sig) {
-            TScope sc = {ci->tparams, ci->ntparams, NULL};
-            const char *q = sig;
-            Type *g = cc_parse_sig_type(cc, &q, &sc);
-            if (g && !*q && strcmp(cc_erasure(cc, g)->desc, t->desc) == 0)
-                t = g;
-        }
-        fi->type = t;
-        fi->flags = c->fields[i].flags;
-        fi->owner = ci;
-        CC_PUSH(cc, ci->fields, ci->nfields, ci->fields_cap, fi);
-    }
-    for (int i = 0; i < c->nmethods; i++) {
-        const char *name = cf_utf8(c, c->methods[i].name);
-        const char *desc = cf_utf8(c, c->methods[i].desc);
-        if (name && desc && desc[0] == '(') {
-            int before = ci->nmethods;
-            add_loaded_method(cc, ci, name, desc, c->methods[i].flags);
-            const char *sig = signature_of(c, c->methods[i].attrs, c->methods[i].nattrs);
-            if (sig && ci->nmethods > before)
-                apply_method_sig(cc, ci, ci->methods[before], sig);
-        }
-    }
-    ci->header_done = true;
-    cf_class_free(c);
-}
-
-bool cc_class_ensure(Cc *cc, ClassInfo *ci)
-{
-    if (ci->state == CS_STUB)
-        load_from_classpath(cc, ci);
-    return ci->state == CS_LOADED;
-}
-
-ClassInfo *cc_class_find(Cc *cc, const char *name)
-{
-    ClassInfo *c = cc_class_ref(cc, name);
-    return cc_class_ensure(cc, c) ? c : NULL;
+    Type *t = cc_alloc(cc, sizeof *t);
+    t->kind = TY_FUN;
+    t->args = params;
+    t->nargs = n;
+    t->ret = ret;
+    t->desc = "Lstd/core/Function;";
+    return t;
 }
 
 const char *cc_type_name(Cc *cc, Type *t)
@@ -429,169 +302,4 @@ bool cc_is_numeric(Type *t)
 bool cc_is_string(Cc *cc, Type *t)
 {
     return t->kind == TY_CLASS && strcmp(t->cls->name, "std/core/String") == 0;
-}
-
-static bool subclass_rec(Cc *cc, ClassInfo *a, ClassInfo *b, int depth)
-{
-    if (depth > 256)
-        return false;
-    if (a == b)
-        return true;
-    if (!cc_class_ensure(cc, a))
-        return false;
-    if (a->super && subclass_rec(cc, a->super, b, depth + 1))
-        return true;
-    for (int i = 0; i < a->nifaces; i++)
-        if (subclass_rec(cc, a->ifaces[i], b, depth + 1))
-            return true;
-    return false;
-}
-
-bool cc_subclass(Cc *cc, ClassInfo *a, ClassInfo *b)
-{
-    if (strcmp(b->name, "std/core/Object") == 0)
-        return true;
-    return subclass_rec(cc, a, b, 0);
-}
-
-static bool assignable_rec(Cc *cc, Type *from, Type *to, int depth)
-{
-    if (from->kind == TY_ERROR || to->kind == TY_ERROR)
-        return true;
-    if (!cc_is_ref(from) || !cc_is_ref(to) || to->kind == TY_NULL || depth > 64)
-        return false;
-    if (from->kind == TY_NULL || from == to)
-        return true;
-    if (to->kind == TY_VAR)
-        return from->kind == TY_VAR && assignable_rec(cc, from->bound, to, depth + 1);
-    if (from->kind == TY_VAR)
-        return assignable_rec(cc, from->bound, to, depth + 1);
-    if (to->kind == TY_CLASS && strcmp(to->cls->name, "std/core/Object") == 0)
-        return true;
-    if (to->kind == TY_FUN)
-        return from->kind == TY_FUN && cc_same_type(cc, from, to);
-    if (from->kind == TY_FUN)
-        return to->kind == TY_CLASS && strcmp(to->cls->name, "std/core/Function") == 0;
-    if (from->kind == TY_CLASS && to->kind == TY_CLASS) {
-        if (!cc_subclass(cc, from->cls, to->cls))
-            return false;
-        if (to->nargs == 0)
-            return true;
-        Type *view = cc_as_super(cc, from, to->cls);
-        return !view || view->nargs == 0 || cc_same_type(cc, view, to);
-    }
-    if (from->kind == TY_ARRAY && to->kind == TY_ARRAY)
-        return cc_same_type(cc, from, to);
-    return false;   /* arrays are invariant */
-}
-
-bool cc_ref_assignable(Cc *cc, Type *from, Type *to)
-{
-    return assignable_rec(cc, from, to, 0);
-}
-
-static void collect_module(void *arg, const char *name)
-{
-    void **a = arg;
-    Cc *cc = a[0];
-    ModuleList *ml = a[1];
-    ClassInfo *ci = cc_class_find(cc, name);
-    if (!ci || ci->from_source || !(ci->flags & CF_ACC_MODULE))
-        return;
-    CC_PUSH(cc, ml->mods, ml->n, ml->cap, ci);
-}
-
-ModuleList *cc_modules_of(Cc *cc, const char *pkg)
-{
-    for (ModuleList *m = cc->modules; m; m = m->next)
-        if (strcmp(m->pkg, pkg) == 0)
-            return m;
-    ModuleList *ml = cc_alloc(cc, sizeof *ml);
-    ml->pkg = pkg;
-    ml->next = cc->modules;
-    cc->modules = ml;
-    for (int i = 0; i < cc->nfiles; i++) {
-        SourceFile *f = cc->files[i];
-        if (f->module && strcmp(f->pkg, pkg) == 0)
-            CC_PUSH(cc, ml->mods, ml->n, ml->cap, f->module);
-    }
-    if (cc->cp && cc->cp->list) {
-        void *arg[2] = {cc, ml};
-        cc->cp->list(cc->cp->ud, pkg, collect_module, arg);
-    }
-    return ml;
-}
-
-FieldInfo *cc_find_field(Cc *cc, ClassInfo *ci, const char *name)
-{
-    for (int depth = 0; ci && depth < 256; depth++, ci = ci->super) {
-        if (!cc_class_ensure(cc, ci))
-            return NULL;
-        for (int i = 0; i < ci->nfields; i++)
-            if (strcmp(ci->fields[i]->name, name) == 0)
-                return ci->fields[i];
-        /* Interface constants are static fields too. */
-        for (int k = 0; k < ci->nifaces; k++) {
-            FieldInfo *f = cc_find_field(cc, ci->ifaces[k], name);
-            if (f)
-                return f;
-        }
-    }
-    return NULL;
-}
-
-static void collect_methods(Cc *cc, ClassInfo *ci, const char *name, MethodInfo ***out,
-                            int *n, int *cap, int depth)
-{
-    if (!ci || depth > 256 || !cc_class_ensure(cc, ci))
-        return;
-    for (int i = 0; i < ci->nmethods; i++) {
-        MethodInfo *m = ci->methods[i];
-        if (strcmp(m->name, name) != 0)
-            continue;
-        bool hidden = false;
-        for (int k = 0; k < *n; k++)
-            if (strcmp((*out)[k]->desc, m->desc) == 0)
-                hidden = true;
-        if (!hidden)
-            CC_PUSH(cc, *out, *n, *cap, m);
-    }
-    collect_methods(cc, ci->super, name, out, n, cap, depth + 1);
-    for (int i = 0; i < ci->nifaces; i++)
-        collect_methods(cc, ci->ifaces[i], name, out, n, cap, depth + 1);
-}
-
-int cc_find_methods(Cc *cc, ClassInfo *ci, const char *name, MethodInfo ***out)
-{
-    int n = 0, cap = 0;
-    *out = NULL;
-    collect_methods(cc, ci, name, out, &n, &cap, 0);
-    return n;
-}
-
-MethodInfo *cc_find_exact(Cc *cc, ClassInfo *ci, const char *name, const char *desc,
-                          bool supers_only)
-{
-    MethodInfo **ms;
-    ClassInfo *start = ci;
-    if (supers_only) {
-        /* Look only at proper supertypes. */
-        if (!cc_class_ensure(cc, ci))
-            return NULL;
-        MethodInfo *best = NULL;
-        if (ci->super)
-            best = cc_find_exact(cc, ci->super, name, desc, false);
-        for (int i = 0; !best && i < ci->nifaces; i++)
-            best = cc_find_exact(cc, ci->ifaces[i], name, desc, false);
-        return best;
-    }
-    int n = cc_find_methods(cc, start, name, &ms);
-    for (int i = 0; i < n; i++) {
-        const char *a = ms[i]->desc, *b = desc;
-        /* Compare parameter lists only. */
-        const char *ea = strchr(a, ')'), *eb = strchr(b, ')');
-        if (ea && eb && ea - a == eb - b && memcmp(a, b, (size_t)(ea - a)) == 0)
-            return ms[i];
-    }
-    return NULL;
 }

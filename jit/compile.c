@@ -288,20 +288,20 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     VmInsn *o = &c->m->code[i];
     JLabel slow = masm_label(A), done = masm_label(A);
     sync(c, i, h);
-    uint32_t nargs = o->c > 0 ? (uint32_t)o->c : 0;
+    uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
     bool fast = nargs > 0 || op == VM_OP_INVOKE_Q;
-    if (op == VM_OP_CALLFN && o->c <= 0)
+    if (op == VM_OP_CALLFN && o->nargs <= 0)
         fast = false;
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
-        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
-        fast_call(c, h, nargs, o->u.p, slow, done);
+        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
+        fast_call(c, h, nargs, o->method, slow, done);
         break;
     case VM_OP_INVOKESPECIAL_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
-        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
-        fast_call(c, h, nargs, o->u.p, slow, done);
+        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
+        fast_call(c, h, nargs, o->method, slow, done);
         break;
     case VM_OP_NEW_Q: {
         /* allocate, then [args] -> [obj obj args] and call the constructor; its
@@ -319,11 +319,11 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n));
         masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
         sync(c, i, h + 2);
-        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->u.p);
-        fast_call(c, h + 2, nargs, o->u.p, call_slow, done);
+        masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
+        fast_call(c, h + 2, nargs, o->method, call_slow, done);
         masm_bind(A, call_slow);
         arg_vm(c);
-        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->u.p);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->method);
         masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h + 2 - (int32_t)nargs));
         masm_call(A, (const void *)jit_h_call);
         check_status(c);
@@ -341,13 +341,15 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
         masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
         masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
-        if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0 && o->b < (1 << 24)) {
+        int32_t vi = o->method ? o->method->vtable_index : -1;
+        if (op == VM_OP_INVOKEVIRTUAL_Q && vi >= 0 && vi < (1 << 24) &&
+            !o->method->cls->is_interface) {
             /* a miss: the vtable slot (the receiver's class is a subclass of
              * the method's, so its vtable extends the method's class's one) */
             masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));
-            masm_bri(A, JC_LE, JR_R2, o->b, slow);
+            masm_bri(A, JC_LE, JR_R2, vi, slow);
             masm_ld(A, JR_R0, JR_R0, offsetof(VmClass, vtable));
-            masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * o->b));
+            masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * vi));
         } else {
             masm_jmp(A, slow);
         }
@@ -467,22 +469,22 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     VmInsn *o = &c->m->code[i];
     switch (base) {
     case VM_OP_LOAD:
-        vpush(c, VS_LOCAL, o->a, 0);
+        vpush(c, VS_LOCAL, o->local, 0);
         return true;
     case VM_OP_ICONST:
-        vpush(c, VS_CONST, 0, o->u.i);
+        vpush(c, VS_CONST, 0, o->imm);
         return true;
     case VM_OP_ACONST_NULL:
         vpush(c, VS_CONST, 0, 0);
         return true;
     case VM_OP_STORE:
         vpop(c, JR_R1);
-        if (vlocal_live(c, o->a))
+        if (vlocal_live(c, o->local))
             vflush(c);
-        masm_st(A, JR_R1, JR_BASE, LOC(o->a));
+        masm_st(A, JR_R1, JR_BASE, LOC(o->local));
         return true;
     case VM_OP_IINC:
-        if (vlocal_live(c, o->a))
+        if (vlocal_live(c, o->local))
             vflush(c);
         return false;
     case VM_OP_POP:
@@ -515,7 +517,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpop(c, JR_R0);
         vflush(c);
         masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 1));
-        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->b));
+        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->slot));
         vpush_r0(c);
         return true;
     case VM_OP_PUTFIELD_Q:
@@ -525,7 +527,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpop(c, JR_R0);
         vflush(c);
         masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 2));
-        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->b));
+        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->slot));
         return true;
     case VM_OP_ARRAYLENGTH:
         if (c->nv == 0)
@@ -645,7 +647,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     /* the branch goes to memory-held state: everything else is written first */
     vflush(c);
     VmInsn *bo = &m->code[j];
-    JLabel zero = nb == VM_OP_JZ ? c->labels[bo->b] : masm_label(A);
+    JLabel zero = nb == VM_OP_JZ ? c->labels[bo->target] : masm_label(A);
     JCond when_zero = negate ? ic : inverse(ic);
     if (fl) {
         /* float: compute the bit, then branch on it (NaN rules stay in one place) */
@@ -658,7 +660,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     }
     if (nb == VM_OP_BR_IF) {
         int32_t hb = (int32_t)m->heights[i] - nin + 1; /* height before the branch */
-        take(c, j, hb - 1, bo->c, bo->a, (uint32_t)bo->b);
+        take(c, j, hb - 1, (int32_t)bo->height, bo->arity, (uint32_t)bo->target);
         masm_bind(A, zero);
     }
     *skip = j - i;
@@ -695,35 +697,35 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_jmp(A, c->unwind);
         break;
     case VM_OP_JMP:
-        if ((uint32_t)o->b <= i)
+        if ((uint32_t)o->target <= i)
             poll(c, i, h);
-        masm_jmp(A, c->labels[o->b]);
+        masm_jmp(A, c->labels[o->target]);
         break;
     case VM_OP_JZ:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
-        masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->b]);
+        masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->target]);
         break;
     case VM_OP_BR:
-        take(c, i, h, o->c, o->a, (uint32_t)o->b);
+        take(c, i, h, (int32_t)o->height, o->arity, (uint32_t)o->target);
         break;
     case VM_OP_BR_IF: {
         JLabel no = masm_label(A);
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_bri(A, JC_EQ, JR_R0, 0, no);
-        take(c, i, h - 1, o->c, o->a, (uint32_t)o->b);
+        take(c, i, h - 1, (int32_t)o->height, o->arity, (uint32_t)o->target);
         masm_bind(A, no);
         break;
     }
     case VM_OP_BR_TABLE: {
         masm_ld(A, JR_T0, JR_BASE, SLOT(h - 1));
-        for (uint32_t k = 0; k < o->a; k++) {
+        for (uint32_t k = 0; k < o->ncases; k++) {
             JLabel no = masm_label(A);
             masm_bri(A, JC_NE, JR_T0, (int32_t)k, no);
-            const VmTarget *t = &o->u.table[k];
+            const VmTarget *t = &o->table[k];
             take(c, i, h - 1, t->height, t->arity, t->idx);
             masm_bind(A, no);
         }
-        const VmTarget *t = &o->u.table[o->a];
+        const VmTarget *t = &o->table[o->ncases];
         take(c, i, h - 1, t->height, t->arity, t->idx);
         break;
     }
@@ -746,15 +748,15 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_sti(A, JR_BASE, SLOT(h), 0);
         break;
     case VM_OP_ICONST:
-        if (o->u.i >= INT32_MIN && o->u.i <= INT32_MAX) {
-            masm_sti(A, JR_BASE, SLOT(h), (int32_t)o->u.i);
+        if (o->imm >= INT32_MIN && o->imm <= INT32_MAX) {
+            masm_sti(A, JR_BASE, SLOT(h), (int32_t)o->imm);
         } else {
-            masm_movi(A, JR_R0, o->u.i);
+            masm_movi(A, JR_R0, o->imm);
             masm_st(A, JR_R0, JR_BASE, SLOT(h));
         }
         break;
     case VM_OP_LDC_STR_Q:
-        masm_movi(A, JR_R0, (int64_t)(intptr_t)o->u.p);
+        masm_movi(A, JR_R0, (int64_t)(intptr_t)o->str);
         masm_st(A, JR_R0, JR_BASE, SLOT(h));
         break;
     case VM_OP_LDC_STR:
@@ -766,22 +768,22 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_st(A, JR_R0, JR_BASE, SLOT(h));
         break;
     case VM_OP_LOAD:
-        masm_ld(A, JR_R0, JR_BASE, LOC(o->a));
+        masm_ld(A, JR_R0, JR_BASE, LOC(o->local));
         masm_st(A, JR_R0, JR_BASE, SLOT(h));
         break;
     case VM_OP_STORE:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
-        masm_st(A, JR_R0, JR_BASE, LOC(o->a));
+        masm_st(A, JR_R0, JR_BASE, LOC(o->local));
         break;
     case VM_OP_IINC:
-        masm_ld(A, JR_R0, JR_BASE, LOC(o->a));
-        if (o->u.i >= INT32_MIN && o->u.i <= INT32_MAX) {
-            masm_alui(A, JA_ADD, JR_R0, JR_R0, (int32_t)o->u.i);
+        masm_ld(A, JR_R0, JR_BASE, LOC(o->local));
+        if (o->imm >= INT32_MIN && o->imm <= INT32_MAX) {
+            masm_alui(A, JA_ADD, JR_R0, JR_R0, (int32_t)o->imm);
         } else {
-            masm_movi(A, JR_R1, o->u.i);
+            masm_movi(A, JR_R1, o->imm);
             masm_alu(A, JA_ADD, JR_R0, JR_R0, JR_R1);
         }
-        masm_st(A, JR_R0, JR_BASE, LOC(o->a));
+        masm_st(A, JR_R0, JR_BASE, LOC(o->local));
         break;
     case VM_OP_POP:
         break;
@@ -893,7 +895,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_GETFIELD_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, h));
-        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->b));
+        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->slot));
         masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
         break;
     case VM_OP_PUTFIELD_Q: case VM_OP_PUTFIELD_B_Q: case VM_OP_PUTFIELD_Z_Q:
@@ -904,10 +906,10 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
             masm_alui(A, JA_AND, JR_R1, JR_R1, 0xFF);
         else if (base == VM_OP_PUTFIELD_Z_Q)
             masm_seti(A, JC_NE, JR_R1, JR_R1, 0);
-        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->b));
+        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->slot));
         break;
     case VM_OP_GETSTATIC_Q:
-        masm_movi(A, JR_R1, (int64_t)(intptr_t)o->u.p);
+        masm_movi(A, JR_R1, (int64_t)(intptr_t)o->addr);
         masm_ld(A, JR_R0, JR_R1, 0);
         masm_st(A, JR_R0, JR_BASE, SLOT(h));
         break;
@@ -917,7 +919,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
             masm_alui(A, JA_AND, JR_R0, JR_R0, 0xFF);
         else if (base == VM_OP_PUTSTATIC_Z_Q)
             masm_seti(A, JC_NE, JR_R0, JR_R0, 0);
-        masm_movi(A, JR_R1, (int64_t)(intptr_t)o->u.p);
+        masm_movi(A, JR_R1, (int64_t)(intptr_t)o->addr);
         masm_st(A, JR_R0, JR_R1, 0);
         break;
     case VM_OP_GETFIELD: case VM_OP_PUTFIELD: case VM_OP_GETSTATIC: case VM_OP_PUTSTATIC:
@@ -925,7 +927,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         call_helper3(c, (const void *)jit_h_field, i, h);
         break;
     case VM_OP_INSTANCEOF_Q: case VM_OP_CHECKCAST_Q: {
-        VmClass *k = o->u.p;
+        VmClass *k = o->cls;
         bool inst = base == VM_OP_INSTANCEOF_Q;
         bool object = k && !k->super && !k->is_interface && !k->is_array;
         if (!plain_class(k) && !object) {
@@ -1074,10 +1076,10 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
         const VmInsn *o = &m->code[i];
         int b = vm_op_base(o->op);
         if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
-            c->target[o->b] = true;
+            c->target[o->target] = true;
         else if (b == VM_OP_BR_TABLE)
-            for (uint32_t k = 0; k <= o->a; k++)
-                c->target[o->u.table[k].idx] = true;
+            for (uint32_t k = 0; k <= o->ncases; k++)
+                c->target[o->table[k].idx] = true;
     }
     for (uint32_t i = 0; i < m->nhandlers; i++)
         c->target[m->handlers[i].target] = true;

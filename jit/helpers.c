@@ -65,7 +65,7 @@ int64_t jit_h_fault(MicaVM *vm, int64_t kind, VmInsn *o, uint64_t a, uint64_t b)
     case JIT_FAULT_BOUNDS: return vm_throw_bounds(vm, vm_slot_ref(a), (int64_t)b);
     case JIT_FAULT_NULL_LENGTH:
         return vm_throw(vm, "NullError", "cannot read the length of a null array");
-    case JIT_FAULT_CAST: return vm_throw_cast(vm, vm_slot_ref(a), o->u.p);
+    case JIT_FAULT_CAST: return vm_throw_cast(vm, vm_slot_ref(a), o->cls);
     default:
         return vm_throw(vm, "Exception", "unreachable code executed in %s.%s", m->cls->name,
                         m->name);
@@ -76,7 +76,7 @@ void *jit_h_ldc(MicaVM *vm, VmInsn *o)
 {
     if (vm_resolve_ldc(vm, vm->frames[vm->nframes - 1].m, o) < 0)
         return NULL;
-    return o->u.p;
+    return o->str;
 }
 
 int64_t jit_h_field(MicaVM *vm, VmInsn *o, uint64_t *sp)
@@ -93,7 +93,7 @@ int64_t jit_h_field(MicaVM *vm, VmInsn *o, uint64_t *sp)
         VmObject *obj = vm_slot_ref(sp[-1]);
         if (!obj)
             return vm_throw_null_field(vm, o);
-        sp[-1] = vm_object_fields(obj)[o->b];
+        sp[-1] = vm_object_fields(obj)[o->slot];
         return 0;
     }
     case VM_OP_PUTFIELD_Q:
@@ -103,16 +103,16 @@ int64_t jit_h_field(MicaVM *vm, VmInsn *o, uint64_t *sp)
         if (!obj)
             return vm_throw_null_field(vm, o);
         uint64_t v = sp[-1];
-        vm_object_fields(obj)[o->b] = op == VM_OP_PUTFIELD_B_Q ? (v & 0xFF)
+        vm_object_fields(obj)[o->slot] = op == VM_OP_PUTFIELD_B_Q ? (v & 0xFF)
                                     : op == VM_OP_PUTFIELD_Z_Q ? (v != 0) : v;
         return 0;
     }
     case VM_OP_GETSTATIC_Q:
-        sp[0] = *(uint64_t *)o->u.p;
+        sp[0] = *o->addr;
         return 0;
     default: {
         uint64_t v = sp[-1];
-        *(uint64_t *)o->u.p = op == VM_OP_PUTSTATIC_B_Q ? (v & 0xFF)
+        *o->addr = op == VM_OP_PUTSTATIC_B_Q ? (v & 0xFF)
                             : op == VM_OP_PUTSTATIC_Z_Q ? (v != 0) : v;
         return 0;
     }
@@ -126,14 +126,14 @@ int64_t jit_h_type(MicaVM *vm, VmInsn *o, uint64_t *sp)
     VmObject *obj = vm_slot_ref(sp[-1]);
     switch (o->op) {
     case VM_OP_INSTANCEOF_Q:
-        sp[-1] = obj && vm_is_subclass(obj->cls, o->u.p);
+        sp[-1] = obj && vm_is_subclass(obj->cls, o->cls);
         return 0;
     case VM_OP_CHECKCAST_Q:
-        if (obj && !vm_is_subclass(obj->cls, o->u.p))
-            return vm_throw_cast(vm, obj, o->u.p);
+        if (obj && !vm_is_subclass(obj->cls, o->cls))
+            return vm_throw_cast(vm, obj, o->cls);
         return 0;
     default: {
-        VmArray *arr = vm_new_array(vm, o->u.p, (int64_t)sp[-1]);
+        VmArray *arr = vm_new_array(vm, o->cls, (int64_t)sp[-1]);
         if (!arr)
             return -1;
         sp[-1] = vm_ref_slot(arr);
@@ -183,9 +183,10 @@ int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp)
     default:
         break;
     }
-    VmMethod *target = o->u.p;
-    uint32_t nargs = (uint32_t)o->c;
-    switch (op) {
+    VmMethod *target = o->method;
+    uint32_t nargs = (uint32_t)o->nargs;
+    /* an intrinsic makes its call here (vm/ops.h) */
+    switch (vm_op_base(op)) {
     case VM_OP_NEW_Q: {
         VmObject *obj = vm_new_object(vm, o->cache_cls);
         if (!obj)

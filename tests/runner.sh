@@ -1,26 +1,54 @@
 #!/usr/bin/env bash
-# tests/runner.sh: runs one program test and checks the expectations written in it
-# (the format is described in tests/README.md).
+# tests/runner.sh: runs one test written as one file, and checks it (tests/README.md).
 #
-#   runner.sh MICA FILE.mica
+#   runner.sh MICA FILE.mica        a program test
+#   runner.sh MICA FILE.sh [MKCLASS] a command-line case (tests/cli/cases/, examples/)
 #
-# Runs `mica run [OPTIONS] FILE.mica [ARGS]` in FILE's directory, OPTIONS and ARGS
-# coming from the file's `// options:` and `// args:` comments, and compares stdout,
-# stderr and the exit status with its `// expect...:` comments. The environment is
-# passed on (the JIT tier sets MICA_JIT=always). Exits 0 when the test passes.
+# A program test: runs `mica run [OPTIONS] FILE.mica [ARGS]` in FILE's directory,
+# OPTIONS and ARGS coming from the file's `// options:` and `// args:` comments, and
+# compares stdout, stderr and the exit status with its `// expect...:` comments.
+# A command-line case: a bash script using the words of tests/cli/helpers.sh, run in
+# an empty scratch directory (removed when the case passes).
+# The environment is passed on (the JIT tier sets MICA_JIT=always). Exits 0 when the
+# test passes.
 set -uo pipefail
 
-if [ $# -ne 2 ]; then
-    echo "usage: runner.sh MICA FILE.mica" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: runner.sh MICA FILE.mica | runner.sh MICA FILE.sh [MKCLASS]" >&2
     exit 2
 fi
 mica=$1
 src=$2
 case $mica in /*) ;; *) mica=$PWD/$mica ;; esac
+case $src in /*) ;; *) src=$PWD/$src ;; esac
 dir=$(dirname "$src")
 file=$(basename "$src")
 base=${src%.mica}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# ---- a command-line case -----------------------------------------------------
+if [ "${src%.sh}" != "$src" ]; then
+    work=$(mktemp -d "${TMPDIR:-/tmp}/mica-cli.XXXXXX") || exit 1
+    rel=${src#"$root/tests/cli/"}
+    (
+        set +o pipefail
+        export MICA=$mica SRC=$root CLI=$root/tests/cli MKCLASS=${3:-} CASE=${rel%.sh}
+        cd "$work" || exit 1
+        source "$CLI/helpers.sh"
+        source "$src"
+        exit 0
+    )
+    status=$?
+    if [ $status -eq 0 ]; then
+        rm -rf "$work"
+    else
+        echo "command-line case $src failed; its scratch directory: $work" >&2
+    fi
+    exit $status
+fi
+
+# ---- a program test ----------------------------------------------------------
+[ "$base" != "$src" ] || { echo "runner.sh: $src is neither .mica nor .sh" >&2; exit 2; }
 problem() { echo "program test $src: $*" >&2; exit 1; }
 
 # Expectations of the old layout would be ignored: refuse them.

@@ -71,6 +71,7 @@ static void class_free(VmClass *c)
         free(m->handlers);
         free(m->tables);
         free(m->heights);
+        free(m->pcs);
         if (m->native) {
             free(m->native->atypes);
             free(m->native->kinds);

@@ -25,11 +25,19 @@ static inline uint64_t of_f(double d)
     return v;
 }
 
+/* 0.0 / 0.0 as the machine computes it at run time (Math.min and max give it
+ * for a NaN operand, as their Mica code does): never folded by the compiler. */
+static uint64_t vm_float_nan(void)
+{
+    volatile double zero = 0.0;
+    return of_f(zero / zero);
+}
+
 uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip)
 {
     if (!ip || !m->cf || !m->cf->code)
         return 0;
-    return cf_line_of(m->cf->code, ip->pc);
+    return cf_line_of(m->cf->code, m->pcs[ip - m->code]);
 }
 
 /* ---- pre-decoding -------------------------------------------------------- */
@@ -50,12 +58,12 @@ static void fuse(VmInsn *code, uint32_t n)
         } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST && i + 2 < n &&
                    (code[i + 2].op == VM_OP_IADD || code[i + 2].op == VM_OP_ISUB)) {
             o->op = VM_OP_LOAD_ADDI;
-            o->c = code[i + 2].op == VM_OP_ISUB;
+            o->imm = code[i + 2].op == VM_OP_ISUB ? (int64_t)(0 - (uint64_t)code[i + 1].imm)
+                                                  : code[i + 1].imm;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST) {
             o->op = VM_OP_LOAD_ICONST;
         } else if (o->op == VM_OP_ICONST && (next == VM_OP_IADD || next == VM_OP_ISUB)) {
-            o->op = VM_OP_ADDI;
-            o->c = next == VM_OP_ISUB;
+            o->op = next == VM_OP_ISUB ? VM_OP_SUBI : VM_OP_ADDI;
         } else if (o->op == VM_OP_EQZ && next == VM_OP_BR_IF) {
             o->op = VM_OP_EQZ_BRIF;
         } else {
@@ -74,6 +82,54 @@ static void fuse(VmInsn *code, uint32_t n)
     }
 }
 
+/* What a call of [m] needs (before fusing, base forms only): the size of its
+ * frame, which declared locals it must zero, and whether it is a trivial
+ * accessor. A declared local needs no zeroing when the straight-line code
+ * from the method's entry stores it before anything reads it: that code runs
+ * first on every path, and no handler can see its locals (a method with
+ * handlers zeroes all). */
+static void call_facts(VmMethod *m, const VmInsn *code, uint32_t n, uint32_t nhandlers)
+{
+    m->frame_slots = m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS;
+    m->clear_from = m->nparams;
+    m->clear_to = m->nlocals;
+    if (!nhandlers && m->nlocals > m->nparams && m->nlocals - m->nparams <= 256) {
+        uint8_t seen[256] = {0}; /* 1: stored first, 2: read first */
+        for (uint32_t i = 0; i < n; i++) {
+            uint16_t op = code[i].op;
+            if (op == VM_OP_LOAD || op == VM_OP_STORE || op == VM_OP_IINC) {
+                uint32_t l = code[i].local;
+                if (l >= m->nparams && l < m->nlocals && !seen[l - m->nparams])
+                    seen[l - m->nparams] = op == VM_OP_STORE ? 1 : 2;
+            } else if (op == VM_OP_JMP || op == VM_OP_JZ || op == VM_OP_BR ||
+                       op == VM_OP_BR_IF || op == VM_OP_BR_TABLE || op == VM_OP_RETURN ||
+                       op == VM_OP_RETURN_V || op == VM_OP_THROW || op == VM_OP_UNREACHABLE) {
+                break;
+            }
+        }
+        uint32_t lo = m->nlocals, hi = m->nparams;
+        for (uint32_t l = m->nparams; l < m->nlocals; l++)
+            if (seen[l - m->nparams] != 1) {
+                if (l < lo)
+                    lo = l;
+                hi = l + 1;
+            }
+        m->clear_from = lo < hi ? lo : m->nparams;
+        m->clear_to = lo < hi ? hi : m->nparams;
+    }
+    /* `return this.f` and `this.f = v` (then return) */
+    m->accessor = VM_ACCESSOR_NONE;
+    if (!(m->flags & CF_ACC_STATIC) && !nhandlers) {
+        if (n >= 3 && m->nparams == 1 && code[0].op == VM_OP_LOAD && code[0].local == 0 &&
+            code[1].op == VM_OP_GETFIELD && code[2].op == VM_OP_RETURN)
+            m->accessor = VM_ACCESSOR_GET;
+        else if (n >= 4 && m->nparams == 2 && code[0].op == VM_OP_LOAD && code[0].local == 0 &&
+                 code[1].op == VM_OP_LOAD && code[1].local == 1 &&
+                 code[2].op == VM_OP_PUTFIELD && code[3].op == VM_OP_RETURN_V)
+            m->accessor = VM_ACCESSOR_SET;
+    }
+}
+
 static bool emits(uint8_t op)
 {
     return op != CF_OP_NOP && op != CF_OP_BLOCK && op != CF_OP_LOOP && op != CF_OP_TRY &&
@@ -85,11 +141,11 @@ static bool call_effect(const CfClass *cf, const VmInsn *o, int op, int *pops, i
 {
     const char *desc;
     if (op == VM_OP_CALLFN) {
-        desc = cf_utf8(cf, o->a);
+        desc = cf_utf8(cf, o->cpi);
     } else {
-        if (o->a >= cf->ncp || cf->cp[o->a].kind != CF_CONST_METHOD)
+        if (o->cpi >= cf->ncp || cf->cp[o->cpi].kind != CF_CONST_METHOD)
             return false;
-        desc = cf_utf8(cf, cf->cp[o->a].u.ref.desc);
+        desc = cf_utf8(cf, cf->cp[o->cpi].u.ref.desc);
     }
     uint32_t np = 0;
     if (!desc || !cf_desc_method_ok(desc, &np))
@@ -139,13 +195,13 @@ static int32_t *stack_heights(const VmMethod *m, const VmInsn *code, uint32_t n,
                 continue;
             int pops = 0, pushes = 0;
             switch (o->op) {
-            case VM_OP_JMP: SET(o->b, cur); continue;
-            case VM_OP_JZ: SET(o->b, cur - 1); SET(i + 1, cur - 1); continue;
-            case VM_OP_BR: SET(o->b, o->c + o->a); continue;
-            case VM_OP_BR_IF: SET(o->b, o->c + o->a); SET(i + 1, cur - 1); continue;
+            case VM_OP_JMP: SET(o->target, cur); continue;
+            case VM_OP_JZ: SET(o->target, cur - 1); SET(i + 1, cur - 1); continue;
+            case VM_OP_BR: SET(o->target, o->height + o->arity); continue;
+            case VM_OP_BR_IF: SET(o->target, o->height + o->arity); SET(i + 1, cur - 1); continue;
             case VM_OP_BR_TABLE:
-                for (uint32_t k = 0; k <= o->a; k++)
-                    SET(o->u.table[k].idx, o->u.table[k].height + o->u.table[k].arity);
+                for (uint32_t k = 0; k <= o->ncases; k++)
+                    SET(o->table[k].idx, o->table[k].height + o->table[k].arity);
                 continue;
             case VM_OP_RETURN: case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
                 continue;
@@ -188,7 +244,7 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
 {
     const CfCode *code = m->cf->code;
     const CfMethodInfo *info = &m->cls->info[m->index];
-    uint32_t *pc2idx = NULL;
+    uint32_t *pc2idx = NULL, *pcs = NULL;
     VmInsn *out = NULL;
     VmTarget *tables = NULL;
     VmHandler *handlers = NULL;
@@ -210,8 +266,9 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
     pc2idx[code->code_len] = count;
     /* a trailing guard: nothing verified reaches it */
     out = calloc((size_t)count + 1, sizeof *out);
+    pcs = malloc(((size_t)count + 1) * sizeof *pcs);
     tables = calloc((size_t)ntables + 1, sizeof *tables);
-    if (!out || !tables)
+    if (!out || !pcs || !tables)
         goto oom;
     uint32_t k = 0, nb = 0, t = 0;
     const CfConst *cp = m->cls->cf->cp;
@@ -224,8 +281,8 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
         if (!emits(in.op))
             continue;
         VmInsn *o = &out[k++];
-        o->pc = pc;
-        o->a = in.a;
+        pcs[k - 1] = pc;
+        o->cpi = in.a; /* the local of LOAD, STORE and IINC */
         switch (in.op) {
         case CF_OP_UNREACHABLE: o->op = VM_OP_UNREACHABLE; break;
         case CF_OP_IF:
@@ -235,9 +292,9 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
         case CF_OP_BR_IF:
             if (!br)
                 goto bad;
-            o->b = (int32_t)pc2idx[br->target];
-            o->a = br->arity;
-            o->c = br->height;
+            o->target = (int32_t)pc2idx[br->target];
+            o->arity = br->arity;
+            o->height = br->height;
             o->op = in.op == CF_OP_IF ? VM_OP_JZ
                   : in.op == CF_OP_BR ? VM_OP_BR
                   : in.op == CF_OP_BR_IF ? VM_OP_BR_IF : VM_OP_JMP;
@@ -246,7 +303,7 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
             if (!br || nb + in.a >= info->nbranches + 0u)
                 goto bad;
             o->op = VM_OP_BR_TABLE;
-            o->u.table = tables + t;
+            o->table = tables + t;
             for (uint32_t j = 0; j <= in.a; j++) {
                 const CfBranch *e = &info->branches[nb + j];
                 tables[t].idx = pc2idx[e->target];
@@ -258,23 +315,23 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
         case CF_OP_RETURN: o->op = m->ret == 'V' ? VM_OP_RETURN_V : VM_OP_RETURN; break;
         case CF_OP_THROW: o->op = VM_OP_THROW; break;
         case CF_OP_ACONST_NULL: o->op = VM_OP_ACONST_NULL; break;
-        case CF_OP_ICONST: o->op = VM_OP_ICONST; o->u.i = in.i; break;
+        case CF_OP_ICONST: o->op = VM_OP_ICONST; o->imm = in.i; break;
         case CF_OP_LDC:
             if (in.a >= m->cls->cf->ncp)
                 goto bad;
             if (cp[in.a].kind == CF_CONST_INT) {
                 o->op = VM_OP_ICONST;
-                o->u.i = cp[in.a].u.i;
+                o->imm = cp[in.a].u.i;
             } else if (cp[in.a].kind == CF_CONST_FLOAT) {
                 o->op = VM_OP_ICONST;
-                o->u.i = (int64_t)of_f(cp[in.a].u.f);
+                o->imm = (int64_t)of_f(cp[in.a].u.f);
             } else {
                 o->op = VM_OP_LDC_STR;
             }
             break;
         case CF_OP_LOAD: o->op = VM_OP_LOAD; break;
         case CF_OP_STORE: o->op = VM_OP_STORE; break;
-        case CF_OP_IINC: o->op = VM_OP_IINC; o->u.i = in.i; break;
+        case CF_OP_IINC: o->op = VM_OP_IINC; o->imm = in.i; break;
 #define SIMPLE(NAME) case CF_OP_##NAME: o->op = VM_OP_##NAME; break;
         SIMPLE(POP) SIMPLE(DUP) SIMPLE(DUP2) SIMPLE(DUP_X1) SIMPLE(DUP_X2) SIMPLE(SWAP)
         SIMPLE(IADD) SIMPLE(ISUB) SIMPLE(IMUL) SIMPLE(IDIV) SIMPLE(IREM) SIMPLE(INEG)
@@ -294,7 +351,7 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
         }
     }
     out[count].op = VM_OP_UNREACHABLE;
-    out[count].pc = code->code_len;
+    pcs[count] = code->code_len;
     if (info->nhandlers) {
         handlers = calloc(info->nhandlers, sizeof *handlers);
         if (!handlers)
@@ -317,12 +374,15 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
     if (!hts) {
         free(handlers);
         free(out);
+        free(pcs);
         free(tables);
         return vm_throw(vm, "LinkError", "%s.%s%s: code does not match the verifier's tables",
                         m->cls->name, m->name, m->desc);
     }
+    call_facts(m, out, count, info->nhandlers);
     fuse(out, count);
     m->heights = hts;
+    m->pcs = pcs;
     m->entry = vm_interp_entry;
     m->code = out;
     m->ncode = count;
@@ -332,12 +392,14 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
     return 0;
 bad:
     free(pc2idx);
+    free(pcs);
     free(out);
     free(tables);
     return vm_throw(vm, "LinkError", "%s.%s%s: code does not match the verifier's tables",
                     m->cls->name, m->name, m->desc);
 oom:
     free(pc2idx);
+    free(pcs);
     free(out);
     free(tables);
     return vm_throw(vm, "OutOfMemoryError", "cannot prepare %s.%s", m->cls->name, m->name);
@@ -447,7 +509,7 @@ dispatch:
         goto exception;
     }
     CASE(JMP) {
-        VmInsn *dst = m->code + ip->b;
+        VmInsn *dst = m->code + ip->target;
         if (dst <= ip && --vm->poll_left <= 0) {
             SAVE();
             if (vm_poll(vm) < 0)
@@ -458,7 +520,7 @@ dispatch:
     }
     CASE(JZ) {
         if (*--sp == 0)
-            ip = m->code + ip->b;
+            ip = m->code + ip->target;
         else
             ip++;
         DISPATCH();
@@ -496,11 +558,11 @@ dispatch:
     } while (0)
     CASE(BR) {
     do_br:
-        TAKE_BRANCH(ip->c, ip->a, ip->b);
+        TAKE_BRANCH(ip->height, ip->arity, ip->target);
     }
     CASE(BR_TABLE) {
         uint64_t i = *--sp;
-        const VmTarget *t = &ip->u.table[i < ip->a ? i : ip->a];
+        const VmTarget *t = &ip->table[i < ip->ncases ? i : ip->ncases];
         TAKE_BRANCH(t->height, t->arity, t->idx);
     }
     CASE(RETURN) {
@@ -537,17 +599,17 @@ dispatch:
         goto exception;
     }
     CASE(ACONST_NULL) { *sp++ = 0; NEXT(); }
-    CASE(ICONST) { *sp++ = (uint64_t)ip->u.i; NEXT(); }
+    CASE(ICONST) { *sp++ = (uint64_t)ip->imm; NEXT(); }
     CASE(LDC_STR) {
         SAVE();
         if (vm_resolve_ldc(vm, m, ip) < 0)
             goto exception;
         DISPATCH();
     }
-    CASE(LDC_STR_Q) { *sp++ = vm_ref_slot(ip->u.p); NEXT(); }
-    CASE(LOAD) { *sp++ = locals[ip->a]; NEXT(); }
-    CASE(STORE) { locals[ip->a] = *--sp; NEXT(); }
-    CASE(IINC) { locals[ip->a] += (uint64_t)ip->u.i; NEXT(); }
+    CASE(LDC_STR_Q) { *sp++ = vm_ref_slot(ip->str); NEXT(); }
+    CASE(LOAD) { *sp++ = locals[ip->local]; NEXT(); }
+    CASE(STORE) { locals[ip->local] = *--sp; NEXT(); }
+    CASE(IINC) { locals[ip->local] += (uint64_t)ip->imm; NEXT(); }
     CASE(POP) { sp--; NEXT(); }
     CASE(DUP) { sp[0] = sp[-1]; sp++; NEXT(); }
     CASE(DUP2) { sp[0] = sp[-2]; sp[1] = sp[-1]; sp += 2; NEXT(); }
@@ -649,8 +711,8 @@ dispatch:
         VmObject *obj = vm_new_object(vm, ip->cache_cls);
         if (!obj)
             goto exception;
-        target = ip->u.p;
-        nargs = (uint32_t)ip->c;
+        target = ip->method;
+        nargs = (uint32_t)ip->nargs;
         /* [args] -> [obj obj args]: the lower copy is the result */
         uint32_t n = nargs - 1;
         memmove(sp - n + 2, sp - n, n * sizeof *sp);
@@ -660,31 +722,139 @@ dispatch:
         goto invoke;
     }
     CASE(INVOKE_Q) {
-        target = ip->u.p;
-        nargs = (uint32_t)ip->c;
+        target = ip->method;
+        nargs = (uint32_t)ip->nargs;
         goto invoke;
     }
     CASE(INVOKESPECIAL_Q) {
-        target = ip->u.p;
-        nargs = (uint32_t)ip->c;
+        target = ip->method;
+        nargs = (uint32_t)ip->nargs;
         if (!sp[-(int32_t)nargs])
             goto null_call;
-        goto invoke;
+        goto invoke_instance;
     }
     CASE(INVOKEVIRTUAL_Q)
     CASE(INVOKEIFACE_Q) {
-        nargs = (uint32_t)ip->c;
+        nargs = (uint32_t)ip->nargs;
         VmObject *recv = vm_slot_ref(sp[-(int32_t)nargs]);
         if (!recv) {
-            target = ip->u.p;
+            target = ip->method;
             goto null_call;
         }
-        SAVE();
-        target = vm_virtual_target(vm, ip, recv);
-        if (!target)
-            goto exception;
-        goto invoke;
+        /* the inline cache: the writer publishes the target before the class */
+        if (__atomic_load_n(&ip->cache_cls, __ATOMIC_ACQUIRE) == recv->cls) {
+            target = ip->cache_target;
+        } else {
+            SAVE();
+            target = vm_virtual_target(vm, ip, recv);
+            if (!target)
+                goto exception;
+        }
+        goto invoke_instance;
     }
+    /* ---- intrinsics: the call's checks (a poll step, the depth and the
+     * value stack for Mica methods, the frame count for natives), then the
+     * work inline; anything unusual makes the call ---- */
+#define INTRINSIC_FITS(nat)                                                               \
+    ((nat) ? vm->nframes < vm->max_frames                                                 \
+           : (vm->poll_left > 1 && vm->nframes < vm->max_depth &&                         \
+              sp - ip->nargs + ip->method->nlocals + ip->method->max_stack +              \
+                      VM_FRAME_SPARE_SLOTS <= vm->stack_end))
+#define INTRINSIC_CALL()                                                                  \
+    do {                                                                                  \
+        target = ip->method;                                                              \
+        nargs = (uint32_t)ip->nargs;                                                      \
+        goto invoke;                                                                      \
+    } while (0)
+    CASE(FSQRT_Q) {
+        if (!INTRINSIC_FITS(true))
+            INTRINSIC_CALL();
+        sp[-1] = of_f(sqrt(as_f(sp[-1])));
+        NEXT();
+    }
+    CASE(FABS_Q) {
+        if (!INTRINSIC_FITS(true))
+            INTRINSIC_CALL();
+        sp[-1] = of_f(fabs(as_f(sp[-1])));
+        NEXT();
+    }
+    CASE(IABS_Q) {
+        if (!INTRINSIC_FITS(false))
+            INTRINSIC_CALL();
+        vm->poll_left--;
+        a = sp[-1];
+        sp[-1] = (int64_t)a < 0 ? 0 - a : a;
+        NEXT();
+    }
+    CASE(IMIN_Q) {
+        if (!INTRINSIC_FITS(false))
+            INTRINSIC_CALL();
+        vm->poll_left--;
+        BIN_I((int64_t)a < (int64_t)b ? a : b);
+    }
+    CASE(IMAX_Q) {
+        if (!INTRINSIC_FITS(false))
+            INTRINSIC_CALL();
+        vm->poll_left--;
+        BIN_I((int64_t)a > (int64_t)b ? a : b);
+    }
+    CASE(FMIN_Q) {
+        if (!INTRINSIC_FITS(false))
+            INTRINSIC_CALL();
+        vm->poll_left--;
+        BIN_F(x != x || y != y ? vm_float_nan() : of_f(x < y ? x : y));
+    }
+    CASE(FMAX_Q) {
+        if (!INTRINSIC_FITS(false))
+            INTRINSIC_CALL();
+        vm->poll_left--;
+        BIN_F(x != x || y != y ? vm_float_nan() : of_f(x > y ? x : y));
+    }
+    CASE(STRLEN_Q) {
+        VmString *str = vm_slot_ref(sp[-1]);
+        if (!str || !str->cp_known || !INTRINSIC_FITS(true))
+            goto string_call;
+        sp[-1] = (uint64_t)str->cp_length;
+        NEXT();
+    }
+    CASE(CODEPOINT_Q) {
+        VmString *str = vm_slot_ref(sp[-2]);
+        uint64_t i = sp[-1];
+        if (!str || !str->cp_known || !str->ascii || i >= (uint64_t)str->length ||
+            !INTRINSIC_FITS(true))
+            goto string_call;
+        sp--;
+        sp[-1] = (uint8_t)str->bytes[i];
+        NEXT();
+    }
+    CASE(CHARAT_Q) {
+        VmString *str = vm_slot_ref(sp[-2]);
+        uint64_t i = sp[-1];
+        if (!str || !str->cp_known || !str->ascii || i >= (uint64_t)str->length ||
+            !INTRINSIC_FITS(true))
+            goto string_call;
+        SAVE();
+        /* allocates under the native's frame, as the call would (traces) */
+        uint64_t *args = sp - 2;
+        vm->frames[vm->nframes] = (VmFrame){.m = ip->method, .base = args, .sp = sp};
+        atomic_signal_fence(memory_order_release);
+        vm->nframes++;
+        VmString *r = vm_new_string(vm, str->bytes + i, 1);
+        vm->nframes--;
+        if (!r)
+            goto exception;
+        sp--;
+        sp[-1] = vm_ref_slot(r);
+        NEXT();
+    }
+string_call:
+    target = ip->method;
+    nargs = (uint32_t)ip->nargs;
+    if (!sp[-(int32_t)nargs])
+        goto null_call;
+    goto invoke;
+#undef INTRINSIC_FITS
+#undef INTRINSIC_CALL
     CASE(CALLFN) {
         SAVE();
         target = vm_callfn_target(vm, m, ip, sp, &nargs);
@@ -708,43 +878,47 @@ dispatch:
         VmObject *o = vm_slot_ref(sp[-1]);
         if (!o)
             goto null_field;
-        sp[-1] = vm_object_fields(o)[ip->b];
+        sp[-1] = vm_object_fields(o)[ip->slot];
         NEXT();
     }
     CASE(LOAD_GETFIELD) {
-        VmObject *o = vm_slot_ref(locals[ip->a]);
+        VmObject *o = vm_slot_ref(locals[ip->local]);
         if (!o) {
             *sp++ = 0;
             ip++;
             goto null_field;
         }
-        *sp++ = vm_object_fields(o)[ip[1].b];
+        *sp++ = vm_object_fields(o)[ip[1].slot];
         ip += 2;
         DISPATCH();
     }
     /* ---- superinstructions ---- */
     CASE(LOAD2) {
-        sp[0] = locals[ip->a];
-        sp[1] = locals[ip[1].a];
+        sp[0] = locals[ip->local];
+        sp[1] = locals[ip[1].local];
         sp += 2;
         ip += 2;
         DISPATCH();
     }
     CASE(LOAD_ICONST) {
-        sp[0] = locals[ip->a];
-        sp[1] = (uint64_t)ip[1].u.i;
+        sp[0] = locals[ip->local];
+        sp[1] = (uint64_t)ip[1].imm;
         sp += 2;
         ip += 2;
         DISPATCH();
     }
     CASE(LOAD_ADDI) {
-        a = locals[ip->a];
-        *sp++ = ip->c ? a - (uint64_t)ip[1].u.i : a + (uint64_t)ip[1].u.i;
+        *sp++ = locals[ip->local] + (uint64_t)ip->imm;
         ip += 3;
         DISPATCH();
     }
     CASE(ADDI) {
-        sp[-1] = ip->c ? sp[-1] - (uint64_t)ip->u.i : sp[-1] + (uint64_t)ip->u.i;
+        sp[-1] += (uint64_t)ip->imm;
+        ip += 2;
+        DISPATCH();
+    }
+    CASE(SUBI) {
+        sp[-1] -= (uint64_t)ip->imm;
         ip += 2;
         DISPATCH();
     }
@@ -759,7 +933,7 @@ dispatch:
 #define CMP_FUSED(NAME, OP)                                                                \
     CASE(NAME##_JZ) {                                                                      \
         b = sp[-1]; a = sp[-2]; sp -= 2;                                                   \
-        ip = ((int64_t)a OP (int64_t)b) ? ip + 2 : m->code + ip[1].b;                      \
+        ip = ((int64_t)a OP (int64_t)b) ? ip + 2 : m->code + ip[1].target;                      \
         DISPATCH();                                                                        \
     }                                                                                      \
     CASE(NAME##_BRIF) {                                                                    \
@@ -791,7 +965,7 @@ dispatch:
         VmObject *o = vm_slot_ref(sp[-2]);
         if (!o)
             goto null_field;
-        vm_object_fields(o)[ip->b] = sp[-1];
+        vm_object_fields(o)[ip->slot] = sp[-1];
         sp -= 2;
         NEXT();
     }
@@ -799,7 +973,7 @@ dispatch:
         VmObject *o = vm_slot_ref(sp[-2]);
         if (!o)
             goto null_field;
-        vm_object_fields(o)[ip->b] = sp[-1] & 0xFF;
+        vm_object_fields(o)[ip->slot] = sp[-1] & 0xFF;
         sp -= 2;
         NEXT();
     }
@@ -807,14 +981,14 @@ dispatch:
         VmObject *o = vm_slot_ref(sp[-2]);
         if (!o)
             goto null_field;
-        vm_object_fields(o)[ip->b] = sp[-1] != 0;
+        vm_object_fields(o)[ip->slot] = sp[-1] != 0;
         sp -= 2;
         NEXT();
     }
-    CASE(GETSTATIC_Q) { *sp++ = *(uint64_t *)ip->u.p; NEXT(); }
-    CASE(PUTSTATIC_Q) { *(uint64_t *)ip->u.p = *--sp; NEXT(); }
-    CASE(PUTSTATIC_B_Q) { *(uint64_t *)ip->u.p = *--sp & 0xFF; NEXT(); }
-    CASE(PUTSTATIC_Z_Q) { *(uint64_t *)ip->u.p = *--sp != 0; NEXT(); }
+    CASE(GETSTATIC_Q) { *sp++ = *ip->addr; NEXT(); }
+    CASE(PUTSTATIC_Q) { *ip->addr = *--sp; NEXT(); }
+    CASE(PUTSTATIC_B_Q) { *ip->addr = *--sp & 0xFF; NEXT(); }
+    CASE(PUTSTATIC_Z_Q) { *ip->addr = *--sp != 0; NEXT(); }
     CASE(INSTANCEOF)
     CASE(CHECKCAST)
     CASE(NEWARRAY) {
@@ -825,21 +999,21 @@ dispatch:
     }
     CASE(INSTANCEOF_Q) {
         VmObject *o = vm_slot_ref(sp[-1]);
-        sp[-1] = o && vm_is_subclass(o->cls, ip->u.p);
+        sp[-1] = o && vm_is_subclass(o->cls, ip->cls);
         NEXT();
     }
     CASE(CHECKCAST_Q) {
         VmObject *o = vm_slot_ref(sp[-1]);
-        if (o && !vm_is_subclass(o->cls, ip->u.p)) {
+        if (o && !vm_is_subclass(o->cls, ip->cls)) {
             SAVE();
-            vm_throw_cast(vm, o, ip->u.p);
+            vm_throw_cast(vm, o, ip->cls);
             goto exception;
         }
         NEXT();
     }
     CASE(NEWARRAY_Q) {
         SAVE();
-        VmArray *arr = vm_new_array(vm, ip->u.p, (int64_t)sp[-1]);
+        VmArray *arr = vm_new_array(vm, ip->cls, (int64_t)sp[-1]);
         if (!arr)
             goto exception;
         sp[-1] = vm_ref_slot(arr);
@@ -901,8 +1075,57 @@ dispatch:
     }
 #endif
 
+invoke_instance:
+    /* a trivial accessor on a non-null receiver, once its field instruction
+     * is quickened: the field moves, no frame (the call's checks still run) */
+    if (target->accessor && vm->poll_left > 1 && vm->nframes < vm->max_depth &&
+        sp - nargs + target->frame_slots <= vm->stack_end) {
+        const VmInsn *f = &target->code[target->accessor == VM_ACCESSOR_GET ? 1 : 2];
+        int fop = __atomic_load_n(&f->op, __ATOMIC_ACQUIRE);
+        if (fop == VM_OP_GETFIELD_Q) {
+            vm->poll_left--;
+            sp[-1] = vm_object_fields(vm_slot_ref(sp[-1]))[f->slot];
+            NEXT();
+        }
+        if (fop == VM_OP_PUTFIELD_Q || fop == VM_OP_PUTFIELD_B_Q || fop == VM_OP_PUTFIELD_Z_Q) {
+            vm->poll_left--;
+            b = sp[-1];
+            vm_object_fields(vm_slot_ref(sp[-2]))[f->slot] =
+                fop == VM_OP_PUTFIELD_Q ? b : fop == VM_OP_PUTFIELD_B_Q ? (b & 0xFF) : b != 0;
+            sp -= 2;
+            NEXT();
+        }
+    }
+    /* fall through */
 invoke:
     SAVE();
+    /* the common case inline: an interpreted callee whose frame fits and no
+     * poll due; the frame is vm_push_frame's (vm/frame.h), its declared
+     * locals zeroed where the code may read them before writing */
+    if (target->entry == vm_interp_entry &&
+        (target->invocations < vm->jit_call_threshold || target->jit_state)) {
+        uint64_t *base = sp - nargs;
+        if (vm->poll_left > 1 && vm->nframes < vm->max_depth &&
+            base + target->frame_slots <= vm->stack_end) {
+            vm->poll_left--;
+            for (uint32_t k = target->clear_from; k < target->clear_to; k++)
+                base[k] = 0;
+            fr = &vm->frames[vm->nframes];
+            fr->m = target;
+            fr->base = base;
+            fr->entry = false;
+            fr->ip = target->code;
+            fr->sp = base + target->nlocals;
+            atomic_signal_fence(memory_order_release);
+            vm->nframes++;
+            target->invocations++;
+            m = target;
+            ip = target->code;
+            locals = base;
+            ostack = sp = base + target->nlocals;
+            DISPATCH();
+        }
+    }
     if (!(target->native || target->code) && vm_prepare(vm, target) < 0)
         goto exception;
     if (target->flags & CF_ACC_NATIVE) {

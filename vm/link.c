@@ -6,6 +6,7 @@
  * raising the run-time faults that both tiers share. */
 #include "link.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "frame.h"
@@ -17,6 +18,8 @@ void vm_dotted(const char *name, char *buf, size_t n)
         buf[i] = name[i] == '/' ? '.' : name[i];
     buf[i] = 0;
 }
+
+static int intrinsic_op(const VmMethod *t, int plain);
 
 typedef struct MemberRef {
     const char *cls, *name, *desc;
@@ -48,7 +51,7 @@ static int no_method(MicaVM *vm, const MemberRef *r, const char *why)
 int vm_resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
 {
     MemberRef r;
-    if (member_ref(vm, m, o->a, CF_CONST_METHOD, &r) < 0)
+    if (member_ref(vm, m, o->cpi, CF_CONST_METHOD, &r) < 0)
         return -1;
     VmClass *c = vm_resolve_class(vm, r.cls);
     if (!c)
@@ -69,8 +72,8 @@ int vm_resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
         return no_method(vm, &r, "is static");
     if (op == VM_OP_INVOKEIFACE && !c->is_interface)
         return no_method(vm, &r, "does not belong to an interface");
-    o->c = (int32_t)t->nparams;
-    o->u.p = t;
+    o->nargs = (int32_t)t->nparams;
+    o->method = t;
     switch (op) {
     case VM_OP_NEW:
         if (c->is_abstract) {
@@ -89,7 +92,7 @@ int vm_resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
     case VM_OP_INVOKESTATIC:
         if (vm_init_class(vm, t->cls) < 0)
             return -1;
-        vm_publish_op(o, VM_OP_INVOKE_Q);
+        vm_publish_op(o, intrinsic_op(t, VM_OP_INVOKE_Q));
         break;
     case VM_OP_INITSUPER:
         vm_publish_op(o, VM_OP_INVOKE_Q);
@@ -98,9 +101,11 @@ int vm_resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
         vm_publish_op(o, VM_OP_INVOKESPECIAL_Q);
         break;
     case VM_OP_INVOKEVIRTUAL:
-        /* private methods are not in vtables: they bind directly */
-        o->b = t->vtable_index;
-        vm_publish_op(o, (t->flags & CF_ACC_PRIVATE) ? VM_OP_INVOKESPECIAL_Q : VM_OP_INVOKEVIRTUAL_Q);
+        /* private methods are not in vtables, and String is final: they bind
+         * directly */
+        vm_publish_op(o, (t->flags & CF_ACC_PRIVATE) ? VM_OP_INVOKESPECIAL_Q
+                         : c->is_string ? intrinsic_op(t, VM_OP_INVOKESPECIAL_Q)
+                                        : VM_OP_INVOKEVIRTUAL_Q);
         break;
     default:
         vm_publish_op(o, VM_OP_INVOKEIFACE_Q);
@@ -112,7 +117,7 @@ int vm_resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
 int vm_resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
 {
     MemberRef r;
-    if (member_ref(vm, m, o->a, CF_CONST_FIELD, &r) < 0)
+    if (member_ref(vm, m, o->cpi, CF_CONST_FIELD, &r) < 0)
         return -1;
     VmClass *c = vm_resolve_class(vm, r.cls);
     if (!c)
@@ -130,16 +135,16 @@ int vm_resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
         return vm_throw(vm, "LinkError", "field %s.%s is %sstatic", d, r.name,
                         is_static ? "" : "not ");
     char k = f->desc[0];
-    o->cache_target = f;
+    o->field = f;
     if (is_static) {
         if (vm_init_class(vm, f->owner) < 0)
             return -1;
-        o->u.p = &f->owner->statics[f->slot];
+        o->addr = &f->owner->statics[f->slot];
         vm_publish_op(o, op == VM_OP_GETSTATIC ? VM_OP_GETSTATIC_Q
                          : k == 'B' ? VM_OP_PUTSTATIC_B_Q
                          : k == 'Z' ? VM_OP_PUTSTATIC_Z_Q : VM_OP_PUTSTATIC_Q);
     } else {
-        o->b = (int32_t)f->slot;
+        o->slot = (int32_t)f->slot;
         vm_publish_op(o, op == VM_OP_GETFIELD ? VM_OP_GETFIELD_Q
                          : k == 'B' ? VM_OP_PUTFIELD_B_Q
                          : k == 'Z' ? VM_OP_PUTFIELD_Z_Q : VM_OP_PUTFIELD_Q);
@@ -161,19 +166,76 @@ static VmClass *resolve_type(MicaVM *vm, VmMethod *m, uint16_t idx)
     return c;
 }
 
-/* The method an instance call on [recv] runs: vtable by index, else by name. */
-VmMethod *vm_dispatch(VmClass *recv, VmMethod *t, int32_t vindex)
+/* The method an instance call of [t] runs on an instance of [recv], by
+ * name and descriptor (the slow path of vm_dispatch). */
+static VmMethod *dispatch_by_name(VmClass *recv, const VmMethod *t)
 {
-    if (vindex >= 0 && (uint32_t)vindex < recv->vtable_len) {
-        VmMethod *x = recv->vtable[vindex];
-        if (x == t || (strcmp(x->name, t->name) == 0 && strcmp(x->desc, t->desc) == 0))
-            return x;
-    }
     for (uint32_t i = 0; i < recv->vtable_len; i++)
         if (strcmp(recv->vtable[i]->name, t->name) == 0 &&
             strcmp(recv->vtable[i]->desc, t->desc) == 0)
             return recv->vtable[i];
     return NULL;
+}
+
+VmMethod *vm_dispatch(MicaVM *vm, VmClass *recv, VmMethod *t)
+{
+    /* a subclass of the method's class inherits its vtable layout: the slot
+     * is the override, no names compared */
+    const VmClass *d = t->cls;
+    int32_t vi = t->vtable_index;
+    if (vi >= 0 && !d->is_interface && recv->depth >= d->depth &&
+        recv->ancestors[d->depth] == d && (uint32_t)vi < recv->vtable_len)
+        return recv->vtable[vi];
+    /* interface methods (and anything else): a per-VM cache of (class, method)
+     * pairs in front of the search by name, so that call sites that see many
+     * classes compare no strings once warm */
+    if (!vm->dispatch_cache)
+        vm->dispatch_cache = calloc(VM_DISPATCH_CACHE, sizeof *vm->dispatch_cache);
+    VmDispatchEntry *e = NULL;
+    if (vm->dispatch_cache) {
+        uintptr_t h = ((uintptr_t)recv >> 4) ^ ((uintptr_t)t >> 3) ^ ((uintptr_t)t >> 11);
+        e = &vm->dispatch_cache[h & (VM_DISPATCH_CACHE - 1)];
+        if (e->cls == recv && e->decl == t)
+            return e->target;
+    }
+    VmMethod *x = dispatch_by_name(recv, t);
+    if (x && e) {
+        e->cls = recv;
+        e->decl = t;
+        e->target = x;
+    }
+    return x;
+}
+
+/* The intrinsic form of a call of [t] (vm/ops.h), or [plain] when [t] is
+ * none: a few core methods of std.core that both tiers run inline. */
+static int intrinsic_op(const VmMethod *t, int plain)
+{
+    static const struct {
+        const char *cls, *name, *desc;
+        int op;
+    } table[] = {
+        {"std/core/Math", "sqrt", "(F)F", VM_OP_FSQRT_Q},
+        {"std/core/Math", "abs", "(F)F", VM_OP_FABS_Q},
+        {"std/core/Math", "abs", "(I)I", VM_OP_IABS_Q},
+        {"std/core/Math", "min", "(II)I", VM_OP_IMIN_Q},
+        {"std/core/Math", "max", "(II)I", VM_OP_IMAX_Q},
+        {"std/core/Math", "min", "(FF)F", VM_OP_FMIN_Q},
+        {"std/core/Math", "max", "(FF)F", VM_OP_FMAX_Q},
+        {"std/core/Int", "abs", "(I)I", VM_OP_IABS_Q},
+        {"std/core/Int", "min", "(II)I", VM_OP_IMIN_Q},
+        {"std/core/Int", "max", "(II)I", VM_OP_IMAX_Q},
+        {"std/core/String", "length", "()I", VM_OP_STRLEN_Q},
+        {"std/core/String", "charAt", "(I)Lstd/core/String;", VM_OP_CHARAT_Q},
+        {"std/core/String", "codePointAt", "(I)I", VM_OP_CODEPOINT_Q},
+    };
+    if (!t->cls->is_std)
+        return plain;
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+        if (strcmp(t->name, table[i].name) == 0 && strcmp(t->desc, table[i].desc) == 0 &&
+            strcmp(t->cls->name, table[i].cls) == 0)
+            return table[i].op;
+    return plain;
 }
 
 /* Makes [t] callable: its class linked (natives bound), its code pre-decoded. */
@@ -222,10 +284,10 @@ int vm_resolve_type_insn(MicaVM *vm, VmMethod *m, VmInsn *o)
 {
     if (o->op == VM_OP_INSTANCEOF_Q || o->op == VM_OP_CHECKCAST_Q || o->op == VM_OP_NEWARRAY_Q)
         return 0;
-    VmClass *c = resolve_type(vm, m, o->a);
+    VmClass *c = resolve_type(vm, m, o->cpi);
     if (!c)
         return -1;
-    o->u.p = c;
+    o->cls = c;
     vm_publish_op(o, o->op == VM_OP_INSTANCEOF ? VM_OP_INSTANCEOF_Q
                      : o->op == VM_OP_CHECKCAST ? VM_OP_CHECKCAST_Q : VM_OP_NEWARRAY_Q);
     return 0;
@@ -236,14 +298,14 @@ int vm_resolve_ldc(MicaVM *vm, VmMethod *m, VmInsn *o)
     if (o->op == VM_OP_LDC_STR_Q)
         return 0;
     const CfClass *cf = m->cls->cf;
-    uint16_t s = cf->cp[o->a].kind == CF_CONST_STRING ? cf->cp[o->a].u.name : 0;
+    uint16_t s = cf->cp[o->cpi].kind == CF_CONST_STRING ? cf->cp[o->cpi].u.name : 0;
     const char *text = cf_utf8(cf, s);
     if (!text)
-        return vm_throw(vm, "LinkError", "bad string constant #%u in %s", o->a, m->cls->name);
+        return vm_throw(vm, "LinkError", "bad string constant #%u in %s", o->cpi, m->cls->name);
     VmString *str = vm_intern(vm, text, cf->cp[s].u.utf8.len);
     if (!str)
         return -1;
-    o->u.p = str;
+    o->str = str;
     vm_publish_op(o, VM_OP_LDC_STR_Q);
     return 0;
 }
@@ -254,8 +316,8 @@ VmMethod *vm_virtual_target(MicaVM *vm, VmInsn *o, VmObject *recv)
 {
     if (o->cache_cls == recv->cls)
         return o->cache_target;
-    VmMethod *t = o->u.p;
-    VmMethod *target = vm_dispatch(recv->cls, t, o->op == VM_OP_INVOKEVIRTUAL_Q ? o->b : -1);
+    VmMethod *t = o->method;
+    VmMethod *target = vm_dispatch(vm, recv->cls, t);
     if (!target) {
         char d[512];
         vm_dotted(recv->cls->name, d, sizeof d);
@@ -270,25 +332,25 @@ VmMethod *vm_virtual_target(MicaVM *vm, VmInsn *o, VmObject *recv)
 
 VmMethod *vm_callfn_target(MicaVM *vm, VmMethod *m, VmInsn *o, uint64_t *sp, uint32_t *nargs)
 {
-    if (o->c <= 0) {
-        const char *desc = cf_utf8(m->cls->cf, o->a);
+    if (o->nargs <= 0) {
+        const char *desc = cf_utf8(m->cls->cf, o->cpi);
         uint32_t np = 0;
         if (!desc || !cf_desc_method_ok(desc, &np)) {
             vm_throw(vm, "LinkError", "bad callfn descriptor in %s", m->cls->name);
             return NULL;
         }
         /* every parameter is one slot, the function value one more */
-        o->c = (int32_t)np + 1;
+        o->nargs = (int32_t)np + 1;
     }
-    *nargs = (uint32_t)o->c;
-    VmObject *fn = vm_slot_ref(sp[-o->c]);
+    *nargs = (uint32_t)o->nargs;
+    VmObject *fn = vm_slot_ref(sp[-o->nargs]);
     if (!fn) {
         vm_throw(vm, "NullError", "cannot call a null function");
         return NULL;
     }
     if (o->cache_cls == fn->cls)
         return o->cache_target;
-    const char *desc = cf_utf8(m->cls->cf, o->a);
+    const char *desc = cf_utf8(m->cls->cf, o->cpi);
     VmMethod *target = NULL;
     /* a call site that sees many function classes: each class remembers its last */
     if (fn->cls->fn_desc && (fn->cls->fn_desc == desc || strcmp(fn->cls->fn_desc, desc) == 0))
@@ -321,7 +383,7 @@ const VmHandler *vm_find_handler(MicaVM *vm, VmFrame *fr)
     VmObject *exc = vm->roots->pending;
     if (!exc || vm->fatal || vm->exiting || !fr->ip || !m->handlers)
         return NULL;
-    uint32_t pc = fr->ip->pc;
+    uint32_t pc = m->pcs[fr->ip - m->code];
     for (uint32_t i = 0; i < m->nhandlers; i++) {
         VmHandler *h = &m->handlers[i];
         if (pc >= h->start && pc < h->end && handler_matches(vm, m, h, exc))
@@ -340,7 +402,7 @@ int vm_throw_null_call(MicaVM *vm, const VmMethod *target)
 int vm_throw_null_field(MicaVM *vm, const VmInsn *o)
 {
     return vm_throw(vm, "NullError", "cannot access field %s of null",
-                    ((VmField *)o->cache_target)->name);
+                    o->field->name);
 }
 
 int vm_throw_bounds(MicaVM *vm, const VmArray *arr, int64_t idx)

@@ -19,25 +19,28 @@ int vm_predecode(MicaVM *vm, VmMethod *m);
 int vm_prepare(MicaVM *vm, VmMethod *t);
 
 /* Resolves the METHOD constant of call instruction [o] of [m] for opcode
- * [op] (NEW, INVOKE*, INITSUPER) and quickens it: o->u.p the method, o->c
- * its argument slots, o->b the vtable index, o->cache_cls the class of NEW.
- * Initialises the class where the call is its first active use. 0 or -1. */
+ * [op] (NEW, INVOKE*, INITSUPER) and quickens it: o->method the method,
+ * o->nargs its argument slots, o->cache_cls the class of NEW; calls of the
+ * intrinsics become their own ops (vm/ops.h). Initialises the class where
+ * the call is its first active use. 0 or -1. */
 int vm_resolve_call(MicaVM *vm, VmMethod *m, VmInsn *o, int op);
 
 /* Resolves the FIELD constant of [o] (GET/PUT FIELD/STATIC) and quickens
- * it: o->b the slot of an instance field, o->u.p the address of a static
- * one, o->cache_target the VmField. 0 or -1. */
+ * it: o->slot the slot of an instance field, o->addr the address of a
+ * static one, o->field the VmField. 0 or -1. */
 int vm_resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op);
 
-/* Quickens INSTANCEOF, CHECKCAST or NEWARRAY [o]: o->u.p the class. 0 or -1. */
+/* Quickens INSTANCEOF, CHECKCAST or NEWARRAY [o]: o->cls the class. 0 or -1. */
 int vm_resolve_type_insn(MicaVM *vm, VmMethod *m, VmInsn *o);
 
-/* Quickens LDC_STR [o]: o->u.p the interned String. 0 or -1. */
+/* Quickens LDC_STR [o]: o->str the interned String. 0 or -1. */
 int vm_resolve_ldc(MicaVM *vm, VmMethod *m, VmInsn *o);
 
-/* The method instance call [t] ([vindex]: its vtable index, -1 for none)
- * runs on an instance of [recv]. NULL if there is none. */
-VmMethod *vm_dispatch(VmClass *recv, VmMethod *t, int32_t vindex);
+/* The method instance call [t] runs on an instance of [recv] (a subclass
+ * of t's class, or an implementor of t's interface): the vtable slot for
+ * class methods, a per-VM cache then a search by name for interface methods.
+ * NULL if there is none. */
+VmMethod *vm_dispatch(MicaVM *vm, VmClass *recv, VmMethod *t);
 
 /* The target of quick INVOKEVIRTUAL/INVOKEIFACE [o] for non-null [recv],
  * through the instruction's monomorphic cache. NULL with LinkError pending. */

@@ -10,7 +10,10 @@
  * it stands in (itself for every plain and quick form). A superinstruction
  * (fused form) does the work of the instructions after it too, but those stay
  * in place unchanged, so a consumer that does not fuse may treat a fused
- * form as its BASE and go on with the next instruction.
+ * form as its BASE and go on with the next instruction. An intrinsic (a
+ * quickened call of one of a few core std.core methods, vm/link.c
+ * intrinsic_op) keeps the call's operands (method, nargs), so a consumer
+ * without its template may make the call of its BASE instead.
  *
  * Adding a bytecode is one line in classfile/opcodes.h, one here, and its
  * implementations (pre-decoding, interpreter, JIT template). */
@@ -44,8 +47,13 @@
     X(ARRAYLENGTH, ARRAYLENGTH) X(IALOAD, IALOAD) X(IASTORE, IASTORE) X(FALOAD, FALOAD)   \
     X(FASTORE, FASTORE) X(BALOAD, BALOAD) X(BASTORE, BASTORE) X(AALOAD, AALOAD)           \
     X(AASTORE, AASTORE)                                                                   \
+    /* intrinsics: quick calls run inline (static calls, then String's final methods) */ \
+    X(FSQRT_Q, INVOKE_Q) X(FABS_Q, INVOKE_Q) X(IABS_Q, INVOKE_Q) X(IMIN_Q, INVOKE_Q)      \
+    X(IMAX_Q, INVOKE_Q) X(FMIN_Q, INVOKE_Q) X(FMAX_Q, INVOKE_Q)                           \
+    X(STRLEN_Q, INVOKESPECIAL_Q) X(CHARAT_Q, INVOKESPECIAL_Q)                             \
+    X(CODEPOINT_Q, INVOKESPECIAL_Q)                                                       \
     /* superinstructions (vm/interp.c fuse): the first of a pair or triple */            \
-    X(LOAD2, LOAD) X(LOAD_ICONST, LOAD) X(ADDI, ICONST) X(LOAD_GETFIELD, LOAD)            \
+    X(LOAD2, LOAD) X(LOAD_ICONST, LOAD) X(ADDI, ICONST) X(SUBI, ICONST) X(LOAD_GETFIELD, LOAD)            \
     X(LOAD_ADDI, LOAD)                                                                    \
     X(ILT_JZ, ILT) X(ILE_JZ, ILE) X(IGT_JZ, IGT) X(IGE_JZ, IGE) X(IEQ_JZ, IEQ)            \
     X(INE_JZ, INE) X(ILT_BRIF, ILT) X(ILE_BRIF, ILE) X(IGT_BRIF, IGT) X(IGE_BRIF, IGE)    \

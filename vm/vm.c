@@ -139,6 +139,7 @@ void mica_vm_free(MicaVM *vm)
         return;
     }
     vm_profile_free(vm);
+    free(vm->dispatch_cache);
     vm_flush(vm);
     vm_api_free(vm);
     jit_free(vm);

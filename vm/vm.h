@@ -119,22 +119,48 @@ typedef struct VmTarget {
     uint16_t arity;        /* values carried                               */
 } VmTarget;
 
-/* One pre-decoded instruction. [op] is a VmOp; quickening rewrites op and u. */
+/* One pre-decoded instruction: 32 bytes, operands named by what they hold.
+ * Each op reads a fixed set of fields (listed per field; the fused forms of
+ * vm/ops.h read their first instruction's fields and those of the ones they
+ * stand for). Quickening (vm/link.c) writes the quick form's fields first and
+ * then publishes the new op. The original bytecode offset of instruction i
+ * is VmMethod.pcs[i] (cold: traces, lines, handlers). */
 typedef struct VmInsn {
-    uint16_t op;
-    uint16_t a;            /* local index, cp index, arity                 */
-    uint32_t pc;           /* original bytecode offset (traces, handlers)  */
-    int32_t b;             /* jump target index, height                    */
-    int32_t c;             /* argument slots of calls, etc.                */
+    uint16_t op;               /* a VM_OP_* (vm/ops.h)                         */
     union {
-        int64_t i;
-        double f;
-        void *p;
-        VmTarget *table;
-    } u;
-    void *cache_cls;       /* inline cache: receiver class                 */
-    void *cache_target;    /* inline cache: method                         */
+        uint16_t local;        /* LOAD, STORE, IINC, the fused forms from LOAD  */
+        uint16_t cpi;          /* constant-pool index of every resolving form   */
+        uint16_t arity;        /* BR, BR_IF: values carried to the target       */
+        uint16_t ncases;       /* BR_TABLE: table[ncases] is the default        */
+    };
+    union {
+        int32_t target;        /* JMP, JZ, BR, BR_IF: instruction index         */
+        int32_t slot;          /* GETFIELD_Q, PUTFIELD*_Q: slot after the header */
+        int32_t nargs;         /* quick calls, NEW_Q, CALLFN: argument slots
+                                * (CALLFN: 0 until its first run)              */
+    };
+    union {
+        int64_t imm;           /* ICONST (float bits too), IINC; LOAD_ADDI: the
+                                * signed addend                                 */
+        uint32_t height;       /* BR, BR_IF: operand-stack height at the target */
+        VmTarget *table;       /* BR_TABLE: ncases + 1 targets                  */
+        VmMethod *method;      /* quick calls and NEW_Q: the resolved method    */
+        VmClass *cls;          /* INSTANCEOF_Q, CHECKCAST_Q, NEWARRAY_Q         */
+        uint64_t *addr;        /* GETSTATIC_Q, PUTSTATIC*_Q: the static slot    */
+        VmString *str;         /* LDC_STR_Q: the interned String                */
+    };
+    union {
+        VmClass *cache_cls;    /* INVOKEVIRTUAL_Q, INVOKEIFACE_Q, CALLFN: the
+                                * inline cache's receiver class; NEW_Q: the class */
+        VmField *field;        /* field instructions: the field (messages)     */
+    };
+    VmMethod *cache_target;    /* the inline cache's method for cache_cls       */
 } VmInsn;
+
+/* Trivial accessors (VmMethod.accessor): `return this.f` and `this.f = v`,
+ * which the interpreter runs in place of the call once their field
+ * instruction is quickened (nothing in them can throw or poll). */
+enum { VM_ACCESSOR_NONE, VM_ACCESSOR_GET, VM_ACCESSOR_SET };
 
 typedef struct VmHandler {
     uint32_t start, end;   /* original pcs                                 */
@@ -164,6 +190,12 @@ struct VmMethod {
     uint32_t nhandlers;
     VmTarget *tables;      /* all br_table targets of this method         */
     int32_t *heights;      /* operand-stack height before each instruction, -1: unreached */
+    uint32_t *pcs;         /* bytecode offset of each instruction (and of the guard) */
+    /* what a call needs, computed once by pre-decoding */
+    uint32_t frame_slots;  /* nlocals + max_stack + VM_FRAME_SPARE_SLOTS          */
+    uint32_t clear_from, clear_to; /* declared locals a call zeroes: the others are
+                                    * written before any read (interp.c)       */
+    uint8_t accessor;      /* VM_ACCESSOR_*: runs without a frame when quickened */
     /* native binding */
     VmNative *native;
     /* profile counters for the JIT */
@@ -241,6 +273,15 @@ typedef struct VmRoots {
     size_t ninterned, interned_cap;
 } VmRoots;
 
+/* One entry of the VM's dispatch cache (vm_dispatch, vm/link.c). */
+typedef struct VmDispatchEntry {
+    VmClass *cls;          /* the receiver's class                         */
+    VmMethod *decl;        /* the method called                             */
+    VmMethod *target;      /* what runs                                     */
+} VmDispatchEntry;
+
+#define VM_DISPATCH_CACHE 256 /* entries, a power of two */
+
 struct MicaVM {
     MicaConfig cfg;
     struct VmApi *api;     /* the embedding API's state (vm/api.h)          */
@@ -300,6 +341,7 @@ struct MicaVM {
     size_t native_work;               /* vm_native_work's countdown        */
     char *halt_trace;                 /* interrupted: "interrupted" and the Mica stack */
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
+    VmDispatchEntry *dispatch_cache;  /* malloc'd on the first miss, or NULL */
     /* loading state (for hierarchy-cycle detection) */
     const char *loading[64];
     uint32_t nloading;

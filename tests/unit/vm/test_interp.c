@@ -7,6 +7,7 @@
 
 #include "classfile.h"
 #include "mica.h"
+#include "ops.h"
 #include "vm.h"
 #include "vm_asm.h"
 
@@ -382,6 +383,88 @@ START_TEST(test_fields_and_virtual_dispatch)
 }
 END_TEST
 
+
+/* What pre-decoding works out for calls (vm/interp.c call_facts) and what
+ * quickening makes of them: declared locals written before any read are not
+ * zeroed, one read first is; `return this.x` is a trivial getter that runs
+ * without a frame; Math.sqrt becomes an intrinsic. */
+START_TEST(test_call_facts_and_intrinsics)
+{
+    MicaVM *vm = new_vm();
+    load_ab(vm);
+    CfClass *g = new_class("G", "A", 0);
+    add_init(g, "A");
+    Asm get = {0};
+    op16(&get, CF_OP_LOAD, 0);
+    op16(&get, CF_OP_GETFIELD, cf_cp_field(g, "A", "x", "I"));
+    op(&get, CF_OP_RETURN);
+    add_code(g, 0, "get", "()I", 1, NULL, 0, &get, NULL, 0);
+    ck_assert_int_eq(load(vm, g), MICA_OK);
+    CfClass *c = new_class("Main", NULL, 0);
+    /* w(): l0 = 5; l1 = 6; return l0 + l1 (both written first) */
+    Asm w = {0};
+    op32(&w, CF_OP_ICONST, 5);
+    op16(&w, CF_OP_STORE, 0);
+    op32(&w, CF_OP_ICONST, 6);
+    op16(&w, CF_OP_STORE, 1);
+    op16(&w, CF_OP_LOAD, 0);
+    op16(&w, CF_OP_LOAD, 1);
+    op(&w, CF_OP_IADD);
+    op(&w, CF_OP_RETURN);
+    const char *two[] = {"I", "I"};
+    add_code(c, CF_ACC_STATIC, "w", "()I", 2, two, 2, &w, NULL, 0);
+    /* r(): l0 = 9; return l1 + l0 (l1 read first: zero) */
+    Asm r = {0};
+    op32(&r, CF_OP_ICONST, 9);
+    op16(&r, CF_OP_STORE, 0);
+    op16(&r, CF_OP_LOAD, 1);
+    op16(&r, CF_OP_LOAD, 0);
+    op(&r, CF_OP_IADD);
+    op(&r, CF_OP_RETURN);
+    add_code(c, CF_ACC_STATIC, "r", "()I", 2, two, 2, &r, NULL, 0);
+    /* t(): return w() + r() + new G().get() * 100 (r's l1 slot held 6 from w) */
+    Asm t = {0};
+    op16(&t, CF_OP_INVOKESTATIC, cf_cp_method(c, "Main", "w", "()I"));
+    op16(&t, CF_OP_INVOKESTATIC, cf_cp_method(c, "Main", "r", "()I"));
+    op(&t, CF_OP_IADD);
+    op16(&t, CF_OP_NEW, cf_cp_method(c, "G", "<init>", "()V"));
+    op16(&t, CF_OP_INVOKEVIRTUAL, cf_cp_method(c, "G", "get", "()I"));
+    op32(&t, CF_OP_ICONST, 100);
+    op(&t, CF_OP_IMUL);
+    op(&t, CF_OP_IADD);
+    op(&t, CF_OP_RETURN);
+    add_code(c, CF_ACC_STATIC, "t", "()I", 3, NULL, 0, &t, NULL, 0);
+    /* q(x): return Math.sqrt(x) */
+    Asm q = {0};
+    op16(&q, CF_OP_LOAD, 0);
+    op16(&q, CF_OP_INVOKESTATIC, cf_cp_method(c, "std/core/Math", "sqrt", "(F)F"));
+    op(&q, CF_OP_RETURN);
+    add_code(c, CF_ACC_STATIC, "q", "(F)F", 1, NULL, 0, &q, NULL, 0);
+    ck_assert_int_eq(load(vm, c), MICA_OK);
+    uint64_t res = 0;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(call(vm, "Main", "t", "()I", NULL, 0, &res), MICA_OK);
+        ck_assert_int_eq(res, 20);
+    }
+    uint64_t x = fbits(2.25);
+    ck_assert_int_eq(call(vm, "Main", "q", "(F)F", &x, 1, &res), MICA_OK);
+    ck_assert(fval(res) == 1.5);
+    VmClass *main = vm_load_class_if_loaded(vm, "Main");
+    ck_assert_ptr_nonnull(main);
+    VmMethod *mw = vm_find_declared(main, "w", "()I");
+    VmMethod *mr = vm_find_declared(main, "r", "()I");
+    VmMethod *mq = vm_find_declared(main, "q", "(F)F");
+    ck_assert_uint_eq(mw->clear_to, mw->clear_from);
+    ck_assert_uint_eq(mr->clear_from, 1);
+    ck_assert_uint_eq(mr->clear_to, 2);
+    ck_assert_int_eq(mq->code[1].op, VM_OP_FSQRT_Q);
+    VmMethod *mg = vm_find_declared(vm_load_class_if_loaded(vm, "G"), "get", "()I");
+    ck_assert_int_eq(mg->accessor, VM_ACCESSOR_GET);
+    ck_assert_uint_eq(sizeof(VmInsn), 32);
+    mica_vm_free(vm);
+}
+END_TEST
+
 /* ---- exceptions -------------------------------------------------------------------- */
 
 START_TEST(test_try_catch)
@@ -715,6 +798,7 @@ static Suite *interp_suite(void)
     tcase_add_test(tc, test_float_compare_nan);
     tcase_add_test(tc, test_arrays_and_bounds);
     tcase_add_test(tc, test_fields_and_virtual_dispatch);
+    tcase_add_test(tc, test_call_facts_and_intrinsics);
     tcase_add_test(tc, test_try_catch);
     tcase_add_test(tc, test_uncaught_trace_text);
     tcase_add_test(tc, test_stack_overflow_caught);

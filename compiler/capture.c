@@ -1,4 +1,4 @@
-/* compiler/lambda.c: capture analysis for lambdas: which local variables must
+/* compiler/capture.c: capture analysis for lambdas: which local variables must
  * live in heap cells because a lambda captures them and someone assigns them. */
 #include <string.h>
 
