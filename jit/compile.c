@@ -40,13 +40,16 @@ typedef struct Ctx {
      * are not in memory yet but described here (a local, a constant, or the
      * value in JR_T1, at most one such). Flushed before anything that reads the
      * frame's memory, before every jump and at every jump target. */
-    struct { uint8_t kind; uint32_t local; int64_t k; } vs[4];
+    struct { uint8_t kind; uint8_t freg; uint32_t local; int64_t k; } vs[8];
     uint32_t nv;
     int32_t top;
 } Ctx;
 
-enum { VS_LOCAL, VS_CONST, VS_REG };
-#define VS_MAX 3
+enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
+#define VS_MAX 6
+/* float registers that hold deferred values (JF0, JF1 are the templates' own) */
+#define VS_FREG_FIRST JF2
+#define VS_FREG_LAST JF6
 
 #define SLOT(k) ((int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
 #define LOC(i) ((int32_t)((uint32_t)(i) * 8u))
@@ -187,33 +190,38 @@ static bool plain_class(const VmClass *k)
 
 /* A call whose target method is in R3, arguments at height [h] - [nargs]:
  * when the target is compiled and every check of vm_push_frame passes, the
- * frame is pushed here and the target's code called directly; otherwise
+ * frame is pushed here and the target's body called directly (its frame,
+ * in R4, sits right above this one's: this frame is the top one); otherwise
  * (and for every fault) jump to [slow], the shared helper, which does the
  * same through the runtime. fr->ip and fr->sp are already published. */
 static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
                       JLabel done)
 {
     int32_t args = SLOT(h - (int32_t)nargs);
-    /* compiled? */
-    masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
-    masm_bri(A, JC_NE, JR_R0, 1, slow);
+    /* compiled? (once compiled, always) */
+    if (!known || known->jit_state != 1 || !known->jit_call) {
+        masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
+        masm_bri(A, JC_NE, JR_R0, 1, slow);
+    }
     /* C stack room for nested compiled code */
     masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, cstack_floor));
     masm_alui(A, JA_ADD, JR_R0, JR_R0, VM_CSTACK_JIT_ROOM);
-    masm_mov(A, JR_R1, JR_SP);
-    masm_br(A, JC_ULE, JR_R1, JR_R0, slow);
-    /* the poll point must not fire here (the helper polls) */
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    masm_bri(A, JC_LE, JR_R0, 1, slow);
+    masm_br(A, JC_ULE, JR_SP, JR_R0, slow);
     /* depth */
     masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
     masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
-    /* value stack: args + nlocals + max_stack + spare <= stack_end */
+    /* value stack: args + nlocals + max_stack + spare <= stack_end (implied by
+     * this frame's own check when the callee's frame fits inside it) */
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
     if (known) {
         uint64_t need = ((uint64_t)known->nlocals + known->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
+        if ((uint64_t)(h - (int32_t)nargs) + known->nlocals + known->max_stack >
+            c->m->max_stack) {
+            masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
+            masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
+            masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
+        }
     } else {
         masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
         masm_ld32s(A, JR_R4, JR_R3, offsetof(VmMethod, max_stack));
@@ -221,21 +229,23 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
         masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
         masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
+        masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
+        masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
     }
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
-    masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
-    /* one step */
+    /* one step; when a poll is due the helper makes the call (and the poll) */
     masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
     masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
+    masm_bri(A, JC_LE, JR_R0, 0, slow);
     masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    /* the frame: vm->frames[nframes] (R1) */
-    masm_alui(A, JA_MUL, JR_R4, JR_R1, (int32_t)sizeof(VmFrame));
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, frames));
-    masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R0);
+    /* the frame: vm->frames[nframes], right above this one (R4) */
+    masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
     masm_st(A, JR_R5, JR_R4, offsetof(VmFrame, base));
     masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
-    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
+    if (known && known->code)
+        masm_movi(A, JR_R0, (int64_t)(intptr_t)known->code);
+    else
+        masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
     masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
     /* declared locals start zero: slots [nparams, nlocals) */
     if (known && known->nlocals - known->nparams <= 16) {
@@ -262,22 +272,201 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_jmp(A, zloop);
         masm_bind(A, zdone);
     }
-    /* publish the frame, count the call */
+    /* publish the frame (the callee is compiled: no invocation count needed) */
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, invocations));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
-    masm_st(A, JR_R0, JR_R3, offsetof(VmMethod, invocations));
-    /* entry(vm, frame, NULL) */
-    masm_ld(A, JR_R5, JR_R3, offsetof(VmMethod, entry));
-    masm_mov(A, masm_arg(1), JR_R4);
-    masm_mov(A, masm_arg(0), JR_VM);
-    masm_movi(A, masm_arg(2), 0);
-    masm_callr(A, JR_R5);
-    /* int status: the low 32 bits */
-    masm_alui(A, JA_SHL, JR_R0, JR_R0, 32);
+    /* the body: frame in R4, base in R5; status back in R0 */
+    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
+    masm_callr(A, JR_R0);
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
     masm_jmp(A, done);
+}
+
+/* ---- trivial callees, done at the call site ----------------------------------
+ * A callee whose whole body is a field read or write of its receiver, a
+ * constant or nothing is done inline once the same checks a call makes pass:
+ * the receiver is not null (and dispatches to that method), no poll is due,
+ * the depth and the value stack have room for its frame. The step is counted
+ * as the call would count it. Anything else takes the full call, which
+ * repeats the checks and does what the interpreter does (poll, fault, trace). */
+
+enum { TRIV_NONE, TRIV_GET, TRIV_SET, TRIV_CONST, TRIV_EMPTY };
+
+typedef struct Trivial {
+    int kind;
+    int32_t field;      /* GET, SET: the field's slot                           */
+    int set_op;         /* SET: PUTFIELD_Q, PUTFIELD_B_Q or PUTFIELD_Z_Q        */
+    int64_t k;          /* CONST                                                */
+} Trivial;
+
+static int insn_op(const VmInsn *o) { return __atomic_load_n(&o->op, __ATOMIC_ACQUIRE); }
+
+static Trivial trivial(const VmMethod *t)
+{
+    Trivial r = {TRIV_NONE, 0, 0, 0};
+    if (!t || !t->code || t->native || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)) ||
+        t->nhandlers || t->nlocals != t->nparams)
+        return r;
+    const VmInsn *c = t->code;
+    uint32_t n = t->ncode;
+    bool inst = !(t->flags & CF_ACC_STATIC);
+    if (n >= 1 && insn_op(&c[0]) == VM_OP_RETURN_V) {
+        r.kind = TRIV_EMPTY;
+    } else if (n >= 2 && vm_op_base(insn_op(&c[1])) == VM_OP_RETURN &&
+               (vm_op_base(insn_op(&c[0])) == VM_OP_ICONST ||
+                vm_op_base(insn_op(&c[0])) == VM_OP_ACONST_NULL)) {
+        r.kind = TRIV_CONST;
+        r.k = vm_op_base(insn_op(&c[0])) == VM_OP_ICONST ? c[0].u.i : 0;
+    } else if (inst && t->nparams == 1 && n >= 3 && vm_op_base(insn_op(&c[0])) == VM_OP_LOAD &&
+               c[0].a == 0 && insn_op(&c[1]) == VM_OP_GETFIELD_Q &&
+               vm_op_base(insn_op(&c[2])) == VM_OP_RETURN && c[1].b >= 0 && c[1].b < (1 << 24)) {
+        r.kind = TRIV_GET;
+        r.field = c[1].b;
+    } else if (inst && t->nparams == 2 && n >= 4 && vm_op_base(insn_op(&c[0])) == VM_OP_LOAD &&
+               c[0].a == 0 && vm_op_base(insn_op(&c[1])) == VM_OP_LOAD && c[1].a == 1 &&
+               (insn_op(&c[2]) == VM_OP_PUTFIELD_Q || insn_op(&c[2]) == VM_OP_PUTFIELD_B_Q ||
+                insn_op(&c[2]) == VM_OP_PUTFIELD_Z_Q) &&
+               insn_op(&c[3]) == VM_OP_RETURN_V && c[2].b >= 0 && c[2].b < (1 << 24)) {
+        r.kind = TRIV_SET;
+        r.field = c[2].b;
+        r.set_op = insn_op(&c[2]);
+    }
+    return r;
+}
+
+/* The target of call instruction [i] if it is trivial, with the guard that
+ * makes it the one the call dispatches to: [guard_cls] (the receiver's class
+ * is that one, from the inline cache) or [vguard] (the receiver's vtable slot
+ * holds the method). NULL if the call is not done inline. */
+static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass **guard_cls,
+                              bool *vguard, bool *recv)
+{
+    VmInsn *o = &c->m->code[i];
+    uint32_t nargs = o->c > 0 ? (uint32_t)o->c : 0;
+    VmMethod *t = NULL;
+    *guard_cls = NULL;
+    *vguard = false;
+    *recv = true;
+    switch (op) {
+    case VM_OP_INVOKE_Q:
+        t = o->u.p;
+        *recv = t && !(t->flags & CF_ACC_STATIC);
+        break;
+    case VM_OP_INVOKESPECIAL_Q:
+        t = o->u.p;
+        break;
+    case VM_OP_INVOKEVIRTUAL_Q:
+    case VM_OP_INVOKEIFACE_Q: {
+        VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        VmMethod *ct = k ? o->cache_target : NULL;
+        if (ct && trivial(ct).kind != TRIV_NONE) {
+            t = ct;
+            *guard_cls = k;
+        } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0 && o->b < (1 << 24)) {
+            t = o->u.p;
+            *vguard = true;
+        }
+        break;
+    }
+    default:
+        return NULL;
+    }
+    *tv = trivial(t);
+    if (tv->kind == TRIV_NONE || t->nparams != nargs || nargs > 2 || (nargs == 0 && *recv))
+        return NULL;
+    if ((tv->kind == TRIV_GET && nargs != 1) || (tv->kind == TRIV_SET && nargs != 2))
+        return NULL;
+    if (tv->kind == TRIV_CONST ? t->ret == 'V' : (tv->kind == TRIV_GET) != (t->ret != 'V'))
+        return NULL;
+    return t;
+}
+
+static void emit_call(Ctx *c, uint32_t i, int op, int32_t h);
+static void vflush(Ctx *c);
+static void vpop(Ctx *c, JReg r);
+static void vpush_r0(Ctx *c);
+
+/* Call instruction [i] at height [h] on the lazy stack with a trivial target:
+ * the arguments are popped into registers, the checks made, the body done
+ * inline; when a check fails they go back to their slots and the whole call
+ * is made. The result (if any) becomes the lazy top. False if not trivial. */
+static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
+{
+    VmInsn *o = &c->m->code[i];
+    Trivial tv;
+    VmClass *guard_cls;
+    bool vguard, recv;
+    VmMethod *t = trivial_site(c, i, op, &tv, &guard_cls, &vguard, &recv);
+    if (!t)
+        return false;
+    uint32_t nargs = t->nparams;
+    JLabel full = masm_label(A), merge = masm_label(A);
+    /* receiver in R0, a setter's value in R4 */
+    if (nargs == 2)
+        vpop(c, JR_R4);
+    if (nargs >= 1)
+        vpop(c, JR_R0);
+    vflush(c);
+    int32_t args = SLOT(h - (int32_t)nargs);
+    if (recv) {
+        masm_bri(A, JC_EQ, JR_R0, 0, full);
+        if (guard_cls) {
+            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
+            masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
+            masm_br(A, JC_NE, JR_R1, JR_R2, full);
+        } else if (vguard) {
+            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
+            masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
+            masm_bri(A, JC_LE, JR_R2, o->b, full);
+            masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, vtable));
+            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * o->b));
+            masm_movi(A, JR_R2, (int64_t)(intptr_t)t);
+            masm_br(A, JC_NE, JR_R1, JR_R2, full);
+        }
+    }
+    /* no poll due, depth and value stack as vm_push_frame checks them */
+    masm_ld(A, JR_R3, JR_VM, offsetof(MicaVM, poll_left));
+    masm_bri(A, JC_LE, JR_R3, 1, full);
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
+    masm_br(A, JC_UGE, JR_R1, JR_R2, full);
+    uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+    masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
+    masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
+    masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+    masm_alui(A, JA_SUB, JR_R3, JR_R3, 1);
+    masm_st(A, JR_R3, JR_VM, offsetof(MicaVM, poll_left));
+    switch (tv.kind) {
+    case TRIV_GET:
+        masm_ld(A, JR_R0, JR_R0, 8 + 8 * tv.field);
+        break;
+    case TRIV_SET:
+        if (tv.set_op == VM_OP_PUTFIELD_B_Q)
+            masm_alui(A, JA_AND, JR_R4, JR_R4, 0xFF);
+        else if (tv.set_op == VM_OP_PUTFIELD_Z_Q)
+            masm_seti(A, JC_NE, JR_R4, JR_R4, 0);
+        masm_st(A, JR_R4, JR_R0, 8 + 8 * tv.field);
+        break;
+    case TRIV_CONST:
+        masm_movi(A, JR_R0, tv.k);
+        break;
+    default:
+        break;
+    }
+    masm_jmp(A, merge);
+    /* the whole call, from the frame's slots */
+    masm_bind(A, full);
+    if (nargs >= 1)
+        masm_st(A, JR_R0, JR_BASE, args);
+    if (nargs == 2)
+        masm_st(A, JR_R4, JR_BASE, args + 8);
+    emit_call(c, i, op, h);
+    if (t->ret != 'V')
+        masm_ld(A, JR_R0, JR_BASE, args);
+    masm_bind(A, merge);
+    if (t->ret != 'V')
+        vpush_r0(c);
+    return true;
 }
 
 /* Calls: the target found inline (quick static/special calls, the inline
@@ -390,6 +579,9 @@ static void vflush(Ctx *c)
                 masm_st(A, JR_R2, JR_BASE, slot);
             }
             break;
+        case VS_FREG:
+            masm_fst(A, (JFReg)c->vs[j].freg, JR_BASE, slot);
+            break;
         default:
             masm_st(A, JR_T1, JR_BASE, slot);
             break;
@@ -426,8 +618,44 @@ static void vpop(Ctx *c, JReg r)
     switch (c->vs[c->nv].kind) {
     case VS_LOCAL: masm_ld(A, r, JR_BASE, LOC(c->vs[c->nv].local)); break;
     case VS_CONST: masm_movi(A, r, c->vs[c->nv].k); break;
+    case VS_FREG: masm_fget(A, r, (JFReg)c->vs[c->nv].freg); break;
     default: masm_mov(A, r, JR_T1); break;
     }
+}
+
+/* Pops the top value as a float: the register that holds it ([tmp] unless it
+ * was deferred in a register of its own, which is free from now on). */
+static JFReg vpop_f(Ctx *c, JFReg tmp)
+{
+    c->top--;
+    if (!c->nv) {
+        masm_fld(A, tmp, JR_BASE, SLOT(c->top));
+        return tmp;
+    }
+    c->nv--;
+    switch (c->vs[c->nv].kind) {
+    case VS_LOCAL: masm_fld(A, tmp, JR_BASE, LOC(c->vs[c->nv].local)); return tmp;
+    case VS_CONST:
+        masm_movi(A, JR_R2, c->vs[c->nv].k);
+        masm_fput(A, tmp, JR_R2);
+        return tmp;
+    case VS_FREG: return (JFReg)c->vs[c->nv].freg;
+    default: masm_fput(A, tmp, JR_T1); return tmp;
+    }
+}
+
+/* A float register no deferred value uses (flushing them all if none is free). */
+static JFReg falloc(Ctx *c)
+{
+    for (int r = VS_FREG_FIRST; r <= VS_FREG_LAST; r++) {
+        bool used = false;
+        for (uint32_t j = 0; j < c->nv; j++)
+            used |= c->vs[j].kind == VS_FREG && c->vs[j].freg == r;
+        if (!used)
+            return (JFReg)r;
+    }
+    vflush(c);
+    return VS_FREG_FIRST;
 }
 
 /* True (and pops it) if the top value is a constant that fits 32 bits. */
@@ -448,6 +676,7 @@ static void vpush(Ctx *c, uint8_t kind, uint32_t local, int64_t k)
         vflush(c);
     }
     c->vs[c->nv].kind = kind;
+    c->vs[c->nv].freg = 0;
     c->vs[c->nv].local = local;
     c->vs[c->nv].k = k;
     c->nv++;
@@ -461,6 +690,17 @@ static void vpush_r0(Ctx *c)
         vflush(c);
     masm_mov(A, JR_T1, JR_R0);
     vpush(c, VS_REG, 0, 0);
+}
+
+/* Pushes float register [r] (from falloc, or a popped value's) as the new top. */
+static void vpush_freg(Ctx *c, JFReg r)
+{
+    if (c->nv == VS_MAX) {
+        /* flushing would not touch [r]: no deferred value holds it */
+        vflush(c);
+    }
+    vpush(c, VS_FREG, 0, 0);
+    c->vs[c->nv - 1].freg = (uint8_t)r;
 }
 
 /* The instructions handled on the lazy stack; true if [base] was emitted. */
@@ -478,11 +718,47 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpush(c, VS_CONST, 0, 0);
         return true;
     case VM_OP_STORE:
+        if (c->nv && c->vs[c->nv - 1].kind == VS_FREG) {
+            JFReg r = vpop_f(c, JF0);
+            if (vlocal_live(c, o->a))
+                vflush(c);
+            masm_fst(A, r, JR_BASE, LOC(o->a));
+            return true;
+        }
         vpop(c, JR_R1);
         if (vlocal_live(c, o->local))
             vflush(c);
         masm_st(A, JR_R1, JR_BASE, LOC(o->local));
         return true;
+    case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV: {
+        JFAlu k = base == VM_OP_FADD ? JFA_ADD : base == VM_OP_FSUB ? JFA_SUB
+                : base == VM_OP_FMUL ? JFA_MUL : JFA_DIV;
+        JFReg rb = vpop_f(c, JF1);
+        JFReg ra = vpop_f(c, JF0);
+        JFReg d = falloc(c);
+        masm_falu(A, k, d, ra, rb);
+        vpush_freg(c, d);
+        return true;
+    }
+    case VM_OP_I2F: {
+        vpop(c, JR_R0);
+        JFReg d = falloc(c);
+        masm_i2f(A, d, JR_R0);
+        vpush_freg(c, d);
+        return true;
+    }
+    case VM_OP_FNEG:
+        vpop(c, JR_R0);
+        masm_movi(A, JR_R1, INT64_MIN);
+        masm_alu(A, JA_XOR, JR_R0, JR_R0, JR_R1);
+        vpush_r0(c);
+        return true;
+    case VM_OP_DUP:
+        if (c->nv && (c->vs[c->nv - 1].kind == VS_LOCAL || c->vs[c->nv - 1].kind == VS_CONST)) {
+            vpush(c, c->vs[c->nv - 1].kind, c->vs[c->nv - 1].local, c->vs[c->nv - 1].k);
+            return true;
+        }
+        return false;
     case VM_OP_IINC:
         if (vlocal_live(c, o->local))
             vflush(c);
@@ -569,6 +845,9 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         masm_stx(A, JR_R3, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
         return true;
     }
+    case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
+    case VM_OP_INVOKEIFACE_Q:
+        return emit_trivial_call(c, i, base, c->top);
     case VM_OP_RETURN:
         vpop(c, JR_R0);
         c->nv = 0;
@@ -617,11 +896,10 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     bool fl = is_fcmp(base);
     bool use_imm = false;
     int32_t imm = 0;
+    JFReg fa = JF0, fb = JF1;
     if (fl) {
-        vflush(c);
-        masm_fld(A, JF0, JR_BASE, SLOT(c->top - 2));
-        masm_fld(A, JF1, JR_BASE, SLOT(c->top - 1));
-        c->top -= 2;
+        fb = vpop_f(c, JF1);
+        fa = vpop_f(c, JF0);
         fc = fcond(base);
     } else if (base == VM_OP_EQZ) {
         vpop(c, JR_R0);
@@ -636,7 +914,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     }
     if (!fuse) {
         if (fl)
-            masm_fset(A, fc, JR_R0, JF0, JF1);
+            masm_fset(A, fc, JR_R0, fa, fb);
         else if (use_imm)
             masm_seti(A, ic, JR_R0, JR_R0, imm);
         else
@@ -651,7 +929,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     JCond when_zero = negate ? ic : inverse(ic);
     if (fl) {
         /* float: compute the bit, then branch on it (NaN rules stay in one place) */
-        masm_fset(A, fc, JR_R0, JF0, JF1);
+        masm_fset(A, fc, JR_R0, fa, fb);
         masm_bri(A, negate ? JC_NE : JC_EQ, JR_R0, 0, zero);
     } else if (use_imm) {
         masm_bri(A, when_zero, JR_R0, imm, zero);
@@ -1056,7 +1334,8 @@ static void emit_stubs(Ctx *c)
     }
 }
 
-bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
+bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
+                     uint32_t *entry_off, uint32_t *body_off)
 {
     Ctx ctx = {.vm = vm, .m = m, .a = a};
     Ctx *c = &ctx;
@@ -1084,11 +1363,23 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
     for (uint32_t i = 0; i < m->nhandlers; i++)
         c->target[m->handlers[i].target] = true;
 
-    /* entry: R0 = where to start (NULL: the first instruction) */
-    masm_prologue(a);
-    masm_ld(a, JR_BASE, JR_FRAME, offsetof(VmFrame, base));
-    JLabel go = masm_label(a);
-    masm_bri(a, JC_NE, JR_R0, 0, go);
+    /* The body, called by compiled callers (masm_callr) with its frame in R4
+     * and its base in R5, or by the entry below. At [osr] it starts at the
+     * machine-code address in R0 (OSR, a handler); else at the first
+     * instruction. It returns 0, or -1 with an exception pending, having
+     * popped its frame either way. */
+    JLabel osr = masm_label(a), entry = masm_label(a);
+    masm_bind(a, osr);
+    masm_body_enter(a);
+    masm_mov(a, JR_FRAME, JR_R4);
+    masm_mov(a, JR_BASE, JR_R5);
+    masm_jmpr(a, JR_R0);
+    JLabel body = masm_label(a);
+    masm_bind(a, body);
+    *body_off = masm_offset(a);
+    masm_body_enter(a);
+    masm_mov(a, JR_FRAME, JR_R4);
+    masm_mov(a, JR_BASE, JR_R5);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
@@ -1115,16 +1406,13 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
     /* nothing verified falls off the end */
     masm_jmp(a, c->ret);
 
-    masm_bind(a, go);
-    masm_jmpr(a, JR_R0);
-
     /* return: the frame is popped here (the callee's half of the protocol) */
     masm_bind(a, c->ret);
     masm_ld32s(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
     masm_alui(a, JA_SUB, JR_R0, JR_R0, 1);
     masm_st32(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
     masm_movi(a, JR_R0, 0);
-    masm_ret(a);
+    masm_body_ret(a);
 
     /* an exception: a handler here continues in this code, else pop and return -1 */
     masm_bind(a, c->unwind);
@@ -1137,6 +1425,20 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets)
     masm_jmpr(a, JR_R0);
     masm_bind(a, fail_l);
     masm_movi(a, JR_R0, -1);
+    masm_body_ret(a);
+
+    /* the entry point from C (m->entry): entry(vm, frame, start) runs the body */
+    masm_bind(a, entry);
+    *entry_off = masm_offset(a);
+    masm_prologue(a);
+    masm_mov(a, JR_R4, JR_FRAME);
+    masm_ld(a, JR_R5, JR_FRAME, offsetof(VmFrame, base));
+    JLabel from = masm_label(a);
+    masm_bri(a, JC_NE, JR_R0, 0, from);
+    masm_call_label(a, body);
+    masm_ret(a);
+    masm_bind(a, from);
+    masm_call_label(a, osr);
     masm_ret(a);
 
     emit_stubs(c);

@@ -176,13 +176,14 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     uint32_t *offsets = malloc(((size_t)m->ncode + 1) * sizeof *offsets);
     JitCode *c = calloc(1, sizeof *c);
     uint8_t *code = NULL;
-    bool ok = offsets && c && jit_emit_method(vm, m, &a, offsets);
+    uint32_t entry_off = 0, body_off = 0;
+    bool ok = offsets && c && jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off);
     if (!ok && a.need_far) {
         /* a short branch did not reach: again with branches that reach anywhere */
         masm_free(&a);
         masm_init(&a);
         a.far = true;
-        ok = jit_emit_method(vm, m, &a, offsets);
+        ok = jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off);
     }
     if (ok)
         code = install(j, a.buf, a.len);
@@ -201,7 +202,8 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     c->next = j->codes;
     j->codes = c;
     m->jit = c;
-    m->entry = (int (*)(MicaVM *, VmFrame *, void *))(void *)code;
+    m->entry = (int (*)(MicaVM *, VmFrame *, void *))(void *)(code + entry_off);
+    m->jit_call = code + body_off;
     m->jit_state = 1;
     j->compiled++;
     j->code_bytes += a.len;

@@ -31,9 +31,12 @@ struct JitState {
 };
 
 /* Emits machine code for [m] into [a]; offsets[i] receives the offset of
- * instruction i (JIT_NO_OFFSET where none). False if the method uses
- * something the templates do not handle (it then stays interpreted). */
-bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets);
+ * instruction i (JIT_NO_OFFSET where none), [entry_off] that of the entry
+ * point from C (VmMethod.entry) and [body_off] that of the body compiled
+ * callers call (VmMethod.jit_call). False if the method uses something the
+ * templates do not handle (it then stays interpreted). */
+bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
+                     uint32_t *entry_off, uint32_t *body_off);
 
 /* Prints [n] bytes of machine code at [code] (disassembled when the build
  * found capstone, else as hex) to stderr. */

@@ -13,7 +13,7 @@
  *                 them in the prologue); JR_SP is readable only;
  *   masm_arg(i)   the register of a C call's i-th integer argument (0..4):
  *                 one of the scratch registers; the result of a call is in JR_R0;
- *   JF0..JF3      float (binary64) scratch registers, clobbered by calls.
+ *   JF0..JF6      float (binary64) scratch registers, clobbered by calls.
  *
  * masm_sdiv, masm_srem and the register shifts may clobber scratch registers
  * other than their destination. Code is produced into a growable buffer;
@@ -39,7 +39,7 @@ typedef enum JReg {
     JR_COUNT
 } JReg;
 
-typedef enum JFReg { JF0, JF1, JF2, JF3 } JFReg;
+typedef enum JFReg { JF0, JF1, JF2, JF3, JF4, JF5, JF6 } JFReg;
 
 /* Integer conditions (signed and unsigned). */
 typedef enum JCond { JC_EQ, JC_NE, JC_LT, JC_LE, JC_GT, JC_GE, JC_ULT, JC_ULE, JC_UGT, JC_UGE } JCond;
@@ -93,6 +93,17 @@ bool masm_finish(JMasm *m);
 void masm_prologue(JMasm *m);
 void masm_ret(JMasm *m);
 
+/* A code body called from compiled code (masm_call_label, masm_callr) rather
+ * than from C: masm_body_enter saves what the body's calls would clobber of
+ * its caller (the return address where the target keeps it in a register)
+ * and JR_BASE and JR_FRAME, keeping the stack aligned for C calls;
+ * masm_body_ret restores them and returns to the caller, JR_R0 unchanged.
+ * The other preserved registers are the body's to keep intact. */
+void masm_body_enter(JMasm *m);
+void masm_body_ret(JMasm *m);
+/* Calls the code at label [l] of this buffer. */
+void masm_call_label(JMasm *m, JLabel l);
+
 void masm_mov(JMasm *m, JReg d, JReg s);
 void masm_movi(JMasm *m, JReg d, int64_t imm);
 void masm_ld(JMasm *m, JReg d, JReg base, int32_t disp);
@@ -130,5 +141,11 @@ void masm_falu(JMasm *m, JFAlu op, JFReg d, JFReg a, JFReg b);
 void masm_fset(JMasm *m, JFCond c, JReg d, JFReg a, JFReg b);
 void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l);
 void masm_i2f(JMasm *m, JFReg d, JReg s);
+/* d = s (float registers) */
+void masm_fmov(JMasm *m, JFReg d, JFReg s);
+/* Moves the 64 bits of a binary64 between register files, unchanged:
+ * masm_fget: integer d = the bits of float s; masm_fput: float d = the bits of s. */
+void masm_fget(JMasm *m, JReg d, JFReg s);
+void masm_fput(JMasm *m, JFReg d, JReg s);
 
 #endif

@@ -208,6 +208,7 @@ struct VmMethod {
      * exception pending. vm_interp_entry until the JIT compiles the method. */
     int (*entry)(MicaVM *vm, VmFrame *fr, void *start);
     struct JitCode *jit;   /* the compiled code, or NULL                  */
+    void *jit_call;        /* compiled code's entry for compiled callers (jit/) */
     uint8_t jit_state;     /* 0 not tried, 1 compiled, 2 stays interpreted */
 };
 

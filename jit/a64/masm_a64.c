@@ -2,7 +2,12 @@
  * Abstract registers: R0..R5 x0..x5 (so masm_arg(i) is x<i> and a call's result
  * is in R0); VM x19, BASE x20, FRAME x21, T0 x22, T1 x23 (callee-saved); x16 and
  * x17 (the intra-procedure-call scratch registers) are the backend's own
- * temporaries; JF0..JF3 are d0..d3. Every instruction is one 32-bit word.
+ * temporaries; JF0..JF6 are d0..d6 (caller-saved). Every instruction is one
+ * 32-bit word.
+ *
+ * Bodies called from compiled code (masm_body_enter/masm_body_ret) keep the link
+ * register x30 and the frame pointer x29 on the stack with BASE and FRAME, 32
+ * bytes, so the stack stays 16-byte aligned for C calls.
  *
  * Constants are built in place with movz/movn + movk (at most four words), so the
  * code needs no literal pool, and calls go through x16 (movz/movk, blr): the code
@@ -218,7 +223,19 @@ static void alu3(JMasm *m, JAlu op, int d, int a, int b)
     w(m, ops[op] | (uint32_t)b << 16 | (uint32_t)a << 5 | (uint32_t)d);
 }
 
-void masm_alu(JMasm *m, JAlu op, JReg d, JReg a, JReg b) { alu3(m, op, hw[d], hw[a], hw[b]); }
+void masm_alu(JMasm *m, JAlu op, JReg d, JReg a, JReg b)
+{
+    int ra = hw[a], rb = hw[b];
+    if (ra == SP) { /* in these forms register 31 is xzr: read sp first */
+        mov_rr(m, X17, SP);
+        ra = X17;
+    }
+    if (rb == SP) {
+        mov_rr(m, X16, SP);
+        rb = X16;
+    }
+    alu3(m, op, hw[d], ra, rb);
+}
 
 /* add/sub d, a, #imm where it encodes (12 bits, optionally shifted by 12) */
 static bool addsub_imm(JMasm *m, bool sub, int d, int a, int64_t imm, bool flags)
@@ -302,7 +319,14 @@ void masm_srem(JMasm *m, JReg d, JReg a, JReg b)
 
 static void cmp_rr(JMasm *m, int a, int b)
 {
-    w(m, 0xEB000000u | (uint32_t)b << 16 | (uint32_t)a << 5 | XZR); /* subs xzr, a, b */
+    if (b == SP) { /* sp cannot be the second operand */
+        mov_rr(m, X16, SP);
+        b = X16;
+    }
+    if (a == SP) /* subs xzr, sp, b, uxtx (the extended form reads sp) */
+        w(m, 0xEB206000u | (uint32_t)b << 16 | (uint32_t)SP << 5 | XZR);
+    else /* subs xzr, a, b */
+        w(m, 0xEB000000u | (uint32_t)b << 16 | (uint32_t)a << 5 | XZR);
 }
 
 static void cmp_ri(JMasm *m, int a, int32_t imm)
@@ -408,6 +432,26 @@ void masm_ret(JMasm *m)
     w(m, 0xD65F03C0u); /* ret                        */
 }
 
+void masm_body_enter(JMasm *m)
+{
+    w(m, 0xA9BE7BFDu); /* stp x29, x30, [sp, #-32]! */
+    w(m, 0x910003FDu); /* mov x29, sp                */
+    w(m, 0xA90157F4u); /* stp x20, x21, [sp, #16]    */
+}
+
+void masm_body_ret(JMasm *m)
+{
+    w(m, 0xA94157F4u); /* ldp x20, x21, [sp, #16]    */
+    w(m, 0xA8C27BFDu); /* ldp x29, x30, [sp], #32    */
+    w(m, 0xD65F03C0u); /* ret                        */
+}
+
+void masm_call_label(JMasm *m, JLabel l)
+{
+    masm_add_fixup(m, masm_offset(m), l, FIX_IMM26);
+    w(m, 0x94000000u); /* bl */
+}
+
 /* ---- binary64 ---- */
 
 void masm_fld(JMasm *m, JFReg d, JReg b, int32_t disp) { ldst(m, LDD, (int)d, hw[b], disp); }
@@ -440,6 +484,22 @@ void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l)
 void masm_i2f(JMasm *m, JFReg d, JReg s)
 {
     w(m, 0x9E620000u | (uint32_t)hw[s] << 5 | (uint32_t)d); /* scvtf d, x */
+}
+
+void masm_fmov(JMasm *m, JFReg d, JFReg s)
+{
+    if (d != s)
+        w(m, 0x1E604000u | (uint32_t)s << 5 | (uint32_t)d); /* fmov d, s */
+}
+
+void masm_fget(JMasm *m, JReg d, JFReg s)
+{
+    w(m, 0x9E660000u | (uint32_t)s << 5 | (uint32_t)hw[d]); /* fmov x, d */
+}
+
+void masm_fput(JMasm *m, JFReg d, JReg s)
+{
+    w(m, 0x9E670000u | (uint32_t)hw[s] << 5 | (uint32_t)d); /* fmov d, x */
 }
 
 bool masm_finish(JMasm *m)

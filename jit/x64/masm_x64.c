@@ -1,6 +1,7 @@
 /* jit/x64/masm_x64.c: the x86-64 backend of the macro-assembler (System V
  * ABI). Abstract registers: R0 rax, R1 rcx, R2 rdx, R3 rsi, R4 rdi, R5 r8;
- * VM rbx, BASE r12, FRAME r13, T0 r14, T1 r15 (callee-saved); r10, r11 and xmm7 are
+ * VM rbx, BASE r12, FRAME r13, T0 r14, T1 r15 (callee-saved); JF0..JF6
+ * xmm0..xmm6; r10, r11 and xmm7 are
  * the backend's own temporaries. Labels are 32-bit relative displacements. */
 #include "../masm.h"
 
@@ -114,6 +115,32 @@ void masm_ret(JMasm *m)
         0x41, 0x5F, 0x41, 0x5E, 0x41, 0x5D, 0x41, 0x5C, 0x5B, 0x5D, 0xC3,
     };
     masm_emit(m, code, sizeof code);
+}
+
+void masm_body_enter(JMasm *m)
+{
+    static const uint8_t code[] = {
+        0x41, 0x54,             /* push r12     */
+        0x41, 0x55,             /* push r13     */
+        0x48, 0x83, 0xEC, 0x08, /* sub rsp, 8   */
+    };
+    masm_emit(m, code, sizeof code);
+}
+
+void masm_body_ret(JMasm *m)
+{
+    static const uint8_t code[] = {
+        0x48, 0x83, 0xC4, 0x08, /* add rsp, 8 */
+        0x41, 0x5D, 0x41, 0x5C, 0xC3,
+    };
+    masm_emit(m, code, sizeof code);
+}
+
+void masm_call_label(JMasm *m, JLabel l)
+{
+    b1(m, 0xE8);
+    masm_add_fixup(m, masm_offset(m), l, 0);
+    b4(m, 0);
 }
 
 void masm_mov(JMasm *m, JReg d, JReg s) { mov_rr(m, hw[d], hw[s]); }
@@ -487,6 +514,26 @@ void masm_i2f(JMasm *m, JFReg d, JReg s)
     b1(m, 0x0F); b1(m, 0x2A);
     b1(m, (uint8_t)(0xC0 | (((int)d & 7) << 3) | (hw[s] & 7)));
 }
+
+void masm_fmov(JMasm *m, JFReg d, JFReg s)
+{
+    if (d != s) {
+        b1(m, 0x66); b1(m, 0x0F); b1(m, 0x28); b1(m, (uint8_t)(0xC0 | (d << 3) | s)); /* movapd */
+    }
+}
+
+/* movq between an xmm register and a 64-bit register (66 REX.W 0F 6E/7E /r) */
+static void movq_x(JMasm *m, uint8_t op, int x, int r)
+{
+    b1(m, 0x66);
+    rex(m, 1, x, 0, r, false);
+    b1(m, 0x0F);
+    b1(m, op);
+    b1(m, (uint8_t)(0xC0 | ((x & 7) << 3) | (r & 7)));
+}
+
+void masm_fget(JMasm *m, JReg d, JFReg s) { movq_x(m, 0x7E, (int)s, hw[d]); }
+void masm_fput(JMasm *m, JFReg d, JReg s) { movq_x(m, 0x6E, (int)d, hw[s]); }
 
 bool masm_finish(JMasm *m)
 {

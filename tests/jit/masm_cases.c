@@ -52,6 +52,9 @@ int main(int argc, char **argv)
 
     CASE(masm_prologue(&A), "push rbp; mov rbp, rsp; push rbx; push r12; push r13; push r14;"
                             "push r15; sub rsp, 8; mov rbx, rdi; mov r13, rsi; mov rax, rdx");
+    CASE(masm_body_enter(&A), "push r12; push r13; sub rsp, 8");
+    CASE(masm_body_ret(&A), "add rsp, 8; pop r13; pop r12; ret");
+    CASE(masm_call_label(&A, l), "call L0");
     CASE(masm_mov(&A, JR_R0, JR_R5), "mov rax, r8");
     CASE(masm_mov(&A, JR_BASE, JR_VM), "mov r12, rbx");
     CASE(masm_mov(&A, JR_T0, JR_FRAME), "mov r14, r13");
@@ -145,6 +148,16 @@ int main(int argc, char **argv)
     CASE(masm_fbr(&A, JFC_NE, JF0, JF1, l), "ucomisd xmm0, xmm1; jp L0; jne L0");
     CASE(masm_i2f(&A, JF0, JR_R0), "cvtsi2sd xmm0, rax");
     CASE(masm_i2f(&A, JF2, JR_T0), "cvtsi2sd xmm2, r14");
+    CASE(masm_fld(&A, JF6, JR_BASE, 0x100), "movsd xmm6, QWORD PTR [r12+0x100]");
+    CASE(masm_falu(&A, JFA_ADD, JF4, JF5, JF6), "movapd xmm4, xmm5; addsd xmm4, xmm6");
+    CASE(masm_fmov(&A, JF5, JF2), "movapd xmm5, xmm2");
+    CASE(masm_fmov(&A, JF3, JF3), "");
+    CASE(masm_fget(&A, JR_R0, JF0), "movq rax, xmm0");
+    CASE(masm_fget(&A, JR_T1, JF6), "movq r15, xmm6");
+    CASE(masm_fget(&A, JR_R5, JF4), "movq r8, xmm4");
+    CASE(masm_fput(&A, JF1, JR_R3), "movq xmm1, rsi");
+    CASE(masm_fput(&A, JF5, JR_T0), "movq xmm5, r14");
+    CASE(masm_fput(&A, JF2, JR_R5), "movq xmm2, r8");
     CASE(masm_ret(&A), "add rsp, 8; pop r15; pop r14; pop r13; pop r12; pop rbx; pop rbp; ret");
     fclose(S);
     if (!masm_finish(&A))

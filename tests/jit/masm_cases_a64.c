@@ -218,6 +218,21 @@ int main(int argc, char **argv)
     CASE(masm_fbr(&A, JFC_NE, JF0, JF1, l), "fcmp d0, d1; b.ne L0");
     CASE(masm_i2f(&A, JF0, JR_R0), "scvtf d0, x0");
     CASE(masm_i2f(&A, JF2, JR_T0), "scvtf d2, x22");
+    CASE(masm_fld(&A, JF6, JR_BASE, 0x100), "ldr d6, [x20, #256]");
+    CASE(masm_falu(&A, JFA_ADD, JF4, JF5, JF6), "fadd d4, d5, d6");
+    CASE(masm_fmov(&A, JF5, JF2), "fmov d5, d2");
+    CASE(masm_fmov(&A, JF3, JF3), "");
+    CASE(masm_fget(&A, JR_R0, JF0), "fmov x0, d0");
+    CASE(masm_fget(&A, JR_T1, JF6), "fmov x23, d6");
+    CASE(masm_fput(&A, JF1, JR_R3), "fmov d1, x3");
+    CASE(masm_fput(&A, JF5, JR_T0), "fmov d5, x22");
+    CASE(masm_body_enter(&A), "stp x29, x30, [sp, #-32]!; mov x29, sp; stp x20, x21, [sp, #16]");
+    CASE(masm_body_ret(&A), "ldp x20, x21, [sp, #16]; ldp x29, x30, [sp], #32; ret");
+    CASE(masm_call_label(&A, l), "bl L0");
+    CASE(masm_call_label(&A, fwd), "bl L1");
+    CASE(masm_br(&A, JC_ULE, JR_SP, JR_R0, l), "cmp sp, x0; b.ls L0");
+    CASE(masm_set(&A, JC_ULT, JR_R1, JR_R2, JR_SP), "mov x16, sp; cmp x2, x16; cset x1, lo");
+    CASE(masm_alu(&A, JA_SUB, JR_R1, JR_SP, JR_R2), "mov x17, sp; sub x1, x17, x2");
     /* far forms: the inverted condition over an unconditional branch */
     A.far = true;
     CASE(masm_br(&A, JC_LT, JR_R0, JR_R1, l), "cmp x0, x1; b.ge .+8; b L0");
