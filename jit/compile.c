@@ -316,19 +316,19 @@ static Trivial trivial(const VmMethod *t)
                (vm_op_base(insn_op(&c[0])) == VM_OP_ICONST ||
                 vm_op_base(insn_op(&c[0])) == VM_OP_ACONST_NULL)) {
         r.kind = TRIV_CONST;
-        r.k = vm_op_base(insn_op(&c[0])) == VM_OP_ICONST ? c[0].u.i : 0;
+        r.k = vm_op_base(insn_op(&c[0])) == VM_OP_ICONST ? c[0].imm : 0;
     } else if (inst && t->nparams == 1 && n >= 3 && vm_op_base(insn_op(&c[0])) == VM_OP_LOAD &&
-               c[0].a == 0 && insn_op(&c[1]) == VM_OP_GETFIELD_Q &&
-               vm_op_base(insn_op(&c[2])) == VM_OP_RETURN && c[1].b >= 0 && c[1].b < (1 << 24)) {
+               c[0].local == 0 && insn_op(&c[1]) == VM_OP_GETFIELD_Q &&
+               vm_op_base(insn_op(&c[2])) == VM_OP_RETURN && c[1].slot >= 0 && c[1].slot < (1 << 24)) {
         r.kind = TRIV_GET;
-        r.field = c[1].b;
+        r.field = c[1].slot;
     } else if (inst && t->nparams == 2 && n >= 4 && vm_op_base(insn_op(&c[0])) == VM_OP_LOAD &&
-               c[0].a == 0 && vm_op_base(insn_op(&c[1])) == VM_OP_LOAD && c[1].a == 1 &&
+               c[0].local == 0 && vm_op_base(insn_op(&c[1])) == VM_OP_LOAD && c[1].local == 1 &&
                (insn_op(&c[2]) == VM_OP_PUTFIELD_Q || insn_op(&c[2]) == VM_OP_PUTFIELD_B_Q ||
                 insn_op(&c[2]) == VM_OP_PUTFIELD_Z_Q) &&
-               insn_op(&c[3]) == VM_OP_RETURN_V && c[2].b >= 0 && c[2].b < (1 << 24)) {
+               insn_op(&c[3]) == VM_OP_RETURN_V && c[2].slot >= 0 && c[2].slot < (1 << 24)) {
         r.kind = TRIV_SET;
-        r.field = c[2].b;
+        r.field = c[2].slot;
         r.set_op = insn_op(&c[2]);
     }
     return r;
@@ -342,18 +342,18 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
                               bool *vguard, bool *recv)
 {
     VmInsn *o = &c->m->code[i];
-    uint32_t nargs = o->c > 0 ? (uint32_t)o->c : 0;
+    uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
     VmMethod *t = NULL;
     *guard_cls = NULL;
     *vguard = false;
     *recv = true;
     switch (op) {
     case VM_OP_INVOKE_Q:
-        t = o->u.p;
+        t = o->method;
         *recv = t && !(t->flags & CF_ACC_STATIC);
         break;
     case VM_OP_INVOKESPECIAL_Q:
-        t = o->u.p;
+        t = o->method;
         break;
     case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: {
@@ -362,8 +362,9 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
         if (ct && trivial(ct).kind != TRIV_NONE) {
             t = ct;
             *guard_cls = k;
-        } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->b >= 0 && o->b < (1 << 24)) {
-            t = o->u.p;
+        } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
+                   o->method->vtable_index < (1 << 24)) {
+            t = o->method;
             *vguard = true;
         }
         break;
@@ -392,7 +393,6 @@ static void vpush_r0(Ctx *c);
  * is made. The result (if any) becomes the lazy top. False if not trivial. */
 static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
-    VmInsn *o = &c->m->code[i];
     Trivial tv;
     VmClass *guard_cls;
     bool vguard, recv;
@@ -417,9 +417,9 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
         } else if (vguard) {
             masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
             masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
-            masm_bri(A, JC_LE, JR_R2, o->b, full);
+            masm_bri(A, JC_LE, JR_R2, t->vtable_index, full);
             masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, vtable));
-            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * o->b));
+            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * t->vtable_index));
             masm_movi(A, JR_R2, (int64_t)(intptr_t)t);
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
@@ -720,9 +720,9 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_STORE:
         if (c->nv && c->vs[c->nv - 1].kind == VS_FREG) {
             JFReg r = vpop_f(c, JF0);
-            if (vlocal_live(c, o->a))
+            if (vlocal_live(c, o->local))
                 vflush(c);
-            masm_fst(A, r, JR_BASE, LOC(o->a));
+            masm_fst(A, r, JR_BASE, LOC(o->local));
             return true;
         }
         vpop(c, JR_R1);
