@@ -69,13 +69,15 @@ struct MethodInfo {
     bool varargs;
     MethodInfo *bridge_to;  /* a bridge: the erased descriptor of an overridden
                              * generic method, calling this method */
-    int access_kind;        /* an accessor lambdas use for a private member:
-                             * ACCESS_CALL, ACCESS_GET or ACCESS_SET */
+    int access_kind;        /* an accessor lambdas use for a private member
+                             * (ACCESS_CALL, ACCESS_GET or ACCESS_SET) or for a
+                             * superclass method called through `super`
+                             * (ACCESS_SUPER) */
     MethodInfo *access_method;
     FieldInfo *access_field;
 };
 
-enum { ACCESS_NONE, ACCESS_CALL, ACCESS_GET, ACCESS_SET };
+enum { ACCESS_NONE, ACCESS_CALL, ACCESS_GET, ACCESS_SET, ACCESS_SUPER };
 
 typedef enum { CS_STUB, CS_LOADED, CS_MISSING } ClassState;
 

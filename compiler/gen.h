@@ -96,6 +96,9 @@ struct Gen {
     bool is_clinit;       /* static initializer: static lets are assignable */
     Expr *discard_call;   /* the call whose result an expression statement drops */
     bool discard_result;  /* invoke(): leave the erased result as it is, it is popped */
+    Expr *target_call;    /* the call whose result is expected to be of type [target] */
+    Type *target;
+    Type *choose_target;  /* g_choose(): the type expected of the call's result */
     Buf main;
     Buf *out;
     int depth, max_depth;
@@ -284,9 +287,14 @@ typedef struct Cand {
     bool spread;    /* varargs: trailing arguments go into an array */
 } Cand;
 
+/* Does [t] mention one of the type variables [vars]? */
+bool g_mentions_var(Type *t, Type **vars, int n);
 /* How well argument [i] of [as] fits parameter type [p] (0 exact ... -1 not). */
 int g_arg_fit(Gen *g, ArgSet *as, int i, Type *p);
-/* Chooses among the [n] methods [c] named [name] for arguments [as]. */
+/* Chooses among the [n] methods [c] named [name] for arguments [as]. A generic
+ * candidate whose result, with type arguments inferred from [as], does not convert
+ * to g->choose_target (when set; it is consumed) has them inferred from that
+ * expected type first. */
 bool g_choose(Gen *g, MethodInfo **c, int n, ArgSet *as, const char *name, uint32_t pos,
               const Binding *recv, Type **ivars, int niv, Cand *out);
 

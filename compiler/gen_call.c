@@ -4,7 +4,31 @@
 
 #include "gen.h"
 
-static void gen_args(Gen *g, Expr **args, int n, ArgSet *as)
+/* The type of parameter [i] if every candidate of [c] taking [n] arguments declares
+ * the same one, mentioning none of its own type parameters; else NULL. */
+static Type *known_param(Gen *g, MethodInfo **c, int nc, const Binding *rb, int i, int n)
+{
+    Type *known = NULL;
+    for (int k = 0; k < nc; k++) {
+        MethodInfo *m = c[k];
+        if (m->bridge_to)
+            continue;
+        if (m->nparams != n || m->varargs)
+            return NULL;
+        if (g_mentions_var(m->params[i], m->tparams, m->ntparams))
+            return NULL;
+        Type *p = rb ? cc_subst(g->cc, m->params[i], rb) : m->params[i];
+        if (known && !cc_same_type(g->cc, known, p))
+            return NULL;
+        known = p;
+    }
+    return known;
+}
+
+/* Generates the arguments into side buffers; a call among them is typed by the
+ * parameter type when the candidates [c] (seen through [rb]) agree on it. */
+static void gen_args_for(Gen *g, Expr **args, int n, ArgSet *as, MethodInfo **c, int nc,
+                         const Binding *rb)
 {
     as->n = n;
     as->bufs = cc_alloc(g->cc, sizeof(Buf) * (size_t)(n + 1));
@@ -18,11 +42,23 @@ static void gen_args(Gen *g, Expr **args, int n, ArgSet *as)
             as->types[i] = NULL;
             continue;
         }
+        if (args[i]->kind == EX_CALL && nc > 0) {
+            Type *p = known_param(g, c, nc, rb, i, n);
+            if (p) {
+                g->target_call = args[i];
+                g->target = p;
+            }
+        }
         as->types[i] = g_expr_to_buf(g, args[i], &as->bufs[i]);
     }
     as->peak = g->max_depth;
     g->max_depth = saved_max;
     g->depth = as->base;
+}
+
+static void gen_args(Gen *g, Expr **args, int n, ArgSet *as)
+{
+    gen_args_for(g, args, n, as, NULL, 0, NULL);
 }
 
 
@@ -284,6 +320,8 @@ Type *g_call(Gen *g, Expr *e)
 {
     bool discard = g->discard_call == e;
     g->discard_call = NULL;
+    Type *target = g->target_call == e && e->ntargs == 0 ? g->target : NULL;
+    g->target_call = NULL;
     Cc *cc = g->cc;
     Expr *callee = e->a;
     MethodInfo **cands = NULL;
@@ -349,7 +387,8 @@ Type *g_call(Gen *g, Expr *e)
             cc_bind_receiver(cc, &rb, g->self, cands[i]->owner);
         if (!explicit_targs(g, e, name, &cands, &n, &rb))
             return &cc->t_error;
-        gen_args(g, e->args, e->nargs, &as);
+        gen_args_for(g, e->args, e->nargs, &as, cands, n, &rb);
+        g->choose_target = target;
         if (!g_choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
             return &cc->t_error;
         MethodInfo *m = c.m;
@@ -396,7 +435,8 @@ Type *g_call(Gen *g, Expr *e)
         Binding sb = {0};
         if (!explicit_targs(g, e, name, &cands, &n, &sb))
             return &cc->t_error;
-        gen_args(g, e->args, e->nargs, &as);
+        gen_args_for(g, e->args, e->nargs, &as, cands, n, &sb);
+        g->choose_target = target;
         if (!g_choose(g, cands, n, &as, name, callee->pos, &sb, NULL, 0, &c))
             return &cc->t_error;
         MethodInfo *m = c.m;
@@ -463,7 +503,8 @@ Type *g_call(Gen *g, Expr *e)
         cc_bind_receiver(cc, &rb, rt, cands[i]->owner);
     if (!explicit_targs(g, e, name, &cands, &n, &rb))
         return &cc->t_error;
-    gen_args(g, e->args, e->nargs, &as);
+    gen_args_for(g, e->args, e->nargs, &as, cands, n, &rb);
+    g->choose_target = target;
     if (!g_choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
         return &cc->t_error;
     MethodInfo *m = c.m;
@@ -479,8 +520,13 @@ Type *g_call(Gen *g, Expr *e)
     }
     put_args(g, &as, &c, 0);
     if (is_super && g->lam) {
-        g_error(g, callee->pos, "'super' cannot be used in a lambda");
-        return &cc->t_error;
+        /* the lambda class cannot invokespecial a method of another class's
+         * superclass: a static accessor of the enclosing class does it */
+        g_call_accessor(g, g_accessor(g, g->ci, ACCESS_SUPER, m, NULL));
+        if (discard) {
+            return m->ret->kind == TY_VOID ? m->ret : cc_erasure(cc, m->ret);
+        }
+        return g_from_erased(g, m->ret, cc_subst(cc, m->ret, &c.b));
     }
     int op = is_super ? CF_OP_INVOKESPECIAL : invoke_op(m);
     if (op == CF_OP_INVOKESPECIAL && g->lam)
@@ -503,15 +549,15 @@ static MethodInfo *init_call(Gen *g, ClassInfo *ci, Type *recv, Expr **args, int
         if (strcmp(ci->methods[i]->name, "<init>") == 0)
             CC_PUSH(g->cc, cands, n, cap, ci->methods[i]);
     ArgSet as;
-    gen_args(g, args, nargs, &as);
-    if (n == 0) {
-        g_error(g, pos, "class %s has no init", ci->simple);
-        return NULL;
-    }
     Binding rb = {0};
     bool infer_args = recv && recv->nargs == 0 && ci->ntparams > 0;
     if (recv && !infer_args)
         cc_bind_receiver(g->cc, &rb, recv, ci);
+    gen_args_for(g, args, nargs, &as, cands, infer_args ? 0 : n, &rb);
+    if (n == 0) {
+        g_error(g, pos, "class %s has no init", ci->simple);
+        return NULL;
+    }
     Cand c;
     if (!g_choose(g, cands, n, &as, "init", pos, &rb, infer_args ? ci->tparams : NULL,
                 infer_args ? ci->ntparams : 0, &c))

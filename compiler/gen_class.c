@@ -198,12 +198,14 @@ static void gen_bridge(Gen *g, MethodInfo *mi)
     g_op(g, CF_OP_RETURN, mi->ret->kind == TY_VOID ? 0 : 1, 0);
 }
 
-/* An accessor: loads its parameters and uses the private member directly. */
+/* An accessor: loads its parameters and uses the private member (or the
+ * superclass method) directly. */
 static void gen_accessor(Gen *g, MethodInfo *a)
 {
     for (int i = 0; i < a->nparams; i++)
         g_op16(g, CF_OP_LOAD, (uint16_t)i, 0, 1);
-    if (a->access_kind == ACCESS_CALL) {
+    if (a->access_kind == ACCESS_CALL || a->access_kind == ACCESS_SUPER) {
+        /* a superclass method through `super`, or a private one: non-virtual */
         MethodInfo *m = a->access_method;
         bool st = (m->flags & CF_ACC_STATIC) != 0;
         g_op16(g, st ? CF_OP_INVOKESTATIC : CF_OP_INVOKESPECIAL,

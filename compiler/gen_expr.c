@@ -19,6 +19,10 @@ void g_expect_impl(Gen *g, Expr *e, Type *to)
             g_mismatch(g, e->pos, to, t);
         return;
     }
+    if (e->kind == EX_CALL) {
+        g->target_call = e;
+        g->target = to;
+    }
     Type *t = e->kind == EX_ARRAYLIT ? gen_arraylit(g, e, to)
               : e->kind == EX_NEW     ? g_new_to(g, e, to)
                                       : g_expr(g, e);

@@ -205,7 +205,8 @@ Type *g_member(Gen *g, Expr *e)
 
 
 /* A static method of [owner] through which a lambda class reaches one of its
- * private members (made once per member and kind). */
+ * private members, or (ACCESS_SUPER) calls superclass method [m] non-virtually
+ * on an instance of [owner] (made once per member and kind). */
 MethodInfo *g_accessor(Gen *g, ClassInfo *owner, int kind, MethodInfo *m, FieldInfo *fi)
 {
     Cc *cc = g->cc;
@@ -221,7 +222,8 @@ MethodInfo *g_accessor(Gen *g, ClassInfo *owner, int kind, MethodInfo *m, FieldI
     a->access_kind = kind;
     a->access_method = m;
     a->access_field = fi;
-    a->name = cc_printf(cc, "access$%s$%d", m ? m->name : fi->name, owner->nmethods);
+    a->name = cc_printf(cc, "access$%s%s$%d", kind == ACCESS_SUPER ? "super$" : "",
+                        m ? m->name : fi->name, owner->nmethods);
     int extra = is_static ? 0 : 1;
     int n = (m ? m->nparams : kind == ACCESS_SET ? 1 : 0) + extra;
     a->params = cc_alloc(cc, sizeof(Type *) * (size_t)(n + 1));

@@ -101,6 +101,8 @@ static bool has_ivar(Type *t, Type **ivars, int niv, int depth)
     return t->kind == TY_FUN && has_ivar(t->ret, ivars, niv, depth + 1);
 }
 
+bool g_mentions_var(Type *t, Type **vars, int n) { return has_ivar(t, vars, n, 0); }
+
 /* Infers inference variables [ivars] in [p] from an argument of type [a]. */
 static void infer(Gen *g, Type *p, Type *a, Binding *b, Type **ivars, int niv, int depth)
 {
@@ -145,10 +147,35 @@ static void infer(Gen *g, Type *p, Type *a, Binding *b, Type **ivars, int niv, i
 }
 
 
+/* Infers [ivars] in a result type [r] from the type [to] it must convert to:
+ * Box<T> for Box<A> gives T = A, ArrayList<T> for List<A> too. */
+static void infer_target(Gen *g, Type *r, Type *to, Binding *b, Type **ivars, int niv)
+{
+    Cc *cc = g->cc;
+    if (!to || to->kind == TY_ERROR || to->kind == TY_VOID || to->kind == TY_NULL)
+        return;
+    if (r->kind == TY_VAR && is_ivar(r, ivars, niv)) {
+        cc_bind(cc, b, r, to);
+        return;
+    }
+    if (r->kind == TY_CLASS && to->kind == TY_CLASS && to->nargs > 0) {
+        Type *v = cc_as_super(cc, r, to->cls);
+        if (v && v->nargs == to->nargs)
+            for (int i = 0; i < v->nargs; i++)
+                if (has_ivar(v->args[i], ivars, niv, 0))
+                    infer(g, v->args[i], to->args[i], b, ivars, niv, 0);
+        return;
+    }
+    if (r->kind == TY_ARRAY && to->kind == TY_ARRAY)
+        infer_target(g, r->elem, to->elem, b, ivars, niv);
+}
+
 /* Fills [c] for method [m] called with [as] through a receiver binding
- * [recv]; [ivars] are the variables to infer. false if the count is wrong. */
+ * [recv]; [ivars] are the variables to infer, from [expected] (the type the
+ * result must convert to, or NULL) first, then from the arguments. false if the
+ * count is wrong. */
 static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Type **ivars,
-                      int niv, Cand *c, bool force_spread)
+                      int niv, Cand *c, bool force_spread, Type *expected)
 {
     Cc *cc = g->cc;
     memset(c, 0, sizeof *c);
@@ -178,8 +205,19 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
         if (niv)
             memcpy(iv + m->ntparams, ivars, sizeof(Type *) * (size_t)niv);
         int nv = m->ntparams + niv;
+        /* what the expected type binds is fixed: the arguments must fit it */
+        Type **free_iv = iv;
+        int nfree = nv;
+        if (expected) {
+            infer_target(g, m->ret, expected, &c->b, iv, nv);
+            free_iv = cc_alloc(cc, sizeof(Type *) * (size_t)(nv + 1));
+            nfree = 0;
+            for (int i = 0; i < nv; i++)
+                if (!cc_bound_of(&c->b, iv[i]))
+                    free_iv[nfree++] = iv[i];
+        }
         for (int i = 0; i < n; i++)
-            infer(g, ps[i], as->types[i], &c->b, iv, nv, 0);
+            infer(g, ps[i], as->types[i], &c->b, free_iv, nfree, 0);
         /* lambdas: their parameters come from what is known so far, their
          * results may bind the rest */
         for (int i = 0; i < n; i++) {
@@ -195,7 +233,7 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
                         Type *pt = cc_resolve_type(cc, g->f, le->lparams[k].tref);
                         cc->mute--;
                         if (pt->kind != TY_ERROR)
-                            infer(g, ps[i]->args[k], pt, &c->b, iv, nv, 0);
+                            infer(g, ps[i]->args[k], pt, &c->b, free_iv, nfree, 0);
                     }
             Type *target = cc_subst(cc, ps[i], &c->b);
             bool known = true;
@@ -218,7 +256,7 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
             g->out = saved;
             g->depth--;
             if (lt && lt->kind == TY_FUN)
-                infer(g, ps[i]->ret, lt->ret, &c->b, iv, nv, 0);
+                infer(g, ps[i]->ret, lt->ret, &c->b, free_iv, nfree, 0);
         }
         for (int i = 0; i < nv; i++)
             if (!cc_bound_of(&c->b, iv[i]))
@@ -244,6 +282,8 @@ bool g_choose(Gen *g, MethodInfo **c, int n, ArgSet *as, const char *name, uint3
               const Binding *recv, Type **ivars, int niv, Cand *out)
 {
     Cc *cc = g->cc;
+    Type *target = g->choose_target;
+    g->choose_target = NULL;
     int nargs = as->n;
     for (int i = 0; i < nargs; i++)
         if (as->types[i] && as->types[i]->kind == TY_VOID) {
@@ -255,11 +295,11 @@ bool g_choose(Gen *g, MethodInfo **c, int n, ArgSet *as, const char *name, uint3
     for (int i = 0; i < n; i++) {
         if (c[i]->bridge_to)
             continue;
-        if (make_cand(g, c[i], as, recv, ivars, niv, &same[ns], false))
+        if (make_cand(g, c[i], as, recv, ivars, niv, &same[ns], false, NULL))
             ns++;
         /* f(x) for f(xs: T...): x may be the array or its only element */
         if (c[i]->varargs && c[i]->nparams == nargs &&
-            make_cand(g, c[i], as, recv, ivars, niv, &same[ns], true))
+            make_cand(g, c[i], as, recv, ivars, niv, &same[ns], true, NULL))
             ns++;
     }
     if (ns == 0) {
@@ -307,6 +347,14 @@ bool g_choose(Gen *g, MethodInfo **c, int n, ArgSet *as, const char *name, uint3
                 best = false;
         if (best) {
             *out = ok[i];
+            /* Box.of(new B()) where a Box<A> is expected: T = A, not B */
+            MethodInfo *m = out->m;
+            Cand t;
+            if (target && (m->ntparams > 0 || niv > 0) &&
+                fit(g, cc_subst(cc, m->ret, &out->b), target) < 0 &&
+                make_cand(g, m, as, recv, ivars, niv, &t, out->spread, target) &&
+                applicable(g, &t, as))
+                *out = t;
             return true;
         }
     }

@@ -1,4 +1,4 @@
-/* tests/unit/vm/test_caps.c: natives that build results for a program stay
+/* tests/api/test_caps.c: natives that build results for a program stay
  * under the heap cap and stop at the deadline: the memory a refused or stopped
  * call took is measured (peak resident size of the test's own process, each
  * test running in a fork), so a native that built its result with malloc
@@ -12,22 +12,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "compiler.h"
 #include "mica.h"
 
-static const uint8_t *std_find(void *ud, const char *name, size_t *len)
+/* Compiles [src] as main.mica into [vm] (class Main); the diagnostics, if any,
+ * fail the test. */
+static void compile(MicaVM *vm, const char *src)
 {
-    return mica_std_class(name, len);
-}
-
-static void std_list(void *ud, const char *pkg, void (*fn)(void *, const char *), void *arg)
-{
-    mica_std_list(pkg, fn, arg);
-}
-
-static int emit(void *ud, const char *name, const uint8_t *bytes, size_t len)
-{
-    return mica_load_bytes(ud, bytes, len) == MICA_OK ? 0 : -1;
+    MicaStatus st = mica_compile(vm, "main.mica", src, strlen(src));
+    ck_assert_msg(st == MICA_OK, "does not compile: %s", mica_last_error(vm));
 }
 
 static long peak_kib(void)
@@ -48,15 +40,10 @@ static MicaStatus run_capped(const char *src, size_t heap, uint64_t time_ms, lon
     cfg.caps = MICA_CAP_ALL & ~MICA_CAP_NATIVE;
     MicaVM *vm;
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
-    CcSource s = {"main.mica", src, strlen(src)};
-    CcClassPath cp = {NULL, std_find, std_list};
-    CcOptions opt = {0};
-    opt.diag = stderr;
-    CcResult res;
-    ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, emit, vm, &res), 0);
+    compile(vm, src);
     long before = peak_kib();
     int code = 0;
-    MicaStatus st = mica_run_main(vm, res.main_class, 0, NULL, &code);
+    MicaStatus st = mica_run_main(vm, "Main", 0, NULL, &code);
     long grew = (peak_kib() - before) / 1024;
     ck_assert_msg(grew < max_mib, "peak resident size grew by %ld MiB (limit %ld): %s", grew,
                   max_mib, mica_last_error(vm));

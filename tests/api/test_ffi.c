@@ -1,4 +1,4 @@
-/* tests/unit/vm/test_ffi.c: the libffi binding (vm/native.c) from programs that
+/* tests/api/test_ffi.c: the libffi binding (vm/native.c) from programs that
  * declare their own natives: link errors, refusal without the capability,
  * marshalling of strings, arrays and Pointers, C callbacks and exceptions
  * thrown inside them. */
@@ -7,22 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler.h"
 #include "mica.h"
 
-static const uint8_t *std_find(void *ud, const char *name, size_t *len)
+/* Compiles [src] as main.mica into [vm] (class Main); the diagnostics, if any,
+ * fail the test. */
+static void compile(MicaVM *vm, const char *src)
 {
-    return mica_std_class(name, len);
-}
-
-static void std_list(void *ud, const char *pkg, void (*fn)(void *, const char *), void *arg)
-{
-    mica_std_list(pkg, fn, arg);
-}
-
-static int emit(void *ud, const char *name, const uint8_t *bytes, size_t len)
-{
-    return mica_load_bytes(ud, bytes, len) == MICA_OK ? 0 : -1;
+    MicaStatus st = mica_compile(vm, "main.mica", src, strlen(src));
+    ck_assert_msg(st == MICA_OK, "does not compile: %s", mica_last_error(vm));
 }
 
 /* Compiles [src] into a fresh VM (natives allowed when [allow]) and runs its
@@ -34,14 +26,10 @@ static MicaStatus run(const char *src, bool allow, MicaVM **vm_out, int *code)
     cfg.allow_native = allow;
     MicaVM *vm;
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
-    CcSource s = {"main.mica", src, strlen(src)};
-    CcClassPath cp = {NULL, std_find, std_list};
-    CcOptions opt = {stderr, 0, false, false, false};
-    CcResult res;
-    ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, emit, vm, &res), 0);
+    compile(vm, src);
     *code = -1;
     *vm_out = vm;
-    return mica_run_main(vm, res.main_class, 0, NULL, code);
+    return mica_run_main(vm, "Main", 0, NULL, code);
 }
 
 static void assert_has(const char *text, const char *part)
