@@ -258,6 +258,12 @@ typedef struct CfHierarchy {
     /* The same for method [name][desc] (also searched in interfaces). */
     int (*lookup_method)(void *ud, const char *owner, const char *name, const char *desc,
                          uint16_t *flags, const char **declaring, CfError *err);
+    /* Optional (NULL: a missing class and `new` of an abstract class are left to
+     * link time). Loads class [name] (an internal name, never an array) and gives
+     * its CF_ACC_* flags: 1, or -1 with [err] saying why it cannot be loaded ("class
+     * X not found"). The verifier asks it for every class the code names (see
+     * spec/bytecode.md, "Missing classes"). */
+    int (*class_flags)(void *ud, const char *name, uint16_t *flags, CfError *err);
 } CfHierarchy;
 
 /* One branch or region transfer, for the linker: when the instruction at

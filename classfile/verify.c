@@ -525,6 +525,62 @@ static int is_interface(Verifier *V, const char *name)
     return r ? 1 : 0;
 }
 
+/* The class a CLASS name or array descriptor refers to ("[[LFoo;" -> Foo), or NULL
+ * for a primitive array; the name is written to [buf]. */
+static const char *named_class(const char *d, size_t len, char *buf, size_t cap)
+{
+    if (len && d[0] == '[') {
+        while (len && *d == '[')
+            d++, len--;
+        if (len < 2 || *d != 'L')
+            return NULL;
+        d++, len--;
+        if (d[len - 1] == ';')
+            len--;
+    }
+    if (len + 1 > cap)
+        len = cap - 1;
+    memcpy(buf, d, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Every class the code names must load when the method is verified (spec/bytecode.md,
+ * "Missing classes"): 0, or -1 reported ("class Foo not found", after "local N: "
+ * when [local] >= 0). *[flags] (may be NULL) gets its CF_ACC_* flags (0 when the
+ * hierarchy cannot tell). */
+static int need_class_n(Verifier *V, const char *cn, size_t len, int64_t local, uint16_t *flags)
+{
+    char buf[CF_MAX_NAME_LEN + 1];
+    const char *name = named_class(cn, len, buf, sizeof buf);
+    if (flags)
+        *flags = 0;
+    if (!name || !strcmp(name, NAME_OBJECT))
+        return 0;
+    if (!strcmp(name, V->cls_name)) {
+        if (flags)
+            *flags = V->c->flags;
+        return 0;
+    }
+    if (!V->h || !V->h->class_flags)
+        return 0;
+    CfError e;
+    e.msg[0] = '\0';
+    uint16_t f = 0;
+    if (V->h->class_flags(V->h->ud, name, &f, &e) < 0) {
+        const char *why = e.msg[0] ? e.msg : "class hierarchy lookup failed";
+        return local < 0 ? vfail(V, "%s", why) : vfail(V, "local %u: %s", (unsigned)local, why);
+    }
+    if (flags)
+        *flags = f;
+    return 0;
+}
+
+static int need_class(Verifier *V, const char *cn, uint16_t *flags)
+{
+    return need_class_n(V, cn, strlen(cn), -1, flags);
+}
+
 /* Does the value [have] match the expectation [want]? 1, 0 or -1 (reported). */
 static int match(Verifier *V, const VType *have, const VType *want)
 {
@@ -761,6 +817,8 @@ static int op_catch(Verifier *V, const CfInsn *in)
             return vfail(V, "#%u is %s constant, expected 0 or a Class", in->a,
                          const_kind_name(cp_kind(V->c, in->a)));
         ex = ref_type(cn);
+        if (need_class(V, cn, NULL) < 0)
+            return -1;
         int r = cn[0] == '[' ? 0 : assignable(V, &ex, NAME_EXCEPTION, sizeof NAME_EXCEPTION - 1);
         if (r < 0)
             return -1;
@@ -1036,6 +1094,8 @@ static int op_field(Verifier *V, const CfInsn *in)
     Member m;
     if (member(V, in->a, CF_CONST_FIELD, &m) < 0)
         return -1;
+    if (need_class(V, m.cls, NULL) < 0)
+        return -1;
     VType ft = desc_type_z(m.desc);
     VType w[2] = {ref_type(m.cls), ft};
     bool want_static = in->op == CF_OP_GETSTATIC || in->op == CF_OP_PUTSTATIC;
@@ -1078,6 +1138,12 @@ static int op_invoke(Verifier *V, const CfInsn *in)
     } else if (is_init || !strcmp(m.name, "<clinit>")) {
         return vfail(V, "%s.%s%s may not be called with %s", m.cls, m.name, m.desc, V->mnem);
     }
+    uint16_t cflags;
+    if (need_class(V, m.cls, &cflags) < 0)
+        return -1;
+    /* `new` of an interface or an abstract class is refused alike, here */
+    if (op == CF_OP_NEW && !(cflags & CF_ACC_INTERFACE) && (cflags & CF_ACC_ABSTRACT))
+        return vfail(V, "cannot instantiate abstract class %s", m.cls);
     if (op == CF_OP_NEW || op == CF_OP_INVOKEVIRTUAL || op == CF_OP_INVOKEIFACE) {
         int r = is_interface(V, m.cls);
         if (r < 0)
@@ -1156,11 +1222,13 @@ static int op_class(Verifier *V, const CfInsn *in)
     if (in->op == CF_OP_NEWARRAY) {
         if (cn[0] != '[')
             return vfail(V, "Class #%u names %s, expected an array descriptor", in->a, cn);
+        if (need_class(V, cn, NULL) < 0)
+            return -1;
         if (pop1(V, T_INT) < 0)
             return -1;
         return push(V, ref_type(cn));
     }
-    if (pop1(V, X_ANYREF) < 0)
+    if (need_class(V, cn, NULL) < 0 || pop1(V, X_ANYREF) < 0)
         return -1;
     return in->op == CF_OP_INSTANCEOF ? push_k(V, T_INT) : push(V, ref_type(cn));
 }
@@ -1283,13 +1351,21 @@ static int setup_locals(Verifier *V, const CfMethod *m, const CfCode *code)
         V->locals[k++] = ref_type(V->cls_name);
     if (g->np)
         memcpy(V->locals + k, g->params + 1, g->np * sizeof *V->locals);
-    k += g->np;
+    for (uint32_t j = 0; j < g->np; j++, k++) {
+        const VType *p = &V->locals[k];
+        if (p->k == T_REF && need_class_n(V, p->name, p->len, k, NULL) < 0)
+            return -1;
+    }
     for (uint16_t j = 0; j < code->nlocals; j++) {
         uint16_t ti = code->local_types ? code->local_types[j] : 0;
         const char *ld = cp_field_desc(V->c, ti);
         if (!ld)
             return vfail(V, "local %u: type #%u is not a Utf8 field descriptor", k, ti);
-        V->locals[k++] = desc_type_z(ld);
+        V->locals[k] = desc_type_z(ld);
+        if (V->locals[k].k == T_REF &&
+            need_class_n(V, V->locals[k].name, V->locals[k].len, k, NULL) < 0)
+            return -1;
+        k++;
     }
     V->nloc = (uint32_t)total;
     V->ret = g->ret;

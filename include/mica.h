@@ -154,6 +154,12 @@ MICA_API void mica_vm_free(MicaVM *vm);
  * linked when first used; a malformed file is refused now. */
 MICA_API MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n);
 
+/* mica_load_bytes, with [origin] (a file name; copied; NULL: "bytes from the
+ * host", as mica_load_bytes says) naming the class in every load, verification
+ * and link error about it ("lib/Foo.mcl: Foo.bar()V @3 iadd: ..."). */
+MICA_API MicaStatus mica_load_bytes_from(MicaVM *vm, const void *bytes, size_t n,
+                                         const char *origin);
+
 /* Compiles the Mica source [src] ([n] bytes; [file_name] is what diagnostics
  * and stack traces show) against the classes the VM can find (loaded bytes,
  * class path, standard library) and loads every class it declares, as

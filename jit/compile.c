@@ -33,6 +33,7 @@ typedef struct Ctx {
     JLabel *labels;     /* per instruction */
     bool *target;       /* per instruction: something jumps there */
     JLabel ret, unwind;
+    JLabel body;        /* the body's start (self-recursive calls)          */
     Stub *stubs;
     uint32_t nstubs, stubs_cap;
     bool failed;
@@ -88,14 +89,19 @@ static void check_status(Ctx *c)
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
 }
 
+/* Adds back the step a masm_decbr took (clobbers R0). */
+static void give_back_step(Ctx *c)
+{
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
+    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+}
+
 /* A poll point (back edge): one step off vm->poll_left, vm_poll when it runs out. */
 static void poll(Ctx *c, uint32_t idx, int32_t height)
 {
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
-    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
     JLabel l = stub(c, STUB_POLL, idx, height);
-    masm_bri(A, JC_LE, JR_R0, 0, l);
+    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), l);
     /* the stub comes back to the label made right after its own */
     masm_bind(A, masm_label(A));
 }
@@ -199,7 +205,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
 {
     int32_t args = SLOT(h - (int32_t)nargs);
     /* compiled? (once compiled, always) */
-    if (!known || known->jit_state != 1 || !known->jit_call) {
+    if (known != c->m && (!known || known->jit_state != 1 || !known->jit_call)) {
         masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
         masm_bri(A, JC_NE, JR_R0, 1, slow);
     }
@@ -232,11 +238,10 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
         masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
     }
-    /* one step; when a poll is due the helper makes the call (and the poll) */
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
-    masm_bri(A, JC_LE, JR_R0, 0, slow);
-    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    /* one step; when a poll is due the step is given back and the helper
+     * makes the call (and the poll) */
+    JLabel undo = masm_label(A);
+    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
     /* the frame: vm->frames[nframes], right above this one (R4) */
     masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
@@ -276,10 +281,17 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     /* the body: frame in R4, base in R5; status back in R0 */
-    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
-    masm_callr(A, JR_R0);
+    if (known == c->m) {
+        masm_call_label(A, c->body);
+    } else {
+        masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
+        masm_callr(A, JR_R0);
+    }
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
     masm_jmp(A, done);
+    masm_bind(A, undo);
+    give_back_step(c);
+    masm_jmp(A, slow);
 }
 
 /* ---- trivial callees, done at the call site ----------------------------------
@@ -363,7 +375,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
             t = ct;
             *guard_cls = k;
         } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
-                   o->method->vtable_index < (1 << 24)) {
+                   o->method->vtable_index < (1 << 24) && !o->method->cls->is_interface) {
             t = o->method;
             *vguard = true;
         }
@@ -424,18 +436,20 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
     }
-    /* no poll due, depth and value stack as vm_push_frame checks them */
-    masm_ld(A, JR_R3, JR_VM, offsetof(MicaVM, poll_left));
-    masm_bri(A, JC_LE, JR_R3, 1, full);
+    /* depth and value stack as vm_push_frame checks them (the value stack is
+     * implied by this frame's own check when the callee's frame fits in it),
+     * then the step, given back when a poll is due */
     masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
     masm_br(A, JC_UGE, JR_R1, JR_R2, full);
-    uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-    masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
-    masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-    masm_br(A, JC_UGT, JR_R1, JR_R2, full);
-    masm_alui(A, JA_SUB, JR_R3, JR_R3, 1);
-    masm_st(A, JR_R3, JR_VM, offsetof(MicaVM, poll_left));
+    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+        masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
+        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
+        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+    }
+    JLabel undo = masm_label(A);
+    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
     switch (tv.kind) {
     case TRIV_GET:
         masm_ld(A, JR_R0, JR_R0, 8 + 8 * tv.field);
@@ -455,6 +469,10 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     }
     masm_jmp(A, merge);
     /* the whole call, from the frame's slots */
+    masm_bind(A, undo);
+    masm_mov(A, JR_R3, JR_R0);
+    give_back_step(c);
+    masm_mov(A, JR_R0, JR_R3);
     masm_bind(A, full);
     if (nargs >= 1)
         masm_st(A, JR_R0, JR_BASE, args);
@@ -539,6 +557,14 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_bri(A, JC_LE, JR_R2, vi, slow);
             masm_ld(A, JR_R0, JR_R0, offsetof(VmClass, vtable));
             masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * vi));
+        } else if (op == VM_OP_CALLFN && cf_utf8(c->m->cls->cf, o->cpi)) {
+            /* a miss: the function class's own memory of its last `invoke`
+             * for this descriptor (vm_callfn_target), when it is this site's */
+            masm_ld(A, JR_R2, JR_R0, offsetof(VmClass, fn_desc));
+            masm_movi(A, JR_R1, (int64_t)(intptr_t)cf_utf8(c->m->cls->cf, o->cpi));
+            masm_br(A, JC_NE, JR_R1, JR_R2, slow);
+            masm_ld(A, JR_R3, JR_R0, offsetof(VmClass, fn_target));
+            masm_bri(A, JC_EQ, JR_R3, 0, slow);
         } else {
             masm_jmp(A, slow);
         }
@@ -1350,6 +1376,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
         c->labels[i] = masm_label(a);
     c->ret = masm_label(a);
     c->unwind = masm_label(a);
+    c->body = masm_label(a);
     /* what something jumps to: branch targets and handlers */
     for (uint32_t i = 0; i < m->ncode; i++) {
         const VmInsn *o = &m->code[i];
@@ -1374,7 +1401,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_mov(a, JR_FRAME, JR_R4);
     masm_mov(a, JR_BASE, JR_R5);
     masm_jmpr(a, JR_R0);
-    JLabel body = masm_label(a);
+    JLabel body = c->body;
     masm_bind(a, body);
     *body_off = masm_offset(a);
     masm_body_enter(a);

@@ -67,8 +67,7 @@ int64_t jit_h_fault(MicaVM *vm, int64_t kind, VmInsn *o, uint64_t a, uint64_t b)
         return vm_throw(vm, "NullError", "cannot read the length of a null array");
     case JIT_FAULT_CAST: return vm_throw_cast(vm, vm_slot_ref(a), o->cls);
     default:
-        return vm_throw(vm, "Exception", "unreachable code executed in %s.%s", m->cls->name,
-                        m->name);
+        return vm_unreachable(vm, m, o);
     }
 }
 

@@ -965,7 +965,16 @@ static int run_program(Driver *d)
     if (st != MICA_OK)
         return vm_new_failed(d, st);
     for (size_t i = 0; i < d->out.n; i++) {
-        st = mica_load_bytes(vm, d->out.v[i].bytes, d->out.v[i].len);
+        /* messages about a class compiled here name its source (the only one, or
+         * the set's first: "app.mica and 2 more") */
+        char origin[1024];
+        if (d->sources.n == 1)
+            snprintf(origin, sizeof origin, "%s", d->sources.v[0]);
+        else if (d->sources.n > 1)
+            snprintf(origin, sizeof origin, "%s and %zu more", d->sources.v[0],
+                     d->sources.n - 1);
+        st = mica_load_bytes_from(vm, d->out.v[i].bytes, d->out.v[i].len,
+                                  d->sources.n ? origin : NULL);
         if (st != MICA_OK) {
             status = report_vm_failure(vm, st);
             goto fail;
@@ -1736,7 +1745,8 @@ static int cmd_verify(Driver *d, int argc, char **argv)
         goto done;
     }
     for (size_t k = 0; k < files.n; k++) {
-        MicaStatus st = mica_load_bytes(vm, files.v[k].bytes, files.v[k].len);
+        MicaStatus st =
+            mica_load_bytes_from(vm, files.v[k].bytes, files.v[k].len, files.v[k].name);
         if (st != MICA_OK) {
             fflush(stdout);
             fprintf(stderr, "mica: %s: %s\n", files.v[k].name, mica_last_error(vm));

@@ -357,7 +357,7 @@ static int h_lookup_method(void *ud, const char *owner, const char *name, const 
 static int verify_all(Micac *m)
 {
     Hier hi = {m, NULL, 0, 0};
-    CfHierarchy h = {&hi, h_assignable, h_is_interface, h_lookup_field, h_lookup_method};
+    CfHierarchy h = {&hi, h_assignable, h_is_interface, h_lookup_field, h_lookup_method, NULL};
     int bad = 0;
     for (int i = 0; i < m->nproduced; i++) {
         CfError err;

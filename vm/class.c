@@ -85,6 +85,7 @@ static void class_free(VmClass *c)
     free(c->ifaces);
     free(c->info);
     free(c->error);
+    free(c->origin);
     gc_free_root(c->statics);
     if (c->cf)
         cf_class_free(c->cf);
@@ -130,23 +131,41 @@ MicaStatus vm_refuse_sealed(MicaVM *vm, const char *name, const char *origin)
 
 /* Finds and reads the class file for [name]; NULL with *st MICA_OK when it
  * does not exist anywhere. */
-static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
+static CfClass *find_class_file(MicaVM *vm, const char *name, bool *is_std, char **origin,
+                                MicaStatus *st)
 {
     *st = MICA_OK;
     *is_std = false;
+    *origin = NULL;
     if (vm_class_name_is_sealed(name))
-        return vm_sources_find_class(vm, name, is_std, st);
+        return vm_sources_find_class(vm, name, is_std, origin, st);
     for (VmPending **pp = &vm->pending_classes; *pp; pp = &(*pp)->next) {
         if (strcmp((*pp)->name, name) == 0) {
             VmPending *p = *pp;
             CfClass *cf = p->cf;
             *pp = p->next;
+            *origin = p->origin;
             free(p->name);
             free(p);
             return cf;
         }
     }
-    return vm_sources_find_class(vm, name, is_std, st);
+    return vm_sources_find_class(vm, name, is_std, origin, st);
+}
+
+/* Sets the VM's error to a load-time refusal of class [c], prefixed with the file
+ * or archive entry it came from ("cp/Main.mcl: class Main cannot extend ..."). */
+static void load_error(MicaVM *vm, const VmClass *c, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->origin)
+        vm_set_error(vm, "%s: %s", c->origin, msg);
+    else
+        vm_set_error(vm, "%s", msg);
 }
 
 /* ---- headers -------------------------------------------------------------- */
@@ -391,6 +410,16 @@ fail:
 
 static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st);
 
+/* A superclass or interface that was not found: the message says which class needed
+ * it and where that class came from. Other failures keep their own message. */
+static void not_found_from(MicaVM *vm, const VmClass *c, const char *missing, const char *what)
+{
+    char expect[CF_MAX_NAME_LEN + 32];
+    snprintf(expect, sizeof expect, "class %s not found", missing);
+    if (vm->last_error && !strcmp(vm->last_error, expect))
+        load_error(vm, c, "class %s: its %s %s is not found", c->name, what, missing);
+}
+
 VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
 {
     MicaStatus dummy;
@@ -402,19 +431,27 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
     if (name[0] == '[')
         return load_array(vm, name, st);
     for (uint32_t i = 0; i < vm->nloading; i++) {
-        if (strcmp(vm->loading[i], name) == 0) {
+        if (strcmp(vm->loading[i]->name, name) == 0) {
             *st = MICA_ERR_LINK;
-            vm_set_error(vm, "class hierarchy cycle: %s is its own ancestor", name);
+            load_error(vm, vm->loading[i], "class hierarchy cycle: %s is its own ancestor", name);
             return NULL;
         }
     }
+    /* A chain of classes being loaded, each the superclass or a superinterface of
+     * the one before, ends in a class of depth 1 or more: when the stack is full,
+     * loading[n - CF_MAX_CLASS_DEPTH] is known to be deeper than the limit. */
+    _Static_assert(sizeof vm->loading / sizeof vm->loading[0] > CF_MAX_CLASS_DEPTH,
+                   "the loading stack must hold a chain of the deepest allowed classes");
     if (vm->nloading >= sizeof vm->loading / sizeof vm->loading[0]) {
         *st = MICA_ERR_LINK;
-        vm_set_error(vm, "class hierarchy of %s is too deep", name);
+        const VmClass *deep = vm->loading[vm->nloading - CF_MAX_CLASS_DEPTH];
+        load_error(vm, deep, "class %s: hierarchy depth exceeds the limit of %u", deep->name,
+                   CF_MAX_CLASS_DEPTH);
         return NULL;
     }
     bool is_std;
-    CfClass *cf = find_class_file(vm, name, &is_std, st);
+    char *origin;
+    CfClass *cf = find_class_file(vm, name, &is_std, &origin, st);
     if (!cf) {
         if (*st == MICA_OK) {
             *st = MICA_ERR_LINK;
@@ -425,14 +462,16 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
     const char *this_name = cf_this_name(cf);
     if (!this_name || strcmp(this_name, name) != 0) {
         *st = MICA_ERR_LINK;
-        vm_set_error(vm, "class file for %s declares class %s", name,
-                     this_name ? this_name : "?");
+        vm_set_error(vm, "%s%sclass file for %s declares class %s", origin ? origin : "",
+                     origin ? ": " : "", name, this_name ? this_name : "?");
+        free(origin);
         cf_class_free(cf);
         return NULL;
     }
     c = calloc(1, sizeof *c);
     if (!c || !(c->name = strdup(name))) {
         free(c);
+        free(origin);
         cf_class_free(cf);
         *st = MICA_ERR_OOM;
         vm_set_error(vm, "out of memory");
@@ -440,34 +479,38 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
     }
     c->vm = vm;
     c->cf = cf;
+    c->origin = origin;
     c->is_std = is_std;
     c->is_interface = (cf->flags & CF_ACC_INTERFACE) != 0;
     c->is_abstract = (cf->flags & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE)) != 0;
     c->is_string = strcmp(name, "std/core/String") == 0;
 
-    vm->loading[vm->nloading++] = c->name;
+    vm->loading[vm->nloading++] = c;
     if (cf->super_class) {
         const char *sname = cf_class_name(cf, cf->super_class);
         VmClass *s = sname ? vm_load_class(vm, sname, st) : NULL;
         if (!s) {
             if (!sname) {
                 *st = MICA_ERR_FORMAT;
-                vm_set_error(vm, "%s: bad superclass", name);
+                load_error(vm, c, "%s: bad superclass", name);
+            } else {
+                not_found_from(vm, c, sname, "superclass");
             }
             goto fail;
         }
         if (s->is_interface || s->is_array) {
             *st = MICA_ERR_LINK;
-            vm_set_error(vm, "class %s cannot extend %s %s", name,
-                         s->is_array ? "array type" : "interface", s->name);
+            load_error(vm, c, "class %s cannot extend %s %s", name,
+                       s->is_array ? "array type" : "interface", s->name);
             goto fail;
         }
         if (s->cf && (s->cf->flags & CF_ACC_FINAL)) {
             *st = MICA_ERR_LINK;
-            vm_set_error(vm, "class %s cannot extend final class %s", name, s->name);
+            load_error(vm, c, "class %s cannot extend final class %s", name, s->name);
             goto fail;
         }
         c->super = s;
+        c->hier_depth = s->hier_depth + 1;
         for (uint32_t k = 0; k < s->nifaces; k++)
             if (!set_add(&c->ifaces, &c->nifaces, s->ifaces[k]))
                 goto oom;
@@ -478,16 +521,20 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
         if (!in) {
             if (!iname) {
                 *st = MICA_ERR_FORMAT;
-                vm_set_error(vm, "%s: bad interface entry", name);
+                load_error(vm, c, "%s: bad interface entry", name);
+            } else {
+                not_found_from(vm, c, iname, "interface");
             }
             goto fail;
         }
         if (!in->is_interface) {
             *st = MICA_ERR_LINK;
-            vm_set_error(vm, "class %s implements %s, which is not an interface", name,
-                         in->name);
+            load_error(vm, c, "class %s implements %s, which is not an interface", name,
+                       in->name);
             goto fail;
         }
+        if (in->hier_depth + 1 > c->hier_depth)
+            c->hier_depth = in->hier_depth + 1;
         for (uint32_t k = 0; k < in->nifaces; k++)
             if (!set_add(&c->ifaces, &c->nifaces, in->ifaces[k]))
                 goto oom;
@@ -526,10 +573,10 @@ fail:
  * superclasses, or from interfaces without a default method). */
 static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st)
 {
-    if (c->depth > CF_MAX_CLASS_DEPTH) {
+    if (c->hier_depth > CF_MAX_CLASS_DEPTH) {
         *st = MICA_ERR_LINK;
-        vm_set_error(vm, "class %s: hierarchy depth %u exceeds the limit of %u", c->name,
-                     c->depth, CF_MAX_CLASS_DEPTH);
+        load_error(vm, c, "class %s: hierarchy depth %u exceeds the limit of %u", c->name,
+                   c->hier_depth, CF_MAX_CLASS_DEPTH);
         return -1;
     }
     /* Interfaces are assignable only to Object and have no layout: checked at load,
@@ -537,22 +584,22 @@ static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st)
     if (c->is_interface) {
         if (!c->super || c->super->super) {
             *st = MICA_ERR_VERIFY;
-            vm_set_error(vm, "interface %s: its superclass must be std/core/Object, not %s",
-                         c->name, c->super ? c->super->name : "(none)");
+            load_error(vm, c, "interface %s: its superclass must be std/core/Object, not %s",
+                       c->name, c->super ? c->super->name : "(none)");
             return -1;
         }
         for (uint32_t i = 0; i < c->nfields; i++) {
             if (!(c->fields[i].flags & CF_ACC_STATIC)) {
                 *st = MICA_ERR_VERIFY;
-                vm_set_error(vm, "interface %s: instance field %s (an interface may declare "
-                             "only static fields)", c->name, c->fields[i].name);
+                load_error(vm, c, "interface %s: instance field %s (an interface may declare "
+                           "only static fields)", c->name, c->fields[i].name);
                 return -1;
             }
         }
         for (uint32_t i = 0; i < c->nmethods; i++) {
             if (!strcmp(c->methods[i].name, "<init>")) {
                 *st = MICA_ERR_VERIFY;
-                vm_set_error(vm, "interface %s may not declare a constructor", c->name);
+                load_error(vm, c, "interface %s may not declare a constructor", c->name);
                 return -1;
             }
         }
@@ -574,8 +621,8 @@ static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st)
     }
     if (missing) {
         *st = MICA_ERR_VERIFY;
-        vm_set_error(vm, "class %s: concrete class does not implement abstract method %s.%s%s",
-                     c->name, missing->cls->name, missing->name, missing->desc);
+        load_error(vm, c, "class %s: concrete class does not implement abstract method %s.%s%s",
+                   c->name, missing->cls->name, missing->name, missing->desc);
         return -1;
     }
     return 0;
@@ -625,6 +672,18 @@ static int hier_is_interface(void *ud, const char *name, CfError *err)
         return -1;
     }
     return c->is_interface ? 1 : 0;
+}
+
+static int hier_class_flags(void *ud, const char *name, uint16_t *flags, CfError *err)
+{
+    MicaVM *vm = ud;
+    VmClass *c = vm_load_class(vm, name, NULL);
+    if (!c) {
+        snprintf(err->msg, sizeof err->msg, "%s", vm->last_error);
+        return -1;
+    }
+    *flags = c->cf ? c->cf->flags : 0;
+    return 1;
 }
 
 /* Member lookups for the verifier: a class that cannot be loaded, or a member that
@@ -696,11 +755,11 @@ int vm_link_class(MicaVM *vm, VmClass *c, MicaStatus *status)
         return link_fail(vm, c, st, MICA_ERR_OOM);
     }
     CfHierarchy h = {vm, hier_assignable, hier_is_interface, hier_lookup_field,
-                     hier_lookup_method};
+                     hier_lookup_method, hier_class_flags};
     CfError err;
     err.msg[0] = 0;
     if (cf_verify_class(c->cf, &h, c->info, &err) < 0) {
-        vm_set_error(vm, "%s", err.msg[0] ? err.msg : "verification failed");
+        load_error(vm, c, "%s", err.msg[0] ? err.msg : "verification failed");
         return link_fail(vm, c, st, MICA_ERR_VERIFY);
     }
     for (uint32_t i = 0; i < c->nmethods; i++) {

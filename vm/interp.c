@@ -505,7 +505,7 @@ dispatch:
 #endif
     CASE(UNREACHABLE) {
         SAVE();
-        vm_throw(vm, "Exception", "unreachable code executed in %s.%s", m->cls->name, m->name);
+        vm_unreachable(vm, m, ip);
         goto exception;
     }
     CASE(JMP) {

@@ -200,7 +200,8 @@ MicaStatus vm_sources_add_archive(MicaVM *vm, CfArchive *a, const char *dir)
 
 /* ---- classes ------------------------------------------------------------------ */
 
-static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, MicaStatus *st)
+static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, char **origin,
+                               MicaStatus *st)
 {
     size_t n = strlen(dir) + strlen(name) + 8;
     char *path = malloc(n);
@@ -232,11 +233,15 @@ static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, Mi
         }
     }
     free(buf);
-    free(path);
+    if (cf)
+        *origin = path;
+    else
+        free(path);
     return cf;
 }
 
-static CfClass *read_archive_class(MicaVM *vm, size_t k, const char *name, MicaStatus *st)
+static CfClass *read_archive_class(MicaVM *vm, size_t k, const char *name, char **origin,
+                                   MicaStatus *st)
 {
     if ((*st = open_archive(vm, k)) != MICA_OK)
         return NULL;
@@ -246,20 +251,22 @@ static CfClass *read_archive_class(MicaVM *vm, size_t k, const char *name, MicaS
         return NULL;
     /* messages name archive and entry: "app.mar:app/Main.mcl: ..." */
     size_t n = strlen(a->origin) + strlen(e->name) + 2;
-    char *origin = malloc(n);
-    if (!origin) {
+    char *where = malloc(n);
+    if (!where) {
         *st = MICA_ERR_OOM;
         vm_set_error(vm, "out of memory");
         return NULL;
     }
-    snprintf(origin, n, "%s:%s", a->origin, e->name);
+    snprintf(where, n, "%s:%s", a->origin, e->name);
     CfError err;
-    CfClass *cf = cf_read(e->data, e->len, origin, &err);
-    free(origin);
+    CfClass *cf = cf_read(e->data, e->len, where, &err);
     if (!cf) {
+        free(where);
         *st = MICA_ERR_FORMAT;
         vm_set_error(vm, "%s", err.msg);
+        return NULL;
     }
+    *origin = where;
     return cf;
 }
 
@@ -300,16 +307,18 @@ static bool refuse_sealed_shadow(MicaVM *vm, const char *name, MicaStatus *st)
     return false;
 }
 
-CfClass *vm_sources_find_class(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st)
+CfClass *vm_sources_find_class(MicaVM *vm, const char *name, bool *is_std, char **origin,
+                               MicaStatus *st)
 {
     *st = MICA_OK;
     *is_std = false;
+    *origin = NULL;
     if (!vm_class_name_is_sealed(name)) {
         /* sources may grow (required archives) while searching: index, not pointer */
         for (size_t i = 0; i < vm->sources.n; i++) {
             CfClass *cf = vm->sources.v[i].kind == VM_SOURCE_DIR
-                              ? read_dir_class(vm, vm->sources.v[i].path, name, st)
-                              : read_archive_class(vm, i, name, st);
+                              ? read_dir_class(vm, vm->sources.v[i].path, name, origin, st)
+                              : read_archive_class(vm, i, name, origin, st);
             if (cf || *st != MICA_OK)
                 return cf;
         }

@@ -49,8 +49,10 @@ void vm_sources_free(MicaVM *vm);
  * pending list; group 2 comes first among the sources). NULL with *[st]
  * MICA_OK when no source has it; NULL with *[st] set and the VM's error
  * naming file (archive and entry) otherwise. *[is_std]: it came from the
- * embedded standard library. */
-CfClass *vm_sources_find_class(MicaVM *vm, const char *name, bool *is_std, MicaStatus *st);
+ * embedded standard library. *[origin] gets where it came from (the file path, or
+ * "ARCHIVE:ENTRY"; NULL for the embedded library), malloc'd, for later messages. */
+CfClass *vm_sources_find_class(MicaVM *vm, const char *name, bool *is_std, char **origin,
+                               MicaStatus *st);
 
 /* Adds archive [a] (ownership taken, also on failure) as a host archive and
  * then the archives its manifest requires, resolved next to [dir] (NULL: the

@@ -2,6 +2,8 @@
  * bytes, running main, the last error and buffered program output. */
 #include "vm.h"
 
+#include <stdarg.h>
+
 #include "jit.h"
 
 #include <stdlib.h>
@@ -150,6 +152,7 @@ void mica_vm_free(MicaVM *vm)
         vm->pending_classes = p->next;
         cf_class_free(p->cf);
         free(p->name);
+        free(p->origin);
         free(p);
     }
     vm_sources_free(vm);
@@ -163,21 +166,21 @@ void mica_vm_free(MicaVM *vm)
     free(vm);
 }
 
-static MicaStatus load_bytes(MicaVM *vm, const void *bytes, size_t n)
+static MicaStatus load_bytes(MicaVM *vm, const void *bytes, size_t n, const char *origin)
 {
     if (!bytes && n) {
         vm_set_error(vm, "mica_load_bytes: NULL bytes");
         return MICA_ERR_INVALID;
     }
     CfError err;
-    CfClass *cf = cf_read(bytes, n, NULL, &err);
+    CfClass *cf = cf_read(bytes, n, origin, &err);
     if (!cf) {
         vm_set_error(vm, "%s", err.msg);
         return MICA_ERR_FORMAT;
     }
     const char *name = cf_this_name(cf);
     if (name && vm_class_name_is_sealed(name)) {
-        MicaStatus st = vm_refuse_sealed(vm, name, "bytes from the host");
+        MicaStatus st = vm_refuse_sealed(vm, name, origin);
         cf_class_free(cf);
         return st;
     }
@@ -190,9 +193,12 @@ static MicaStatus load_bytes(MicaVM *vm, const void *bytes, size_t n)
         return MICA_ERR_INVALID;
     }
     VmPending *p = calloc(1, sizeof *p);
-    if (!p || !(p->name = strdup(name)) || vm_keep_bytes(vm, name, bytes, n) < 0) {
-        if (p)
+    if (!p || !(p->name = strdup(name)) || !(p->origin = strdup(origin)) ||
+        vm_keep_bytes(vm, name, bytes, n) < 0) {
+        if (p) {
             free(p->name);
+            free(p->origin);
+        }
         free(p);
         cf_class_free(cf);
         vm_set_error(vm, "out of memory");
@@ -209,7 +215,16 @@ MicaStatus mica_load_bytes(MicaVM *vm, const void *bytes, size_t n)
     if (!vm)
         return MICA_ERR_INVALID;
     vm_api_enter(vm);
-    MicaStatus st = load_bytes(vm, bytes, n);
+    MicaStatus st = load_bytes(vm, bytes, n, "bytes from the host");
+    return st == MICA_OK ? st : vm_api_fail(vm, st);
+}
+
+MicaStatus mica_load_bytes_from(MicaVM *vm, const void *bytes, size_t n, const char *origin)
+{
+    if (!vm)
+        return MICA_ERR_INVALID;
+    vm_api_enter(vm);
+    MicaStatus st = load_bytes(vm, bytes, n, origin ? origin : "bytes from the host");
     return st == MICA_OK ? st : vm_api_fail(vm, st);
 }
 
@@ -327,6 +342,25 @@ static int halt(MicaVM *vm, MicaStatus st, const char *msg)
     vm->fatal = true;
     vm->poll_left = 0;
     return -1;
+}
+
+int vm_halt(MicaVM *vm, MicaStatus st, const char *fmt, ...)
+{
+    char msg[sizeof vm->halt_msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return halt(vm, st, msg);
+}
+
+int vm_unreachable(MicaVM *vm, const VmMethod *m, const VmInsn *ip)
+{
+    if (!ip || !m->pcs)
+        return vm_halt(vm, MICA_ERR_VERIFY, "unreachable code executed in %s.%s%s",
+                       m->cls->name, m->name, m->desc);
+    return vm_halt(vm, MICA_ERR_VERIFY, "unreachable code executed in %s.%s%s @%u",
+                   m->cls->name, m->name, m->desc, m->pcs[ip - m->code]);
 }
 
 int vm_poll(MicaVM *vm)

@@ -218,11 +218,15 @@ struct VmClass {
     CfClass *cf;           /* NULL for array classes                      */
     VmClassState state;
     char *error;           /* why linking/initialisation failed (malloc'd) */
+    char *origin;          /* file, "ARCHIVE:ENTRY" or "bytes from the host" it was
+                            * read from (NULL: the embedded library), for messages */
     bool is_std;           /* loaded from the embedded standard library   */
     bool is_interface, is_abstract, is_array, is_string;
     VmClass *super;
     VmClass **ancestors;   /* ancestors[0] = Object ... ancestors[depth] = this */
-    uint32_t depth;
+    uint32_t depth;        /* superclasses (std/core/Object has 0)                */
+    uint32_t hier_depth;   /* longest chain of superclass and superinterface links
+                            * up to std/core/Object: the depth CF_MAX_CLASS_DEPTH bounds */
     VmClass **ifaces;      /* every interface implemented, transitively (and itself) */
     uint32_t nifaces;
     /* arrays */
@@ -257,6 +261,7 @@ struct VmFrame {
 typedef struct VmPending {
     char *name;
     CfClass *cf;
+    char *origin;          /* where it came from, for messages ("bytes from the host") */
     struct VmPending *next;
 } VmPending;
 
@@ -344,7 +349,7 @@ struct MicaVM {
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     VmDispatchEntry *dispatch_cache;  /* malloc'd on the first miss, or NULL */
     /* loading state (for hierarchy-cycle detection) */
-    const char *loading[64];
+    VmClass *loading[64];             /* classes being loaded, each needing the next */
     uint32_t nloading;
 };
 
@@ -493,6 +498,15 @@ uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);
  * budget and the deadline, and re-arms vm->poll_left. 0 to go on, or -1 with
  * the VM halted (vm->halt set, error text set, nothing pending). */
 int vm_poll(MicaVM *vm);
+
+/* Stops the run for good, as a limit does: nothing pending, no handler sees it,
+ * the run ends with [st] and [msg] (formatted). Returns -1. */
+int vm_halt(MicaVM *vm, MicaStatus st, const char *fmt, ...);
+
+/* `unreachable` executed in [m] at instruction [ip] (NULL: unknown): a VM error
+ * that ends the run (MICA_ERR_VERIFY), not an exception, so no `catch` can see it.
+ * Returns -1. */
+int vm_unreachable(MicaVM *vm, const VmMethod *m, const VmInsn *ip);
 
 /* Hooks (mica_set_hook, vm/api.c): reports [event] (MICA_HOOK_*) for method
  * [m] at [line] (0: unknown) or exception [exc]. The runtime calls it only

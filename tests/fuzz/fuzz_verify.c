@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CfClass *c = cf_read(data, size, "fuzz", &err);
     if (!c)
         return 0;
-    CfHierarchy h = {NULL, h_assignable, h_is_interface, h_lookup, h_lookup};
+    CfHierarchy h = {NULL, h_assignable, h_is_interface, h_lookup, h_lookup, NULL};
     CfMethodInfo info[64];
     cf_verify_class(c, &h, c->nmethods <= 64 ? info : NULL, &err);
     cf_class_free(c);

@@ -55,6 +55,9 @@ int main(int argc, char **argv)
     CASE(masm_body_enter(&A), "push r12; push r13; sub rsp, 8");
     CASE(masm_body_ret(&A), "add rsp, 8; pop r13; pop r12; ret");
     CASE(masm_call_label(&A, l), "call L0");
+    CASE(masm_decbr(&A, JR_VM, 0x25d8, l), "sub QWORD PTR [rbx+0x25d8], 1; jle L0");
+    CASE(masm_decbr(&A, JR_BASE, 8, l), "sub QWORD PTR [r12+8], 1; jle L0");
+    CASE(masm_decbr(&A, JR_R5, 0, l), "sub QWORD PTR [r8], 1; jle L0");
     CASE(masm_mov(&A, JR_R0, JR_R5), "mov rax, r8");
     CASE(masm_mov(&A, JR_BASE, JR_VM), "mov r12, rbx");
     CASE(masm_mov(&A, JR_T0, JR_FRAME), "mov r14, r13");

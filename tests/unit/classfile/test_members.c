@@ -57,8 +57,8 @@ static int h_method(void *ud, const char *owner, const char *name, const char *d
     return 1;
 }
 
-static const CfHierarchy hier = {NULL, h_assignable, h_is_interface, h_field, h_method};
-static const CfHierarchy bare = {NULL, h_assignable, h_is_interface, NULL, NULL};
+static const CfHierarchy hier = {NULL, h_assignable, h_is_interface, h_field, h_method, NULL};
+static const CfHierarchy bare = {NULL, h_assignable, h_is_interface, NULL, NULL, NULL};
 
 typedef struct Code {
     uint8_t b[64];

@@ -59,7 +59,7 @@ static int fake_is_interface(void *ud, const char *name, CfError *err)
     return f->is_iface;
 }
 
-static const CfHierarchy hier = {NULL, fake_assignable, fake_is_interface, NULL, NULL};
+static const CfHierarchy hier = {NULL, fake_assignable, fake_is_interface, NULL, NULL, NULL};
 
 /* ---- a tiny assembler ---------------------------------------------------- */
 
