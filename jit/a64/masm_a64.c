@@ -399,6 +399,16 @@ void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l)
 
 void masm_jmp(JMasm *m, JLabel l) { b_to(m, l); }
 
+/* ldr x16, [base+disp]; subs x16, x16, #1; str x16, [base+disp]; b.le l (the
+ * store leaves the flags alone; x17 addresses a far displacement) */
+void masm_decbr(JMasm *m, JReg base, int32_t disp, JLabel l)
+{
+    ldst(m, LD64, X16, hw[base], disp);
+    w(m, 0xF1000400u | (uint32_t)X16 << 5 | X16);
+    ldst(m, ST64, X16, hw[base], disp);
+    bcond(m, C_LE, l);
+}
+
 void masm_jmpr(JMasm *m, JReg r) { w(m, 0xD61F0000u | (uint32_t)hw[r] << 5); }
 
 void masm_call(JMasm *m, const void *fn)
