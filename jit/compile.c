@@ -313,6 +313,16 @@ typedef struct Trivial {
 
 static int insn_op(const VmInsn *o) { return __atomic_load_n(&o->op, __ATOMIC_ACQUIRE); }
 
+/* The vtable slot of a quick virtual call's method (the same in every subclass of
+ * its class), or -1 (an interface's method, or one too far to encode). */
+static int32_t vtable_slot(const VmInsn *o)
+{
+    const VmMethod *t = o->method;
+    if (!t || t->cls->is_interface || t->vtable_index < 0 || t->vtable_index >= (1 << 24))
+        return -1;
+    return t->vtable_index;
+}
+
 static Trivial trivial(const VmMethod *t)
 {
     Trivial r = {TRIV_NONE, 0, 0, 0};
@@ -548,9 +558,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
         masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
         masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
-        int32_t vi = o->method ? o->method->vtable_index : -1;
-        if (op == VM_OP_INVOKEVIRTUAL_Q && vi >= 0 && vi < (1 << 24) &&
-            !o->method->cls->is_interface) {
+        int32_t vi = vtable_slot(o);
+        if (op == VM_OP_INVOKEVIRTUAL_Q && vi >= 0) {
             /* a miss: the vtable slot (the receiver's class is a subclass of
              * the method's, so its vtable extends the method's class's one) */
             masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));

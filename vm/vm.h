@@ -109,6 +109,7 @@ typedef struct VmNative {
     char ret_kind;         /* 'V','I','F','Z','B','L' (ref), 'S' (String from C char*) */
     uint32_t nargs;        /* C arguments, hidden env included                 */
     bool mica;             /* library "mica": hidden env first, refs as objects */
+    uint16_t shape;        /* vm_native_shape: non-zero for a direct typed call */
     const MicaNative *host; /* library "host": a host function (vm/host.c)  */
 } VmNative;
 
@@ -449,6 +450,13 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
 /* Adds a table of raw natives for library [lib] (both static, not copied).
  * 0, or -1 when the VM's registry is full. */
 int vm_register_raw_natives(MicaVM *vm, const char *lib, const VmRawNative *table);
+/* The shape of a direct typed call (vm/native_direct.c) for a C function
+ * with [n] arguments of native kinds [kinds] and result kind [ret], or 0
+ * when the signature needs ffi_call. */
+unsigned vm_native_shape(const char *kinds, uint32_t n, char ret);
+/* Calls [fn] of shape [shape] with argument slots [a] (integers widened to
+ * 64 bits, floats as bits); the result's 64 bits (a float's bits). */
+uint64_t vm_native_direct(void (*fn)(void), unsigned shape, const uint64_t *a);
 /* Closes the libraries the VM opened. */
 void vm_free_libs(MicaVM *vm);
 /* Makes the VM call [release]([p]) when it is freed: for C resources that
