@@ -172,14 +172,36 @@ static void call_helper3(Ctx *c, const void *fn, uint32_t idx, int32_t height)
     check_status(c);
 }
 
-/* Plain class (not Object, interface or array): inline subclass test of the
- * object in R0 against [k]; jumps to [no] when it is not one. Clobbers R1, R2. */
+/* Inline vm_is_subclass of the object (or array) in R0 against resolved
+ * class [k] (not Object): jumps to [no] when it is not one. Plain classes
+ * check the ancestor at k's depth, interfaces scan the object class's
+ * interfaces, array classes match only themselves. Clobbers R1..R4. */
+_Static_assert(offsetof(VmArray, cls) == offsetof(VmObject, cls), "class word of objects and arrays");
 static void subclass_test(Ctx *c, VmClass *k, JLabel no)
 {
     masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
     masm_movi(A, JR_R2, (int64_t)(intptr_t)k);
     JLabel yes = masm_label(A);
+    if (k->is_array) {
+        masm_br(A, JC_NE, JR_R1, JR_R2, no);
+        return;
+    }
     masm_br(A, JC_EQ, JR_R1, JR_R2, yes);
+    if (k->is_interface) {
+        JLabel loop = masm_label(A);
+        masm_mov(A, JR_R4, JR_R2);
+        masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, nifaces));
+        masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, ifaces));
+        masm_bind(A, loop);
+        masm_bri(A, JC_LE, JR_R2, 0, no);
+        masm_ld(A, JR_R3, JR_R1, 0);
+        masm_br(A, JC_EQ, JR_R3, JR_R4, yes);
+        masm_alui(A, JA_ADD, JR_R1, JR_R1, 8);
+        masm_alui(A, JA_SUB, JR_R2, JR_R2, 1);
+        masm_jmp(A, loop);
+        masm_bind(A, yes);
+        return;
+    }
     masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, depth));
     masm_bri(A, JC_LT, JR_R2, (int32_t)k->depth, no);
     masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, ancestors));
@@ -203,6 +225,11 @@ static bool plain_class(const VmClass *k)
 static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
                       JLabel done)
 {
+    /* from here on the target is known: every way out that is not the direct
+     * call makes the call through jit_h_call (natives, methods not compiled,
+     * a check that failed) without looking the target up again */
+    JLabel direct = masm_label(A);
+    slow = direct;
     int32_t args = SLOT(h - (int32_t)nargs);
     /* compiled? (once compiled, always) */
     if (known != c->m && (!known || known->jit_state != 1 || !known->jit_call)) {
@@ -291,7 +318,14 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_jmp(A, done);
     masm_bind(A, undo);
     give_back_step(c);
-    masm_jmp(A, slow);
+    masm_bind(A, direct);
+    masm_mov(A, JR_T0, JR_R3);
+    arg_vm(c);
+    masm_mov(A, masm_arg(1), JR_T0);
+    masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, args);
+    masm_call(A, (const void *)jit_h_call);
+    check_status(c);
+    masm_jmp(A, done);
 }
 
 /* ---- trivial callees, done at the call site ----------------------------------
@@ -506,6 +540,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     JLabel slow = masm_label(A), done = masm_label(A);
     sync(c, i, h);
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
+    /* intrinsics not done inline are the calls they stand for */
+    op = vm_op_base(op);
     bool fast = nargs > 0 || op == VM_OP_INVOKE_Q;
     if (op == VM_OP_CALLFN && o->nargs <= 0)
         fast = false;
@@ -1243,7 +1279,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         VmClass *k = o->cls;
         bool inst = base == VM_OP_INSTANCEOF_Q;
         bool object = k && !k->super && !k->is_interface && !k->is_array;
-        if (!plain_class(k) && !object) {
+        if (!plain_class(k) && !object && !(k && (k->is_interface || k->is_array))) {
             call_helper3(c, (const void *)jit_h_type, i, h);
             break;
         }
