@@ -590,6 +590,18 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_ld(A, JR_R0, JR_R0, offsetof(VmObject, cls));
+        /* the receiver class the cache held when this was compiled: its target
+         * is known here, and so is the shape of its frame */
+        VmClass *k0 = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        VmMethod *t0 = k0 ? o->cache_target : NULL;
+        if (t0 && t0->nparams == nargs && !(t0->flags & CF_ACC_NATIVE)) {
+            JLabel other = masm_label(A);
+            masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
+            masm_br(A, JC_NE, JR_R0, JR_R1, other);
+            masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
+            fast_call(c, h, nargs, t0, slow, done);
+            masm_bind(A, other);
+        }
         masm_movi(A, JR_R1, (int64_t)(intptr_t)o);
         masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
         masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
@@ -902,7 +914,8 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpush_r0(c);
         return true;
     }
-    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_AASTORE: {
+    case VM_OP_IASTORE: case VM_OP_FASTORE: {
+        /* aastore: on the stack (emit_insn), its store check may call a helper */
         if (c->nv == 0)
             return false;
         vpop(c, JR_R3);
@@ -1325,7 +1338,33 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
         break;
     }
-    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_AASTORE: case VM_OP_BASTORE: {
+    case VM_OP_AASTORE: {
+        /* arrays of references are covariant: the value must be null, of the
+         * element class itself, or the element class is Object; anything else
+         * (and every fault) goes through the helper */
+        JLabel slow = masm_label(A), store = masm_label(A), done = masm_label(A);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 3));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 2));
+        masm_bri(A, JC_EQ, JR_R0, 0, slow);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
+        masm_ld(A, JR_R2, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R2, 0, store);
+        masm_ld(A, JR_R3, JR_R0, offsetof(VmArray, cls));
+        masm_ld(A, JR_R3, JR_R3, offsetof(VmClass, elem_class));
+        masm_movi(A, JR_R4, (int64_t)(intptr_t)c->vm->c_object);
+        masm_br(A, JC_EQ, JR_R3, JR_R4, store);
+        masm_ld(A, JR_R4, JR_R2, offsetof(VmObject, cls));
+        masm_br(A, JC_EQ, JR_R3, JR_R4, store);
+        masm_bind(A, slow);
+        call_helper3(c, (const void *)jit_h_aastore, i, h);
+        masm_jmp(A, done);
+        masm_bind(A, store);
+        masm_stx(A, JR_R2, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
+        masm_bind(A, done);
+        break;
+    }
+    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE: {
         JLabel bad = stub(c, STUB_BOUNDS, i, h);
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 3));
         masm_ld(A, JR_R1, JR_BASE, SLOT(h - 2));

@@ -1040,11 +1040,24 @@ string_call:
         NEXT();
     }
     CASE(IASTORE)
-    CASE(FASTORE)
+    CASE(FASTORE) {
+        VmArray *arr = vm_slot_ref(sp[-3]);
+        int64_t i = (int64_t)sp[-2];
+        BOUNDS(arr, i);
+        ((uint64_t *)vm_array_data(arr))[i] = sp[-1];
+        sp -= 3;
+        NEXT();
+    }
     CASE(AASTORE) {
         VmArray *arr = vm_slot_ref(sp[-3]);
         int64_t i = (int64_t)sp[-2];
         BOUNDS(arr, i);
+        VmObject *v = vm_slot_ref(sp[-1]);
+        if (!vm_array_store_ok(arr->cls, v)) {
+            SAVE();
+            vm_throw_array_store(vm, v, arr->cls);
+            goto exception;
+        }
         ((uint64_t *)vm_array_data(arr))[i] = sp[-1];
         sp -= 3;
         NEXT();

@@ -232,6 +232,8 @@ struct VmClass {
     uint32_t nifaces;
     /* arrays */
     char elem_kind;        /* 'I','F','Z','B','L','['                      */
+    VmClass *elem_class;   /* 'L' and '[': the element class (covariance,
+                            * aastore's run-time check); NULL otherwise     */
     uint32_t elem_size;
     /* layout */
     uint32_t nslots;       /* instance field slots, superclasses included */
@@ -431,6 +433,15 @@ int vm_init_class(MicaVM *vm, VmClass *c);
 VmClass *vm_resolve_class(MicaVM *vm, const char *name);
 /* True if an instance of [s] is assignable to [t]. */
 bool vm_is_subclass(const VmClass *s, const VmClass *t);
+/* May [v] (NULL: null) be stored in an array of class [array]? Arrays of references
+ * are covariant, so a String[] may be seen as an Object[]: every aastore checks. */
+static inline bool vm_array_store_ok(const VmClass *array, const VmObject *v)
+{
+    const VmClass *e = array->elem_class;
+    if (!v || !e || v->cls == e || (!e->super && !e->is_interface && !e->is_array))
+        return true; /* null, a primitive array (never reached), the same class, Object[] */
+    return vm_is_subclass(v->cls, e);
+}
 /* The method [name][desc] declared in [c], or NULL. */
 VmMethod *vm_find_declared(VmClass *c, const char *name, const char *desc);
 /* Looks up a method in [c], its superclasses, then its interfaces. */
