@@ -502,6 +502,11 @@ void masm_fmov(JMasm *m, JFReg d, JFReg s)
         w(m, 0x1E604000u | (uint32_t)s << 5 | (uint32_t)d); /* fmov d, s */
 }
 
+void masm_fsqrt(JMasm *m, JFReg d, JFReg s)
+{
+    w(m, 0x1E61C000u | (uint32_t)s << 5 | (uint32_t)d); /* fsqrt d, s */
+}
+
 void masm_fget(JMasm *m, JReg d, JFReg s)
 {
     w(m, 0x9E660000u | (uint32_t)s << 5 | (uint32_t)hw[d]); /* fmov x, d */

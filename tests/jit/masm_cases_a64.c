@@ -228,6 +228,8 @@ int main(int argc, char **argv)
     CASE(masm_falu(&A, JFA_ADD, JF4, JF5, JF6), "fadd d4, d5, d6");
     CASE(masm_fmov(&A, JF5, JF2), "fmov d5, d2");
     CASE(masm_fmov(&A, JF3, JF3), "");
+    CASE(masm_fsqrt(&A, JF0, JF1), "fsqrt d0, d1");
+    CASE(masm_fsqrt(&A, JF6, JF6), "fsqrt d6, d6");
     CASE(masm_fget(&A, JR_R0, JF0), "fmov x0, d0");
     CASE(masm_fget(&A, JR_T1, JF6), "fmov x23, d6");
     CASE(masm_fput(&A, JF1, JR_R3), "fmov d1, x3");
