@@ -1028,6 +1028,34 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     *skip = j - i;
 }
 
+/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float, behind
+ * the check their native call would make (a frame left for it); when it fails,
+ * and for the others, the call. True if emitted. */
+static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
+{
+    if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q)
+        return false;
+    JLabel call = masm_label(A), done = masm_label(A);
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_frames));
+    masm_br(A, JC_UGE, JR_R1, JR_R2, call);
+    if (op == VM_OP_FSQRT_Q) {
+        masm_fld(A, JF0, JR_BASE, SLOT(h - 1));
+        masm_fsqrt(A, JF0, JF0);
+        masm_fst(A, JF0, JR_BASE, SLOT(h - 1));
+    } else {
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_movi(A, JR_R1, INT64_MAX);
+        masm_alu(A, JA_AND, JR_R0, JR_R0, JR_R1);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+    }
+    masm_jmp(A, done);
+    masm_bind(A, call);
+    emit_call(c, i, VM_OP_INVOKE_Q, h);
+    masm_bind(A, done);
+    return true;
+}
+
 static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
 {
     VmMethod *m = c->m;
@@ -1391,7 +1419,9 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: case VM_OP_CALLFN:
-        emit_call(c, i, op, h);
+        if (op != base && emit_intrinsic(c, i, op, h))
+            break;
+        emit_call(c, i, base, h);
         break;
     default:
         c->failed = true;

@@ -135,6 +135,8 @@ void masm_falu(JMasm *m, JFAlu op, JFReg d, JFReg a, JFReg b);
 void masm_fset(JMasm *m, JFCond c, JReg d, JFReg a, JFReg b);
 void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l);
 void masm_i2f(JMasm *m, JFReg d, JReg s);
+/* d = the square root of s, correctly rounded (IEEE 754; NaN for s < 0) */
+void masm_fsqrt(JMasm *m, JFReg d, JFReg s);
 /* d = s (float registers) */
 void masm_fmov(JMasm *m, JFReg d, JFReg s);
 /* Moves the 64 bits of a binary64 between register files, unchanged:

@@ -351,6 +351,10 @@ struct MicaVM {
     char *halt_trace;                 /* interrupted: "interrupted" and the Mica stack */
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     VmDispatchEntry *dispatch_cache;  /* malloc'd on the first miss, or NULL */
+#if VM_OP_PROFILE
+    uint64_t *op_pairs;               /* [prev * VM_OP_COUNT + op] (VM_OP_PROFILE) */
+    int op_prev;
+#endif
     /* loading state (for hierarchy-cycle detection) */
     VmClass *loading[64];             /* classes being loaded, each needing the next */
     uint32_t nloading;
@@ -509,6 +513,11 @@ static inline bool vm_cstack_room(const MicaVM *vm, uintptr_t room)
  * class or method cannot be found or linked; *[status] says which. */
 int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *desc,
                    const uint64_t *args, uint32_t nargs, uint64_t *ret, MicaStatus *status);
+
+#if VM_OP_PROFILE
+/* Appends the VM's instruction-pair counts to $MICA_OP_PROFILE (config.h). */
+void vm_op_profile_write(MicaVM *vm);
+#endif
 
 /* The source line of the instruction [ip] of [m], 0 when unknown. */
 uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);

@@ -517,6 +517,11 @@ void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l)
     }
 }
 
+void masm_fsqrt(JMasm *m, JFReg d, JFReg s)
+{
+    sse(m, 0xF2, 0x51, d, s); /* sqrtsd */
+}
+
 void masm_i2f(JMasm *m, JFReg d, JReg s)
 {
     b1(m, 0xF2);

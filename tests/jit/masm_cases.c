@@ -151,6 +151,8 @@ int main(int argc, char **argv)
     CASE(masm_fbr(&A, JFC_NE, JF0, JF1, l), "ucomisd xmm0, xmm1; jp L0; jne L0");
     CASE(masm_i2f(&A, JF0, JR_R0), "cvtsi2sd xmm0, rax");
     CASE(masm_i2f(&A, JF2, JR_T0), "cvtsi2sd xmm2, r14");
+    CASE(masm_fsqrt(&A, JF0, JF0), "sqrtsd xmm0, xmm0");
+    CASE(masm_fsqrt(&A, JF3, JF1), "sqrtsd xmm3, xmm1");
     CASE(masm_fld(&A, JF6, JR_BASE, 0x100), "movsd xmm6, QWORD PTR [r12+0x100]");
     CASE(masm_falu(&A, JFA_ADD, JF4, JF5, JF6), "movapd xmm4, xmm5; addsd xmm4, xmm6");
     CASE(masm_fmov(&A, JF5, JF2), "movapd xmm5, xmm2");
