@@ -267,6 +267,15 @@ int main(int argc, char **argv)
     fclose(S);
     if (!masm_finish(&A))
         return 1;
+    /* no fused multiply-add: fmadd, fmsub, fnmadd, fnmsub are the class 0x1f000000 */
+    for (size_t k = 0; k + 4 <= A.len; k += 4) {
+        uint32_t insn = (uint32_t)A.buf[k] | (uint32_t)A.buf[k + 1] << 8 |
+                        (uint32_t)A.buf[k + 2] << 16 | (uint32_t)A.buf[k + 3] << 24;
+        if ((insn & 0x1F000000u) == 0x1F000000u) {
+            fprintf(stderr, "a fused multiply-add at offset %zu\n", k);
+            return 1;
+        }
+    }
     snprintf(path, sizeof path, "%s/masm.bin", argv[1]);
     FILE *b = fopen(path, "wb");
     if (!b || fwrite(A.buf, 1, A.len, b) != A.len)
