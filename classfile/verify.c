@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "classfile.h"
+#include "cm_assert.h"
 
 #define NAME_OBJECT "std/core/Object"
 #define NAME_EXCEPTION "std/core/Exception"
@@ -613,6 +614,7 @@ static int match(Verifier *V, const VType *have, const VType *want)
 
 static Ctrl *cur(Verifier *V)
 {
+    MICA_ASSERT(V->nctrl > 0); /* the method body's region is never closed */
     return &V->ctrl[V->nctrl - 1];
 }
 

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "jit.h"
+#include "cm_assert.h"
 
 #include <stdlib.h>
 #include "api.h"
@@ -356,6 +357,7 @@ int vm_halt(MicaVM *vm, MicaStatus st, const char *fmt, ...)
 
 int vm_unreachable(MicaVM *vm, const VmMethod *m, const VmInsn *ip)
 {
+    MICA_ASSERT(!ip || !m->code || (ip >= m->code && ip - m->code <= (ptrdiff_t)m->ncode));
     if (!ip || !m->pcs)
         return vm_halt(vm, MICA_ERR_VERIFY, "unreachable code executed in %s.%s%s",
                        m->cls->name, m->name, m->desc);
