@@ -9,7 +9,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zip.h>
+#include "ziplib.h"
+
+/* every libzip call goes through the table loaded on first use */
+#define CF_ZIP_CALL(name) (cf_zip_lib()->name)
+#define zip_close CF_ZIP_CALL(zip_close)
+#define zip_discard CF_ZIP_CALL(zip_discard)
+#define zip_error_code_zip CF_ZIP_CALL(zip_error_code_zip)
+#define zip_error_fini CF_ZIP_CALL(zip_error_fini)
+#define zip_error_init CF_ZIP_CALL(zip_error_init)
+#define zip_error_strerror CF_ZIP_CALL(zip_error_strerror)
+#define zip_fclose CF_ZIP_CALL(zip_fclose)
+#define zip_file_add CF_ZIP_CALL(zip_file_add)
+#define zip_file_get_error CF_ZIP_CALL(zip_file_get_error)
+#define zip_file_set_dostime CF_ZIP_CALL(zip_file_set_dostime)
+#define zip_file_set_external_attributes CF_ZIP_CALL(zip_file_set_external_attributes)
+#define zip_fopen_index CF_ZIP_CALL(zip_fopen_index)
+#define zip_fread CF_ZIP_CALL(zip_fread)
+#define zip_get_name CF_ZIP_CALL(zip_get_name)
+#define zip_get_num_entries CF_ZIP_CALL(zip_get_num_entries)
+#define zip_name_locate CF_ZIP_CALL(zip_name_locate)
+#define zip_open_from_source CF_ZIP_CALL(zip_open_from_source)
+#define zip_set_file_compression CF_ZIP_CALL(zip_set_file_compression)
+#define zip_source_buffer CF_ZIP_CALL(zip_source_buffer)
+#define zip_source_buffer_create CF_ZIP_CALL(zip_source_buffer_create)
+#define zip_source_close CF_ZIP_CALL(zip_source_close)
+#define zip_source_free CF_ZIP_CALL(zip_source_free)
+#define zip_source_keep CF_ZIP_CALL(zip_source_keep)
+#define zip_source_open CF_ZIP_CALL(zip_source_open)
+#define zip_source_read CF_ZIP_CALL(zip_source_read)
+#define zip_source_stat CF_ZIP_CALL(zip_source_stat)
+#define zip_stat_index CF_ZIP_CALL(zip_stat_index)
+#define zip_stat_init CF_ZIP_CALL(zip_stat_init)
+#define zip_strerror CF_ZIP_CALL(zip_strerror)
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -415,6 +447,10 @@ CfArchive *cf_archive_read(const uint8_t *data, size_t len, const char *origin, 
         fail_msg(err, on, NULL, "not a valid .mar (zip) archive: empty file");
         goto fail;
     }
+    if (!cf_zip_lib()) {
+        fail_msg(err, on, NULL, "%s", cf_zip_lib_error());
+        goto fail;
+    }
     za = open_zip(data, len, ZIP_CHECKCONS, on, err);
     if (!za)
         goto fail;
@@ -665,9 +701,13 @@ int cf_archive_write(const CfArManifest *m, const CfArEntry *entries, size_t n,
     size_t mlen = 0;
     const CfArEntry **sorted = NULL;
     zip_error_t ze;
-    zip_error_init(&ze);
     *out = NULL;
     *len = 0;
+    if (!cf_zip_lib()) {
+        fail_msg(err, "archive", NULL, "%s", cf_zip_lib_error());
+        return -1;
+    }
+    zip_error_init(&ze);
     if (n > CF_AR_MAX_ENTRIES) {
         fail_msg(err, "archive", NULL, "%zu entries, over the limit of %u", n,
                  CF_AR_MAX_ENTRIES);

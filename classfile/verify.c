@@ -490,8 +490,17 @@ static int assignable(Verifier *V, const VType *from, const char *to, uint32_t t
         return 1;
     if (from->len == tolen && !memcmp(from->name, to, tolen))
         return 1;
-    if (from->name[0] == '[' || to[0] == '[')
-        return 0; /* arrays are invariant and only reach Object */
+    if (from->name[0] == '[' || to[0] == '[') {
+        /* arrays of references are covariant, [X to [Y when X is assignable to Y
+         * (aastore checks each store at run time); other arrays only reach Object */
+        if (from->name[0] != '[' || to[0] != '[' || from->len < 2 || tolen < 2)
+            return 0;
+        VType fe = desc_type(from->name + 1, from->len - 1);
+        VType te = desc_type(to + 1, tolen - 1);
+        if (fe.k != T_REF || te.k != T_REF)
+            return 0;
+        return assignable(V, &fe, te.name, te.len);
+    }
     if (from->len == V->cls_len && !memcmp(from->name, V->cls_name, from->len) &&
         is_this_class_direct_parent(V, to, tolen))
         return 1;

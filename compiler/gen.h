@@ -283,12 +283,17 @@ typedef struct Cand {
     MethodInfo *m;
     Binding b;
     Type **sp;      /* parameter types after substitution, one per argument */
+    Type **decl;    /* the same before substitution */
     int nsp;
     bool spread;    /* varargs: trailing arguments go into an array */
 } Cand;
 
 /* Does [t] mention one of the type variables [vars]? */
 bool g_mentions_var(Type *t, Type **vars, int n);
+/* Is argument [i] an array X[] (X a reference type) for a parameter of [c] declared
+ * T[] (T a type variable) that [c] binds to X? It is passed as it is: T[] erases to
+ * an array of T's bound, which a VM array of references may stand for. */
+bool g_var_array_arg(Gen *g, const Cand *c, const ArgSet *as, int i);
 /* How well argument [i] of [as] fits parameter type [p] (0 exact ... -1 not). */
 int g_arg_fit(Gen *g, ArgSet *as, int i, Type *p);
 /* Chooses among the [n] methods [c] named [name] for arguments [as]. A generic

@@ -83,8 +83,15 @@ static void put_args(Gen *g, ArgSet *as, Cand *c, int recv)
         g->max_depth = peak;
     MethodInfo *m = c->m;
     int fixed = c->spread ? m->nparams - 1 : as->n;
-    for (int i = 0; i < fixed; i++)
+    for (int i = 0; i < fixed; i++) {
+        if (g_var_array_arg(g, c, as, i)) {
+            /* a String[] for T[] with T = String: the array itself */
+            g_put_buf(g, &as->bufs[i]);
+            g_adjust(g, 0, 1);
+            continue;
+        }
         put_one(g, as, i, c->sp[i], m->params[i]);
+    }
     if (!c->spread)
         return;
     Type *at = cc_erasure(g->cc, m->params[m->nparams - 1]);

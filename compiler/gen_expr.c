@@ -26,8 +26,14 @@ void g_expect_impl(Gen *g, Expr *e, Type *to)
     Type *t = e->kind == EX_ARRAYLIT ? gen_arraylit(g, e, to)
               : e->kind == EX_NEW     ? g_new_to(g, e, to)
                                       : g_expr(g, e);
-    if (!g_convert(g, t, to))
+    if (!g_convert(g, t, to)) {
         g_mismatch(g, e->pos, to, t);
+        if (t->kind == TY_ARRAY && to->kind == TY_ARRAY && cc_is_ref(t->elem) &&
+            cc_is_ref(to->elem) && cc_ref_assignable(g->cc, t->elem, to->elem))
+            cc_help(g->cc, "arrays are invariant: %s is not %s (a parameter T[] of a generic "
+                    "function accepts %s where T is %s)", cc_type_name(g->cc, t),
+                    cc_type_name(g->cc, to), cc_type_name(g->cc, t), cc_type_name(g->cc, t->elem));
+    }
 }
 
 
@@ -355,7 +361,26 @@ static Type *gen_assign(Gen *g, Expr *e, bool want)
         g_expr(g, e->b);
         return &cc->t_error;
     }
-    if (e->op == TK_ASSIGN) {
+    Type *ft = lv.kind == LV_FIELD ? lv.field->type : NULL;
+    if (e->op == TK_ASSIGN && ft && ft->kind == TY_ARRAY && ft->elem->kind == TY_VAR &&
+        lv.recv && e->b->kind != EX_ARRAYLIT && e->b->kind != EX_LAMBDA) {
+        /* a field declared T[] of a Box<String> takes a String[] as it is, as a
+         * parameter T[] does (g_var_array_arg) */
+        Type *t = g_expr(g, e->b);
+        Binding b = {0};
+        cc_bind_receiver(cc, &b, lv.recv, lv.field->owner);
+        Type *v = cc_bound_of(&b, ft->elem);
+        bool same = t->kind == TY_ARRAY && cc_is_ref(t->elem) && t->elem->kind != TY_NULL &&
+                    v && cc_same_type(cc, v, t->elem) &&
+                    cc_ref_assignable(cc, t->elem, cc_erasure(cc, ft->elem));
+        if (!same && !g_convert(g, t, lv.type)) {
+            g_mismatch(g, e->b->pos, lv.type, t);
+            if (t->kind == TY_ARRAY && cc_is_ref(t->elem) && v)
+                cc_help(cc, "%s is accepted for %s[] only where %s is %s (here %s is %s)",
+                        cc_type_name(cc, t), ft->elem->name, ft->elem->name,
+                        cc_type_name(cc, t->elem), ft->elem->name, cc_type_name(cc, v));
+        }
+    } else if (e->op == TK_ASSIGN) {
         g_expect(g, e->b, lv.type);
     } else {
         lv_read(g, &lv);

@@ -41,13 +41,52 @@ int g_arg_fit(Gen *g, ArgSet *as, int i, Type *p)
     return fit(g, as->types[i], p);
 }
 
+bool g_var_array_arg(Gen *g, const Cand *c, const ArgSet *as, int i)
+{
+    Type *d = c->decl ? c->decl[i] : NULL, *a = as->types[i];
+    if (!d || !a || d->kind != TY_ARRAY || d->elem->kind != TY_VAR || a->kind != TY_ARRAY ||
+        !cc_is_ref(a->elem) || a->elem->kind == TY_NULL)
+        return false;
+    Type *v = cc_bound_of(&c->b, d->elem);
+    return v && cc_same_type(g->cc, v, a->elem) &&
+           cc_ref_assignable(g->cc, a->elem, cc_erasure(g->cc, d->elem));
+}
+
+/* How well argument [i] fits candidate [c]'s parameter (as g_arg_fit), with
+ * X[] for T[] where T is X (g_var_array_arg) a fit by subtyping. */
+static int cand_fit(Gen *g, ArgSet *as, const Cand *c, int i)
+{
+    int f = g_arg_fit(g, as, i, c->sp[i]);
+    return f < 0 && g_var_array_arg(g, c, as, i) ? 2 : f;
+}
+
+/* After "expected X, found Y[]" for a parameter declared T[]: why not. */
+static void var_array_help(Gen *g, const Cand *c, const ArgSet *as, int i)
+{
+    Cc *cc = g->cc;
+    Type *d = c->decl ? c->decl[i] : NULL, *a = as->types[i];
+    if (!d || !a || d->kind != TY_ARRAY || d->elem->kind != TY_VAR || a->kind != TY_ARRAY)
+        return;
+    if (!cc_is_ref(a->elem)) {
+        ClassInfo *box = cc_box_class(cc, a->elem);
+        cc_help(cc, "%s[] is an array of references: %s cannot be passed for it (%s[] can)",
+                d->elem->name, cc_type_name(cc, a), box ? box->simple : "Object");
+        return;
+    }
+    Type *v = cc_bound_of(&c->b, d->elem);
+    if (v)
+        cc_help(cc, "%s is accepted for %s[] only where %s is %s (here %s is %s)",
+                cc_type_name(cc, a), d->elem->name, d->elem->name, cc_type_name(cc, a->elem),
+                d->elem->name, cc_type_name(cc, v));
+}
+
 /* Is candidate [x] at least as good as [y] for every argument? */
 static bool as_good(Gen *g, Cand *x, Cand *y, ArgSet *as)
 {
     if (x->spread != y->spread)
         return !x->spread;
     for (int i = 0; i < as->n; i++) {
-        int fx = g_arg_fit(g, as, i, x->sp[i]), fy = g_arg_fit(g, as, i, y->sp[i]);
+        int fx = cand_fit(g, as, x, i), fy = cand_fit(g, as, y, i);
         if (fx < fy)
             continue;
         if (fx > fy)
@@ -262,9 +301,13 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
             if (!cc_bound_of(&c->b, iv[i]))
                 cc_bind(cc, &c->b, iv[i], cc_subst(cc, iv[i]->bound, &c->b));
     }
-    for (int i = 0; i < n; i++)
+    Type **decl = cc_alloc(cc, sizeof(Type *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        decl[i] = ps[i];
         ps[i] = cc_subst(cc, ps[i], &c->b);
+    }
     c->sp = ps;
+    c->decl = decl;
     c->nsp = n;
     c->spread = spread;
     return true;
@@ -273,7 +316,7 @@ static bool make_cand(Gen *g, MethodInfo *m, ArgSet *as, const Binding *recv, Ty
 static bool applicable(Gen *g, Cand *c, ArgSet *as)
 {
     for (int k = 0; k < as->n; k++)
-        if (g_arg_fit(g, as, k, c->sp[k]) < 0)
+        if (cand_fit(g, as, c, k) < 0)
             return false;
     return true;
 }
@@ -324,14 +367,16 @@ bool g_choose(Gen *g, MethodInfo **c, int n, ArgSet *as, const char *name, uint3
     if (nok == 0) {
         if (ns == 1) {
             for (int k = 0; k < nargs; k++)
-                if (g_arg_fit(g, as, k, same[0].sp[k]) < 0) {
-                    if (as->types[k])
+                if (cand_fit(g, as, &same[0], k) < 0) {
+                    if (as->types[k]) {
                         g_mismatch(g, as->exprs[k]->pos, same[0].sp[k], as->types[k]);
-                    else
+                        var_array_help(g, &same[0], as, k);
+                    } else {
                         g_error(g, as->exprs[k]->pos, "a lambda with %d parameter%s cannot "
                                 "be %s", as->exprs[k]->nargs,
                                 as->exprs[k]->nargs == 1 ? "" : "s",
                                 cc_type_name(cc, same[0].sp[k]));
+                    }
                     break;
                 }
         } else {

@@ -33,6 +33,7 @@ typedef struct Ctx {
     JLabel *labels;     /* per instruction */
     bool *target;       /* per instruction: something jumps there */
     JLabel ret, unwind;
+    JLabel body;        /* the body's start (self-recursive calls)          */
     Stub *stubs;
     uint32_t nstubs, stubs_cap;
     bool failed;
@@ -88,14 +89,19 @@ static void check_status(Ctx *c)
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
 }
 
+/* Adds back the step a masm_decbr took (clobbers R0). */
+static void give_back_step(Ctx *c)
+{
+    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
+    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+}
+
 /* A poll point (back edge): one step off vm->poll_left, vm_poll when it runs out. */
 static void poll(Ctx *c, uint32_t idx, int32_t height)
 {
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
-    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
     JLabel l = stub(c, STUB_POLL, idx, height);
-    masm_bri(A, JC_LE, JR_R0, 0, l);
+    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), l);
     /* the stub comes back to the label made right after its own */
     masm_bind(A, masm_label(A));
 }
@@ -166,14 +172,36 @@ static void call_helper3(Ctx *c, const void *fn, uint32_t idx, int32_t height)
     check_status(c);
 }
 
-/* Plain class (not Object, interface or array): inline subclass test of the
- * object in R0 against [k]; jumps to [no] when it is not one. Clobbers R1, R2. */
+/* Inline vm_is_subclass of the object (or array) in R0 against resolved
+ * class [k] (not Object): jumps to [no] when it is not one. Plain classes
+ * check the ancestor at k's depth, interfaces scan the object class's
+ * interfaces, array classes match only themselves. Clobbers R1..R4. */
+_Static_assert(offsetof(VmArray, cls) == offsetof(VmObject, cls), "class word of objects and arrays");
 static void subclass_test(Ctx *c, VmClass *k, JLabel no)
 {
     masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
     masm_movi(A, JR_R2, (int64_t)(intptr_t)k);
     JLabel yes = masm_label(A);
+    if (k->is_array) {
+        masm_br(A, JC_NE, JR_R1, JR_R2, no);
+        return;
+    }
     masm_br(A, JC_EQ, JR_R1, JR_R2, yes);
+    if (k->is_interface) {
+        JLabel loop = masm_label(A);
+        masm_mov(A, JR_R4, JR_R2);
+        masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, nifaces));
+        masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, ifaces));
+        masm_bind(A, loop);
+        masm_bri(A, JC_LE, JR_R2, 0, no);
+        masm_ld(A, JR_R3, JR_R1, 0);
+        masm_br(A, JC_EQ, JR_R3, JR_R4, yes);
+        masm_alui(A, JA_ADD, JR_R1, JR_R1, 8);
+        masm_alui(A, JA_SUB, JR_R2, JR_R2, 1);
+        masm_jmp(A, loop);
+        masm_bind(A, yes);
+        return;
+    }
     masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, depth));
     masm_bri(A, JC_LT, JR_R2, (int32_t)k->depth, no);
     masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, ancestors));
@@ -197,9 +225,14 @@ static bool plain_class(const VmClass *k)
 static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
                       JLabel done)
 {
+    /* from here on the target is known: every way out that is not the direct
+     * call makes the call through jit_h_call (natives, methods not compiled,
+     * a check that failed) without looking the target up again */
+    JLabel direct = masm_label(A);
+    slow = direct;
     int32_t args = SLOT(h - (int32_t)nargs);
     /* compiled? (once compiled, always) */
-    if (!known || known->jit_state != 1 || !known->jit_call) {
+    if (known != c->m && (!known || known->jit_state != 1 || !known->jit_call)) {
         masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
         masm_bri(A, JC_NE, JR_R0, 1, slow);
     }
@@ -232,11 +265,10 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
         masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
     }
-    /* one step; when a poll is due the helper makes the call (and the poll) */
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    masm_alui(A, JA_SUB, JR_R0, JR_R0, 1);
-    masm_bri(A, JC_LE, JR_R0, 0, slow);
-    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
+    /* one step; when a poll is due the step is given back and the helper
+     * makes the call (and the poll) */
+    JLabel undo = masm_label(A);
+    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
     /* the frame: vm->frames[nframes], right above this one (R4) */
     masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
@@ -276,9 +308,23 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     /* the body: frame in R4, base in R5; status back in R0 */
-    masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
-    masm_callr(A, JR_R0);
+    if (known == c->m) {
+        masm_call_label(A, c->body);
+    } else {
+        masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
+        masm_callr(A, JR_R0);
+    }
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
+    masm_jmp(A, done);
+    masm_bind(A, undo);
+    give_back_step(c);
+    masm_bind(A, direct);
+    masm_mov(A, JR_T0, JR_R3);
+    arg_vm(c);
+    masm_mov(A, masm_arg(1), JR_T0);
+    masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, args);
+    masm_call(A, (const void *)jit_h_call);
+    check_status(c);
     masm_jmp(A, done);
 }
 
@@ -300,6 +346,16 @@ typedef struct Trivial {
 } Trivial;
 
 static int insn_op(const VmInsn *o) { return __atomic_load_n(&o->op, __ATOMIC_ACQUIRE); }
+
+/* The vtable slot of a quick virtual call's method (the same in every subclass of
+ * its class), or -1 (an interface's method, or one too far to encode). */
+static int32_t vtable_slot(const VmInsn *o)
+{
+    const VmMethod *t = o->method;
+    if (!t || t->cls->is_interface || t->vtable_index < 0 || t->vtable_index >= (1 << 24))
+        return -1;
+    return t->vtable_index;
+}
 
 static Trivial trivial(const VmMethod *t)
 {
@@ -363,7 +419,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
             t = ct;
             *guard_cls = k;
         } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
-                   o->method->vtable_index < (1 << 24)) {
+                   o->method->vtable_index < (1 << 24) && !o->method->cls->is_interface) {
             t = o->method;
             *vguard = true;
         }
@@ -424,18 +480,20 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
     }
-    /* no poll due, depth and value stack as vm_push_frame checks them */
-    masm_ld(A, JR_R3, JR_VM, offsetof(MicaVM, poll_left));
-    masm_bri(A, JC_LE, JR_R3, 1, full);
+    /* depth and value stack as vm_push_frame checks them (the value stack is
+     * implied by this frame's own check when the callee's frame fits in it),
+     * then the step, given back when a poll is due */
     masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
     masm_br(A, JC_UGE, JR_R1, JR_R2, full);
-    uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-    masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
-    masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-    masm_br(A, JC_UGT, JR_R1, JR_R2, full);
-    masm_alui(A, JA_SUB, JR_R3, JR_R3, 1);
-    masm_st(A, JR_R3, JR_VM, offsetof(MicaVM, poll_left));
+    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+        masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
+        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
+        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+    }
+    JLabel undo = masm_label(A);
+    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
     switch (tv.kind) {
     case TRIV_GET:
         masm_ld(A, JR_R0, JR_R0, 8 + 8 * tv.field);
@@ -455,6 +513,10 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     }
     masm_jmp(A, merge);
     /* the whole call, from the frame's slots */
+    masm_bind(A, undo);
+    masm_mov(A, JR_R3, JR_R0);
+    give_back_step(c);
+    masm_mov(A, JR_R0, JR_R3);
     masm_bind(A, full);
     if (nargs >= 1)
         masm_st(A, JR_R0, JR_BASE, args);
@@ -478,6 +540,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     JLabel slow = masm_label(A), done = masm_label(A);
     sync(c, i, h);
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
+    /* intrinsics not done inline are the calls they stand for */
+    op = vm_op_base(op);
     bool fast = nargs > 0 || op == VM_OP_INVOKE_Q;
     if (op == VM_OP_CALLFN && o->nargs <= 0)
         fast = false;
@@ -526,19 +590,38 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_ld(A, JR_R0, JR_R0, offsetof(VmObject, cls));
+        /* the receiver class the cache held when this was compiled: its target
+         * is known here, and so is the shape of its frame */
+        VmClass *k0 = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        VmMethod *t0 = k0 ? o->cache_target : NULL;
+        if (t0 && t0->nparams == nargs && !(t0->flags & CF_ACC_NATIVE)) {
+            JLabel other = masm_label(A);
+            masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
+            masm_br(A, JC_NE, JR_R0, JR_R1, other);
+            masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
+            fast_call(c, h, nargs, t0, slow, done);
+            masm_bind(A, other);
+        }
         masm_movi(A, JR_R1, (int64_t)(intptr_t)o);
         masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
         masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
         masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
-        int32_t vi = o->method ? o->method->vtable_index : -1;
-        if (op == VM_OP_INVOKEVIRTUAL_Q && vi >= 0 && vi < (1 << 24) &&
-            !o->method->cls->is_interface) {
+        int32_t vi = vtable_slot(o);
+        if (op == VM_OP_INVOKEVIRTUAL_Q && vi >= 0) {
             /* a miss: the vtable slot (the receiver's class is a subclass of
              * the method's, so its vtable extends the method's class's one) */
             masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));
             masm_bri(A, JC_LE, JR_R2, vi, slow);
             masm_ld(A, JR_R0, JR_R0, offsetof(VmClass, vtable));
             masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * vi));
+        } else if (op == VM_OP_CALLFN && cf_utf8(c->m->cls->cf, o->cpi)) {
+            /* a miss: the function class's own memory of its last `invoke`
+             * for this descriptor (vm_callfn_target), when it is this site's */
+            masm_ld(A, JR_R2, JR_R0, offsetof(VmClass, fn_desc));
+            masm_movi(A, JR_R1, (int64_t)(intptr_t)cf_utf8(c->m->cls->cf, o->cpi));
+            masm_br(A, JC_NE, JR_R1, JR_R2, slow);
+            masm_ld(A, JR_R3, JR_R0, offsetof(VmClass, fn_target));
+            masm_bri(A, JC_EQ, JR_R3, 0, slow);
         } else {
             masm_jmp(A, slow);
         }
@@ -831,7 +914,8 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpush_r0(c);
         return true;
     }
-    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_AASTORE: {
+    case VM_OP_IASTORE: case VM_OP_FASTORE: {
+        /* aastore: on the stack (emit_insn), its store check may call a helper */
         if (c->nv == 0)
             return false;
         vpop(c, JR_R3);
@@ -942,6 +1026,34 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
         masm_bind(A, zero);
     }
     *skip = j - i;
+}
+
+/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float, behind
+ * the check their native call would make (a frame left for it); when it fails,
+ * and for the others, the call. True if emitted. */
+static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
+{
+    if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q)
+        return false;
+    JLabel call = masm_label(A), done = masm_label(A);
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_frames));
+    masm_br(A, JC_UGE, JR_R1, JR_R2, call);
+    if (op == VM_OP_FSQRT_Q) {
+        masm_fld(A, JF0, JR_BASE, SLOT(h - 1));
+        masm_fsqrt(A, JF0, JF0);
+        masm_fst(A, JF0, JR_BASE, SLOT(h - 1));
+    } else {
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
+        masm_movi(A, JR_R1, INT64_MAX);
+        masm_alu(A, JA_AND, JR_R0, JR_R0, JR_R1);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
+    }
+    masm_jmp(A, done);
+    masm_bind(A, call);
+    emit_call(c, i, VM_OP_INVOKE_Q, h);
+    masm_bind(A, done);
+    return true;
 }
 
 static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
@@ -1208,7 +1320,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         VmClass *k = o->cls;
         bool inst = base == VM_OP_INSTANCEOF_Q;
         bool object = k && !k->super && !k->is_interface && !k->is_array;
-        if (!plain_class(k) && !object) {
+        if (!plain_class(k) && !object && !(k && (k->is_interface || k->is_array))) {
             call_helper3(c, (const void *)jit_h_type, i, h);
             break;
         }
@@ -1254,7 +1366,33 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
         break;
     }
-    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_AASTORE: case VM_OP_BASTORE: {
+    case VM_OP_AASTORE: {
+        /* arrays of references are covariant: the value must be null, of the
+         * element class itself, or the element class is Object; anything else
+         * (and every fault) goes through the helper */
+        JLabel slow = masm_label(A), store = masm_label(A), done = masm_label(A);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 3));
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 2));
+        masm_bri(A, JC_EQ, JR_R0, 0, slow);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
+        masm_ld(A, JR_R2, JR_BASE, SLOT(h - 1));
+        masm_bri(A, JC_EQ, JR_R2, 0, store);
+        masm_ld(A, JR_R3, JR_R0, offsetof(VmArray, cls));
+        masm_ld(A, JR_R3, JR_R3, offsetof(VmClass, elem_class));
+        masm_movi(A, JR_R4, (int64_t)(intptr_t)c->vm->c_object);
+        masm_br(A, JC_EQ, JR_R3, JR_R4, store);
+        masm_ld(A, JR_R4, JR_R2, offsetof(VmObject, cls));
+        masm_br(A, JC_EQ, JR_R3, JR_R4, store);
+        masm_bind(A, slow);
+        call_helper3(c, (const void *)jit_h_aastore, i, h);
+        masm_jmp(A, done);
+        masm_bind(A, store);
+        masm_stx(A, JR_R2, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
+        masm_bind(A, done);
+        break;
+    }
+    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE: {
         JLabel bad = stub(c, STUB_BOUNDS, i, h);
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 3));
         masm_ld(A, JR_R1, JR_BASE, SLOT(h - 2));
@@ -1281,7 +1419,9 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: case VM_OP_CALLFN:
-        emit_call(c, i, op, h);
+        if (op != base && emit_intrinsic(c, i, op, h))
+            break;
+        emit_call(c, i, base, h);
         break;
     default:
         c->failed = true;
@@ -1350,6 +1490,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
         c->labels[i] = masm_label(a);
     c->ret = masm_label(a);
     c->unwind = masm_label(a);
+    c->body = masm_label(a);
     /* what something jumps to: branch targets and handlers */
     for (uint32_t i = 0; i < m->ncode; i++) {
         const VmInsn *o = &m->code[i];
@@ -1374,7 +1515,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_mov(a, JR_FRAME, JR_R4);
     masm_mov(a, JR_BASE, JR_R5);
     masm_jmpr(a, JR_R0);
-    JLabel body = masm_label(a);
+    JLabel body = c->body;
     masm_bind(a, body);
     *body_off = masm_offset(a);
     masm_body_enter(a);

@@ -143,6 +143,20 @@ int64_t jit_h_type(MicaVM *vm, VmInsn *o, uint64_t *sp)
     }
 }
 
+int64_t jit_h_aastore(MicaVM *vm, VmInsn *o, uint64_t *sp)
+{
+    (void)o;
+    VmArray *arr = vm_slot_ref(sp[-3]);
+    int64_t i = (int64_t)sp[-2];
+    if (!arr || (uint64_t)i >= (uint64_t)arr->length)
+        return vm_throw_bounds(vm, arr, i);
+    VmObject *v = vm_slot_ref(sp[-1]);
+    if (!vm_array_store_ok(arr->cls, v))
+        return vm_throw_array_store(vm, v, arr->cls);
+    ((uint64_t *)vm_array_data(arr))[i] = sp[-1];
+    return 0;
+}
+
 /* Calls [target] with the argument slots at [args] and leaves its result in
  * args[0]: natives under their own frame, Mica methods in a frame of their
  * own run by its entry point (compiled, or the interpreter when the method is

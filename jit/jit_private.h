@@ -49,6 +49,9 @@ int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp);
 int64_t jit_h_call(MicaVM *vm, VmMethod *target, uint64_t *args);
 int64_t jit_h_field(MicaVM *vm, VmInsn *o, uint64_t *sp);
 int64_t jit_h_type(MicaVM *vm, VmInsn *o, uint64_t *sp);
+/* aastore with the operands at sp[-3..-1] when the inline checks cannot decide:
+ * null array, index, and whether the array's element class takes the value. */
+int64_t jit_h_aastore(MicaVM *vm, VmInsn *o, uint64_t *sp);
 void *jit_h_ldc(MicaVM *vm, VmInsn *o);
 int64_t jit_h_poll(MicaVM *vm);
 int64_t jit_h_throw(MicaVM *vm, uint64_t exc);

@@ -121,6 +121,10 @@ void masm_seti(JMasm *m, JCond c, JReg d, JReg a, int32_t imm);
 void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l);
 void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l);
 void masm_jmp(JMasm *m, JLabel l);
+/* Subtracts 1 from the 64-bit word at base+disp (stored back) and jumps to
+ * [l] if the result is <= 0 (signed): a countdown in memory. May clobber
+ * scratch registers. */
+void masm_decbr(JMasm *m, JReg base, int32_t disp, JLabel l);
 void masm_jmpr(JMasm *m, JReg r);
 void masm_call(JMasm *m, const void *fn);
 void masm_callr(JMasm *m, JReg r);
@@ -131,6 +135,8 @@ void masm_falu(JMasm *m, JFAlu op, JFReg d, JFReg a, JFReg b);
 void masm_fset(JMasm *m, JFCond c, JReg d, JFReg a, JFReg b);
 void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l);
 void masm_i2f(JMasm *m, JFReg d, JReg s);
+/* d = the square root of s, correctly rounded (IEEE 754; NaN for s < 0) */
+void masm_fsqrt(JMasm *m, JFReg d, JFReg s);
 /* d = s (float registers) */
 void masm_fmov(JMasm *m, JFReg d, JFReg s);
 /* Moves the 64 bits of a binary64 between register files, unchanged:

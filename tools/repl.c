@@ -18,11 +18,56 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
 #ifdef MICA_HAVE_LIBEDIT
+#include <dlfcn.h>
 #include <editline/readline.h>
+
+/* libedit, loaded with dlopen when the REPL reads from a terminal: linked in,
+ * it and the libraries behind it were mapped into every `mica run`. */
+typedef struct Edit {
+    __typeof__(readline) *readline;
+    __typeof__(using_history) *using_history;
+    __typeof__(stifle_history) *stifle_history;
+    __typeof__(read_history) *read_history;
+    __typeof__(write_history) *write_history;
+    __typeof__(add_history) *add_history;
+    __typeof__(rl_readline_name) *readline_name;
+} Edit;
+
+/* Fills [e] from libedit; false (plain line reading) when it cannot be loaded. */
+static bool edit_load(Edit *e)
+{
+    static const char *const names[] = {"libedit.so.2", "libedit.so"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        void *lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (!lib)
+            continue;
+        void *p[7] = {dlsym(lib, "readline"), dlsym(lib, "using_history"),
+                      dlsym(lib, "stifle_history"), dlsym(lib, "read_history"),
+                      dlsym(lib, "write_history"), dlsym(lib, "add_history"),
+                      dlsym(lib, "rl_readline_name")};
+        bool all = true;
+        for (size_t k = 0; k < 7; k++)
+            all = all && p[k];
+        if (all) {
+            /* POSIX guarantees a function pointer survives the round trip through void * */
+            memcpy(&e->readline, &p[0], sizeof p[0]);
+            memcpy(&e->using_history, &p[1], sizeof p[1]);
+            memcpy(&e->stifle_history, &p[2], sizeof p[2]);
+            memcpy(&e->read_history, &p[3], sizeof p[3]);
+            memcpy(&e->write_history, &p[4], sizeof p[4]);
+            memcpy(&e->add_history, &p[5], sizeof p[5]);
+            e->readline_name = p[6];
+            return true; /* stays loaded for the process */
+        }
+        dlclose(lib);
+    }
+    return false;
+}
 #endif
 
 #include "commands.h"
@@ -44,6 +89,10 @@ typedef struct Local {
 
 typedef struct Repl {
     TkSession s;       /* s.mem: declarations, holders, the support class */
+#ifdef MICA_HAVE_LIBEDIT
+    Edit edit;         /* libedit, when edit_ok (a terminal, and the library loaded) */
+    bool edit_ok;
+#endif
     MicaVM *vm;
     TkStrs imports;
     Var *vars;
@@ -804,9 +853,8 @@ static void eval(Repl *r, const char *text)
 static char *read_line(Repl *r, bool more)
 {
 #ifdef MICA_HAVE_LIBEDIT
-    if (r->tty) {
-        return readline(more ? "  ... " : "mica> ");
-    }
+    if (r->tty && r->edit_ok)
+        return r->edit.readline(more ? "  ... " : "mica> ");
 #endif
     if (r->tty) {
         fputs(more ? "  ... " : "mica> ", stdout);
@@ -878,14 +926,14 @@ int mica_cmd_repl(int argc, char **argv)
     }
     char *history = NULL;
 #ifdef MICA_HAVE_LIBEDIT
-    if (r.tty) {
-        rl_readline_name = "mica";
-        using_history();
-        stifle_history(1000);
+    if (r.tty && (r.edit_ok = edit_load(&r.edit))) {
+        *r.edit.readline_name = "mica";
+        r.edit.using_history();
+        r.edit.stifle_history(1000);
         const char *home = getenv("HOME");
         if (home && *home && (history = malloc(strlen(home) + 20)) != NULL) {
             sprintf(history, "%s/.mica_history", home);
-            read_history(history);
+            r.edit.read_history(history);
         }
     }
 #endif
@@ -913,8 +961,8 @@ int mica_cmd_repl(int argc, char **argv)
         if (open_depth(input.p) > 0)
             continue;
 #ifdef MICA_HAVE_LIBEDIT
-        if (r.tty && input.p[strspn(input.p, " \t")])
-            add_history(input.p);
+        if (r.tty && r.edit_ok && input.p[strspn(input.p, " \t")])
+            r.edit.add_history(input.p);
 #endif
         eval(&r, input.p);
         input.n = 0;
@@ -925,7 +973,7 @@ int mica_cmd_repl(int argc, char **argv)
         status = r.exit_code;
 #ifdef MICA_HAVE_LIBEDIT
     if (history)
-        write_history(history);
+        r.edit.write_history(history);
 #endif
     free(history);
     free(input.p);

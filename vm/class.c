@@ -357,6 +357,7 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
         vm_set_error(vm, "bad array type %s", name);
         return NULL;
     }
+    VmClass *e = NULL;
     if (name[1] == 'L' || name[1] == '[') {
         /* the element class must exist */
         char *el;
@@ -369,7 +370,7 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
             *st = MICA_ERR_OOM;
             return NULL;
         }
-        VmClass *e = vm_load_class(vm, el, st);
+        e = vm_load_class(vm, el, st);
         free(el);
         if (!e)
             return NULL;
@@ -389,6 +390,7 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
     c->is_std = true;
     c->super = obj;
     c->elem_kind = name[1];
+    c->elem_class = e;
     c->elem_size = (name[1] == 'B' || name[1] == 'Z') ? 1 : 8;
     c->state = VM_CLASS_INITIALIZED;
     if (fill_ancestors(c) < 0 || table_put(vm, c) < 0)
@@ -640,10 +642,14 @@ bool vm_is_subclass(const VmClass *s, const VmClass *t)
                 return true;
         return false;
     }
-    if (t->is_array || s->is_array)
-        return false;
+    if (t->is_array || s->is_array) {
+        /* arrays of references are covariant (aastore checks each store) */
+        return t->is_array && s->is_array && s->elem_class && t->elem_class &&
+               vm_is_subclass(s->elem_class, t->elem_class);
+    }
     return s->depth >= t->depth && s->ancestors[t->depth] == t;
 }
+
 
 static int hier_assignable(void *ud, const char *from, const char *to, CfError *err)
 {

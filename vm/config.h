@@ -72,6 +72,14 @@
 #define VM_TRACE_LOAD 0
 #endif
 
+/* Count the pairs of instructions the interpreter executes one after the
+ * other (a call's first instruction follows the call), and append them to the file named by the
+ * environment variable MICA_OP_PROFILE when the VM is freed: the dynamic
+ * profile superinstructions are chosen from (bench/ops/profile.sh). */
+#ifndef VM_OP_PROFILE
+#define VM_OP_PROFILE 0
+#endif
+
 /* Use the portable switch dispatch even where computed goto is available. */
 #ifndef VM_NO_COMPUTED_GOTO
 #define VM_NO_COMPUTED_GOTO 0

@@ -42,7 +42,8 @@ uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip)
 
 /* ---- pre-decoding -------------------------------------------------------- */
 
-/* Superinstructions for the commonest sequences. The first instruction of a
+/* Superinstructions for the commonest sequences, chosen from the dynamic
+ * profile of bench/ops/profile.sh (bench/README.md). The first instruction of a
  * sequence becomes the fused one, which does the work of all and skips the
  * rest; the others stay as they were, so a jump into the middle of a sequence
  * still runs correct code and no branch target needs to be known. */
@@ -66,9 +67,16 @@ static void fuse(VmInsn *code, uint32_t n)
             o->op = next == VM_OP_ISUB ? VM_OP_SUBI : VM_OP_ADDI;
         } else if (o->op == VM_OP_EQZ && next == VM_OP_BR_IF) {
             o->op = VM_OP_EQZ_BRIF;
+        } else if (o->op == VM_OP_ACONST_NULL && (next == VM_OP_AEQ || next == VM_OP_ANE) &&
+                   i + 2 < n && code[i + 2].op == VM_OP_JZ) {
+            o->op = next == VM_OP_AEQ ? VM_OP_NULL_EQ_JZ : VM_OP_NULL_NE_JZ;
+        } else if (o->op == VM_OP_STORE && next == VM_OP_LOAD) {
+            o->op = VM_OP_STORE_LOAD;
         } else {
+            /* references compare as 64-bit words: AEQ and ANE fuse as IEQ and INE */
+            uint16_t op = o->op == VM_OP_AEQ ? VM_OP_IEQ : o->op == VM_OP_ANE ? VM_OP_INE : o->op;
             for (int k = 0; k < 6; k++) {
-                if (o->op != cmp[k])
+                if (op != cmp[k])
                     continue;
                 if (next == VM_OP_JZ)
                     o->op = (uint16_t)(VM_OP_ILT_JZ + k);
@@ -422,6 +430,37 @@ oom:
         }                                                                                 \
     } while (0)
 
+#if VM_OP_PROFILE
+/* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
+static void op_profile(MicaVM *vm, int op)
+{
+    if (!vm->op_pairs)
+        vm->op_pairs = calloc((size_t)VM_OP_COUNT * VM_OP_COUNT, sizeof *vm->op_pairs);
+    if (vm->op_pairs)
+        vm->op_pairs[(size_t)vm->op_prev * VM_OP_COUNT + (size_t)op]++;
+    vm->op_prev = op;
+}
+
+void vm_op_profile_write(MicaVM *vm)
+{
+    static const char *const names[VM_OP_COUNT] = {
+#define VM_OP_NAME(name, base) [VM_OP_##name] = #name,
+        VM_OPS(VM_OP_NAME)
+#undef VM_OP_NAME
+    };
+    const char *path = getenv("MICA_OP_PROFILE");
+    FILE *f = path && vm->op_pairs ? fopen(path, "a") : NULL;
+    for (size_t i = 0; f && i < (size_t)VM_OP_COUNT * VM_OP_COUNT; i++)
+        if (vm->op_pairs[i])
+            fprintf(f, "%llu %s %s\n", (unsigned long long)vm->op_pairs[i],
+                    names[i / VM_OP_COUNT], names[i % VM_OP_COUNT]);
+    if (f)
+        fclose(f);
+    free(vm->op_pairs);
+    vm->op_pairs = NULL;
+}
+#endif
+
 /* Runs from the top frame (index [entry]) until that frame returns. */
 static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
 {
@@ -454,7 +493,11 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
     const void *const *const table =
         (vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) ? hooked : labels;
 #define CASE(name) L_##name:
+#if VM_OP_PROFILE
+#define DISPATCH() do { op_profile(vm, ip->op); goto *table[ip->op]; } while (0)
+#else
 #define DISPATCH() goto *table[ip->op]
+#endif
 #else
 #define CASE(name) case VM_OP_##name:
 #define DISPATCH() goto dispatch
@@ -922,6 +965,21 @@ string_call:
         ip += 2;
         DISPATCH();
     }
+    CASE(NULL_EQ_JZ) {
+        /* aconst_null; aeq; jz: on to the code after the jz when the value is null */
+        ip = *--sp == 0 ? ip + 3 : m->code + ip[2].target;
+        DISPATCH();
+    }
+    CASE(NULL_NE_JZ) {
+        ip = *--sp != 0 ? ip + 3 : m->code + ip[2].target;
+        DISPATCH();
+    }
+    CASE(STORE_LOAD) {
+        locals[ip->local] = sp[-1];
+        sp[-1] = locals[ip[1].local];
+        ip += 2;
+        DISPATCH();
+    }
     CASE(EQZ_BRIF) {
         if (*--sp == 0) {
             ip++;
@@ -1040,11 +1098,24 @@ string_call:
         NEXT();
     }
     CASE(IASTORE)
-    CASE(FASTORE)
+    CASE(FASTORE) {
+        VmArray *arr = vm_slot_ref(sp[-3]);
+        int64_t i = (int64_t)sp[-2];
+        BOUNDS(arr, i);
+        ((uint64_t *)vm_array_data(arr))[i] = sp[-1];
+        sp -= 3;
+        NEXT();
+    }
     CASE(AASTORE) {
         VmArray *arr = vm_slot_ref(sp[-3]);
         int64_t i = (int64_t)sp[-2];
         BOUNDS(arr, i);
+        VmObject *v = vm_slot_ref(sp[-1]);
+        if (!vm_array_store_ok(arr->cls, v)) {
+            SAVE();
+            vm_throw_array_store(vm, v, arr->cls);
+            goto exception;
+        }
         ((uint64_t *)vm_array_data(arr))[i] = sp[-1];
         sp -= 3;
         NEXT();

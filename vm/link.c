@@ -420,3 +420,11 @@ int vm_throw_cast(MicaVM *vm, const VmObject *o, const VmClass *c)
     vm_dotted(c->name, y, sizeof y);
     return vm_throw(vm, "CastError", "cannot cast %s to %s", x, y);
 }
+
+int vm_throw_array_store(MicaVM *vm, const VmObject *v, const VmClass *array)
+{
+    char x[512], y[512];
+    vm_dotted(v->cls->name, x, sizeof x);
+    vm_dotted(array->elem_class ? array->elem_class->name : array->name, y, sizeof y);
+    return vm_throw(vm, "ArrayStoreError", "cannot store %s in an array of %s", x, y);
+}

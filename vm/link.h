@@ -61,5 +61,7 @@ int vm_throw_null_call(MicaVM *vm, const VmMethod *target);
 int vm_throw_null_field(MicaVM *vm, const VmInsn *o);
 int vm_throw_bounds(MicaVM *vm, const VmArray *arr, int64_t idx);
 int vm_throw_cast(MicaVM *vm, const VmObject *o, const VmClass *c);
+/* Raises ArrayStoreError for storing [v] in an array of class [array]; returns -1. */
+int vm_throw_array_store(MicaVM *vm, const VmObject *v, const VmClass *array);
 
 #endif

@@ -273,6 +273,7 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
         return -1;
     }
     nat->fn = fn;
+    nat->shape = (uint16_t)vm_native_shape(nat->kinds, nat->nargs, rk);
     m->native = nat;
     return 0;
 oom_nat:
@@ -523,6 +524,23 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
     VmNative *nat = m->native;
     if (nat->host)
         return vm_call_host(vm, m, nat->host, args, ret);
+    if (nat->shape) {
+        /* a common simple signature: a direct typed call, no ffi_call */
+        uint64_t a[4];
+        for (uint32_t k = 0, j = 0; k < nat->nargs; k++) {
+            char kd = nat->kinds[k];
+            uint64_t v = kd == 'E' ? (uint64_t)(uintptr_t)vm : args[j++];
+            a[k] = kd == 'Z' ? v != 0 : kd == 'B' ? (uint8_t)v : v;
+        }
+        uint64_t r = vm_native_direct(nat->fn, nat->shape, a);
+        if (vm->roots->pending || vm->fatal || vm->exiting)
+            return -1;
+        if (ret)
+            *ret = nat->ret_kind == 'Z' ? (uint8_t)r != 0
+                 : nat->ret_kind == 'B' ? (uint8_t)r
+                 : nat->ret_kind == 'V' ? 0 : r;
+        return 0;
+    }
     NativeArg store[NATIVE_MAX_ARGS];
     void *values[NATIVE_MAX_ARGS];
     Callback *callbacks = NULL;

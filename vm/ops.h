@@ -59,7 +59,8 @@
     X(INE_JZ, INE) X(ILT_BRIF, ILT) X(ILE_BRIF, ILE) X(IGT_BRIF, IGT) X(IGE_BRIF, IGE)    \
     X(IEQ_BRIF, IEQ) X(INE_BRIF, INE) X(ILT_NBRIF, ILT) X(ILE_NBRIF, ILE)                 \
     X(IGT_NBRIF, IGT) X(IGE_NBRIF, IGE) X(IEQ_NBRIF, IEQ) X(INE_NBRIF, INE)               \
-    X(EQZ_BRIF, EQZ)
+    X(EQZ_BRIF, EQZ) X(NULL_EQ_JZ, ACONST_NULL) X(NULL_NE_JZ, ACONST_NULL)               \
+    X(STORE_LOAD, STORE)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,

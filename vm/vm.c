@@ -143,6 +143,9 @@ void mica_vm_free(MicaVM *vm)
     }
     vm_profile_free(vm);
     free(vm->dispatch_cache);
+#if VM_OP_PROFILE
+    vm_op_profile_write(vm);
+#endif
     vm_flush(vm);
     vm_api_free(vm);
     jit_free(vm);

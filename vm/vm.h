@@ -109,6 +109,7 @@ typedef struct VmNative {
     char ret_kind;         /* 'V','I','F','Z','B','L' (ref), 'S' (String from C char*) */
     uint32_t nargs;        /* C arguments, hidden env included                 */
     bool mica;             /* library "mica": hidden env first, refs as objects */
+    uint16_t shape;        /* vm_native_shape: non-zero for a direct typed call */
     const MicaNative *host; /* library "host": a host function (vm/host.c)  */
 } VmNative;
 
@@ -231,6 +232,8 @@ struct VmClass {
     uint32_t nifaces;
     /* arrays */
     char elem_kind;        /* 'I','F','Z','B','L','['                      */
+    VmClass *elem_class;   /* 'L' and '[': the element class (covariance,
+                            * aastore's run-time check); NULL otherwise     */
     uint32_t elem_size;
     /* layout */
     uint32_t nslots;       /* instance field slots, superclasses included */
@@ -348,6 +351,10 @@ struct MicaVM {
     char *halt_trace;                 /* interrupted: "interrupted" and the Mica stack */
     VmProfile *profile;               /* the sampling profiler (vm/profile.c), or NULL */
     VmDispatchEntry *dispatch_cache;  /* malloc'd on the first miss, or NULL */
+#if VM_OP_PROFILE
+    uint64_t *op_pairs;               /* [prev * VM_OP_COUNT + op] (VM_OP_PROFILE) */
+    int op_prev;
+#endif
     /* loading state (for hierarchy-cycle detection) */
     VmClass *loading[64];             /* classes being loaded, each needing the next */
     uint32_t nloading;
@@ -430,6 +437,15 @@ int vm_init_class(MicaVM *vm, VmClass *c);
 VmClass *vm_resolve_class(MicaVM *vm, const char *name);
 /* True if an instance of [s] is assignable to [t]. */
 bool vm_is_subclass(const VmClass *s, const VmClass *t);
+/* May [v] (NULL: null) be stored in an array of class [array]? Arrays of references
+ * are covariant, so a String[] may be seen as an Object[]: every aastore checks. */
+static inline bool vm_array_store_ok(const VmClass *array, const VmObject *v)
+{
+    const VmClass *e = array->elem_class;
+    if (!v || !e || v->cls == e || (!e->super && !e->is_interface && !e->is_array))
+        return true; /* null, a primitive array (never reached), the same class, Object[] */
+    return vm_is_subclass(v->cls, e);
+}
 /* The method [name][desc] declared in [c], or NULL. */
 VmMethod *vm_find_declared(VmClass *c, const char *name, const char *desc);
 /* Looks up a method in [c], its superclasses, then its interfaces. */
@@ -449,6 +465,13 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
 /* Adds a table of raw natives for library [lib] (both static, not copied).
  * 0, or -1 when the VM's registry is full. */
 int vm_register_raw_natives(MicaVM *vm, const char *lib, const VmRawNative *table);
+/* The shape of a direct typed call (vm/native_direct.c) for a C function
+ * with [n] arguments of native kinds [kinds] and result kind [ret], or 0
+ * when the signature needs ffi_call. */
+unsigned vm_native_shape(const char *kinds, uint32_t n, char ret);
+/* Calls [fn] of shape [shape] with argument slots [a] (integers widened to
+ * 64 bits, floats as bits); the result's 64 bits (a float's bits). */
+uint64_t vm_native_direct(void (*fn)(void), unsigned shape, const uint64_t *a);
 /* Closes the libraries the VM opened. */
 void vm_free_libs(MicaVM *vm);
 /* Makes the VM call [release]([p]) when it is freed: for C resources that
@@ -490,6 +513,11 @@ static inline bool vm_cstack_room(const MicaVM *vm, uintptr_t room)
  * class or method cannot be found or linked; *[status] says which. */
 int vm_call_static(MicaVM *vm, const char *cls, const char *name, const char *desc,
                    const uint64_t *args, uint32_t nargs, uint64_t *ret, MicaStatus *status);
+
+#if VM_OP_PROFILE
+/* Appends the VM's instruction-pair counts to $MICA_OP_PROFILE (config.h). */
+void vm_op_profile_write(MicaVM *vm);
+#endif
 
 /* The source line of the instruction [ip] of [m], 0 when unknown. */
 uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip);

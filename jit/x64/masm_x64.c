@@ -390,6 +390,16 @@ void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l)
     jcc(m, cc[c], l);
 }
 
+void masm_decbr(JMasm *m, JReg base, int32_t disp, JLabel l)
+{
+    /* sub qword [base+disp], 1; jle l */
+    rex(m, 1, 0, 0, hw[base], false);
+    b1(m, 0x83);
+    mem(m, 5, hw[base], disp);
+    b1(m, 1);
+    jcc(m, cc[JC_LE], l);
+}
+
 void masm_jmp(JMasm *m, JLabel l)
 {
     b1(m, 0xE9);
@@ -505,6 +515,11 @@ void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l)
         jcc(m, 0x5, l);
         break;
     }
+}
+
+void masm_fsqrt(JMasm *m, JFReg d, JFReg s)
+{
+    sse(m, 0xF2, 0x51, d, s); /* sqrtsd */
 }
 
 void masm_i2f(JMasm *m, JFReg d, JReg s)

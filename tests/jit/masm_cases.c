@@ -55,6 +55,9 @@ int main(int argc, char **argv)
     CASE(masm_body_enter(&A), "push r12; push r13; sub rsp, 8");
     CASE(masm_body_ret(&A), "add rsp, 8; pop r13; pop r12; ret");
     CASE(masm_call_label(&A, l), "call L0");
+    CASE(masm_decbr(&A, JR_VM, 0x25d8, l), "sub QWORD PTR [rbx+0x25d8], 1; jle L0");
+    CASE(masm_decbr(&A, JR_BASE, 8, l), "sub QWORD PTR [r12+8], 1; jle L0");
+    CASE(masm_decbr(&A, JR_R5, 0, l), "sub QWORD PTR [r8], 1; jle L0");
     CASE(masm_mov(&A, JR_R0, JR_R5), "mov rax, r8");
     CASE(masm_mov(&A, JR_BASE, JR_VM), "mov r12, rbx");
     CASE(masm_mov(&A, JR_T0, JR_FRAME), "mov r14, r13");
@@ -148,6 +151,8 @@ int main(int argc, char **argv)
     CASE(masm_fbr(&A, JFC_NE, JF0, JF1, l), "ucomisd xmm0, xmm1; jp L0; jne L0");
     CASE(masm_i2f(&A, JF0, JR_R0), "cvtsi2sd xmm0, rax");
     CASE(masm_i2f(&A, JF2, JR_T0), "cvtsi2sd xmm2, r14");
+    CASE(masm_fsqrt(&A, JF0, JF0), "sqrtsd xmm0, xmm0");
+    CASE(masm_fsqrt(&A, JF3, JF1), "sqrtsd xmm3, xmm1");
     CASE(masm_fld(&A, JF6, JR_BASE, 0x100), "movsd xmm6, QWORD PTR [r12+0x100]");
     CASE(masm_falu(&A, JFA_ADD, JF4, JF5, JF6), "movapd xmm4, xmm5; addsd xmm4, xmm6");
     CASE(masm_fmov(&A, JF5, JF2), "movapd xmm5, xmm2");

@@ -1156,13 +1156,57 @@ START_TEST(reject_aastore_element)
 }
 END_TEST
 
-START_TEST(reject_array_invariance)
+/* arrays of references are covariant ([LB; is a [LA; and a [Lstd/core/Object;,
+ * [[LB; a [[LA;), checked by aastore at run time; nothing else is */
+START_TEST(accept_array_covariance)
 {
     T *t = t_new();
     op16(t, CF_OP_LOAD, 0);
     op16(t, CF_OP_STORE, 1);
     op(t, CF_OP_RETURN);
-    REJECT(t, S, "f", "([LB;)V", 1, "[LA;", "store: expected [[LA;], got [[LB;]");
+    ACCEPT(t, S, "f", "([LB;)V", 1, "[LA;");
+    t_free(t);
+    t = t_new();
+    op16(t, CF_OP_LOAD, 0);
+    op16(t, CF_OP_STORE, 1);
+    op(t, CF_OP_RETURN);
+    ACCEPT(t, S, "f", "([[LB;)V", 1, "[[LA;");
+    t_free(t);
+    t = t_new();
+    op16(t, CF_OP_LOAD, 0);
+    op16(t, CF_OP_STORE, 1);
+    op(t, CF_OP_RETURN);
+    ACCEPT(t, S, "f", "([[LB;)V", 1, "[Lstd/core/Object;");
+    t_free(t);
+}
+END_TEST
+
+START_TEST(reject_array_contravariance)
+{
+    T *t = t_new();
+    op16(t, CF_OP_LOAD, 0);
+    op16(t, CF_OP_STORE, 1);
+    op(t, CF_OP_RETURN);
+    REJECT(t, S, "f", "([LA;)V", 1, "[LB;", "store: expected [[LB;], got [[LA;]");
+    t_free(t);
+}
+END_TEST
+
+START_TEST(reject_primitive_array_covariance)
+{
+    T *t = t_new();
+    op16(t, CF_OP_LOAD, 0);
+    op16(t, CF_OP_STORE, 1);
+    op(t, CF_OP_RETURN);
+    REJECT(t, S, "f", "([I)V", 1, "[Lstd/core/Object;",
+           "store: expected [[Lstd/core/Object;], got [[I]");
+    t_free(t);
+    t = t_new();
+    op16(t, CF_OP_LOAD, 0);
+    op16(t, CF_OP_STORE, 1);
+    op(t, CF_OP_RETURN);
+    REJECT(t, S, "f", "([[I)V", 1, "[[Lstd/core/Object;",
+           "store: expected [[[Lstd/core/Object;], got [[[I]");
     t_free(t);
 }
 END_TEST
@@ -1557,7 +1601,9 @@ static Suite *verify_suite(void)
     tcase_add_test(bad, reject_invokevirtual_on_interface);
     tcase_add_test(bad, reject_invokespecial_other_class);
     tcase_add_test(bad, reject_aastore_element);
-    tcase_add_test(bad, reject_array_invariance);
+    tcase_add_test(bad, accept_array_covariance);
+    tcase_add_test(bad, reject_array_contravariance);
+    tcase_add_test(bad, reject_primitive_array_covariance);
     tcase_add_test(bad, reject_baload_on_int_array);
     tcase_add_test(bad, reject_newarray_not_array);
     tcase_add_test(bad, reject_unknown_opcode);

@@ -461,6 +461,21 @@ START_TEST(test_call_facts_and_intrinsics)
     VmMethod *mg = vm_find_declared(vm_load_class_if_loaded(vm, "G"), "get", "()I");
     ck_assert_int_eq(mg->accessor, VM_ACCESSOR_GET);
     ck_assert_uint_eq(sizeof(VmInsn), 32);
+    /* the native behind the intrinsic: bound for a direct typed call (F)F */
+    VmMethod *sqrt_m = vm_find_declared(vm_load_class_if_loaded(vm, "std/core/Math"), "sqrt",
+                                        "(F)F");
+    ck_assert_ptr_nonnull(sqrt_m->native);
+    ck_assert_uint_ne(sqrt_m->native->shape, 0);
+    ck_assert_uint_eq(vm_native_shape("EF", 2, 'F'), vm_native_shape("LF", 2, 'F'));
+    ck_assert_uint_ne(vm_native_shape("IF", 2, 'F'), vm_native_shape("FI", 2, 'F'));
+    ck_assert_uint_eq(vm_native_shape("S", 1, 'I'), 0);
+    ck_assert_uint_eq(vm_native_shape("IIIII", 5, 'I'), 0);
+    ck_assert_uint_eq(vm_native_shape("I", 1, 'S'), 0);
+    uint64_t args[3] = {fbits(1.5), 3, fbits(-2.0)};
+    ck_assert(fval(vm_native_direct((void (*)(void))ldexp, vm_native_shape("FI", 2, 'F'), args)) ==
+              12.0);
+    ck_assert(fval(vm_native_direct((void (*)(void))copysign, vm_native_shape("FF", 2, 'F'),
+                                    (uint64_t[]){fbits(3.0), fbits(-0.5)})) == -3.0);
     mica_vm_free(vm);
 }
 END_TEST
