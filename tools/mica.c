@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "cm_mem.h"
 #include "classfile.h"
 #include "commands.h"
 #include "compiler.h"
@@ -92,7 +93,7 @@ static void out_of_memory(void)
 static char *join_path(const char *a, const char *sep, const char *b)
 {
     size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
-    char *p = malloc(na + ns + nb + 1);
+    char *p = cm_malloc(na + ns + nb + 1);
     if (!p)
         return NULL;
     memcpy(p, a, na);
@@ -108,7 +109,7 @@ static int strvec_push_owned(StrVec *sv, char *s)
         return -1;
     if (sv->n == sv->cap) {
         size_t cap = sv->cap ? sv->cap * 2 : 8;
-        char **v = realloc(sv->v, cap * sizeof *v);
+        char **v = cm_realloc(sv->v, cap * sizeof *v);
         if (!v) {
             free(s);
             return -1;
@@ -160,7 +161,7 @@ static ClassBuf *classvec_push(ClassVec *cv, char *name, uint8_t *bytes, size_t 
         goto fail;
     if (cv->n == cv->cap) {
         size_t cap = cv->cap ? cv->cap * 2 : 16;
-        ClassBuf *v = realloc(cv->v, cap * sizeof *v);
+        ClassBuf *v = cm_realloc(cv->v, cap * sizeof *v);
         if (!v)
             goto fail;
         cv->v = v;
@@ -402,7 +403,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                 if (!regular)
                     continue;
                 size_t stem = strlen(e->d_name) - 4;
-                char *name = malloc(strlen(pkg) + 1 + stem + 1);
+                char *name = cm_malloc(strlen(pkg) + 1 + stem + 1);
                 if (!name) {
                     d->oom = true;
                     break;
@@ -434,7 +435,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
 static int collect_class(void *ud, const char *internal_name, const uint8_t *bytes, size_t len)
 {
     Driver *d = ud;
-    uint8_t *copy = malloc(len ? len : 1);
+    uint8_t *copy = cm_malloc(len ? len : 1);
     if (!copy) {
         d->oom = true;
         return -1;
@@ -540,7 +541,7 @@ static int compile_sources(Driver *d)
     if (!d->cp_ar && open_cp_archives(d) != 0)
         return 1;
     size_t n = d->sources.n;
-    CcSource *srcs = calloc(n ? n : 1, sizeof *srcs);
+    CcSource *srcs = cm_calloc(n ? n : 1, sizeof *srcs);
     if (!srcs) {
         out_of_memory();
         return 1;
@@ -549,7 +550,7 @@ static int compile_sources(Driver *d)
         uint8_t *text;
         size_t len;
         if (d->inline_path && strcmp(d->sources.v[i], d->inline_path) == 0) {
-            text = malloc(d->inline_len + 1);
+            text = cm_malloc(d->inline_len + 1);
             if (!text) {
                 out_of_memory();
                 goto fail;
@@ -604,7 +605,7 @@ static int add_classpath(Driver *d, const char *arg)
         const char *colon = strchr(s, ':');
         size_t n = colon ? (size_t)(colon - s) : strlen(s);
         if (n > 0) {
-            char *dir = malloc(n + 1);
+            char *dir = cm_malloc(n + 1);
             if (!dir) {
                 out_of_memory();
                 return -1;
@@ -1219,7 +1220,7 @@ static int open_cp_archives(Driver *d)
 {
     if (d->cp.n == 0)
         return 0;
-    d->cp_ar = calloc(d->cp.n, sizeof *d->cp_ar);
+    d->cp_ar = cm_calloc(d->cp.n, sizeof *d->cp_ar);
     if (!d->cp_ar) {
         out_of_memory();
         return 1;
@@ -1266,7 +1267,7 @@ static void cp_list_archive(Driver *d, size_t i, const char *pkg)
         }
         if (strchr(rest, '/'))
             continue; /* a subpackage */
-        char *cls = malloc(strlen(name) - 3);
+        char *cls = cm_malloc(strlen(name) - 3);
         if (!cls) {
             d->oom = true;
             return;
@@ -1449,7 +1450,7 @@ static int write_archive(Driver *d)
         strvec_free(&files);
     }
     cap += res.n;
-    entries = calloc(cap ? cap : 1, sizeof *entries);
+    entries = cm_calloc(cap ? cap : 1, sizeof *entries);
     if (!entries) {
         out_of_memory();
         goto fail;
