@@ -176,7 +176,8 @@ static void call_helper3(Ctx *c, const void *fn, uint32_t idx, int32_t height)
 /* Inline vm_is_subclass of the object (or array) in R0 against resolved
  * class [k] (not Object): jumps to [no] when it is not one. Plain classes
  * check the ancestor at k's depth, interfaces scan the object class's
- * interfaces, array classes match only themselves. Clobbers R1..R4. */
+ * interfaces, arrays of primitives match only themselves (arrays of
+ * references, covariant, are left to the helper). Clobbers R1..R4. */
 _Static_assert(offsetof(VmArray, cls) == offsetof(VmObject, cls), "class word of objects and arrays");
 static void subclass_test(Ctx *c, VmClass *k, JLabel no)
 {
@@ -1321,7 +1322,9 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         VmClass *k = o->cls;
         bool inst = base == VM_OP_INSTANCEOF_Q;
         bool object = k && !k->super && !k->is_interface && !k->is_array;
-        if (!plain_class(k) && !object && !(k && (k->is_interface || k->is_array))) {
+        /* arrays of references are covariant: vm_is_subclass decides them */
+        if (!plain_class(k) && !object &&
+            !(k && (k->is_interface || (k->is_array && !k->elem_class)))) {
             call_helper3(c, (const void *)jit_h_type, i, h);
             break;
         }
