@@ -3,12 +3,12 @@
  * libcapstone, loaded with dlopen on the first --print-jit only: linked in, its
  * relocated tables alone would triple every run's start-up memory. Without it, or
  * when the library cannot be loaded, a hex dump that `objdump -D -b binary
- * -mi386:x86-64` can read. */
+ * -mi386:x86-64` (or `-maarch64`) can read. */
 #include "jit_private.h"
 
 #include <stdio.h>
 
-#if MICA_HAVE_CAPSTONE && defined(__x86_64__)
+#if MICA_HAVE_CAPSTONE && (defined(__x86_64__) || defined(__aarch64__))
 #include <capstone/capstone.h>
 #include <dlfcn.h>
 
@@ -45,7 +45,11 @@ static bool disasm_capstone(const uint8_t *code, size_t n)
 {
     Capstone cs;
     csh h;
+#if defined(__aarch64__)
+    if (!capstone_load(&cs) || cs.open(CS_ARCH_ARM64, CS_MODE_ARM, &h) != CS_ERR_OK)
+#else
     if (!capstone_load(&cs) || cs.open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+#endif
         return false;
     cs_insn *insn;
     size_t count = cs.disasm(h, code, n, (uint64_t)(uintptr_t)code, 0, &insn);

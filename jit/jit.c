@@ -106,7 +106,17 @@ void jit_free_method(VmMethod *m)
 }
 
 /* Copies [n] bytes of code into the cache: the pages it touches are made
- * read+write, written, then read+exec. NULL when the cache is full. */
+ * read+write, written, then read+exec, and the instruction cache is made to see
+ * them before any of it runs (a no-op on x86-64; on AArch64 data and instruction
+ * caches are not coherent). NULL when the cache is full.
+ *
+ * On macOS (Apple silicon) mprotect cannot make a page executable after it was
+ * writable: the cache would be mapped once with MAP_JIT (PROT_READ | PROT_WRITE |
+ * PROT_EXEC) in jit_init, and here the two mprotect calls become
+ * pthread_jit_write_protect_np(0) before the memcpy and pthread_jit_write_protect_np(1)
+ * after it (per thread, so still never writable and executable at once for a thread),
+ * followed by sys_icache_invalidate instead of __builtin___clear_cache. Only Linux
+ * is built and tested here. */
 static uint8_t *install(JitState *j, const uint8_t *code, size_t n)
 {
     size_t start = (j->cache_used + 15) & ~(size_t)15;
@@ -168,7 +178,15 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     JitCode *c = cm_calloc(1, sizeof *c);
     uint8_t *code = NULL;
     uint32_t entry_off = 0, body_off = 0;
-    if (offsets && c && jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off))
+    bool ok = offsets && c && jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off);
+    if (!ok && a.need_far) {
+        /* a short branch did not reach: again with branches that reach anywhere */
+        masm_free(&a);
+        masm_init(&a);
+        a.far = true;
+        ok = jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off);
+    }
+    if (ok)
         code = install(j, a.buf, a.len);
     if (!code) {
         free(offsets);

@@ -1,6 +1,6 @@
 /* jit/masm.h: the macro-assembler that every JIT template is written
- * against, with one backend per architecture (jit/x64/masm_x64.c; an AArch64
- * backend implements the same operations).
+ * against, with one backend per architecture (jit/x64/masm_x64.c,
+ * jit/a64/masm_a64.c), chosen by the build from the target processor.
  *
  * The model is a plain load/store machine so that it maps onto any 64-bit
  * target: three-operand ALU operations (d may equal a or b), loads and
@@ -17,7 +17,14 @@
  *
  * masm_sdiv, masm_srem and the register shifts may clobber scratch registers
  * other than their destination. Code is produced into a growable buffer;
- * labels are bound once and may be used before they are bound. */
+ * labels are bound once and may be used before they are bound.
+ *
+ * Branch reach: a backend whose short conditional branches cannot reach every
+ * label of a large method (AArch64: +-1 MiB) sets need_far in masm_finish; the
+ * caller then emits the method again into a fresh JMasm with far set, where
+ * every branch reaches the whole method. The emitted code must not depend on
+ * anything but the operations, so the second pass is the first with longer
+ * branches. The code is position-independent: it is copied into the cache. */
 #ifndef MICA_JIT_MASM_H
 #define MICA_JIT_MASM_H
 
@@ -59,6 +66,8 @@ typedef struct JMasm {
     JFixup *fixups;
     uint32_t nfixups, fixups_cap;
     bool oom;             /* an allocation failed: the result is unusable */
+    bool far;             /* in: emit branches that reach anywhere          */
+    bool need_far;        /* out: a short branch did not reach (see above)  */
 } JMasm;
 
 /* ---- buffer and labels (jit/masm.c, shared by backends) ---- */
@@ -74,7 +83,8 @@ static inline uint32_t masm_offset(const JMasm *m) { return (uint32_t)m->len; }
 
 /* ---- the backend's operations ---- */
 JReg masm_arg(int i);
-/* Resolves every label use; false if a label was never bound. */
+/* Resolves every label use; false if a label was never bound or a branch
+ * does not reach its label (need_far then says whether far forms would). */
 bool masm_finish(JMasm *m);
 
 /* Function entry: saves the preserved registers and moves the first three
