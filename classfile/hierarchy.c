@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "classfile.h"
+#include "cm_mem.h"
 
 int cf_assignable_by_name(const char *from, const char *to)
 {
@@ -36,7 +37,7 @@ struct CfHeaders {
 
 CfHeaders *cf_headers_new(CfFindClass find, void *ud)
 {
-    CfHeaders *hs = calloc(1, sizeof *hs);
+    CfHeaders *hs = cm_calloc(1, sizeof *hs);
     if (hs) {
         hs->find = find;
         hs->ud = ud;
@@ -49,14 +50,14 @@ void cf_headers_free(CfHeaders *hs)
     if (!hs)
         return;
     for (int i = 0; i < hs->n; i++) {
-        free(hs->h[i].name);
-        free(hs->h[i].super);
+        cm_free(hs->h[i].name);
+        cm_free(hs->h[i].super);
         for (int k = 0; k < hs->h[i].nifaces; k++)
-            free(hs->h[i].ifaces[k]);
-        free(hs->h[i].ifaces);
+            cm_free(hs->h[i].ifaces[k]);
+        cm_free(hs->h[i].ifaces);
     }
-    free(hs->h);
-    free(hs);
+    cm_free(hs->h);
+    cm_free(hs);
 }
 
 /* The header of class [name], read on first use. The table may move when a header
@@ -77,7 +78,7 @@ static Header *header(CfHeaders *hs, const char *name, CfError *err)
         return NULL;
     if (hs->n == hs->cap) {
         hs->cap = hs->cap ? hs->cap * 2 : 32;
-        Header *nh = realloc(hs->h, sizeof(Header) * (size_t)hs->cap);
+        Header *nh = cm_realloc(hs->h, sizeof(Header) * (size_t)hs->cap);
         if (!nh) {
             cf_class_free(c);
             snprintf(err->msg, sizeof err->msg, "out of memory");
@@ -87,23 +88,23 @@ static Header *header(CfHeaders *hs, const char *name, CfError *err)
     }
     Header *h = &hs->h[hs->n++];
     memset(h, 0, sizeof *h);
-    h->name = strdup(name);
+    h->name = cm_strdup(name);
     const char *s = c->super_class ? cf_class_name(c, c->super_class) : NULL;
-    h->super = s ? strdup(s) : NULL;
+    h->super = s ? cm_strdup(s) : NULL;
     h->is_interface = (c->flags & CF_ACC_INTERFACE) != 0;
-    h->ifaces = calloc((size_t)c->ninterfaces + 1, sizeof(char *));
+    h->ifaces = cm_calloc((size_t)c->ninterfaces + 1, sizeof(char *));
     for (int i = 0; h->ifaces && i < c->ninterfaces; i++) {
         const char *in = cf_class_name(c, c->interfaces[i]);
         if (in)
-            h->ifaces[h->nifaces++] = strdup(in);
+            h->ifaces[h->nifaces++] = cm_strdup(in);
     }
     cf_class_free(c);
     if (!h->name) {
         hs->n--;
-        free(h->super);
+        cm_free(h->super);
         for (int i = 0; i < h->nifaces; i++)
-            free(h->ifaces[i]);
-        free(h->ifaces);
+            cm_free(h->ifaces[i]);
+        cm_free(h->ifaces);
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return NULL;
     }

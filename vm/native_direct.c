@@ -38,8 +38,8 @@ unsigned vm_native_shape(const char *kinds, uint32_t n, char ret)
     }
     switch (ret) {
     case VM_C_VOID: case VM_C_INT: case VM_C_BOOL: case VM_C_BYTE: case VM_C_OBJECT:
-        return (1u << 8) | (n << 5) | (mask << 1);
-    case VM_C_FLOAT: return (1u << 8) | (n << 5) | (mask << 1) | 1u;
+        return VM_NATIVE_SHAPE(n, mask, 0u);
+    case VM_C_FLOAT: return VM_NATIVE_SHAPE(n, mask, 1u);
     default: return 0;
     }
 }
