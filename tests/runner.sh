@@ -51,6 +51,9 @@ fi
 [ "$base" != "$src" ] || { echo "runner.sh: $src is neither .mica nor .sh" >&2; exit 2; }
 problem() { echo "program test $src: $*" >&2; exit 1; }
 
+# Program tests live in a folder of their feature.
+[ "$dir" != "$root/tests/lang" ] ||
+    problem "put it into the folder of its feature, tests/lang/FEATURE/ (tests/README.md)"
 # Expectations of the old layout would be ignored: refuse them.
 for ext in out err errhead exit args opts; do
     [ -e "$base.$ext" ] &&

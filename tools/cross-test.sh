@@ -169,7 +169,7 @@ while [ $# -gt 0 ]; do
       --jobs) jobs=$2; shift 2 ;;
       --jit) jit=$2; shift 2
              case $jit in off|on|always) ;; *) echo "cross-test: bad --jit '$jit'" >&2; exit 2 ;; esac ;;
-      -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       -*) echo "cross-test: unknown option $1" >&2; exit 2 ;;
       *) arch=$1; shift ;;
     esac

@@ -21,12 +21,6 @@
 #define EXIT_USAGE 2
 #define EXIT_LIMIT 3
 
-/* A growable list of owned strings. */
-typedef struct StrVec {
-    char **v;
-    size_t n, cap;
-} StrVec;
-
 /* One class file held in memory: a dependency read for the compiler or a
  * class the compiler produced. */
 typedef struct ClassBuf {
@@ -42,11 +36,11 @@ typedef struct ClassVec {
 
 /* Everything one invocation of the command works with. */
 typedef struct Driver {
-    StrVec cp;            /* class path directories, in search order     */
+    TkStrs cp;            /* class path directories, in search order     */
     bool allow_native;
     bool sandbox;         /* run: --sandbox: no capability but those allowed */
     unsigned allow;       /* run: MICA_CAP_* given by --allow-* flags       */
-    StrVec read_dirs, write_dirs; /* --allow-read=DIR, --allow-write=DIR    */
+    TkStrs read_dirs, write_dirs; /* --allow-read=DIR, --allow-write=DIR    */
     size_t max_heap;      /* run: --max-heap in bytes, 0 none              */
     uint64_t max_time_ms; /* run: --max-time, 0 none                       */
     const char *max_time_text;     /* as the user wrote it, for the message */
@@ -58,14 +52,14 @@ typedef struct Driver {
     const char *print_jit;         /* run: --print-jit=Class.method       */
     const char *profile;           /* run: --profile[=FILE] (tools/profile.c) */
     const char *outdir;   /* build: where .mcl files go                   */
-    StrVec sources;       /* source file paths as shown in diagnostics    */
+    TkStrs sources;       /* source file paths as shown in diagnostics    */
     const char *class_name;        /* the class whose main runs (borrowed) */
     char *entry;                   /* the compiler's entry point (owned)  */
     int nargs;                     /* program arguments                   */
     const char *const *args;
     ClassVec deps;        /* class path files read for the compiler       */
     ClassVec out;         /* classes the compiler produced                */
-    StrVec listed;        /* scratch for the list callback                */
+    TkStrs listed;        /* scratch for the list callback                */
     bool oom;
     bool warnings, werror;         /* -W, -Werror */
     char *inline_text;    /* run -e CODE / run -: the program's text (owned)  */
@@ -76,82 +70,11 @@ typedef struct Driver {
     bool cp_ar_failed;    /* an archive on the class path could not be read  */
     const char *outfile;  /* build: -o app.mar                               */
     const char *main_opt; /* build: --main pkg.Main                          */
-    StrVec resources;     /* build: -r DIR, files added as resources        */
+    TkStrs resources;     /* build: -r DIR, files added as resources        */
     ClassVec classes_in;  /* build: class files taken from class directories */
 } Driver;
 
 /* ---- small utilities ------------------------------------------------------ */
-
-static void out_of_memory(void)
-{
-    fflush(stdout);
-    fprintf(stderr, "mica: out of memory\n");
-}
-
-/* Returns a malloc'd "a" + "sep" + "b"; NULL on out of memory. */
-static char *join_path(const char *a, const char *sep, const char *b)
-{
-    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
-    char *p = malloc(na + ns + nb + 1);
-    if (!p)
-        return NULL;
-    memcpy(p, a, na);
-    memcpy(p + na, sep, ns);
-    memcpy(p + na + ns, b, nb + 1);
-    return p;
-}
-
-/* Takes ownership of [s] (frees it on failure). 0 or -1. */
-static int strvec_push_owned(StrVec *sv, char *s)
-{
-    if (!s)
-        return -1;
-    if (sv->n == sv->cap) {
-        size_t cap = sv->cap ? sv->cap * 2 : 8;
-        char **v = realloc(sv->v, cap * sizeof *v);
-        if (!v) {
-            free(s);
-            return -1;
-        }
-        sv->v = v;
-        sv->cap = cap;
-    }
-    sv->v[sv->n++] = s;
-    return 0;
-}
-
-static int strvec_push(StrVec *sv, const char *s)
-{
-    return strvec_push_owned(sv, tk_strdup(s));
-}
-
-static bool strvec_has(const StrVec *sv, const char *s)
-{
-    for (size_t i = 0; i < sv->n; i++)
-        if (strcmp(sv->v[i], s) == 0)
-            return true;
-    return false;
-}
-
-static void strvec_clear(StrVec *sv)
-{
-    for (size_t i = 0; i < sv->n; i++)
-        free(sv->v[i]);
-    sv->n = 0;
-}
-
-static void strvec_free(StrVec *sv)
-{
-    strvec_clear(sv);
-    free(sv->v);
-    sv->v = NULL;
-    sv->cap = 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Takes ownership of [name] and [bytes] (frees them on failure). */
 static ClassBuf *classvec_push(ClassVec *cv, char *name, uint8_t *bytes, size_t len)
@@ -213,21 +136,6 @@ static int make_dirs(const char *path)
     }
     free(p);
     return 0;
-}
-
-/* A class name from a program or a source: refuse names that would escape
- * the directory they are looked up in. */
-static bool safe_class_path(const char *name)
-{
-    if (name[0] == 0 || name[0] == '/')
-        return false;
-    for (const char *s = name; *s; s++) {
-        if (s[0] == '.' && s[1] == '.')
-            return false;
-        if (s[0] == '\\')
-            return false;
-    }
-    return true;
 }
 
 /* ---- usage ----------------------------------------------------------------- */
@@ -323,7 +231,7 @@ static void cp_list_archive(Driver *d, size_t i, const char *pkg);
 static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
 {
     Driver *d = ud;
-    if (!safe_class_path(internal_name))
+    if (!tk_safe_class_path(internal_name))
         return NULL;
     if (mica_std_sealed(internal_name))
         return mica_std_class(internal_name, len);
@@ -342,8 +250,8 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
             *len = e->len;
             return e->data;
         }
-        char *rel = join_path(internal_name, "", ".mcl");
-        char *path = rel ? join_path(d->cp.v[i], "/", rel) : NULL;
+        char *rel = tk_join(internal_name, "", ".mcl");
+        char *path = rel ? tk_join(d->cp.v[i], "/", rel) : NULL;
         free(rel);
         if (!path) {
             d->oom = true;
@@ -369,7 +277,7 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
 static void collect_std_name(void *arg, const char *internal_name)
 {
     Driver *d = arg;
-    if (!strvec_has(&d->listed, internal_name) && strvec_push(&d->listed, internal_name) != 0)
+    if (!tk_strs_has(&d->listed, internal_name) && tk_strs_push(&d->listed, internal_name) != 0)
         d->oom = true;
 }
 
@@ -377,15 +285,15 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                     void *arg)
 {
     Driver *d = ud;
-    strvec_clear(&d->listed);
-    if (pkg[0] != 0 && !safe_class_path(pkg))
+    tk_strs_clear(&d->listed);
+    if (pkg[0] != 0 && !tk_safe_class_path(pkg))
         return;
     for (size_t i = 0; i < d->cp.n && !mica_std_sealed(pkg); i++) {
         if (cp_is_archive(d, i)) {
             cp_list_archive(d, i, pkg);
             continue;
         }
-        char *dir = pkg[0] ? join_path(d->cp.v[i], "/", pkg) : tk_strdup(d->cp.v[i]);
+        char *dir = pkg[0] ? tk_join(d->cp.v[i], "/", pkg) : tk_strdup(d->cp.v[i]);
         if (!dir) {
             d->oom = true;
             return;
@@ -396,7 +304,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
             while ((e = readdir(dh)) != NULL) {
                 if (!tk_ends_with(e->d_name, ".mcl") || e->d_name[0] == '.')
                     continue;
-                char *file = join_path(dir, "/", e->d_name);
+                char *file = tk_join(dir, "/", e->d_name);
                 bool regular = file && !tk_is_dir(file);
                 free(file);
                 if (!regular)
@@ -411,9 +319,9 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                     sprintf(name, "%s/%.*s", pkg, (int)stem, e->d_name);
                 else
                     sprintf(name, "%.*s", (int)stem, e->d_name);
-                if (strvec_has(&d->listed, name))
+                if (tk_strs_has(&d->listed, name))
                     free(name);
-                else if (strvec_push_owned(&d->listed, name) != 0)
+                else if (tk_strs_push_owned(&d->listed, name) != 0)
                     d->oom = true;
             }
             closedir(dh);
@@ -422,13 +330,13 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     }
     mica_std_list(pkg, collect_std_name, d);
     /* The callback may call back into the class path; hand out a stable copy. */
-    StrVec names = d->listed;
-    d->listed = (StrVec){0};
+    TkStrs names = d->listed;
+    d->listed = (TkStrs){0};
     if (names.n > 1)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        qsort(names.v, names.n, sizeof *names.v, tk_cmp_str);
     for (size_t i = 0; i < names.n; i++)
         fn(arg, names.v[i]);
-    strvec_free(&names);
+    tk_strs_free(&names);
 }
 
 static int collect_class(void *ud, const char *internal_name, const uint8_t *bytes, size_t len)
@@ -449,86 +357,10 @@ static int collect_class(void *ud, const char *internal_name, const uint8_t *byt
 
 /* ---- sources ------------------------------------------------------------------ */
 
-/* Appends every *.mica file under [dir] (recursively) to [found]. */
-static int find_sources(const char *dir, StrVec *found)
-{
-    DIR *dh = opendir(dir);
-    if (!dh) {
-        fflush(stdout);
-        fprintf(stderr, "mica: cannot read %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    struct dirent *e;
-    int rc = 0;
-    while ((e = readdir(dh)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *path = join_path(dir, "/", e->d_name);
-        if (!path) {
-            out_of_memory();
-            rc = -1;
-            break;
-        }
-        if (tk_is_dir(path)) {
-            rc = find_sources(path, found);
-            free(path);
-            if (rc != 0)
-                break;
-        } else if (tk_ends_with(e->d_name, ".mica")) {
-            if (strvec_push_owned(found, path) != 0) {
-                out_of_memory();
-                rc = -1;
-                break;
-            }
-        } else {
-            free(path);
-        }
-    }
-    closedir(dh);
-    return rc;
-}
-
 /* Adds source operand [arg]: a .mica file, or a directory of them. */
 static int add_source(Driver *d, const char *arg)
 {
-    if (!tk_is_dir(arg)) {
-        if (strvec_push(&d->sources, arg) != 0) {
-            out_of_memory();
-            return -1;
-        }
-        return 0;
-    }
-    /* Drop a trailing slash so that paths read "dir/a.mica", not "dir//a.mica". */
-    char *dir = tk_strdup(arg);
-    if (!dir) {
-        out_of_memory();
-        return -1;
-    }
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        dir[--n] = 0;
-    StrVec found = {0};
-    int rc = find_sources(dir, &found);
-    if (rc == 0 && found.n == 0) {
-        fflush(stdout);
-        fprintf(stderr, "mica: no .mica files in %s\n", arg);
-        rc = -1;
-    }
-    if (rc == 0) {
-        if (found.n > 1)
-            qsort(found.v, found.n, sizeof *found.v, cmp_str);
-        for (size_t i = 0; i < found.n && rc == 0; i++) {
-            rc = strvec_push_owned(&d->sources, found.v[i]);
-            found.v[i] = NULL;
-            if (rc != 0)
-                out_of_memory();
-        }
-    }
-    for (size_t i = 0; i < found.n; i++)
-        free(found.v[i]);
-    free(found.v);
-    free(dir);
-    return rc;
+    return tk_add_sources(&d->sources, arg);
 }
 
 /* Compiles d->sources into d->out. Returns 0 or the exit status. */
@@ -542,7 +374,7 @@ static int compile_sources(Driver *d)
     size_t n = d->sources.n;
     CcSource *srcs = calloc(n ? n : 1, sizeof *srcs);
     if (!srcs) {
-        out_of_memory();
+        tk_out_of_memory();
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -551,7 +383,7 @@ static int compile_sources(Driver *d)
         if (d->inline_path && strcmp(d->sources.v[i], d->inline_path) == 0) {
             text = malloc(d->inline_len + 1);
             if (!text) {
-                out_of_memory();
+                tk_out_of_memory();
                 goto fail;
             }
             memcpy(text, d->inline_text, d->inline_len);
@@ -573,7 +405,7 @@ static int compile_sources(Driver *d)
     fflush(stdout);
     int nerrors = cc_compile(srcs, n, &cp, &opt, collect_class, d, &res);
     if (d->oom) {
-        out_of_memory();
+        tk_out_of_memory();
         goto fail;
     }
     if (nerrors != 0)
@@ -582,7 +414,7 @@ static int compile_sources(Driver *d)
     if (res.main_class[0]) {
         d->entry = tk_strdup(res.main_class);
         if (!d->entry) {
-            out_of_memory();
+            tk_out_of_memory();
             goto fail;
         }
     }
@@ -599,65 +431,16 @@ fail:
 /* Adds each ':'-separated directory of [arg] to the class path. */
 static int add_classpath(Driver *d, const char *arg)
 {
-    const char *s = arg;
-    for (;;) {
-        const char *colon = strchr(s, ':');
-        size_t n = colon ? (size_t)(colon - s) : strlen(s);
-        if (n > 0) {
-            char *dir = malloc(n + 1);
-            if (!dir) {
-                out_of_memory();
-                return -1;
-            }
-            memcpy(dir, s, n);
-            dir[n] = 0;
-            while (n > 1 && dir[n - 1] == '/')
-                dir[--n] = 0;
-            if (strvec_push_owned(&d->cp, dir) != 0) {
-                out_of_memory();
-                return -1;
-            }
-        }
-        if (!colon)
-            break;
-        s = colon + 1;
-    }
-    return 0;
-}
-
-/* Parses a decimal number with an optional unit into *[out]: sizes take
- * k/m/g (binary), times ms/s/m/h (as milliseconds; a bare number is seconds),
- * counts nothing. [kind] says which ("k", "ms" or ""). */
-static int parse_quantity(const char *s, const char *kind, uint64_t *out)
-{
-    if (*s < '0' || *s > '9')
+    if (tk_add_classpath(&d->cp, arg) != 0) {
+        tk_out_of_memory();
         return -1;
-    uint64_t v = 0;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (UINT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (uint64_t)(*s - '0');
     }
-    uint64_t mul = 1;
-    if (strcmp(kind, "k") == 0) {
-        mul = !*s ? 1 : (strcmp(s, "k") == 0 || strcmp(s, "K") == 0) ? 1024u
-            : (strcmp(s, "m") == 0 || strcmp(s, "M") == 0) ? 1024u * 1024u
-            : (strcmp(s, "g") == 0 || strcmp(s, "G") == 0) ? 1024u * 1024u * 1024u : 0;
-    } else if (strcmp(kind, "ms") == 0) {
-        mul = (!*s || strcmp(s, "s") == 0) ? 1000u : strcmp(s, "ms") == 0 ? 1u
-            : strcmp(s, "m") == 0 ? 60000u : strcmp(s, "h") == 0 ? 3600000u : 0;
-    } else if (*s) {
-        mul = 0;
-    }
-    if (mul == 0 || v > UINT64_MAX / mul)
-        return -1;
-    *out = v * mul;
     return 0;
 }
 
 static void rc_push_resource_dir(Driver *d, const char *dir)
 {
-    if (strvec_push(&d->resources, dir) != 0)
+    if (tk_strs_push(&d->resources, dir) != 0)
         d->oom = true;
 }
 
@@ -709,7 +492,7 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             const char *dir = a + (rd ? 13 : 14);
             if (!*dir)
                 return usage_error("option %s needs a directory", a);
-            if (strvec_push(rd ? &d->read_dirs : &d->write_dirs, dir) != 0)
+            if (tk_strs_push(rd ? &d->read_dirs : &d->write_dirs, dir) != 0)
                 return 1;
             d->allow |= rd ? MICA_CAP_READ : MICA_CAP_WRITE;
             *i += 1;
@@ -727,12 +510,12 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-heap=", 11) == 0) {
             uint64_t v;
-            if (parse_quantity(a + 11, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
+            if (tk_parse_quantity(a + 11, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
                 return usage_error("bad heap size in '%s' (e.g. --max-heap=64m)", a);
             d->max_heap = (size_t)v;
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-time=", 11) == 0) {
-            if (parse_quantity(a + 11, "ms", &d->max_time_ms) != 0 || d->max_time_ms == 0)
+            if (tk_parse_quantity(a + 11, "ms", &d->max_time_ms) != 0 || d->max_time_ms == 0)
                 return usage_error("bad time in '%s' (e.g. --max-time=2s)", a);
             d->max_time_text = a + 11;
             *i += 1;
@@ -741,7 +524,7 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             d->profile = a[9] == '=' && a[10] ? a + 10 : "mica-profile.folded";
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--max-steps=", 12) == 0) {
-            if (parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
+            if (tk_parse_quantity(a + 12, "", &d->max_steps) != 0 || d->max_steps == 0)
                 return usage_error("bad step count in '%s'", a);
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit=", 6) == 0) {
@@ -755,13 +538,13 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
                 return usage_error("bad JIT mode in '%s' (off, on or always)", a);
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit-threshold=", 16) == 0) {
-            if (parse_quantity(a + 16, "", &d->jit_threshold) != 0 || d->jit_threshold == 0 ||
+            if (tk_parse_quantity(a + 16, "", &d->jit_threshold) != 0 || d->jit_threshold == 0 ||
                 d->jit_threshold > UINT32_MAX)
                 return usage_error("bad threshold in '%s'", a);
             *i += 1;
         } else if (strcmp(cmd, "run") == 0 && strncmp(a, "--jit-cache=", 12) == 0) {
             uint64_t v;
-            if (parse_quantity(a + 12, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
+            if (tk_parse_quantity(a + 12, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
                 return usage_error("bad cache size in '%s' (e.g. --jit-cache=16m)", a);
             d->jit_cache = (size_t)v;
             *i += 1;
@@ -785,7 +568,7 @@ static int parse_options(Driver *d, const char *cmd, int argc, char **argv, int 
             else
                 d->main_opt = argv[*i + 1];
             if (d->oom) {
-                out_of_memory();
+                tk_out_of_memory();
                 return 1;
             }
             *i += 2;
@@ -828,7 +611,7 @@ static int take_inline_source(Driver *d, const char *flag, const char *code)
     }
     (void)flag;
     if (!d->inline_text) {
-        out_of_memory();
+        tk_out_of_memory();
         return 1;
     }
     return add_source(d, d->inline_path) != 0 ? 1 : 0;
@@ -1078,15 +861,15 @@ static int write_class(const char *outdir, const ClassBuf *c)
     char *rel = NULL, *path = NULL;
     FILE *f = NULL;
     int rc = -1;
-    if (!safe_class_path(c->name)) {
+    if (!tk_safe_class_path(c->name)) {
         fflush(stdout);
         fprintf(stderr, "mica: refusing to write class with name '%s'\n", c->name);
         return -1;
     }
-    rel = join_path(c->name, "", ".mcl");
-    path = rel ? join_path(outdir, "/", rel) : NULL;
+    rel = tk_join(c->name, "", ".mcl");
+    path = rel ? tk_join(outdir, "/", rel) : NULL;
     if (!path) {
-        out_of_memory();
+        tk_out_of_memory();
         goto fail;
     }
     char *slash = strrchr(path, '/');
@@ -1221,7 +1004,7 @@ static int open_cp_archives(Driver *d)
         return 0;
     d->cp_ar = calloc(d->cp.n, sizeof *d->cp_ar);
     if (!d->cp_ar) {
-        out_of_memory();
+        tk_out_of_memory();
         return 1;
     }
     for (size_t i = 0; i < d->cp.n; i++) {
@@ -1273,9 +1056,9 @@ static void cp_list_archive(Driver *d, size_t i, const char *pkg)
         }
         memcpy(cls, name, strlen(name) - 4);
         cls[strlen(name) - 4] = 0;
-        if (strvec_has(&d->listed, cls))
+        if (tk_strs_has(&d->listed, cls))
             free(cls);
-        else if (strvec_push_owned(&d->listed, cls) != 0)
+        else if (tk_strs_push_owned(&d->listed, cls) != 0)
             d->oom = true;
     }
 }
@@ -1283,11 +1066,11 @@ static void cp_list_archive(Driver *d, size_t i, const char *pkg)
 /* Appends every regular file under [dir] (recursively, sorted by path) whose
  * name passes [want] to [found], as paths relative to [root]. */
 static int walk_files(const char *root, const char *rel, bool (*want)(const char *),
-                      StrVec *found)
+                      TkStrs *found)
 {
-    char *dir = rel[0] ? join_path(root, "/", rel) : tk_strdup(root);
+    char *dir = rel[0] ? tk_join(root, "/", rel) : tk_strdup(root);
     if (!dir) {
-        out_of_memory();
+        tk_out_of_memory();
         return -1;
     }
     DIR *dh = opendir(dir);
@@ -1297,19 +1080,19 @@ static int walk_files(const char *root, const char *rel, bool (*want)(const char
         free(dir);
         return -1;
     }
-    StrVec names = {0};
+    TkStrs names = {0};
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(dh)) != NULL)
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            strvec_push(&names, e->d_name) != 0)
+            tk_strs_push(&names, e->d_name) != 0)
             rc = -1;
     closedir(dh);
     if (names.n > 1)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        qsort(names.v, names.n, sizeof *names.v, tk_cmp_str);
     for (size_t i = 0; i < names.n && rc == 0; i++) {
-        char *r = rel[0] ? join_path(rel, "/", names.v[i]) : tk_strdup(names.v[i]);
-        char *full = r ? join_path(root, "/", r) : NULL;
+        char *r = rel[0] ? tk_join(rel, "/", names.v[i]) : tk_strdup(names.v[i]);
+        char *full = r ? tk_join(root, "/", r) : NULL;
         if (!full) {
             free(r);
             rc = -1;
@@ -1319,15 +1102,15 @@ static int walk_files(const char *root, const char *rel, bool (*want)(const char
             rc = walk_files(root, r, want, found);
             free(r);
         } else if (want(r)) {
-            rc = strvec_push_owned(found, r);
+            rc = tk_strs_push_owned(found, r);
         } else {
             free(r);
         }
         free(full);
     }
     if (rc != 0 && !names.n)
-        out_of_memory();
-    strvec_free(&names);
+        tk_out_of_memory();
+    tk_strs_free(&names);
     free(dir);
     return rc;
 }
@@ -1350,10 +1133,10 @@ static bool want_source(const char *rel)
 /* Takes the class files under class directory [dir] into d->classes_in. */
 static int add_class_dir(Driver *d, const char *dir)
 {
-    StrVec files = {0};
+    TkStrs files = {0};
     int rc = walk_files(dir, "", want_class, &files);
     for (size_t i = 0; i < files.n && rc == 0; i++) {
-        char *path = join_path(dir, "/", files.v[i]);
+        char *path = tk_join(dir, "/", files.v[i]);
         uint8_t *bytes;
         size_t len;
         if (!path || tk_read_file(path, &bytes, &len) != 0) {
@@ -1392,19 +1175,19 @@ static int add_class_dir(Driver *d, const char *dir)
             break;
         }
         if (!classvec_push(&d->classes_in, want, bytes, len)) {
-            out_of_memory();
+            tk_out_of_memory();
             rc = -1;
         }
     }
-    strvec_free(&files);
+    tk_strs_free(&files);
     return rc;
 }
 
 static bool dir_has_sources(const char *dir)
 {
-    StrVec found = {0};
+    TkStrs found = {0};
     bool any = walk_files(dir, "", want_source, &found) == 0 && found.n > 0;
-    strvec_free(&found);
+    tk_strs_free(&found);
     return any;
 }
 
@@ -1414,7 +1197,7 @@ static int write_archive(Driver *d)
     int status = 1;
     CfArEntry *entries = NULL;
     size_t n = 0, cap = d->out.n + d->classes_in.n;
-    StrVec res_names = {0};
+    TkStrs res_names = {0};
     ClassVec res = {0};
     char *main_class = NULL;
     uint8_t *bytes = NULL;
@@ -1422,13 +1205,13 @@ static int write_archive(Driver *d)
     CfArManifest m;
     memset(&m, 0, sizeof m);
     for (size_t r = 0; r < d->resources.n; r++) {
-        StrVec files = {0};
+        TkStrs files = {0};
         if (walk_files(d->resources.v[r], "", want_any, &files) != 0) {
-            strvec_free(&files);
+            tk_strs_free(&files);
             goto fail;
         }
         for (size_t i = 0; i < files.n; i++) {
-            char *path = join_path(d->resources.v[r], "/", files.v[i]);
+            char *path = tk_join(d->resources.v[r], "/", files.v[i]);
             uint8_t *data;
             size_t dlen;
             if (!path || tk_read_file(path, &data, &dlen) != 0) {
@@ -1436,31 +1219,31 @@ static int write_archive(Driver *d)
                 fprintf(stderr, "mica: cannot read %s: %s\n", path ? path : files.v[i],
                         strerror(path ? errno : ENOMEM));
                 free(path);
-                strvec_free(&files);
+                tk_strs_free(&files);
                 goto fail;
             }
             free(path);
             if (!classvec_push(&res, tk_strdup(files.v[i]), data, dlen)) {
-                out_of_memory();
-                strvec_free(&files);
+                tk_out_of_memory();
+                tk_strs_free(&files);
                 goto fail;
             }
         }
-        strvec_free(&files);
+        tk_strs_free(&files);
     }
     cap += res.n;
     entries = calloc(cap ? cap : 1, sizeof *entries);
     if (!entries) {
-        out_of_memory();
+        tk_out_of_memory();
         goto fail;
     }
     const ClassVec *groups[2] = {&d->out, &d->classes_in};
     for (int g = 0; g < 2; g++) {
         for (size_t i = 0; i < groups[g]->n; i++) {
             const ClassBuf *c = &groups[g]->v[i];
-            char *name = join_path(c->name, "", ".mcl");
-            if (!name || strvec_push_owned(&res_names, name) != 0) {
-                out_of_memory();
+            char *name = tk_join(c->name, "", ".mcl");
+            if (!name || tk_strs_push_owned(&res_names, name) != 0) {
+                tk_out_of_memory();
                 goto fail;
             }
             entries[n++] = (CfArEntry){res_names.v[res_names.n - 1], c->bytes, c->len};
@@ -1471,13 +1254,13 @@ static int write_archive(Driver *d)
     if (d->main_opt) {
         main_class = tk_strdup(d->main_opt);
         if (!main_class) {
-            out_of_memory();
+            tk_out_of_memory();
             goto fail;
         }
         for (char *p = main_class; *p; p++)
             if (*p == '.')
                 *p = '/';
-        char *entry = join_path(main_class, "", ".mcl");
+        char *entry = tk_join(main_class, "", ".mcl");
         bool found = false;
         for (size_t i = 0; entry && i < n; i++)
             found |= strcmp(entries[i].name, entry) == 0;
@@ -1493,15 +1276,15 @@ static int write_archive(Driver *d)
     m.main_class = main_class;
     char created_by[] = "mica " MICA_VERSION_STRING;
     m.created_by = created_by;
-    StrVec reqs = {0};
+    TkStrs reqs = {0};
     for (size_t i = 0; i < d->cp.n; i++) {
         if (!cp_is_archive(d, i))
             continue;
         const char *slash = strrchr(d->cp.v[i], '/');
         const char *base = slash ? slash + 1 : d->cp.v[i];
-        if (!strvec_has(&reqs, base) && strvec_push(&reqs, base) != 0) {
-            strvec_free(&reqs);
-            out_of_memory();
+        if (!tk_strs_has(&reqs, base) && tk_strs_push(&reqs, base) != 0) {
+            tk_strs_free(&reqs);
+            tk_out_of_memory();
             goto fail;
         }
     }
@@ -1510,7 +1293,7 @@ static int write_archive(Driver *d)
     CfError err;
     err.msg[0] = 0;
     int wrc = cf_archive_write(&m, entries, n, &bytes, &len, &err);
-    strvec_free(&reqs);
+    tk_strs_free(&reqs);
     if (wrc != 0) {
         fflush(stdout);
         fprintf(stderr, "mica: %s: %s\n", d->outfile, err.msg);
@@ -1528,7 +1311,7 @@ fail:
     free(bytes);
     free(main_class);
     free(entries);
-    strvec_free(&res_names);
+    tk_strs_free(&res_names);
     classvec_free(&res);
     return status;
 }
@@ -1556,12 +1339,12 @@ static int run_archive(Driver *d, const char *path)
     char *p = tk_strdup(path);
     if (!d->entry || !p) {
         free(p);
-        out_of_memory();
+        tk_out_of_memory();
         return 1;
     }
     /* the archive goes first: it is the program */
-    if (strvec_push_owned(&d->cp, p) != 0) {
-        out_of_memory();
+    if (tk_strs_push_owned(&d->cp, p) != 0) {
+        tk_out_of_memory();
         return 1;
     }
     memmove(&d->cp.v[1], &d->cp.v[0], (d->cp.n - 1) * sizeof *d->cp.v);
@@ -1648,10 +1431,10 @@ static int cmd_verify(Driver *d, int argc, char **argv)
         i++;
     if (i >= argc)
         return usage_error("%s", "verify needs class files, archives or class directories");
-    StrVec names = {0};     /* classes to verify, in order */
-    StrVec origins = {0};   /* where each came from */
+    TkStrs names = {0};     /* classes to verify, in order */
+    TkStrs origins = {0};   /* where each came from */
     ClassVec files = {0};   /* loose .mcl files, loaded as bytes */
-    StrVec cp = {0};        /* archives and directories verified, then -cp */
+    TkStrs cp = {0};        /* archives and directories verified, then -cp */
     MicaVM *vm = NULL;
     int status = 1;
     for (; i < argc; i++) {
@@ -1674,31 +1457,31 @@ static int cmd_verify(Driver *d, int argc, char **argv)
                 goto done;
             }
             const char *name = cf_this_name(c);
-            bool ok = name && strvec_push(&names, name) == 0 && strvec_push(&origins, f) == 0;
+            bool ok = name && tk_strs_push(&names, name) == 0 && tk_strs_push(&origins, f) == 0;
             cf_class_free(c);
             if (!ok || !classvec_push(&files, tk_strdup(f), bytes, len)) {
-                out_of_memory();
+                tk_out_of_memory();
                 goto done;
             }
         } else if (tk_is_dir(f)) {
-            StrVec found = {0};
+            TkStrs found = {0};
             if (walk_files(f, "", want_class, &found) != 0) {
-                strvec_free(&found);
+                tk_strs_free(&found);
                 goto done;
             }
             for (size_t k = 0; k < found.n; k++) {
-                char *where = join_path(f, "/", found.v[k]);
+                char *where = tk_join(f, "/", found.v[k]);
                 found.v[k][strlen(found.v[k]) - 4] = 0;
-                if (strvec_push(&names, found.v[k]) != 0 ||
-                    strvec_push_owned(&origins, where) != 0) {
-                    strvec_free(&found);
-                    out_of_memory();
+                if (tk_strs_push(&names, found.v[k]) != 0 ||
+                    tk_strs_push_owned(&origins, where) != 0) {
+                    tk_strs_free(&found);
+                    tk_out_of_memory();
                     goto done;
                 }
             }
-            strvec_free(&found);
-            if (strvec_push(&cp, f) != 0) {
-                out_of_memory();
+            tk_strs_free(&found);
+            if (tk_strs_push(&cp, f) != 0) {
+                tk_out_of_memory();
                 goto done;
             }
         } else {
@@ -1714,24 +1497,24 @@ static int cmd_verify(Driver *d, int argc, char **argv)
                 char *e = a->entries[k].name;
                 if (!cf_archive_is_class_entry(e))
                     continue;
-                char *where = join_path(f, ":", e);
+                char *where = tk_join(f, ":", e);
                 e[strlen(e) - 4] = 0;
-                if (strvec_push(&names, e) != 0 || strvec_push_owned(&origins, where) != 0) {
+                if (tk_strs_push(&names, e) != 0 || tk_strs_push_owned(&origins, where) != 0) {
                     cf_archive_free(a);
-                    out_of_memory();
+                    tk_out_of_memory();
                     goto done;
                 }
             }
             cf_archive_free(a);
-            if (strvec_push(&cp, f) != 0) {
-                out_of_memory();
+            if (tk_strs_push(&cp, f) != 0) {
+                tk_out_of_memory();
                 goto done;
             }
         }
     }
     for (size_t k = 0; k < d->cp.n; k++)
-        if (strvec_push(&cp, d->cp.v[k]) != 0) {
-            out_of_memory();
+        if (tk_strs_push(&cp, d->cp.v[k]) != 0) {
+            tk_out_of_memory();
             goto done;
         }
     MicaConfig cfg;
@@ -1772,9 +1555,9 @@ static int cmd_verify(Driver *d, int argc, char **argv)
     status = nerrors ? 1 : 0;
 done:
     mica_vm_free(vm);
-    strvec_free(&names);
-    strvec_free(&origins);
-    strvec_free(&cp);
+    tk_strs_free(&names);
+    tk_strs_free(&origins);
+    tk_strs_free(&cp);
     classvec_free(&files);
     return status;
 }
@@ -1830,18 +1613,18 @@ int main(int argc, char **argv)
         rc = usage_error("unknown option '%s'", cmd);
     else
         rc = usage_error("unknown command '%s'", cmd);
-    strvec_free(&d.cp);
-    strvec_free(&d.sources);
-    strvec_free(&d.listed);
-    strvec_free(&d.read_dirs);
-    strvec_free(&d.write_dirs);
+    tk_strs_free(&d.cp);
+    tk_strs_free(&d.sources);
+    tk_strs_free(&d.listed);
+    tk_strs_free(&d.read_dirs);
+    tk_strs_free(&d.write_dirs);
     classvec_free(&d.deps);
     classvec_free(&d.out);
     free(d.entry);
     free(d.inline_text);
     free(sargv);
     close_cp_archives(&d);
-    strvec_free(&d.resources);
+    tk_strs_free(&d.resources);
     classvec_free(&d.classes_in);
     return rc;
 }

@@ -27,7 +27,7 @@ char *tk_strdup(const char *s)
     return p;
 }
 
-static char *join3(const char *a, const char *b, const char *c)
+char *tk_join(const char *a, const char *b, const char *c)
 {
     size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
     char *p = malloc(na + nb + nc + 1);
@@ -39,7 +39,7 @@ static char *join3(const char *a, const char *b, const char *c)
     return p;
 }
 
-static int strs_push_owned(TkStrs *sv, char *s)
+int tk_strs_push_owned(TkStrs *sv, char *s)
 {
     if (!s)
         return -1;
@@ -59,10 +59,10 @@ static int strs_push_owned(TkStrs *sv, char *s)
 
 int tk_strs_push(TkStrs *sv, const char *s)
 {
-    return strs_push_owned(sv, tk_strdup(s));
+    return tk_strs_push_owned(sv, tk_strdup(s));
 }
 
-static bool strs_has(const TkStrs *sv, const char *s)
+bool tk_strs_has(const TkStrs *sv, const char *s)
 {
     for (size_t i = 0; i < sv->n; i++)
         if (strcmp(sv->v[i], s) == 0)
@@ -70,16 +70,22 @@ static bool strs_has(const TkStrs *sv, const char *s)
     return false;
 }
 
-void tk_strs_free(TkStrs *sv)
+void tk_strs_clear(TkStrs *sv)
 {
     for (size_t i = 0; i < sv->n; i++)
         free(sv->v[i]);
-    free(sv->v);
-    sv->v = NULL;
-    sv->n = sv->cap = 0;
+    sv->n = 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+void tk_strs_free(TkStrs *sv)
+{
+    tk_strs_clear(sv);
+    free(sv->v);
+    sv->v = NULL;
+    sv->cap = 0;
+}
+
+int tk_cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -185,7 +191,7 @@ fail:
 }
 
 /* A class name must not escape the directory it is looked up in. */
-static bool safe_class_path(const char *name)
+bool tk_safe_class_path(const char *name)
 {
     if (name[0] == 0 || name[0] == '/')
         return false;
@@ -206,7 +212,7 @@ static int usage(const char *fmt, const char *arg)
     return TK_EXIT_USAGE;
 }
 
-static int add_classpath(TkSession *s, const char *arg)
+int tk_add_classpath(TkStrs *cp, const char *arg)
 {
     for (const char *p = arg;;) {
         const char *colon = strchr(p, ':');
@@ -219,7 +225,7 @@ static int add_classpath(TkSession *s, const char *arg)
             dir[n] = 0;
             while (n > 1 && dir[n - 1] == '/')
                 dir[--n] = 0;
-            if (strs_push_owned(&s->cp, dir) != 0)
+            if (tk_strs_push_owned(cp, dir) != 0)
                 return -1;
         }
         if (!colon)
@@ -228,8 +234,7 @@ static int add_classpath(TkSession *s, const char *arg)
     }
 }
 
-/* A decimal number with a unit: sizes k/m/g, times ms/s/m/h (as ms; bare: s). */
-static int parse_quantity(const char *s, bool is_time, uint64_t *out)
+int tk_parse_quantity(const char *s, const char *kind, uint64_t *out)
 {
     if (*s < '0' || *s > '9')
         return -1;
@@ -239,15 +244,18 @@ static int parse_quantity(const char *s, bool is_time, uint64_t *out)
             return -1;
         v = v * 10 + (uint64_t)(*s - '0');
     }
-    uint64_t mul;
-    if (is_time)
-        mul = (!*s || strcmp(s, "s") == 0) ? 1000u : strcmp(s, "ms") == 0 ? 1u
-            : strcmp(s, "m") == 0 ? 60000u : strcmp(s, "h") == 0 ? 3600000u : 0;
-    else
+    uint64_t mul = 1;
+    if (strcmp(kind, "k") == 0) {
         mul = !*s ? 1 : (strcmp(s, "k") == 0 || strcmp(s, "K") == 0) ? 1024u
             : (strcmp(s, "m") == 0 || strcmp(s, "M") == 0) ? 1024u * 1024u
             : (strcmp(s, "g") == 0 || strcmp(s, "G") == 0) ? 1024u * 1024u * 1024u : 0;
-    if (mul == 0 || v > UINT64_MAX / mul || v == 0)
+    } else if (strcmp(kind, "ms") == 0) {
+        mul = (!*s || strcmp(s, "s") == 0) ? 1000u : strcmp(s, "ms") == 0 ? 1u
+            : strcmp(s, "m") == 0 ? 60000u : strcmp(s, "h") == 0 ? 3600000u : 0;
+    } else if (*s) {
+        mul = 0;
+    }
+    if (mul == 0 || v > UINT64_MAX / mul)
         return -1;
     *out = v * mul;
     return 0;
@@ -259,7 +267,7 @@ int tk_parse_option(TkSession *s, int argc, char **argv, int *i)
     if (strcmp(a, "-cp") == 0 || strcmp(a, "--class-path") == 0 || strcmp(a, "-classpath") == 0) {
         if (*i + 1 >= argc)
             return usage("option %s needs a directory", a);
-        if (add_classpath(s, argv[*i + 1]) != 0) {
+        if (tk_add_classpath(&s->cp, argv[*i + 1]) != 0) {
             tk_out_of_memory();
             return 1;
         }
@@ -267,7 +275,7 @@ int tk_parse_option(TkSession *s, int argc, char **argv, int *i)
         return 1;
     }
     if (strncmp(a, "-cp=", 4) == 0) {
-        if (add_classpath(s, a + 4) != 0) {
+        if (tk_add_classpath(&s->cp, a + 4) != 0) {
             tk_out_of_memory();
             return 1;
         }
@@ -281,20 +289,20 @@ int tk_parse_option(TkSession *s, int argc, char **argv, int *i)
     }
     uint64_t v;
     if (strncmp(a, "--max-heap=", 11) == 0) {
-        if (parse_quantity(a + 11, false, &v) != 0 || v > SIZE_MAX)
+        if (tk_parse_quantity(a + 11, "k", &v) != 0 || v == 0 || v > SIZE_MAX)
             return usage("bad heap size in '%s' (e.g. --max-heap=64m)", a);
         s->max_heap = (size_t)v;
         *i += 1;
         return 1;
     }
     if (strncmp(a, "--max-time=", 11) == 0) {
-        if (parse_quantity(a + 11, true, &s->max_time_ms) != 0)
+        if (tk_parse_quantity(a + 11, "ms", &s->max_time_ms) != 0 || s->max_time_ms == 0)
             return usage("bad time in '%s' (e.g. --max-time=2s)", a);
         *i += 1;
         return 1;
     }
     if (strncmp(a, "--max-steps=", 12) == 0) {
-        if (parse_quantity(a + 12, false, &v) != 0 || strpbrk(a + 12, "kKmMgG"))
+        if (tk_parse_quantity(a + 12, "", &v) != 0 || v == 0)
             return usage("bad step count in '%s'", a);
         s->max_steps = v;
         *i += 1;
@@ -318,7 +326,7 @@ static int find_sources(const char *dir, TkStrs *found)
     while (rc == 0 && (e = readdir(dh)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char *path = join3(dir, "/", e->d_name);
+        char *path = tk_join(dir, "/", e->d_name);
         if (!path) {
             tk_out_of_memory();
             rc = -1;
@@ -326,7 +334,7 @@ static int find_sources(const char *dir, TkStrs *found)
             rc = find_sources(path, found);
             free(path);
         } else if (tk_ends_with(e->d_name, ".mica")) {
-            if (strs_push_owned(found, path) != 0) {
+            if (tk_strs_push_owned(found, path) != 0) {
                 tk_out_of_memory();
                 rc = -1;
             }
@@ -363,9 +371,9 @@ int tk_add_sources(TkStrs *sources, const char *arg)
         rc = -1;
     }
     if (rc == 0 && found.n > 1)
-        qsort(found.v, found.n, sizeof *found.v, cmp_str);
+        qsort(found.v, found.n, sizeof *found.v, tk_cmp_str);
     for (size_t i = 0; i < found.n && rc == 0; i++) {
-        rc = strs_push_owned(sources, found.v[i]);
+        rc = tk_strs_push_owned(sources, found.v[i]);
         found.v[i] = NULL;
         if (rc != 0)
             tk_out_of_memory();
@@ -416,7 +424,7 @@ static CfArchive *cp_archive(TkSession *s, size_t i)
 static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
 {
     TkSession *s = ud;
-    if (!safe_class_path(internal_name))
+    if (!tk_safe_class_path(internal_name))
         return NULL;
     if (mica_std_sealed(internal_name))
         return mica_std_class(internal_name, len);
@@ -437,8 +445,8 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
             }
             continue;
         }
-        char *path = join3(s->cp.v[i], "/", internal_name);
-        char *file = path ? join3(path, "", ".mcl") : NULL;
+        char *path = tk_join(s->cp.v[i], "/", internal_name);
+        char *file = path ? tk_join(path, "", ".mcl") : NULL;
         free(path);
         if (!file) {
             s->oom = true;
@@ -464,7 +472,7 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
 
 static void listed_add(TkSession *s, const char *name)
 {
-    if (!strs_has(&s->listed, name) && tk_strs_push(&s->listed, name) != 0)
+    if (!tk_strs_has(&s->listed, name) && tk_strs_push(&s->listed, name) != 0)
         s->oom = true;
 }
 
@@ -488,13 +496,13 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     for (size_t i = 0; i < s->listed.n; i++)
         free(s->listed.v[i]);
     s->listed.n = 0;
-    if (pkg[0] != 0 && !safe_class_path(pkg))
+    if (pkg[0] != 0 && !tk_safe_class_path(pkg))
         return;
     /* Classes compiled earlier come first, the latest first: where two define the
      * same function, the compiler takes the first it sees (the REPL's redefinitions). */
     TkStrs recent = {0};
     for (size_t i = s->mem.n; !mica_std_sealed(pkg) && i-- > 0;)
-        if (in_package(s->mem.v[i].name, pkg) && !strs_has(&recent, s->mem.v[i].name) &&
+        if (in_package(s->mem.v[i].name, pkg) && !tk_strs_has(&recent, s->mem.v[i].name) &&
             tk_strs_push(&recent, s->mem.v[i].name) != 0)
             s->oom = true;
     if (!mica_std_sealed(pkg)) {
@@ -510,13 +518,13 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                     break;
                 }
                 name[strlen(name) - 4] = 0;   /* drop .mcl */
-                if (in_package(name, pkg) && !strs_has(&recent, name))
+                if (in_package(name, pkg) && !tk_strs_has(&recent, name))
                     listed_add(s, name);
                 free(name);
             }
             if (ar || (tk_ends_with(s->cp.v[i], ".mar") && !tk_is_dir(s->cp.v[i])))
                 continue;
-            char *dir = pkg[0] ? join3(s->cp.v[i], "/", pkg) : tk_strdup(s->cp.v[i]);
+            char *dir = pkg[0] ? tk_join(s->cp.v[i], "/", pkg) : tk_strdup(s->cp.v[i]);
             if (!dir) {
                 s->oom = true;
                 break;
@@ -536,7 +544,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                     sprintf(name, "%s/%.*s", pkg, (int)stem, e->d_name);
                 else
                     sprintf(name, "%.*s", (int)stem, e->d_name);
-                if (!strs_has(&recent, name))
+                if (!tk_strs_has(&recent, name))
                     listed_add(s, name);
                 free(name);
             }
@@ -549,11 +557,11 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     TkStrs names = s->listed;   /* the callback may call back into the class path */
     s->listed = (TkStrs){0};
     if (names.n > 1)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        qsort(names.v, names.n, sizeof *names.v, tk_cmp_str);
     for (size_t i = 0; i < recent.n; i++)
         fn(arg, recent.v[i]);
     for (size_t i = 0; i < names.n; i++)
-        if (!strs_has(&recent, names.v[i]))
+        if (!tk_strs_has(&recent, names.v[i]))
             fn(arg, names.v[i]);
     tk_strs_free(&recent);
     tk_strs_free(&names);

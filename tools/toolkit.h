@@ -48,10 +48,21 @@ typedef struct TkSession {
     uint64_t max_steps;   /* 0: none */
 } TkSession;
 
+/* Prints "mica: out of memory" (after flushing stdout). */
 void tk_out_of_memory(void);
 char *tk_strdup(const char *s);
+/* A malloc'd [a][b][c] ("dir", "/", "file"); NULL out of memory. */
+char *tk_join(const char *a, const char *b, const char *c);
+/* Appends a copy of [s]; tk_strs_push_owned takes [s] itself (freeing it on
+ * failure; NULL counts as out of memory). 0, or -1 out of memory. */
 int tk_strs_push(TkStrs *sv, const char *s);
+int tk_strs_push_owned(TkStrs *sv, char *s);
+bool tk_strs_has(const TkStrs *sv, const char *s);
+/* Frees the strings (keeping the array), or everything. */
+void tk_strs_clear(TkStrs *sv);
 void tk_strs_free(TkStrs *sv);
+/* strcmp for qsort over an array of char *. */
+int tk_cmp_str(const void *a, const void *b);
 /* Appends a copy of class [name] ([len] bytes). 0, or -1 out of memory. */
 int tk_classes_push(TkClasses *cv, const char *name, const uint8_t *bytes, size_t len);
 void tk_classes_free(TkClasses *cv);
@@ -61,6 +72,17 @@ void tk_session_free(TkSession *s);
 int tk_read_file(const char *path, uint8_t **data, size_t *len);
 bool tk_is_dir(const char *path);
 bool tk_ends_with(const char *s, const char *suffix);
+/* May class or package name [name] be looked up as a path under a directory
+ * (not empty, not absolute, no "..", no backslash)? */
+bool tk_safe_class_path(const char *name);
+
+/* Appends the entries of [arg] (DIR[:DIR...], empty ones skipped, trailing '/'
+ * dropped) to class path [cp]. 0, or -1 out of memory (not printed). */
+int tk_add_classpath(TkStrs *cp, const char *arg);
+/* A decimal number with a unit into *[out]: [kind] "k" takes sizes k/m/g
+ * (binary), "ms" times ms/s/m/h (as milliseconds; a bare number is seconds), ""
+ * no unit. 0, or -1 when malformed or too large (0 itself is accepted). */
+int tk_parse_quantity(const char *s, const char *kind, uint64_t *out);
 
 /* Parses one option shared by the subcommands at argv[*i] (-cp DIR[:DIR],
  * --allow-native, --max-heap=, --max-time=, --max-steps=). Returns 1 when it

@@ -122,6 +122,14 @@ int main(int argc, char **argv)
     CASE(masm_ld32s(&A, JR_R2, JR_R1, -4), "ldursw x2, [x1, #-4]");
     CASE(masm_ld8(&A, JR_R3, JR_BASE, 0x90), "ldrb w3, [x20, #144]");
     CASE(masm_ld8(&A, JR_R3, JR_BASE, -1), "ldurb w3, [x20, #-1]");
+    CASE(masm_ld32s(&A, JR_R0, JR_R1, 0x40000), "movz x17, #4, lsl #16; ldrsw x0, [x1, x17]");
+    CASE(masm_ld8(&A, JR_R0, JR_R1, 0x1000), "movz x17, #0x1000; ldrb w0, [x1, x17]");
+    CASE(masm_st8(&A, JR_R0, JR_R1, -0x200), "movn x17, #0x1ff; strb w0, [x1, x17]");
+    CASE(masm_st32(&A, JR_R0, JR_R1, 0x4000), "movz x17, #0x4000; str w0, [x1, x17]");
+    CASE(masm_fld(&A, JF2, JR_R1, 0x8001), "movz x17, #0x8001; ldr d2, [x1, x17]");
+    CASE(masm_sti(&A, JR_R1, 0x9000, 7), "movz x16, #7; movz x17, #0x9000; str x16, [x1, x17]");
+    CASE(masm_alui(&A, JA_SUB, JR_R0, JR_R1, INT32_MIN), "movn x16, #0xffff; movk x16, #0x8000, lsl #16; sub x0, x1, x16");
+    CASE(masm_seti(&A, JC_ULT, JR_R0, JR_R1, 0x5000), "cmp x1, #5, lsl #12; cset x0, lo");
     CASE(masm_st(&A, JR_R4, JR_BASE, 0x100), "str x4, [x20, #256]");
     CASE(masm_st(&A, JR_VM, JR_R0, 0), "str x19, [x0]");
     CASE(masm_st(&A, JR_R1, JR_R0, 0x9000), "movz x17, #0x9000; str x1, [x0, x17]");
@@ -259,6 +267,15 @@ int main(int argc, char **argv)
     fclose(S);
     if (!masm_finish(&A))
         return 1;
+    /* no fused multiply-add: fmadd, fmsub, fnmadd, fnmsub are the class 0x1f000000 */
+    for (size_t k = 0; k + 4 <= A.len; k += 4) {
+        uint32_t insn = (uint32_t)A.buf[k] | (uint32_t)A.buf[k + 1] << 8 |
+                        (uint32_t)A.buf[k + 2] << 16 | (uint32_t)A.buf[k + 3] << 24;
+        if ((insn & 0x1F000000u) == 0x1F000000u) {
+            fprintf(stderr, "a fused multiply-add at offset %zu\n", k);
+            return 1;
+        }
+    }
     snprintf(path, sizeof path, "%s/masm.bin", argv[1]);
     FILE *b = fopen(path, "wb");
     if (!b || fwrite(A.buf, 1, A.len, b) != A.len)
