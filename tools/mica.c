@@ -724,21 +724,11 @@ static int run_program(Driver *d)
     cfg.max_heap_bytes = d->max_heap;
     cfg.max_time_ms = d->max_time_ms;
     cfg.max_steps = d->max_steps;
-    cfg.jit_mode = d->jit_mode;
+    cfg.jit_mode = tk_jit_mode(d->jit_mode);
     /* the test suite's GC-stress runs: MICA_GC_STRESS=N collects every N allocations */
     const char *stress = getenv("MICA_GC_STRESS");
     if (stress && atoi(stress) > 0)
         cfg.gc_stress = (uint32_t)atoi(stress);
-    if (cfg.jit_mode == MICA_JIT_DEFAULT) {
-        /* the test suite runs every program a second time with MICA_JIT=always */
-        const char *e = getenv("MICA_JIT");
-        if (e && strcmp(e, "off") == 0)
-            cfg.jit_mode = MICA_JIT_OFF;
-        else if (e && strcmp(e, "always") == 0)
-            cfg.jit_mode = MICA_JIT_ALWAYS;
-        else if (e && strcmp(e, "on") == 0)
-            cfg.jit_mode = MICA_JIT_ON;
-    }
     cfg.jit_threshold = (uint32_t)d->jit_threshold;
     cfg.jit_cache_bytes = d->jit_cache;
     cfg.jit_stats = d->jit_stats;
