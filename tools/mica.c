@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "cm_mem.h"
 #include "classfile.h"
 #include "commands.h"
 #include "compiler.h"
@@ -83,7 +84,7 @@ static ClassBuf *classvec_push(ClassVec *cv, char *name, uint8_t *bytes, size_t 
         goto fail;
     if (cv->n == cv->cap) {
         size_t cap = cv->cap ? cv->cap * 2 : 16;
-        ClassBuf *v = realloc(cv->v, cap * sizeof *v);
+        ClassBuf *v = cm_realloc(cv->v, cap * sizeof *v);
         if (!v)
             goto fail;
         cv->v = v;
@@ -310,7 +311,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                 if (!regular)
                     continue;
                 size_t stem = strlen(e->d_name) - 4;
-                char *name = malloc(strlen(pkg) + 1 + stem + 1);
+                char *name = cm_malloc(strlen(pkg) + 1 + stem + 1);
                 if (!name) {
                     d->oom = true;
                     break;
@@ -342,7 +343,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
 static int collect_class(void *ud, const char *internal_name, const uint8_t *bytes, size_t len)
 {
     Driver *d = ud;
-    uint8_t *copy = malloc(len ? len : 1);
+    uint8_t *copy = cm_malloc(len ? len : 1);
     if (!copy) {
         d->oom = true;
         return -1;
@@ -372,7 +373,7 @@ static int compile_sources(Driver *d)
     if (!d->cp_ar && open_cp_archives(d) != 0)
         return 1;
     size_t n = d->sources.n;
-    CcSource *srcs = calloc(n ? n : 1, sizeof *srcs);
+    CcSource *srcs = cm_calloc(n ? n : 1, sizeof *srcs);
     if (!srcs) {
         tk_out_of_memory();
         return 1;
@@ -381,7 +382,7 @@ static int compile_sources(Driver *d)
         uint8_t *text;
         size_t len;
         if (d->inline_path && strcmp(d->sources.v[i], d->inline_path) == 0) {
-            text = malloc(d->inline_len + 1);
+            text = cm_malloc(d->inline_len + 1);
             if (!text) {
                 tk_out_of_memory();
                 goto fail;
@@ -992,7 +993,7 @@ static int open_cp_archives(Driver *d)
 {
     if (d->cp.n == 0)
         return 0;
-    d->cp_ar = calloc(d->cp.n, sizeof *d->cp_ar);
+    d->cp_ar = cm_calloc(d->cp.n, sizeof *d->cp_ar);
     if (!d->cp_ar) {
         tk_out_of_memory();
         return 1;
@@ -1039,7 +1040,7 @@ static void cp_list_archive(Driver *d, size_t i, const char *pkg)
         }
         if (strchr(rest, '/'))
             continue; /* a subpackage */
-        char *cls = malloc(strlen(name) - 3);
+        char *cls = cm_malloc(strlen(name) - 3);
         if (!cls) {
             d->oom = true;
             return;
@@ -1222,7 +1223,7 @@ static int write_archive(Driver *d)
         tk_strs_free(&files);
     }
     cap += res.n;
-    entries = calloc(cap ? cap : 1, sizeof *entries);
+    entries = cm_calloc(cap ? cap : 1, sizeof *entries);
     if (!entries) {
         tk_out_of_memory();
         goto fail;
