@@ -1201,6 +1201,23 @@ invoke:
     if (!(target->native || target->code) && vm_prepare(vm, target) < 0)
         goto exception;
     if (target->flags & CF_ACC_NATIVE) {
+        const VmNative *nat = target->native;
+        if (nat->shape == VM_NATIVE_SHAPE(1, 1u, 1u) && vm->nframes < vm->max_frames) {
+            /* a C function of one float (libm's): its frame and the typed call
+             * inline (a callback it was handed before may still have thrown) */
+            vm->frames[vm->nframes] = (VmFrame){.m = target, .base = sp - 1, .sp = sp};
+            atomic_signal_fence(memory_order_release);
+            vm->nframes++;
+            target->invocations++;
+            double (*fn)(double);
+            memcpy(&fn, &nat->fn, sizeof fn);
+            double r = fn(as_f(sp[-1]));
+            vm->nframes--;
+            if (vm->roots->pending || vm->fatal || vm->exiting)
+                goto exception;
+            sp[-1] = of_f(r);
+            NEXT();
+        }
         uint64_t rv = 0;
         if (vm_call_native_frame(vm, target, sp - nargs, &rv) < 0)
             goto exception;
