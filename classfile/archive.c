@@ -2,6 +2,7 @@
  * with libzip: the checks on every entry, the manifest, and the
  * reproducible writer. */
 #include "archive.h"
+#include "cm_mem.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -76,7 +77,7 @@ static void fail_msg(CfError *err, const char *origin, const char *entry, const 
 
 static char *dup_n(const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
+    char *p = cm_malloc(n + 1);
     if (p) {
         memcpy(p, s, n);
         p[n] = 0;
@@ -296,7 +297,7 @@ static int manifest_parse(const uint8_t *text, size_t len, const char *origin,
                              CF_AR_MAX_REQUIRES);
                     return -1;
                 }
-                char **nr = realloc(m->requires, (m->nrequires + 1) * sizeof *nr);
+                char **nr = cm_realloc(m->requires, (m->nrequires + 1) * sizeof *nr);
                 if (!nr)
                     goto oom;
                 m->requires = nr;
@@ -348,7 +349,7 @@ static uint8_t *read_entry(zip_t *za, zip_uint64_t i, size_t size, const char *o
         fail_msg(err, origin, name, "cannot be read: %s", zip_strerror(za));
         return NULL;
     }
-    uint8_t *buf = malloc(size + 1);
+    uint8_t *buf = cm_malloc(size + 1);
     size_t got = 0;
     if (!buf) {
         fail_msg(err, origin, name, "out of memory");
@@ -432,7 +433,7 @@ CfArchive *cf_archive_read(const uint8_t *data, size_t len, const char *origin, 
     uint8_t *manifest = NULL;
     size_t manifest_len = 0;
     bool have_manifest = false;
-    CfArchive *a = calloc(1, sizeof *a);
+    CfArchive *a = cm_calloc(1, sizeof *a);
     if (!a || !(a->origin = dup_n(on, strlen(on)))) {
         free(a);
         fail_msg(err, on, NULL, "out of memory");
@@ -460,7 +461,7 @@ CfArchive *cf_archive_read(const uint8_t *data, size_t len, const char *origin, 
                  CF_AR_MAX_ENTRIES);
         goto fail;
     }
-    a->entries = calloc(n ? (size_t)n : 1, sizeof *a->entries);
+    a->entries = cm_calloc(n ? (size_t)n : 1, sizeof *a->entries);
     if (!a->entries) {
         fail_msg(err, on, NULL, "out of memory");
         goto fail;
@@ -639,7 +640,7 @@ static char *manifest_text(const CfArManifest *m, size_t *len)
                  (m->created_by ? strlen(m->created_by) : 0);
     for (size_t i = 0; i < m->nrequires; i++)
         cap += strlen(m->requires[i]) + 2;
-    char *t = malloc(cap);
+    char *t = cm_malloc(cap);
     if (!t)
         return NULL;
     size_t o = (size_t)snprintf(t, cap, "Mica-Archive: %d\n", CF_AR_VERSION);
@@ -713,7 +714,7 @@ int cf_archive_write(const CfArManifest *m, const CfArEntry *entries, size_t n,
                  CF_AR_MAX_ENTRIES);
         goto done;
     }
-    sorted = malloc((n ? n : 1) * sizeof *sorted);
+    sorted = cm_malloc((n ? n : 1) * sizeof *sorted);
     mtext = manifest_text(m, &mlen);
     if (!sorted || !mtext) {
         fail_msg(err, "archive", NULL, "out of memory");
@@ -773,7 +774,7 @@ int cf_archive_write(const CfArManifest *m, const CfArEntry *entries, size_t n,
         zip_source_free(dst);
         goto done;
     }
-    *out = malloc(st.size ? st.size : 1);
+    *out = cm_malloc(st.size ? st.size : 1);
     zip_int64_t got = *out ? zip_source_read(dst, *out, st.size) : -1;
     zip_source_close(dst);
     zip_source_free(dst);

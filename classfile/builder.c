@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cf_private.h"
+#include "cm_mem.h"
 
 /* ---- arena ----------------------------------------------------------------- */
 
@@ -31,7 +32,7 @@ struct CfArena {
 
 CfArena *cf_arena_new(void)
 {
-    CfArena *a = calloc(1, sizeof *a);
+    CfArena *a = cm_calloc(1, sizeof *a);
     if (a)
         a->next_size = ARENA_CHUNK_MIN;
     return a;
@@ -56,7 +57,7 @@ void *cf_arena_alloc(CfArena *a, size_t n)
     bool dedicated = need > size / 4;
     if (dedicated)
         size = need;
-    CfChunk *ch = calloc(1, sizeof *ch + size);
+    CfChunk *ch = cm_calloc(1, sizeof *ch + size);
     if (!ch)
         return NULL;
     ch->size = size;
@@ -218,7 +219,7 @@ static int index_sync(CfClass *c)
     while (want < 2u * ((uint32_t)c->ncp + 1))
         want *= 2;
     if (want != a->tab_cap || a->nindexed > c->ncp) {
-        uint16_t *t = calloc(want, sizeof *t);
+        uint16_t *t = cm_calloc(want, sizeof *t);
         if (!t)
             return -1;
         free(a->tab);

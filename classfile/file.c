@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "classfile.h"
+#include "cm_mem.h"
 
 int cf_read_file(const char *path, size_t limit, uint8_t **data, size_t *len, CfError *err,
                  int *errno_out)
@@ -30,7 +31,7 @@ int cf_read_file(const char *path, size_t limit, uint8_t **data, size_t *len, Cf
                 ncap = limit + 1;
             if (ncap == n)
                 break; /* one byte past the limit is in: too long */
-            uint8_t *nb = realloc(buf, ncap);
+            uint8_t *nb = cm_realloc(buf, ncap);
             if (!nb) {
                 snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
                 goto done;
@@ -58,7 +59,7 @@ int cf_read_file(const char *path, size_t limit, uint8_t **data, size_t *len, Cf
                  path, size, limit);
         goto done;
     }
-    *data = buf ? buf : malloc(1);
+    *data = buf ? buf : cm_malloc(1);
     if (!*data) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
         goto done;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "classfile.h"
+#include "cm_mem.h"
+#include "cm_assert.h"
 
 #define NAME_OBJECT "std/core/Object"
 #define NAME_EXCEPTION "std/core/Exception"
@@ -403,7 +405,7 @@ static uint8_t cp_kind(const CfClass *c, uint16_t i)
 static const char *cstr(Verifier *V, char **buf, size_t *cap, const char *s, uint32_t len)
 {
     if ((size_t)len + 1 > *cap) {
-        char *q = realloc(*buf, (size_t)len + 1);
+        char *q = cm_realloc(*buf, (size_t)len + 1);
         if (!q) {
             vfail(V, "out of memory");
             return NULL;
@@ -426,7 +428,7 @@ static Sig *cp_sig(Verifier *V, uint16_t i)
     if (!s)
         return NULL;
     if (!V->sigs) {
-        V->sigs = calloc(c->ncp, sizeof *V->sigs);
+        V->sigs = cm_calloc(c->ncp, sizeof *V->sigs);
         if (!V->sigs) {
             V->oom = true;
             vfail(V, "out of memory");
@@ -443,7 +445,7 @@ static Sig *cp_sig(Verifier *V, uint16_t i)
         g->ret = *ret == 'V' ? kind_type(T_NONE) : desc_type(ret, n - (size_t)(ret - s));
         /* More parameters than any operand stack holds: no call can supply them. */
         if (g->np <= UINT16_MAX) {
-            g->params = malloc(((size_t)g->np + 1) * sizeof *g->params);
+            g->params = cm_malloc(((size_t)g->np + 1) * sizeof *g->params);
             if (!g->params) {
                 g->state = 0;
                 V->oom = true;
@@ -622,6 +624,7 @@ static int match(Verifier *V, const VType *have, const VType *want)
 
 static Ctrl *cur(Verifier *V)
 {
+    MICA_ASSERT(V->nctrl > 0); /* the method body's region is never closed */
     return &V->ctrl[V->nctrl - 1];
 }
 
@@ -692,11 +695,11 @@ static int32_t add_branch(Verifier *V, uint32_t target, uint32_t height, uint32_
         return vfail(V, "too many branches");
     if (V->nbr >= V->br_cap) {
         uint32_t cap = V->br_cap ? V->br_cap * 2 : 64;
-        CfBranch *b = realloc(V->br, (size_t)cap * sizeof *b);
+        CfBranch *b = cm_realloc(V->br, (size_t)cap * sizeof *b);
         if (!b)
             return vfail(V, "out of memory");
         V->br = b;
-        int32_t *p = realloc(V->pend_next, (size_t)cap * sizeof *p);
+        int32_t *p = cm_realloc(V->pend_next, (size_t)cap * sizeof *p);
         if (!p)
             return vfail(V, "out of memory");
         V->pend_next = p;
@@ -844,7 +847,7 @@ static int op_catch(Verifier *V, const CfInsn *in)
     }
     if (V->nhd >= V->hd_cap) {
         uint32_t cap = V->hd_cap ? V->hd_cap * 2 : 16;
-        CfHandler *q = realloc(V->hd, (size_t)cap * sizeof *q);
+        CfHandler *q = cm_realloc(V->hd, (size_t)cap * sizeof *q);
         if (!q)
             return vfail(V, "out of memory");
         V->hd = q;
@@ -1349,7 +1352,7 @@ static int setup_locals(Verifier *V, const CfMethod *m, const CfCode *code)
         return vfail(V, "%llu parameter and local slots, more than %u", (unsigned long long)total,
                      UINT16_MAX);
     if (total > V->loc_cap) {
-        VType *l = realloc(V->locals, (size_t)total * sizeof *l);
+        VType *l = cm_realloc(V->locals, (size_t)total * sizeof *l);
         if (!l)
             return vfail(V, "out of memory");
         V->locals = l;
@@ -1546,7 +1549,7 @@ static int verify_code(Verifier *V, const CfMethod *m, CfMethodInfo *info)
     const CfCode *code = m->code;
     V->max_stack = code->max_stack;
     if (code->max_stack + 1u > V->stack_cap) {
-        VType *s = realloc(V->stack, (code->max_stack + 1u) * sizeof *s);
+        VType *s = cm_realloc(V->stack, (code->max_stack + 1u) * sizeof *s);
         if (!s)
             return vfail(V, "out of memory");
         V->stack = s;
@@ -1649,7 +1652,7 @@ static int check_fields(Verifier *V)
     int rc = -1;
     if (c->nfields == 0)
         return 0;
-    keys = malloc(c->nfields * sizeof *keys);
+    keys = cm_malloc(c->nfields * sizeof *keys);
     if (!keys) {
         vfail(V, "out of memory");
         goto fail;
@@ -1734,7 +1737,7 @@ static int check_methods(Verifier *V)
     int rc = -1;
     if (c->nmethods == 0)
         return 0;
-    keys = malloc(c->nmethods * sizeof *keys);
+    keys = cm_malloc(c->nmethods * sizeof *keys);
     if (!keys) {
         vfail(V, "out of memory");
         goto fail;
@@ -1828,7 +1831,7 @@ int cf_verify_class(CfClass *c, const CfHierarchy *h, CfMethodInfo *info, CfErro
         memset(info, 0, c->nmethods * sizeof *info);
     if (check_header(&V) < 0)
         goto fail;
-    V.ctrl = malloc((CF_MAX_NESTING + 1) * sizeof *V.ctrl);
+    V.ctrl = cm_malloc((CF_MAX_NESTING + 1) * sizeof *V.ctrl);
     if (!V.ctrl) {
         vfail(&V, "out of memory");
         goto fail;

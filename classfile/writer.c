@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cf_private.h"
+#include "cm_mem.h"
 
 typedef struct Wr {
     uint8_t *p;
@@ -43,7 +44,7 @@ static void put(Wr *w, const void *src, size_t n)
         size_t cap = w->cap ? w->cap : 1024;
         while (cap < w->len + n)
             cap *= 2;
-        uint8_t *p = realloc(w->p, cap);
+        uint8_t *p = cm_realloc(w->p, cap);
         if (!p) {
             wr_fail(w, "out of memory");
             return;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cc.h"
+#include "cm_mem.h"
 
 static void free_blocks(Cc *cc)
 {
@@ -61,7 +62,7 @@ int cc_compile(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOp
 int cc_compile_hooks(const CcSource *srcs, size_t n, const CcClassPath *cp, const CcOptions *opt,
                      CcEmitFn emit, void *emit_ud, CcResult *res, const CcHooks *hooks)
 {
-    Cc *cc = calloc(1, sizeof *cc);
+    Cc *cc = cm_calloc(1, sizeof *cc);
     if (!cc)
         return 1;
     CfClass **volatile classes = NULL;

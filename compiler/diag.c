@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cc.h"
+#include "cm_mem.h"
 
 #define BLOCK_SIZE (64 * 1024)
 
@@ -13,7 +14,7 @@ void *cc_alloc(Cc *cc, size_t n)
     Block *b = cc->blocks;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > BLOCK_SIZE ? n : BLOCK_SIZE;
-        b = malloc(sizeof(Block) + 16 + cap);
+        b = cm_malloc(sizeof(Block) + 16 + cap);
         if (!b)
             longjmp(cc->oom, 1);
         b->cap = cap;

@@ -12,6 +12,7 @@
  * interpreter's SAVE), so a fault's trace and handler search, and the
  * collector's view of the stack, are the interpreter's. */
 #include "jit_private.h"
+#include "cm_mem.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
 {
     if (c->nstubs == c->stubs_cap) {
         uint32_t n = c->stubs_cap ? c->stubs_cap * 2 : 32;
-        Stub *s = realloc(c->stubs, n * sizeof *s);
+        Stub *s = cm_realloc(c->stubs, n * sizeof *s);
         if (!s) {
             c->failed = true;
             return 0;
@@ -1485,8 +1486,8 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     bool ok = false;
     if ((uint64_t)(m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS) * 8u > (1u << 28))
         return false;
-    c->labels = calloc((size_t)m->ncode + 1, sizeof *c->labels);
-    c->target = calloc((size_t)m->ncode + 1, sizeof *c->target);
+    c->labels = cm_calloc((size_t)m->ncode + 1, sizeof *c->labels);
+    c->target = cm_calloc((size_t)m->ncode + 1, sizeof *c->target);
     if (!c->labels || !c->target)
         goto fail;
     for (uint32_t i = 0; i <= m->ncode; i++)

@@ -5,6 +5,8 @@
  * before calling any helper that can raise, allocate or call. */
 #include "jit_private.h"
 
+#include "cm_assert.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -66,8 +68,8 @@ int64_t jit_h_fault(MicaVM *vm, int64_t kind, VmInsn *o, uint64_t a, uint64_t b)
     case JIT_FAULT_NULL_LENGTH:
         return vm_throw(vm, "NullError", "cannot read the length of a null array");
     case JIT_FAULT_CAST: return vm_throw_cast(vm, vm_slot_ref(a), o->cls);
-    default:
-        return vm_unreachable(vm, m, o);
+    case JIT_FAULT_UNREACHABLE: return vm_unreachable(vm, m, o);
+    default: MICA_UNREACHABLE(); /* the templates pass only the kinds above */
     }
 }
 

@@ -3,6 +3,7 @@
  * only then made read+exec; no page is ever both), compiling a method
  * (promotion), and the tools (statistics, perf map, printing machine code). */
 #include "jit_private.h"
+#include "cm_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ void jit_init(MicaVM *vm)
     vm->jit_loop_threshold = UINT64_MAX;
     if (cfg->jit_mode == MICA_JIT_OFF)
         return;
-    JitState *j = calloc(1, sizeof *j);
+    JitState *j = cm_calloc(1, sizeof *j);
     if (!j)
         return;
     j->mode = cfg->jit_mode == MICA_JIT_DEFAULT ? MICA_JIT_ON : cfg->jit_mode;
@@ -46,7 +47,7 @@ void jit_init(MicaVM *vm)
     j->cache = p;
     j->stats = cfg->jit_stats;
     j->perf_map = cfg->jit_perf_map;
-    j->print = cfg->jit_print ? strdup(cfg->jit_print) : NULL;
+    j->print = cfg->jit_print ? cm_strdup(cfg->jit_print) : NULL;
     vm->jit = j;
     uint64_t t = cfg->jit_threshold ? cfg->jit_threshold : VM_JIT_THRESHOLD;
     if (j->mode == MICA_JIT_ALWAYS)
@@ -173,8 +174,8 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     uint64_t t0 = now_ns();
     JMasm a;
     masm_init(&a);
-    uint32_t *offsets = malloc(((size_t)m->ncode + 1) * sizeof *offsets);
-    JitCode *c = calloc(1, sizeof *c);
+    uint32_t *offsets = cm_malloc(((size_t)m->ncode + 1) * sizeof *offsets);
+    JitCode *c = cm_calloc(1, sizeof *c);
     uint8_t *code = NULL;
     uint32_t entry_off = 0, body_off = 0;
     bool ok = offsets && c && jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off);

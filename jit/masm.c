@@ -1,6 +1,7 @@
 /* jit/masm.c: the architecture-neutral part of the macro-assembler: the code
  * buffer, labels and their fixups (the backends encode instructions). */
 #include "masm.h"
+#include "cm_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static bool grow(void **p, uint32_t *cap, size_t need, size_t elem)
     size_t n = *cap ? *cap : 64;
     while (n < need)
         n *= 2;
-    void *q = realloc(*p, n * elem);
+    void *q = cm_realloc(*p, n * elem);
     if (!q)
         return false;
     *p = q;
@@ -41,7 +42,7 @@ void masm_emit(JMasm *m, const void *bytes, size_t n)
         size_t c = m->cap ? m->cap : 4096;
         while (c < m->len + n)
             c *= 2;
-        uint8_t *b = realloc(m->buf, c);
+        uint8_t *b = cm_realloc(m->buf, c);
         if (!b) {
             m->oom = true;
             return;

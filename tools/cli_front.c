@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "cm_mem.h"
 
 static const char help_run[] =
     "usage: mica run [OPTIONS] SOURCES... [--] [ARGS...]\n"
@@ -111,7 +112,7 @@ char **mica_shorthand(int argc, char **argv, int *nargc)
     const char *a = argv[1];
     if (strcmp(a, "-e") != 0 && strcmp(a, "-") != 0 && !mica_is_script_operand(a))
         return NULL;
-    char **v = calloc((size_t)argc + 2, sizeof *v);
+    char **v = cm_calloc((size_t)argc + 2, sizeof *v);
     if (!v)
         return NULL;
     v[0] = argv[0];
@@ -131,7 +132,7 @@ char *mica_inline_program(const char *code, size_t *len)
     const char *pre = whole ? "" : "fun main(args: String[]) {\n";
     const char *post = whole ? "\n" : "\n}\n";
     size_t n = strlen(pre) + strlen(code) + strlen(post);
-    char *s = malloc(n + 1);
+    char *s = cm_malloc(n + 1);
     if (!s)
         return NULL;
     snprintf(s, n + 1, "%s%s%s", pre, code, post);
@@ -142,12 +143,12 @@ char *mica_inline_program(const char *code, size_t *len)
 char *mica_read_stdin(size_t *len)
 {
     size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
+    char *s = cm_malloc(cap);
     if (!s)
         return NULL;
     for (;;) {
         if (n == cap) {
-            char *ns = cap > ((size_t)64 << 20) ? NULL : realloc(s, cap * 2);
+            char *ns = cap > ((size_t)64 << 20) ? NULL : cm_realloc(s, cap * 2);
             if (!ns) {
                 free(s);
                 return NULL;

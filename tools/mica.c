@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "cm_mem.h"
 #include "classfile.h"
 #include "commands.h"
 #include "compiler.h"
@@ -83,7 +84,7 @@ static ClassBuf *classvec_push(ClassVec *cv, char *name, uint8_t *bytes, size_t 
         goto fail;
     if (cv->n == cv->cap) {
         size_t cap = cv->cap ? cv->cap * 2 : 16;
-        ClassBuf *v = realloc(cv->v, cap * sizeof *v);
+        ClassBuf *v = cm_realloc(cv->v, cap * sizeof *v);
         if (!v)
             goto fail;
         cv->v = v;
@@ -310,7 +311,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                 if (!regular)
                     continue;
                 size_t stem = strlen(e->d_name) - 4;
-                char *name = malloc(strlen(pkg) + 1 + stem + 1);
+                char *name = cm_malloc(strlen(pkg) + 1 + stem + 1);
                 if (!name) {
                     d->oom = true;
                     break;
@@ -342,7 +343,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
 static int collect_class(void *ud, const char *internal_name, const uint8_t *bytes, size_t len)
 {
     Driver *d = ud;
-    uint8_t *copy = malloc(len ? len : 1);
+    uint8_t *copy = cm_malloc(len ? len : 1);
     if (!copy) {
         d->oom = true;
         return -1;
@@ -372,7 +373,7 @@ static int compile_sources(Driver *d)
     if (!d->cp_ar && open_cp_archives(d) != 0)
         return 1;
     size_t n = d->sources.n;
-    CcSource *srcs = calloc(n ? n : 1, sizeof *srcs);
+    CcSource *srcs = cm_calloc(n ? n : 1, sizeof *srcs);
     if (!srcs) {
         tk_out_of_memory();
         return 1;
@@ -381,7 +382,7 @@ static int compile_sources(Driver *d)
         uint8_t *text;
         size_t len;
         if (d->inline_path && strcmp(d->sources.v[i], d->inline_path) == 0) {
-            text = malloc(d->inline_len + 1);
+            text = cm_malloc(d->inline_len + 1);
             if (!text) {
                 tk_out_of_memory();
                 goto fail;
@@ -724,21 +725,11 @@ static int run_program(Driver *d)
     cfg.max_heap_bytes = d->max_heap;
     cfg.max_time_ms = d->max_time_ms;
     cfg.max_steps = d->max_steps;
-    cfg.jit_mode = d->jit_mode;
+    cfg.jit_mode = tk_jit_mode(d->jit_mode);
     /* the test suite's GC-stress runs: MICA_GC_STRESS=N collects every N allocations */
     const char *stress = getenv("MICA_GC_STRESS");
     if (stress && atoi(stress) > 0)
         cfg.gc_stress = (uint32_t)atoi(stress);
-    if (cfg.jit_mode == MICA_JIT_DEFAULT) {
-        /* the test suite runs every program a second time with MICA_JIT=always */
-        const char *e = getenv("MICA_JIT");
-        if (e && strcmp(e, "off") == 0)
-            cfg.jit_mode = MICA_JIT_OFF;
-        else if (e && strcmp(e, "always") == 0)
-            cfg.jit_mode = MICA_JIT_ALWAYS;
-        else if (e && strcmp(e, "on") == 0)
-            cfg.jit_mode = MICA_JIT_ON;
-    }
     cfg.jit_threshold = (uint32_t)d->jit_threshold;
     cfg.jit_cache_bytes = d->jit_cache;
     cfg.jit_stats = d->jit_stats;
@@ -1002,7 +993,7 @@ static int open_cp_archives(Driver *d)
 {
     if (d->cp.n == 0)
         return 0;
-    d->cp_ar = calloc(d->cp.n, sizeof *d->cp_ar);
+    d->cp_ar = cm_calloc(d->cp.n, sizeof *d->cp_ar);
     if (!d->cp_ar) {
         tk_out_of_memory();
         return 1;
@@ -1049,7 +1040,7 @@ static void cp_list_archive(Driver *d, size_t i, const char *pkg)
         }
         if (strchr(rest, '/'))
             continue; /* a subpackage */
-        char *cls = malloc(strlen(name) - 3);
+        char *cls = cm_malloc(strlen(name) - 3);
         if (!cls) {
             d->oom = true;
             return;
@@ -1232,7 +1223,7 @@ static int write_archive(Driver *d)
         tk_strs_free(&files);
     }
     cap += res.n;
-    entries = calloc(cap ? cap : 1, sizeof *entries);
+    entries = cm_calloc(cap ? cap : 1, sizeof *entries);
     if (!entries) {
         tk_out_of_memory();
         goto fail;

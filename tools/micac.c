@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "classfile.h"
+#include "cm_mem.h"
 #include "compiler.h"
 
 typedef struct Blob {
@@ -31,7 +32,7 @@ static void push_blob(Blob **arr, int *n, int *cap, Blob b)
 {
     if (*n == *cap) {
         int ncap = *cap ? *cap * 2 : 16;
-        Blob *na = realloc(*arr, sizeof(Blob) * (size_t)ncap);
+        Blob *na = cm_realloc(*arr, sizeof(Blob) * (size_t)ncap);
         if (!na) {
             fprintf(stderr, "micac: out of memory\n");
             exit(1);
@@ -52,7 +53,7 @@ static uint8_t *read_file(const char *path, size_t *len)
     for (;;) {
         if (n == cap) {
             cap = cap ? cap * 2 : 4096;
-            uint8_t *nb = realloc(buf, cap + 1);
+            uint8_t *nb = cm_realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
                 fclose(f);
@@ -97,7 +98,7 @@ static const uint8_t *cp_find(void *ud, const char *name, size_t *len)
         return NULL;
     for (int i = 0; i < m->ncp; i++) {
         size_t plen = strlen(m->cp_dirs[i]) + strlen(name) + 8;
-        char *path = malloc(plen);
+        char *path = cm_malloc(plen);
         if (!path)
             return NULL;
         snprintf(path, plen, "%s/%s.mcl", m->cp_dirs[i], name);
@@ -105,7 +106,7 @@ static const uint8_t *cp_find(void *ud, const char *name, size_t *len)
         uint8_t *bytes = read_file(path, &n);
         free(path);
         if (bytes) {
-            Blob nb = {strdup(name), bytes, n};
+            Blob nb = {cm_strdup(name), bytes, n};
             push_blob(&m->loaded, &m->nloaded, &m->loaded_cap, nb);
             *len = n;
             return bytes;
@@ -119,7 +120,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *, const char *),
     Micac *m = ud;
     for (int i = 0; i < m->ncp; i++) {
         size_t plen = strlen(m->cp_dirs[i]) + strlen(pkg) + 4;
-        char *dir = malloc(plen);
+        char *dir = cm_malloc(plen);
         if (!dir)
             return;
         snprintf(dir, plen, "%s/%s", m->cp_dirs[i], pkg);
@@ -162,8 +163,8 @@ static int emit_class(void *ud, const char *name, const uint8_t *bytes, size_t l
 {
     Micac *m = ud;
     size_t plen = strlen(m->outdir) + strlen(name) + 8;
-    char *path = malloc(plen);
-    uint8_t *copy = malloc(len ? len : 1);
+    char *path = cm_malloc(plen);
+    uint8_t *copy = cm_malloc(len ? len : 1);
     if (!path || !copy) {
         free(path);
         free(copy);
@@ -185,7 +186,7 @@ static int emit_class(void *ud, const char *name, const uint8_t *bytes, size_t l
     fclose(f);
     free(path);
     memcpy(copy, bytes, len);
-    Blob b = {strdup(name), copy, len};
+    Blob b = {cm_strdup(name), copy, len};
     push_blob(&m->produced, &m->nproduced, &m->produced_cap, b);
     return 0;
 }
@@ -221,7 +222,7 @@ static Header *header(Hier *hi, const char *name, CfError *err)
         return NULL;
     if (hi->n == hi->cap) {
         hi->cap = hi->cap ? hi->cap * 2 : 32;
-        Header *nh = realloc(hi->h, sizeof(Header) * (size_t)hi->cap);
+        Header *nh = cm_realloc(hi->h, sizeof(Header) * (size_t)hi->cap);
         if (!nh) {
             cf_class_free(c);
             snprintf(err->msg, sizeof err->msg, "out of memory");
@@ -231,15 +232,15 @@ static Header *header(Hier *hi, const char *name, CfError *err)
     }
     Header *h = &hi->h[hi->n++];
     memset(h, 0, sizeof *h);
-    h->name = strdup(name);
+    h->name = cm_strdup(name);
     const char *s = c->super_class ? cf_class_name(c, c->super_class) : NULL;
-    h->super = s ? strdup(s) : NULL;
+    h->super = s ? cm_strdup(s) : NULL;
     h->is_interface = (c->flags & CF_ACC_INTERFACE) != 0;
-    h->ifaces = calloc((size_t)c->ninterfaces + 1, sizeof(char *));
+    h->ifaces = cm_calloc((size_t)c->ninterfaces + 1, sizeof(char *));
     for (int i = 0; h->ifaces && i < c->ninterfaces; i++) {
         const char *in = cf_class_name(c, c->interfaces[i]);
         if (in)
-            h->ifaces[h->nifaces++] = strdup(in);
+            h->ifaces[h->nifaces++] = cm_strdup(in);
     }
     cf_class_free(c);
     return h;
@@ -397,8 +398,8 @@ int main(int argc, char **argv)
     memset(&m, 0, sizeof m);
     CcOptions opt = {NULL, 0, false, false, false};
     bool verify = false;
-    const char **files = calloc((size_t)argc + 1, sizeof(char *));
-    m.cp_dirs = calloc((size_t)argc + 1, sizeof(char *));
+    const char **files = cm_calloc((size_t)argc + 1, sizeof(char *));
+    m.cp_dirs = cm_calloc((size_t)argc + 1, sizeof(char *));
     int nfiles = 0;
     if (!files || !m.cp_dirs)
         return 1;
@@ -419,7 +420,7 @@ int main(int argc, char **argv)
     }
     if (!m.outdir || nfiles == 0)
         return usage();
-    CcSource *srcs = calloc((size_t)nfiles, sizeof *srcs);
+    CcSource *srcs = cm_calloc((size_t)nfiles, sizeof *srcs);
     if (!srcs)
         return 1;
     int rc = 0;

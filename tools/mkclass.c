@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "classfile.h"
+#include "cm_mem.h"
 
 #define MAX_TOK 64
 
@@ -67,7 +68,7 @@ static void emit(Asm *a, uint8_t b)
 {
     if (a->len == a->cap) {
         a->cap = a->cap ? a->cap * 2 : 256;
-        a->code = realloc(a->code, a->cap);
+        a->code = cm_realloc(a->code, a->cap);
         if (!a->code)
             die(a, "out of memory");
     }
@@ -195,7 +196,7 @@ static void finish_class(Asm *a)
         die(a, "cannot write class: %s", err.msg);
     const char *name = cf_this_name(a->c);
     size_t n = strlen(a->outdir) + strlen(name) + 8;
-    char *path = malloc(n);
+    char *path = cm_malloc(n);
     if (!path)
         die(a, "out of memory");
     snprintf(path, n, "%s/%s.mcl", a->outdir, name);

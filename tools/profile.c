@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cm_mem.h"
 #include "toolkit.h"
 
 #define PROFILE_HZ 1000
@@ -50,7 +51,7 @@ static Entry *table_get(Table *t, const char *key, bool *oom)
 {
     if ((t->n + 1) * 2 > t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 256;
-        Entry *v = calloc(cap, sizeof *v);
+        Entry *v = cm_calloc(cap, sizeof *v);
         if (!v) {
             *oom = true;
             return NULL;
@@ -95,7 +96,7 @@ static Node *child_of(Node *parent, const char *name, bool *oom)
     for (Node *c = parent->child; c; c = c->next)
         if (strcmp(c->name, name) == 0)
             return c;
-    Node *c = calloc(1, sizeof *c);
+    Node *c = cm_calloc(1, sizeof *c);
     if (!c) {
         *oom = true;
         return NULL;
@@ -129,7 +130,7 @@ static void on_sample(void *ud, const char *const *frames, size_t n, uint64_t we
     size_t len = 1;
     for (size_t i = 0; i < n; i++)
         len += strlen(frames[i]) + 1;
-    char *key = malloc(len);
+    char *key = cm_malloc(len);
     if (!key) {
         p->oom = true;
         return;
@@ -189,7 +190,7 @@ static int cmp_total(const void *a, const void *b)
 
 static Entry **sorted(const Table *t, int (*cmp)(const void *, const void *))
 {
-    Entry **v = malloc((t->n + 1) * sizeof *v);
+    Entry **v = cm_malloc((t->n + 1) * sizeof *v);
     if (!v)
         return NULL;
     size_t k = 0;
@@ -262,7 +263,7 @@ static void draw(FILE *f, const Node *n, double x, int level, int height, double
     size_t nc = 0;
     for (const Node *c = n->child; c; c = c->next)
         nc++;
-    const Node **kids = malloc((nc + 1) * sizeof *kids);
+    const Node **kids = cm_malloc((nc + 1) * sizeof *kids);
     if (!kids)
         return;
     size_t k = 0;

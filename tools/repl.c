@@ -71,6 +71,7 @@ static bool edit_load(Edit *e)
 #endif
 
 #include "commands.h"
+#include "cm_mem.h"
 #include "toolkit.h"
 
 #define SUPPORT_CLASS "__ReplSupport"
@@ -137,7 +138,7 @@ static void buf_add(Buf *b, const char *s, size_t n)
         size_t cap = b->cap ? b->cap * 2 : 256;
         while (cap < b->n + n + 1)
             cap *= 2;
-        char *p = realloc(b->p, cap);
+        char *p = cm_realloc(b->p, cap);
         if (!p) {
             b->oom = true;
             return;
@@ -270,7 +271,7 @@ static void on_local(void *ud, const char *name, const char *type, bool is_let)
     Repl *r = ud;
     if (r->nlocals == r->locals_cap) {
         size_t cap = r->locals_cap ? r->locals_cap * 2 : 16;
-        Local *v = realloc(r->locals, cap * sizeof *v);
+        Local *v = cm_realloc(r->locals, cap * sizeof *v);
         if (!v) {
             r->oom = true;
             return;
@@ -362,7 +363,7 @@ static void set_offset(Repl *r, int id, int offset)
         int cap = r->offsets_cap ? r->offsets_cap * 2 : 64;
         while (cap <= id)
             cap *= 2;
-        int *v = realloc(r->offsets, (size_t)cap * sizeof *v);
+        int *v = cm_realloc(r->offsets, (size_t)cap * sizeof *v);
         if (!v)
             return;
         memset(v + r->offsets_cap, 0, (size_t)(cap - r->offsets_cap) * sizeof *v);
@@ -632,7 +633,7 @@ static bool add_var(Repl *r, const char *name, const char *type, bool is_let, co
         }
     if (r->nvars == r->vars_cap) {
         size_t cap = r->vars_cap ? r->vars_cap * 2 : 16;
-        Var *v = realloc(r->vars, cap * sizeof *v);
+        Var *v = cm_realloc(r->vars, cap * sizeof *v);
         if (!v)
             return false;
         r->vars = v;
@@ -705,7 +706,7 @@ static void do_statements(Repl *r, const char *text)
     }
     set_offset(r, id, offset);
     /* 2. With a holder for the new variables and the stores back. */
-    keep = calloc(r->nlocals + 1, sizeof *keep);
+    keep = cm_calloc(r->nlocals + 1, sizeof *keep);
     if (!keep)
         goto oom;
     buf_fmt(&hold, "class %s {\n", holder, NULL, NULL);
@@ -931,7 +932,7 @@ int mica_cmd_repl(int argc, char **argv)
         r.edit.using_history();
         r.edit.stifle_history(1000);
         const char *home = getenv("HOME");
-        if (home && *home && (history = malloc(strlen(home) + 20)) != NULL) {
+        if (home && *home && (history = cm_malloc(strlen(home) + 20)) != NULL) {
             sprintf(history, "%s/.mica_history", home);
             r.edit.read_history(history);
         }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cm_mem.h"
 #include "toolkit.h"
 
 #define DRIVER_CLASS "__mica_test_driver"
@@ -37,7 +38,7 @@ static void on_test(void *ud, const char *class_name, const char *function, cons
         return;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 16;
-        TestCase *v = realloc(r->v, cap * sizeof *v);
+        TestCase *v = cm_realloc(r->v, cap * sizeof *v);
         if (!v) {
             r->oom = true;
             return;
@@ -50,7 +51,7 @@ static void on_test(void *ud, const char *class_name, const char *function, cons
     t->fn = tk_strdup(function);
     t->path = tk_strdup(path);
     t->line = line;
-    t->name = malloc(strlen(class_name) + strlen(function) + 2);
+    t->name = cm_malloc(strlen(class_name) + strlen(function) + 2);
     if (!t->cls || !t->fn || !t->path || !t->name) {
         free(t->cls);
         free(t->fn);
@@ -124,7 +125,7 @@ static char *driver_source(const Runner *r)
     size_t cap = 256;
     for (size_t i = 0; i < r->n; i++)
         cap += strlen(r->v[i].name) + 40;
-    char *src = malloc(cap);
+    char *src = cm_malloc(cap);
     if (!src)
         return NULL;
     size_t len = (size_t)snprintf(src, cap, "fun main(args: String[]) {\n    switch (args[0]) {\n");

@@ -1,6 +1,7 @@
 /* tools/toolkit.c: shared by the `mica` subcommands test, repl and the profiler
  * (see toolkit.h). */
 #include "toolkit.h"
+#include "cm_mem.h"
 
 #include "archive.h"
 
@@ -21,7 +22,7 @@ void tk_out_of_memory(void)
 char *tk_strdup(const char *s)
 {
     size_t n = strlen(s);
-    char *p = malloc(n + 1);
+    char *p = cm_malloc(n + 1);
     if (p)
         memcpy(p, s, n + 1);
     return p;
@@ -30,7 +31,7 @@ char *tk_strdup(const char *s)
 char *tk_join(const char *a, const char *b, const char *c)
 {
     size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
-    char *p = malloc(na + nb + nc + 1);
+    char *p = cm_malloc(na + nb + nc + 1);
     if (!p)
         return NULL;
     memcpy(p, a, na);
@@ -45,7 +46,7 @@ int tk_strs_push_owned(TkStrs *sv, char *s)
         return -1;
     if (sv->n == sv->cap) {
         size_t cap = sv->cap ? sv->cap * 2 : 8;
-        char **v = realloc(sv->v, cap * sizeof *v);
+        char **v = cm_realloc(sv->v, cap * sizeof *v);
         if (!v) {
             free(s);
             return -1;
@@ -94,14 +95,14 @@ int tk_classes_push(TkClasses *cv, const char *name, const uint8_t *bytes, size_
 {
     if (cv->n == cv->cap) {
         size_t cap = cv->cap ? cv->cap * 2 : 16;
-        TkClass *v = realloc(cv->v, cap * sizeof *v);
+        TkClass *v = cm_realloc(cv->v, cap * sizeof *v);
         if (!v)
             return -1;
         cv->v = v;
         cv->cap = cap;
     }
     char *n = tk_strdup(name);
-    uint8_t *b = malloc(len ? len : 1);
+    uint8_t *b = cm_malloc(len ? len : 1);
     if (!n || !b) {
         free(n);
         free(b);
@@ -160,7 +161,7 @@ int tk_read_file(const char *path, uint8_t **data, size_t *len)
     for (;;) {
         if (cap - n < 4096 + 1) {
             size_t ncap = cap ? cap * 2 : 8192;
-            uint8_t *nb = realloc(buf, ncap);
+            uint8_t *nb = cm_realloc(buf, ncap);
             if (!nb) {
                 saved = ENOMEM;
                 goto fail;
@@ -218,7 +219,7 @@ int tk_add_classpath(TkStrs *cp, const char *arg)
         const char *colon = strchr(p, ':');
         size_t n = colon ? (size_t)(colon - p) : strlen(p);
         if (n > 0) {
-            char *dir = malloc(n + 1);
+            char *dir = cm_malloc(n + 1);
             if (!dir)
                 return -1;
             memcpy(dir, p, n);
@@ -401,8 +402,8 @@ static CfArchive *cp_archive(TkSession *s, size_t i)
     if (!tk_ends_with(s->cp.v[i], ".mar") || tk_is_dir(s->cp.v[i]))
         return NULL;
     if (!s->ars) {
-        s->ars = calloc(s->cp.n, sizeof *s->ars);
-        s->ar_failed = calloc(s->cp.n, sizeof *s->ar_failed);
+        s->ars = cm_calloc(s->cp.n, sizeof *s->ars);
+        s->ar_failed = cm_calloc(s->cp.n, sizeof *s->ar_failed);
         if (!s->ars || !s->ar_failed) {
             s->oom = true;
             return NULL;
@@ -535,7 +536,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
                 if (!tk_ends_with(e->d_name, ".mcl") || e->d_name[0] == '.')
                     continue;
                 size_t stem = strlen(e->d_name) - 4;
-                char *name = malloc(strlen(pkg) + 1 + stem + 1);
+                char *name = cm_malloc(strlen(pkg) + 1 + stem + 1);
                 if (!name) {
                     s->oom = true;
                     break;
@@ -603,7 +604,7 @@ int tk_compile_files(TkSession *s, const TkStrs *paths, FILE *diag, const CcHook
 {
     int rc = 1;
     size_t n = paths->n, read = 0;
-    CcSource *srcs = calloc(n ? n : 1, sizeof *srcs);
+    CcSource *srcs = cm_calloc(n ? n : 1, sizeof *srcs);
     if (!srcs) {
         tk_out_of_memory();
         return -1;
@@ -638,6 +639,21 @@ MicaStatus tk_vm_load(MicaVM *vm, const TkClasses *classes, size_t from)
     return MICA_OK;
 }
 
+MicaJitMode tk_jit_mode(MicaJitMode given)
+{
+    if (given != MICA_JIT_DEFAULT)
+        return given;
+    /* the test suite runs every program a second time with MICA_JIT=always */
+    const char *e = getenv("MICA_JIT");
+    if (e && strcmp(e, "off") == 0)
+        return MICA_JIT_OFF;
+    if (e && strcmp(e, "on") == 0)
+        return MICA_JIT_ON;
+    if (e && strcmp(e, "always") == 0)
+        return MICA_JIT_ALWAYS;
+    return MICA_JIT_DEFAULT;
+}
+
 MicaVM *tk_vm_new(TkSession *s, const TkClasses *classes)
 {
     MicaConfig cfg;
@@ -649,14 +665,7 @@ MicaVM *tk_vm_new(TkSession *s, const TkClasses *classes)
     cfg.max_heap_bytes = s->max_heap;
     cfg.max_time_ms = s->max_time_ms;
     cfg.max_steps = s->max_steps;
-    /* MICA_JIT=off|on|always picks the tier, as for mica run */
-    const char *jit = getenv("MICA_JIT");
-    if (jit && strcmp(jit, "off") == 0)
-        cfg.jit_mode = MICA_JIT_OFF;
-    else if (jit && strcmp(jit, "on") == 0)
-        cfg.jit_mode = MICA_JIT_ON;
-    else if (jit && strcmp(jit, "always") == 0)
-        cfg.jit_mode = MICA_JIT_ALWAYS;
+    cfg.jit_mode = tk_jit_mode(MICA_JIT_DEFAULT);
     if (mica_vm_new(&cfg, &vm) != MICA_OK) {
         fflush(stdout);
         fprintf(stderr, "mica: cannot create the virtual machine\n");

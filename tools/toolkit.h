@@ -105,6 +105,10 @@ int tk_compile(TkSession *s, const CcSource *srcs, size_t n, FILE *diag, const C
 int tk_compile_files(TkSession *s, const TkStrs *paths, FILE *diag, const CcHooks *hooks,
                      TkClasses *out, CcResult *res);
 
+/* The tier to run with: [given] (a --jit option), or else what MICA_JIT says
+ * (off, on, always), or else MICA_JIT_DEFAULT. */
+MicaJitMode tk_jit_mode(MicaJitMode given);
+
 /* A VM with the session's class path and limits, holding [classes] (may be NULL).
  * NULL when it cannot be made (the reason is printed). */
 MicaVM *tk_vm_new(TkSession *s, const TkClasses *classes);

@@ -2,6 +2,7 @@
  * values and calls, classes, fields, strings and arrays, scopes and handles,
  * the structured error, stats and hooks. */
 #include "api.h"
+#include "cm_mem.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ typedef struct VmArenaBlock {
 
 void *vm_arena_alloc(VmArena *ar, size_t n)
 {
-    VmArenaBlock *b = malloc(sizeof *b + n);
+    VmArenaBlock *b = cm_malloc(sizeof *b + n);
     if (!b)
         return NULL;
     b->next = ar->blocks;
@@ -174,9 +175,9 @@ int mica_version_number(void)
 
 static char **copy_dirs(const char *const *d, size_t n)
 {
-    char **out = calloc(n ? n : 1, sizeof *out);
+    char **out = cm_calloc(n ? n : 1, sizeof *out);
     for (size_t i = 0; out && i < n; i++)
-        if (!(out[i] = strdup(d[i] ? d[i] : "."))) {
+        if (!(out[i] = cm_strdup(d[i] ? d[i] : "."))) {
             for (size_t k = 0; k < i; k++)
                 free(out[k]);
             free(out);
@@ -187,7 +188,7 @@ static char **copy_dirs(const char *const *d, size_t n)
 
 int vm_api_init(MicaVM *vm, const MicaConfig *cfg)
 {
-    VmApi *a = calloc(1, sizeof *a);
+    VmApi *a = cm_calloc(1, sizeof *a);
     if (!a)
         return -1;
     vm->api = a;

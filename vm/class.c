@@ -1,6 +1,7 @@
 /* vm/class.c: class loading by internal name, headers, layout, vtables,
  * verification at link time and static initialisation. */
 #include "vm.h"
+#include "cm_mem.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ static int table_put(MicaVM *vm, VmClass *c)
 {
     if (vm->nclasses + 1 > vm->classes_cap * 3 / 4) {
         size_t cap = vm->classes_cap ? vm->classes_cap * 2 : 64;
-        VmClass **t = calloc(cap, sizeof *t);
+        VmClass **t = cm_calloc(cap, sizeof *t);
         if (!t)
             return -1;
         for (size_t i = 0; i < vm->classes_cap; i++) {
@@ -180,7 +181,7 @@ static bool set_add(VmClass ***set, uint32_t *n, VmClass *c)
     for (uint32_t i = 0; i < *n; i++)
         if ((*set)[i] == c)
             return true;
-    VmClass **ns = realloc(*set, (*n + 1) * sizeof **set);
+    VmClass **ns = cm_realloc(*set, (*n + 1) * sizeof **set);
     if (!ns)
         return false;
     ns[(*n)++] = c;
@@ -191,7 +192,7 @@ static bool set_add(VmClass ***set, uint32_t *n, VmClass *c)
 static int fill_ancestors(VmClass *c)
 {
     c->depth = c->super ? c->super->depth + 1 : 0;
-    c->ancestors = calloc(c->depth + 1, sizeof *c->ancestors);
+    c->ancestors = cm_calloc(c->depth + 1, sizeof *c->ancestors);
     if (!c->ancestors)
         return -1;
     if (c->super)
@@ -233,7 +234,7 @@ static int vtable_put(VmClass *c, VmMethod *m)
             return 0;
         }
     }
-    VmMethod **nv = realloc(c->vtable, (c->vtable_len + 1) * sizeof *nv);
+    VmMethod **nv = cm_realloc(c->vtable, (c->vtable_len + 1) * sizeof *nv);
     if (!nv)
         return -1;
     c->vtable = nv;
@@ -257,9 +258,9 @@ static int build_members(MicaVM *vm, VmClass *c)
 {
     const CfClass *cf = c->cf;
     c->nmethods = cf->nmethods;
-    c->methods = calloc(cf->nmethods ? cf->nmethods : 1, sizeof *c->methods);
+    c->methods = cm_calloc(cf->nmethods ? cf->nmethods : 1, sizeof *c->methods);
     c->nfields = cf->nfields;
-    c->fields = calloc(cf->nfields ? cf->nfields : 1, sizeof *c->fields);
+    c->fields = cm_calloc(cf->nfields ? cf->nfields : 1, sizeof *c->fields);
     if (!c->methods || !c->fields)
         return -1;
     c->nslots = c->super ? c->super->nslots : 0;
@@ -293,7 +294,7 @@ static int build_members(MicaVM *vm, VmClass *c)
         if (cm->code) {
             m->nlocals += cm->code->nlocals;
             m->max_stack = cm->code->max_stack;
-            m->local_kinds = calloc(cm->code->nlocals + 1u, 1);
+            m->local_kinds = cm_calloc(cm->code->nlocals + 1u, 1);
             if (!m->local_kinds)
                 return -1;
             for (uint32_t k = 0; k < cm->code->nlocals; k++) {
@@ -307,7 +308,7 @@ static int build_members(MicaVM *vm, VmClass *c)
     if (c->is_interface)
         return 0;
     if (c->super && c->super->vtable_len) {
-        c->vtable = malloc(c->super->vtable_len * sizeof *c->vtable);
+        c->vtable = cm_malloc(c->super->vtable_len * sizeof *c->vtable);
         if (!c->vtable)
             return -1;
         memcpy(c->vtable, c->super->vtable, c->super->vtable_len * sizeof *c->vtable);
@@ -340,7 +341,7 @@ static int build_members(MicaVM *vm, VmClass *c)
                         c->vtable[j] = m;
                 continue;
             }
-            VmMethod **nv = realloc(c->vtable, (c->vtable_len + 1) * sizeof *nv);
+            VmMethod **nv = cm_realloc(c->vtable, (c->vtable_len + 1) * sizeof *nv);
             if (!nv)
                 return -1;
             c->vtable = nv;
@@ -364,7 +365,7 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
         if (name[1] == 'L') {
             el = strndup(name + 2, strlen(name) - 3);
         } else {
-            el = strdup(name + 1);
+            el = cm_strdup(name + 1);
         }
         if (!el) {
             *st = MICA_ERR_OOM;
@@ -378,8 +379,8 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
     VmClass *obj = vm_load_class(vm, "std/core/Object", st);
     if (!obj)
         return NULL;
-    VmClass *c = calloc(1, sizeof *c);
-    if (!c || !(c->name = strdup(name))) {
+    VmClass *c = cm_calloc(1, sizeof *c);
+    if (!c || !(c->name = cm_strdup(name))) {
         free(c);
         *st = MICA_ERR_OOM;
         vm_set_error(vm, "out of memory");
@@ -396,7 +397,7 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
     if (fill_ancestors(c) < 0 || table_put(vm, c) < 0)
         goto fail;
     if (obj->vtable_len) {
-        c->vtable = malloc(obj->vtable_len * sizeof *c->vtable);
+        c->vtable = cm_malloc(obj->vtable_len * sizeof *c->vtable);
         if (!c->vtable)
             goto fail;
         memcpy(c->vtable, obj->vtable, obj->vtable_len * sizeof *c->vtable);
@@ -470,8 +471,8 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
         cf_class_free(cf);
         return NULL;
     }
-    c = calloc(1, sizeof *c);
-    if (!c || !(c->name = strdup(name))) {
+    c = cm_calloc(1, sizeof *c);
+    if (!c || !(c->name = cm_strdup(name))) {
         free(c);
         free(origin);
         cf_class_free(cf);
@@ -730,7 +731,7 @@ static int link_fail(MicaVM *vm, VmClass *c, MicaStatus *st, MicaStatus code)
 {
     c->state = VM_CLASS_ERROR;
     free(c->error);
-    c->error = strdup(vm->last_error ? vm->last_error : "link error");
+    c->error = cm_strdup(vm->last_error ? vm->last_error : "link error");
     *st = code;
     return -1;
 }
@@ -755,7 +756,7 @@ int vm_link_class(MicaVM *vm, VmClass *c, MicaStatus *status)
     for (uint32_t i = 0; i < c->nifaces; i++)
         if (c->ifaces[i] != c && vm_link_class(vm, c->ifaces[i], st) < 0)
             return link_fail(vm, c, st, *st);
-    c->info = calloc(c->nmethods ? c->nmethods : 1, sizeof *c->info);
+    c->info = cm_calloc(c->nmethods ? c->nmethods : 1, sizeof *c->info);
     if (!c->info) {
         vm_set_error(vm, "out of memory linking %s", c->name);
         return link_fail(vm, c, st, MICA_ERR_OOM);
@@ -795,7 +796,7 @@ int vm_init_class(MicaVM *vm, VmClass *c)
     if (clinit && vm_call(vm, clinit, NULL, 0, NULL) < 0) {
         vm_set_error(vm, "initialisation of class %s failed", c->name);
         free(c->error);
-        c->error = strdup(vm->last_error);
+        c->error = cm_strdup(vm->last_error);
         c->state = VM_CLASS_ERROR;
         return -1;
     }

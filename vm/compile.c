@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "api.h"
+#include "cm_mem.h"
 #include "compiler.h"
 
 int vm_keep_bytes(MicaVM *vm, const char *name, const void *bytes, size_t n)
 {
-    VmBytes *b = calloc(1, sizeof *b);
-    if (!b || !(b->name = strdup(name)) || !(b->bytes = malloc(n ? n : 1))) {
+    VmBytes *b = cm_calloc(1, sizeof *b);
+    if (!b || !(b->name = cm_strdup(name)) || !(b->bytes = cm_malloc(n ? n : 1))) {
         if (b)
             free(b->name);
         free(b);
@@ -61,7 +62,7 @@ static const uint8_t *find_bytes(void *ud, const char *name, size_t *len)
         for (;;) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 4096;
-                uint8_t *nb = realloc(buf, cap);
+                uint8_t *nb = cm_realloc(buf, cap);
                 if (!nb)
                     break;
                 buf = nb;
@@ -72,8 +73,8 @@ static const uint8_t *find_bytes(void *ud, const char *name, size_t *len)
             n += r;
         }
         fclose(f);
-        VmBytes *b = calloc(1, sizeof *b);
-        if (!b || !buf || !(b->name = strdup(name))) {
+        VmBytes *b = cm_calloc(1, sizeof *b);
+        if (!b || !buf || !(b->name = cm_strdup(name))) {
             free(b);
             free(buf);
             return NULL;
@@ -96,13 +97,13 @@ static void add_name(void *arg, const char *name)
             return;
     if (cx->nnames == cx->cap) {
         size_t cap = cx->cap ? cx->cap * 2 : 32;
-        char **nn = realloc(cx->names, cap * sizeof *nn);
+        char **nn = cm_realloc(cx->names, cap * sizeof *nn);
         if (!nn)
             return;
         cx->names = nn;
         cx->cap = cap;
     }
-    char *d = strdup(name);
+    char *d = cm_strdup(name);
     if (d)
         cx->names[cx->nnames++] = d;
 }
@@ -173,15 +174,15 @@ static int collect(void *ud, const char *name, const uint8_t *bytes, size_t len)
     EmitList *l = ud;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
-        Emitted *nv = realloc(l->v, cap * sizeof *nv);
+        Emitted *nv = cm_realloc(l->v, cap * sizeof *nv);
         if (!nv)
             return -1;
         l->v = nv;
         l->cap = cap;
     }
     Emitted *e = &l->v[l->n];
-    e->name = strdup(name);
-    e->bytes = malloc(len ? len : 1);
+    e->name = cm_strdup(name);
+    e->bytes = cm_malloc(len ? len : 1);
     if (!e->name || !e->bytes) {
         free(e->name);
         free(e->bytes);
@@ -212,7 +213,7 @@ static void parse_diags(MicaVM *vm, const char *file, const char *text, size_t n
                     msg += 7;
                 if (*nout == cap) {
                     cap = cap ? cap * 2 : 8;
-                    MicaDiagnostic *nd = realloc(d, cap * sizeof *nd);
+                    MicaDiagnostic *nd = cm_realloc(d, cap * sizeof *nd);
                     if (!nd)
                         break;
                     d = nd;

@@ -1,6 +1,7 @@
 /* vm/exception.c: raising run-time faults as Mica exceptions, stack traces and
  * the text of uncaught exceptions. */
 #include "vm.h"
+#include "cm_mem.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@ void vm_set_error(MicaVM *vm, const char *fmt, ...)
     va_copy(ap2, ap);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap2);
     va_end(ap2);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    char *s = n >= 0 ? cm_malloc((size_t)n + 1) : NULL;
     if (s) {
         vsnprintf(s, (size_t)n + 1, fmt, ap);
         free(vm->last_error);
@@ -107,7 +108,7 @@ fail:
     vm->raising--;
     vm->heap.limit = cap;
     if (!vm->roots->pending && !vm->fatal) {
-        char *why = strdup(vm->last_error ? vm->last_error : "");
+        char *why = cm_strdup(vm->last_error ? vm->last_error : "");
         vm_set_error(vm, "%s: %s (cannot raise it: %s)", simple, msg, why ? why : "");
         free(why);
     }
@@ -187,7 +188,7 @@ static void text_add(Text *t, const char *s, size_t n)
         size_t cap = (t->cap ? t->cap * 2 : 256);
         while (cap < t->len + n + 1)
             cap *= 2;
-        char *ns = realloc(t->s, cap);
+        char *ns = cm_realloc(t->s, cap);
         if (!ns)
             return;
         t->s = ns;
@@ -259,7 +260,7 @@ char *vm_stack_text(MicaVM *vm, const char *head)
     Text t = {0};
     text_addz(&t, head);
     int64_t n = vm->nframes < VM_MAX_TRACE_FRAMES ? (int64_t)vm->nframes : VM_MAX_TRACE_FRAMES;
-    int64_t *d = malloc(sizeof(int64_t) * 2 * (size_t)(n ? n : 1));
+    int64_t *d = cm_malloc(sizeof(int64_t) * 2 * (size_t)(n ? n : 1));
     if (!d)
         return t.s;
     for (int64_t i = 0; i < n; i++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cm_mem.h"
 #include "handles.h"
 
 /* One owned resource. Finalizers run on whatever thread allocates when the
@@ -73,7 +74,7 @@ static void on_collect(void *obj, void *arg)
 
 static VmForeign *attach(MicaVM *vm, VmObject *o, void *data, void (*finalize)(void *))
 {
-    VmForeign *r = calloc(1, sizeof *r);
+    VmForeign *r = cm_calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->data = data;
@@ -115,7 +116,7 @@ void vm_foreign_release_all(MicaVM *vm)
         } else if (r->finalize) {
             /* its finalizer is queued: run the host's now, the queued one
              * just frees the record */
-            VmForeign *copy = malloc(sizeof *copy);
+            VmForeign *copy = cm_malloc(sizeof *copy);
             if (copy) {
                 *copy = *r;
                 copy->next = todo;

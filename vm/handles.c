@@ -1,6 +1,7 @@
 /* vm/handles.c: the host's references to Mica objects: scoped local handles
  * and global handles, both GC roots, checked on every use. */
 #include "handles.h"
+#include "cm_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ int vm_handle_local(MicaVM *vm, VmObject *o, MicaRef *out)
         size_t cap = a->local_cap ? a->local_cap * 2 : 64;
         if (cap > UINT32_MAX - 1)
             return -1;
-        uint16_t *g = realloc(a->local_gen, cap * sizeof *g);
+        uint16_t *g = cm_realloc(a->local_gen, cap * sizeof *g);
         if (!g)
             return -1;
         a->local_gen = g;
@@ -72,11 +73,11 @@ int vm_handle_global(MicaVM *vm, VmObject *o, MicaRef *out)
             if (!p)
                 return -1;
             a->global = p;
-            uint16_t *g = realloc(a->global_gen, cap * sizeof *g);
+            uint16_t *g = cm_realloc(a->global_gen, cap * sizeof *g);
             if (!g)
                 return -1;
             a->global_gen = g;
-            uint32_t *nx = realloc(a->global_next, cap * sizeof *nx);
+            uint32_t *nx = cm_realloc(a->global_next, cap * sizeof *nx);
             if (!nx)
                 return -1;
             a->global_next = nx;

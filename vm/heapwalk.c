@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cm_mem.h"
 
 typedef struct Walk {
     void **set;            /* open addressing, NULL empty */
@@ -29,7 +30,7 @@ static bool set_add(Walk *w, void *p)
 {
     if ((w->n + 1) * 2 > w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 1024;
-        void **ns = calloc(cap, sizeof *ns);
+        void **ns = cm_calloc(cap, sizeof *ns);
         if (!ns) {
             w->failed = true;
             return false;
@@ -66,7 +67,7 @@ static void push(Walk *w, VmObject *o)
     w->bytes += size;
     if (w->top == w->stack_cap) {
         size_t cap = w->stack_cap ? w->stack_cap * 2 : 1024;
-        VmObject **ns = realloc(w->stack, cap * sizeof *ns);
+        VmObject **ns = cm_realloc(w->stack, cap * sizeof *ns);
         if (!ns) {
             w->failed = true;
             return;
@@ -144,7 +145,7 @@ size_t vm_heap_measure(void *arg)
 {
     MicaVM *vm = arg;
     Walk w = {0};
-    w.classes = malloc((vm->nclasses + 1) * sizeof *w.classes);
+    w.classes = cm_malloc((vm->nclasses + 1) * sizeof *w.classes);
     if (!w.classes)
         return vm->heap.allocated;
     for (size_t i = 0; i < vm->classes_cap; i++)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cm_mem.h"
 #include "handles.h"
 
 static void to_internal(const char *in, char *out, size_t n)
@@ -77,17 +78,17 @@ MicaStatus mica_register_natives(MicaVM *vm, const char *cls, const MicaNative *
                 return vm_api_invalid(vm, "mica_register_natives: %s.%s registered twice",
                                       cls, t[i].name);
     }
-    VmHostClass *h = calloc(1, sizeof *h);
+    VmHostClass *h = cm_calloc(1, sizeof *h);
     if (!h)
         goto oom;
-    h->cls = strdup(in);
-    h->fns = calloc(n ? n : 1, sizeof *h->fns);
+    h->cls = cm_strdup(in);
+    h->fns = cm_calloc(n ? n : 1, sizeof *h->fns);
     if (!h->cls || !h->fns)
         goto oom_h;
     for (size_t i = 0; i < n; i++) {
         h->fns[i] = t[i];
-        h->fns[i].name = strdup(t[i].name);
-        h->fns[i].desc = strdup(t[i].desc);
+        h->fns[i].name = cm_strdup(t[i].name);
+        h->fns[i].desc = cm_strdup(t[i].desc);
         h->n = i + 1;
         if (!h->fns[i].name || !h->fns[i].desc)
             goto oom_h;

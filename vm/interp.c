@@ -2,6 +2,7 @@
  * (computed-goto dispatch, quickening, frames on the VM value stack,
  * exception dispatch through the verifier's handler table). */
 #include "vm.h"
+#include "cm_mem.h"
 
 #include "frame.h"
 #include "link.h"
@@ -176,7 +177,7 @@ static bool call_effect(const CfClass *cf, const VmInsn *o, int op, int *pops, i
 static int32_t *stack_heights(const VmMethod *m, const VmInsn *code, uint32_t n,
                               const VmHandler *handlers, uint32_t nhandlers)
 {
-    int32_t *h = malloc(((size_t)n + 1) * sizeof *h);
+    int32_t *h = cm_malloc(((size_t)n + 1) * sizeof *h);
     if (!h)
         return NULL;
     for (uint32_t i = 0; i <= n; i++)
@@ -259,7 +260,7 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
     uint32_t count = 0, ntables = 0;
     CfInsn in;
 
-    pc2idx = malloc(((size_t)code->code_len + 1) * sizeof *pc2idx);
+    pc2idx = cm_malloc(((size_t)code->code_len + 1) * sizeof *pc2idx);
     if (!pc2idx)
         goto oom;
     for (uint32_t pc = 0; pc < code->code_len; pc += in.size) {
@@ -273,9 +274,9 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
     }
     pc2idx[code->code_len] = count;
     /* a trailing guard: nothing verified reaches it */
-    out = calloc((size_t)count + 1, sizeof *out);
-    pcs = malloc(((size_t)count + 1) * sizeof *pcs);
-    tables = calloc((size_t)ntables + 1, sizeof *tables);
+    out = cm_calloc((size_t)count + 1, sizeof *out);
+    pcs = cm_malloc(((size_t)count + 1) * sizeof *pcs);
+    tables = cm_calloc((size_t)ntables + 1, sizeof *tables);
     if (!out || !pcs || !tables)
         goto oom;
     uint32_t k = 0, nb = 0, t = 0;
@@ -361,7 +362,7 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
     out[count].op = VM_OP_UNREACHABLE;
     pcs[count] = code->code_len;
     if (info->nhandlers) {
-        handlers = calloc(info->nhandlers, sizeof *handlers);
+        handlers = cm_calloc(info->nhandlers, sizeof *handlers);
         if (!handlers)
             goto oom;
         for (uint32_t i = 0; i < info->nhandlers; i++) {
@@ -435,7 +436,7 @@ oom:
 static void op_profile(MicaVM *vm, int op)
 {
     if (!vm->op_pairs)
-        vm->op_pairs = calloc((size_t)VM_OP_COUNT * VM_OP_COUNT, sizeof *vm->op_pairs);
+        vm->op_pairs = cm_calloc((size_t)VM_OP_COUNT * VM_OP_COUNT, sizeof *vm->op_pairs);
     if (vm->op_pairs)
         vm->op_pairs[(size_t)vm->op_prev * VM_OP_COUNT + (size_t)op]++;
     vm->op_prev = op;
@@ -1200,6 +1201,23 @@ invoke:
     if (!(target->native || target->code) && vm_prepare(vm, target) < 0)
         goto exception;
     if (target->flags & CF_ACC_NATIVE) {
+        const VmNative *nat = target->native;
+        if (nat->shape == VM_NATIVE_SHAPE(1, 1u, 1u) && vm->nframes < vm->max_frames) {
+            /* a C function of one float (libm's): its frame and the typed call
+             * inline (a callback it was handed before may still have thrown) */
+            vm->frames[vm->nframes] = (VmFrame){.m = target, .base = sp - 1, .sp = sp};
+            atomic_signal_fence(memory_order_release);
+            vm->nframes++;
+            target->invocations++;
+            double (*fn)(double);
+            memcpy(&fn, &nat->fn, sizeof fn);
+            double r = fn(as_f(sp[-1]));
+            vm->nframes--;
+            if (vm->roots->pending || vm->fatal || vm->exiting)
+                goto exception;
+            sp[-1] = of_f(r);
+            NEXT();
+        }
         uint64_t rv = 0;
         if (vm_call_native_frame(vm, target, sp - nargs, &rv) < 0)
             goto exception;

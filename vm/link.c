@@ -5,6 +5,7 @@
  * in the instruction (data, never code), finding exception handlers, and
  * raising the run-time faults that both tiers share. */
 #include "link.h"
+#include "cm_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -190,7 +191,7 @@ VmMethod *vm_dispatch(MicaVM *vm, VmClass *recv, VmMethod *t)
      * pairs in front of the search by name, so that call sites that see many
      * classes compare no strings once warm */
     if (!vm->dispatch_cache)
-        vm->dispatch_cache = calloc(VM_DISPATCH_CACHE, sizeof *vm->dispatch_cache);
+        vm->dispatch_cache = cm_calloc(VM_DISPATCH_CACHE, sizeof *vm->dispatch_cache);
     VmDispatchEntry *e = NULL;
     if (vm->dispatch_cache) {
         uintptr_t h = ((uintptr_t)recv >> 4) ^ ((uintptr_t)t >> 3) ^ ((uintptr_t)t >> 11);

@@ -1,6 +1,7 @@
 /* vm/native.c: binding native methods at link time (dlopen/dlsym or the VM's
  * own table) and calling them through libffi. */
 #include "vm.h"
+#include "cm_mem.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -54,8 +55,8 @@ static void *open_lib(MicaVM *vm, const char *lib, const char *sym, const char *
                      sym, cname, mname, why ? why : "unknown");
         return NULL;
     }
-    VmLib *l = calloc(1, sizeof *l);
-    if (!l || !(l->name = strdup(lib))) {
+    VmLib *l = cm_calloc(1, sizeof *l);
+    if (!l || !(l->name = cm_strdup(lib))) {
         free(l);
         dlclose(h);
         vm_set_error(vm, "out of memory");
@@ -105,7 +106,7 @@ void vm_free_libs(MicaVM *vm)
 
 int vm_native_own(MicaVM *vm, void *p, void (*release)(void *))
 {
-    VmLib *l = calloc(1, sizeof *l);
+    VmLib *l = cm_calloc(1, sizeof *l);
     if (!l) {
         release(p);
         return vm_throw(vm, "OutOfMemoryError", "cannot record a native resource");
@@ -172,7 +173,7 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
         const MicaNative *h;
         if (vm_host_lookup(vm, m, sym, &h) < 0)
             return -1;
-        VmNative *hn = calloc(1, sizeof *hn);
+        VmNative *hn = cm_calloc(1, sizeof *hn);
         if (!hn) {
             vm_set_error(vm, "out of memory binding %s.%s", cname, m->name);
             return -1;
@@ -216,11 +217,11 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
         vm_set_error(vm, "native method %s.%s has too many parameters", cname, m->name);
         return -1;
     }
-    VmNative *nat = calloc(1, sizeof *nat);
+    VmNative *nat = cm_calloc(1, sizeof *nat);
     if (!nat)
         goto oom;
-    nat->atypes = calloc(nargs + 1, sizeof *nat->atypes);
-    nat->kinds = calloc(nargs + 1, 1);
+    nat->atypes = cm_calloc(nargs + 1, sizeof *nat->atypes);
+    nat->kinds = cm_calloc(nargs + 1, 1);
     if (!nat->atypes || !nat->kinds)
         goto oom_nat;
     uint32_t k = 0;
@@ -465,7 +466,7 @@ static int make_callback(MicaVM *vm, VmMethod *m, VmObject *o, const Range *rang
         return vm_throw(vm, "IllegalArgumentError",
                         "native %s.%s: a %s is neither a Pointer nor a function value",
                         m->cls->name, m->name, cname);
-    Callback *cb = calloc(1, sizeof *cb);
+    Callback *cb = cm_calloc(1, sizeof *cb);
     if (!cb)
         return vm_throw(vm, "OutOfMemoryError", "cannot make a C callback");
     cb->vm = vm;

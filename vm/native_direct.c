@@ -37,8 +37,8 @@ unsigned vm_native_shape(const char *kinds, uint32_t n, char ret)
         }
     }
     switch (ret) {
-    case 'V': case 'I': case 'Z': case 'B': case 'L': return (1u << 8) | (n << 5) | (mask << 1);
-    case 'F': return (1u << 8) | (n << 5) | (mask << 1) | 1u;
+    case 'V': case 'I': case 'Z': case 'B': case 'L': return VM_NATIVE_SHAPE(n, mask, 0u);
+    case 'F': return VM_NATIVE_SHAPE(n, mask, 1u);
     default: return 0;
     }
 }

@@ -19,6 +19,7 @@
 #endif
 
 #include "vm.h"
+#include "cm_mem.h"
 
 #define PROFILE_SIGNAL SIGPROF
 #define PROFILE_MAX_DEPTH 512        /* innermost frames kept per sample */
@@ -84,8 +85,8 @@ MicaStatus mica_profile_start(MicaVM *vm, unsigned hz)
     }
     VmProfile *p = vm->profile;
     if (!p) {
-        p = calloc(1, sizeof *p);
-        if (!p || !(p->buf = malloc(PROFILE_SLOTS * sizeof *p->buf))) {
+        p = cm_calloc(1, sizeof *p);
+        if (!p || !(p->buf = cm_malloc(PROFILE_SLOTS * sizeof *p->buf))) {
             free(p);
             vm_set_error(vm, "out of memory");
             return MICA_ERR_OOM;
@@ -186,8 +187,8 @@ MicaStatus mica_profile_stacks(MicaVM *vm,
         return MICA_ERR_INVALID;
     }
     enum { NAME = 512 };
-    char *names = malloc((size_t)PROFILE_MAX_DEPTH * NAME);
-    const char **frames = malloc(PROFILE_MAX_DEPTH * sizeof *frames);
+    char *names = cm_malloc((size_t)PROFILE_MAX_DEPTH * NAME);
+    const char **frames = cm_malloc(PROFILE_MAX_DEPTH * sizeof *frames);
     if (!names || !frames) {
         free(names);
         free(frames);

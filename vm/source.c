@@ -1,6 +1,7 @@
 /* vm/source.c: the class sources of a VM (directories, archives, the embedded
  * standard library) in their defined order, and resources read from them. */
 #include "vm.h"
+#include "cm_mem.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s);
-    char *p = malloc(n + 1);
+    char *p = cm_malloc(n + 1);
     if (p)
         memcpy(p, s, n + 1);
     return p;
@@ -31,7 +32,7 @@ static VmSource *insert_source(MicaVM *vm, size_t at, VmSourceKind kind, char *p
         goto fail;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8;
-        VmSource *v = realloc(s->v, cap * sizeof *v);
+        VmSource *v = cm_realloc(s->v, cap * sizeof *v);
         if (!v)
             goto fail;
         s->v = v;
@@ -116,7 +117,7 @@ static MicaStatus add_requires(MicaVM *vm, size_t k, const char *dir)
             continue;
         }
         size_t n = strlen(dir) + strlen(req) + 2;
-        char *path = malloc(n);
+        char *path = cm_malloc(n);
         if (!path)
             return MICA_ERR_OOM;
         snprintf(path, n, "%s%s%s", dir, dir[0] ? "/" : "", req);
@@ -143,7 +144,7 @@ static char *dir_of(const char *path)
         return dup_str("");
     if (slash == path)
         return dup_str("/");
-    char *d = malloc((size_t)(slash - path) + 1);
+    char *d = cm_malloc((size_t)(slash - path) + 1);
     if (d) {
         memcpy(d, path, (size_t)(slash - path));
         d[slash - path] = 0;
@@ -204,7 +205,7 @@ static CfClass *read_dir_class(MicaVM *vm, const char *dir, const char *name, ch
                                MicaStatus *st)
 {
     size_t n = strlen(dir) + strlen(name) + 8;
-    char *path = malloc(n);
+    char *path = cm_malloc(n);
     if (!path) {
         *st = MICA_ERR_OOM;
         vm_set_error(vm, "out of memory");
@@ -251,7 +252,7 @@ static CfClass *read_archive_class(MicaVM *vm, size_t k, const char *name, char 
         return NULL;
     /* messages name archive and entry: "app.mar:app/Main.mcl: ..." */
     size_t n = strlen(a->origin) + strlen(e->name) + 2;
-    char *where = malloc(n);
+    char *where = cm_malloc(n);
     if (!where) {
         *st = MICA_ERR_OOM;
         vm_set_error(vm, "out of memory");
@@ -278,7 +279,7 @@ static bool refuse_sealed_shadow(MicaVM *vm, const char *name, MicaStatus *st)
     for (size_t i = 0; i < vm->sources.n; i++) {
         const VmSource *s = &vm->sources.v[i];
         size_t n = strlen(s->path) + strlen(name) + 8;
-        char *path = malloc(n);
+        char *path = cm_malloc(n);
         if (!path) {
             *st = MICA_ERR_OOM;
             vm_set_error(vm, "out of memory");
@@ -363,7 +364,7 @@ int vm_sources_resource(MicaVM *vm, const char *name, uint8_t **data, size_t *le
                 *why = NULL;
                 return -1;
             }
-            *data = malloc(e->len ? e->len : 1);
+            *data = cm_malloc(e->len ? e->len : 1);
             if (!*data) {
                 *why = "out of memory";
                 return -1;
@@ -373,7 +374,7 @@ int vm_sources_resource(MicaVM *vm, const char *name, uint8_t **data, size_t *le
             return 1;
         }
         size_t n = strlen(s->path) + strlen(name) + 2;
-        char *path = malloc(n);
+        char *path = cm_malloc(n);
         if (!path) {
             *why = "out of memory";
             return -1;

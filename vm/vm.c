@@ -1,10 +1,12 @@
 /* vm/vm.c: the embedding API of include/mica.h: VM lifecycle, loading class
  * bytes, running main, the last error and buffered program output. */
 #include "vm.h"
+#include "cm_mem.h"
 
 #include <stdarg.h>
 
 #include "jit.h"
+#include "cm_assert.h"
 
 #include <stdlib.h>
 #include "api.h"
@@ -77,7 +79,7 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     if ((cfg->nclasspath && !cfg->classpath) ||
         cfg->max_call_depth > UINT32_MAX - VM_FRAME_RESERVE)
         return MICA_ERR_INVALID;
-    MicaVM *vm = calloc(1, sizeof *vm);
+    MicaVM *vm = cm_calloc(1, sizeof *vm);
     if (!vm)
         return MICA_ERR_OOM;
     if (!gc_heap_init(&vm->heap)) {
@@ -98,7 +100,7 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
     vm->max_steps = cfg->max_steps;
     vm->max_time_ms = cfg->max_time_ms;
     atomic_init(&vm->interrupt_req, 0);
-    vm->last_error = strdup("");
+    vm->last_error = cm_strdup("");
     vm->roots = gc_alloc_root(&vm->heap, sizeof *vm->roots);
     /* The value stack is reserved, not committed: pages are touched only as
      * deep as the program recurses, and the collector sees only the used part
@@ -195,8 +197,8 @@ static MicaStatus load_bytes(MicaVM *vm, const void *bytes, size_t n, const char
         cf_class_free(cf);
         return MICA_ERR_INVALID;
     }
-    VmPending *p = calloc(1, sizeof *p);
-    if (!p || !(p->name = strdup(name)) || !(p->origin = strdup(origin)) ||
+    VmPending *p = cm_calloc(1, sizeof *p);
+    if (!p || !(p->name = cm_strdup(name)) || !(p->origin = cm_strdup(origin)) ||
         vm_keep_bytes(vm, name, bytes, n) < 0) {
         if (p) {
             free(p->name);
@@ -257,7 +259,7 @@ static MicaStatus mica_load_archive_impl(MicaVM *vm, const char *path, const cha
     err.msg[0] = 0;
     CfArchive *a = cf_archive_read_file(path, &err);
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup("");
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : cm_strdup("");
     if (!dir) {
         cf_archive_free(a);
         vm_set_error(vm, "out of memory");
@@ -359,6 +361,7 @@ int vm_halt(MicaVM *vm, MicaStatus st, const char *fmt, ...)
 
 int vm_unreachable(MicaVM *vm, const VmMethod *m, const VmInsn *ip)
 {
+    MICA_ASSERT(!ip || !m->code || (ip >= m->code && ip - m->code <= (ptrdiff_t)m->ncode));
     if (!ip || !m->pcs)
         return vm_halt(vm, MICA_ERR_VERIFY, "unreachable code executed in %s.%s%s",
                        m->cls->name, m->name, m->desc);

@@ -469,6 +469,9 @@ int vm_register_raw_natives(MicaVM *vm, const char *lib, const VmRawNative *tabl
  * with [n] arguments of native kinds [kinds] and result kind [ret], or 0
  * when the signature needs ffi_call. */
 unsigned vm_native_shape(const char *kinds, uint32_t n, char ret);
+/* The shape of [n] arguments whose bit k in [fmask] is set for a float, with a
+ * float result ([fret]) or an integer/pointer one (or none). */
+#define VM_NATIVE_SHAPE(n, fmask, fret) ((1u << 8) | ((unsigned)(n) << 5) | ((fmask) << 1) | (fret))
 /* Calls [fn] of shape [shape] with argument slots [a] (integers widened to
  * 64 bits, floats as bits); the result's 64 bits (a float's bits). */
 uint64_t vm_native_direct(void (*fn)(void), unsigned shape, const uint64_t *a);

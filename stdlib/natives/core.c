@@ -1,6 +1,7 @@
 /* stdlib/natives/core.c: the C natives of std.core (Object, String, System,
  * Exception) and the "mica" native table. Each takes the MicaVM first. */
 #include "natives.h"
+#include "cm_mem.h"
 #include "std_util.h"
 
 #include <stdio.h>
@@ -160,7 +161,7 @@ static void std_system_eprintln(MicaVM *vm, VmString *s)
     vm_flush(vm);
     size_t n = s ? (size_t)s->length : 4;
     /* one write for a line that fits in a small copy; a long one in two */
-    char *line = n < 65536 ? malloc(n + 1) : NULL;
+    char *line = n < 65536 ? cm_malloc(n + 1) : NULL;
     if (!line) {
         vm_write(vm, 2, s ? s->bytes : "null", n);
         vm_write(vm, 2, "\n", 1);
@@ -267,7 +268,7 @@ static VmString *std_exception_stack_trace(MicaVM *vm, VmObject *self)
     /* the text is built outside the heap, then copied onto it: both must fit */
     if (vm_heap_reserve(vm, 2 * describe_bound(vm, self), "a stack trace") < 0)
         return NULL;
-    char *saved = vm->last_error ? strdup(vm->last_error) : NULL;
+    char *saved = vm->last_error ? cm_strdup(vm->last_error) : NULL;
     vm_describe_exception(vm, self);
     const char *t = vm->last_error ? vm->last_error : "";
     VmString *r = mk(vm, t, strlen(t));

@@ -1,6 +1,7 @@
 /* stdlib/natives/ffi.c: the C side of std.ffi: C memory for Memory (allocate,
  * free, typed reads and writes at addresses Memory has bounds-checked). */
 #include "natives.h"
+#include "cm_mem.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,7 +47,7 @@ static FfiHeap *ffi_heap(MicaVM *vm)
 {
     if (vm->ffi_heap)
         return vm->ffi_heap;
-    FfiHeap *h = calloc(1, sizeof *h);
+    FfiHeap *h = cm_calloc(1, sizeof *h);
     if (!h) {
         vm_throw(vm, "OutOfMemoryError", "cannot allocate C memory");
         return NULL;
@@ -72,7 +73,7 @@ static int64_t std_ffi_malloc(MicaVM *vm, int64_t size)
     /* C memory counts against the heap cap until it is freed */
     if (vm_heap_hold(vm, n, "C memory") < 0)
         return 0;
-    FfiBlock *b = calloc(1, sizeof *b + n);
+    FfiBlock *b = cm_calloc(1, sizeof *b + n);
     if (!b) {
         vm_heap_release(vm, n);
         vm_throw(vm, "OutOfMemoryError", "cannot allocate %lld bytes of C memory",

@@ -4,6 +4,7 @@
  * walking) run in Mica, one bounded native call per block, so they stay under
  * the run's deadline and interrupt checks. */
 #include "natives.h"
+#include "cm_mem.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -65,7 +66,7 @@ static VmString *std_files_temp_file(MicaVM *vm, VmString *dir, VmString *prefix
         return NULL;
     }
     size_t n = (size_t)dir->length + (size_t)prefix->length + (size_t)suffix->length + 8;
-    char *p = malloc(n + 1);
+    char *p = cm_malloc(n + 1);
     if (!p) {
         vm_throw(vm, "OutOfMemoryError", "out of memory");
         return NULL;
@@ -93,7 +94,7 @@ static VmString *std_files_temp_dir(MicaVM *vm, VmString *dir, VmString *prefix)
         return NULL;
     }
     size_t n = (size_t)dir->length + (size_t)prefix->length + 8;
-    char *p = malloc(n + 1);
+    char *p = cm_malloc(n + 1);
     if (!p) {
         vm_throw(vm, "OutOfMemoryError", "out of memory");
         return NULL;

@@ -2,6 +2,7 @@
  * directories, streams (FILE * handles; stdout goes through the VM's own
  * buffer so that it interleaves with System.print) and path text. */
 #include "natives.h"
+#include "cm_mem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -165,12 +166,12 @@ static VmArray *std_io_list(MicaVM *vm, VmString *path)
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
-            char **nn = realloc(names, cap * sizeof *nn);
+            char **nn = cm_realloc(names, cap * sizeof *nn);
             if (!nn)
                 goto oom;
             names = nn;
         }
-        if (!(names[n] = strdup(e->d_name)))
+        if (!(names[n] = cm_strdup(e->d_name)))
             goto oom;
         n++;
     }

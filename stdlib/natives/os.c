@@ -1,6 +1,7 @@
 /* stdlib/natives/os.c: the C side of std.os: the environment and running a
  * process (posix_spawnp, its output read through pipes). */
 #include "natives.h"
+#include "cm_mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +42,7 @@ static VmArray *std_os_environment(MicaVM *vm)
     size_t n = 0;
     while (environ && environ[n])
         n++;
-    char **copy = malloc((n ? n : 1) * sizeof *copy);
+    char **copy = cm_malloc((n ? n : 1) * sizeof *copy);
     if (!copy) {
         vm_throw(vm, "OutOfMemoryError", "cannot copy the environment");
         return NULL;
@@ -98,7 +99,7 @@ static void std_os_run(MicaVM *vm, VmArray *cmd, VmString *input, VmObject *resu
         vm_throw(vm, "IllegalArgumentError", "empty command");
         return;
     }
-    argv = calloc((size_t)cmd->length + 1, sizeof *argv);
+    argv = cm_calloc((size_t)cmd->length + 1, sizeof *argv);
     if (!argv) {
         vm_throw(vm, "OutOfMemoryError", "cannot run a command");
         return;

@@ -1,6 +1,7 @@
 /* stdlib/natives/regex.c: the C side of std.regex on PCRE2 (UTF mode, JIT
  * when available). Positions given to Mica count code points. */
 #include "natives.h"
+#include "cm_mem.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -128,8 +129,8 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
         vm_throw(vm, "NullError", "the owner is null");
         return 0;
     }
-    Rx *rx = calloc(1, sizeof *rx);
-    char *pat = malloc((size_t)pattern->length + 1);
+    Rx *rx = cm_calloc(1, sizeof *rx);
+    char *pat = cm_malloc((size_t)pattern->length + 1);
     if (!rx || !pat) {
         free(rx);
         free(pat);

@@ -1,6 +1,7 @@
 /* stdlib/natives/unicode.c: the natives of std.core.Char and the Unicode-aware
  * String operations (case mapping, case folding, normalization), on utf8proc. */
 #include "natives.h"
+#include "cm_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ static VmString *std_unicode_map_case(MicaVM *vm, VmString *s, int64_t mode)
      * and sharp s (2 bytes) becomes "SS" (2 bytes) */
     if (c_buffer_ok(vm, n * 4) < 0)
         return NULL;
-    uint8_t *out = malloc(n * 4 + 1);
+    uint8_t *out = cm_malloc(n * 4 + 1);
     if (!out) {
         vm_throw(vm, "OutOfMemoryError", "out of memory mapping case");
         return NULL;

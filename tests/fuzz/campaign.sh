@@ -10,7 +10,7 @@
 # regression inputs tests/fuzz/regressions/<target>/. Prints per target the executions,
 # the coverage and the findings. Then the kept corpus is remade: the inputs (old kept
 # ones and this campaign's) that add coverage beyond the generated seeds, minimized by
-# libFuzzer's merge, each at most KEEP_MAX_BYTES (default 16384) - so
+# libFuzzer's merge, each at most KEEP_MAX_BYTES (default 4096) - so
 # tests/fuzz/corpus/<target>/ holds only what the seeds do not already cover (commit
 # it: the corpus grows campaign by campaign, and CTest replays it);
 # a crash, timeout or out-of-memory input is left in BUILD_DIR/fuzz-findings/<target>/:
@@ -34,7 +34,7 @@ cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DMICA_FUZZ=ON >/dev/null 
 corpus=$build/fuzz-seeds
 bash "$root/tests/fuzz/make_corpus.sh" "$build/mica" "$root" "$corpus" || exit 2
 
-keep_max=${KEEP_MAX_BYTES:-16384}
+keep_max=${KEEP_MAX_BYTES:-4096}
 seconds=$(awk -v m="$minutes" 'BEGIN { s = int(m * 60); print (s < 1 ? 1 : s) }')
 found_any=0
 printf '%-8s %12s %8s %8s %9s\n' target executions exec/s cov findings
