@@ -435,7 +435,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
         return NULL;
     if ((tv->kind == TRIV_GET && nargs != 1) || (tv->kind == TRIV_SET && nargs != 2))
         return NULL;
-    if (tv->kind == TRIV_CONST ? t->ret == 'V' : (tv->kind == TRIV_GET) != (t->ret != 'V'))
+    if (tv->kind == TRIV_CONST ? t->ret == CF_KIND_VOID : (tv->kind == TRIV_GET) != (t->ret != CF_KIND_VOID))
         return NULL;
     return t;
 }
@@ -525,10 +525,10 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     if (nargs == 2)
         masm_st(A, JR_R4, JR_BASE, args + 8);
     emit_call(c, i, op, h);
-    if (t->ret != 'V')
+    if (t->ret != CF_KIND_VOID)
         masm_ld(A, JR_R0, JR_BASE, args);
     masm_bind(A, merge);
-    if (t->ret != 'V')
+    if (t->ret != CF_KIND_VOID)
         vpush_r0(c);
     return true;
 }
@@ -1408,7 +1408,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
             JLabel byte = masm_label(A), store = masm_label(A);
             masm_ld(A, JR_R3, JR_R0, offsetof(VmArray, cls));
             masm_ld8(A, JR_R3, JR_R3, offsetof(VmClass, elem_kind));
-            masm_bri(A, JC_NE, JR_R3, 'Z', byte);
+            masm_bri(A, JC_NE, JR_R3, CF_KIND_BOOL, byte);
             masm_seti(A, JC_NE, JR_R2, JR_R2, 0);
             masm_jmp(A, store);
             masm_bind(A, byte);

@@ -160,7 +160,7 @@ static bool call_effect(const CfClass *cf, const VmInsn *o, int op, int *pops, i
     if (!desc || !cf_desc_method_ok(desc, &np))
         return false;
     const char *r = strchr(desc, ')');
-    bool has_ret = r && r[1] != 'V';
+    bool has_ret = r && cf_desc_kind(r + 1) != CF_KIND_VOID;
     switch (op) {
     case VM_OP_INVOKESTATIC: *pops = (int)np; *pushes = has_ret; break;
     case VM_OP_NEW: *pops = (int)np; *pushes = 1; break;
@@ -310,7 +310,7 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
                 t++;
             }
             break;
-        case CF_OP_RETURN: o->op = m->ret == 'V' ? VM_OP_RETURN_V : VM_OP_RETURN; break;
+        case CF_OP_RETURN: o->op = m->ret == CF_KIND_VOID ? VM_OP_RETURN_V : VM_OP_RETURN; break;
         case CF_OP_THROW: o->op = VM_OP_THROW; break;
         case CF_OP_ACONST_NULL: o->op = VM_OP_ACONST_NULL; break;
         case CF_OP_ICONST: o->op = VM_OP_ICONST; o->imm = in.i; break;
@@ -1124,7 +1124,7 @@ string_call:
         BOUNDS(arr, i);
         uint64_t v = sp[-1];
         ((uint8_t *)vm_array_data(arr))[i] =
-            (uint8_t)(arr->cls->elem_kind == 'Z' ? v != 0 : (v & 0xFF));
+            (uint8_t)(arr->cls->elem_kind == CF_KIND_BOOL ? v != 0 : (v & 0xFF));
         sp -= 3;
         NEXT();
     }
@@ -1211,7 +1211,7 @@ invoke:
         if (vm_call_native_frame(vm, target, sp - nargs, &rv) < 0)
             goto exception;
         sp -= nargs;
-        if (target->ret != 'V')
+        if (target->ret != CF_KIND_VOID)
             *sp++ = rv;
         NEXT();
     }
@@ -1227,7 +1227,7 @@ invoke:
             goto exception;
         if (target->entry(vm, &vm->frames[vm->nframes - 1], NULL) < 0)
             goto exception;
-        sp = args + (target->ret != 'V');
+        sp = args + (target->ret != CF_KIND_VOID);
         NEXT();
     }
     if (vm_push_frame(vm, target, sp - nargs, false) < 0)
@@ -1251,7 +1251,7 @@ osr:
         SAVE();
         bool was_entry = fr->entry;
         uint64_t *dst = fr->base;
-        bool has_ret = m->ret != 'V';
+        bool has_ret = m->ret != CF_KIND_VOID;
         jit_count_osr(vm);
         if (m->entry(vm, fr, addr) < 0) {
             if (was_entry)
@@ -1359,7 +1359,7 @@ int vm_run_frame(MicaVM *vm, uint64_t *ret)
         if (m->entry(vm, fr, NULL) < 0)
             return -1;
         if (ret)
-            *ret = m->ret != 'V' ? base[0] : 0;
+            *ret = m->ret != CF_KIND_VOID ? base[0] : 0;
         return 0;
     }
     return run(vm, vm->nframes - 1, ret);
