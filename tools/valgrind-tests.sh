@@ -59,7 +59,9 @@ chmod +x "$work/mica"
 # the list of tests, one "program PATH" or "unit PATH" a line
 {
     if [ $ci = yes ]; then
-        grep -v '^#' "$root/tests/cross/ci.list" | grep '\.mica$' | sed "s|^|program $root/tests/|"
+        # the list's program tests (its examples/ and awfy/ entries are cross-test.sh's own)
+        grep -v '^#' "$root/tests/cross/ci.list" | grep -v '^examples/' | grep '\.mica$' |
+            sed "s|^|program $root/tests/|"
         for t in "$build"/tests/unit_*; do echo "unit $t"; done
     else
         find "$root/tests/lang" -name '*.mica' | sort | while IFS= read -r src; do
