@@ -4,7 +4,7 @@
 #include "opcodes.h"
 
 const CfOpInfo cf_op_info[256] = {
-#define CF_OP_INFO(NAME, str, byte, imm, pops, pushes, types) \
+#define CF_OP_INFO(NAME, str, byte, imm, pops, pushes, types, vm) \
     [byte] = {str, imm, pops, pushes, types},
     MICA_OPCODES(CF_OP_INFO)
 #undef CF_OP_INFO

@@ -238,6 +238,18 @@ static int32_t *stack_heights(const VmMethod *m, const VmInsn *code, const uint3
     return h;
 }
 
+/* For each bytecode the runtime runs as it is (vm = 1 in classfile/opcodes.h), its
+ * instruction plus one; 0 for the others, which vm_predecode rewrites itself. */
+static const uint16_t kept[256] = {
+#define KEPT_0(NAME) 0
+#define KEPT_1(NAME) VM_OP_##NAME + 1
+#define KEPT(NAME, str, byte, imm, pops, pushes, types, vm) [byte] = KEPT_##vm(NAME),
+    MICA_OPCODES(KEPT)
+#undef KEPT
+#undef KEPT_1
+#undef KEPT_0
+};
+
 int vm_predecode(MicaVM *vm, VmMethod *m)
 {
     const CfCode *code = m->cf->code;
@@ -330,22 +342,12 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
         case CF_OP_LOAD: o->op = VM_OP_LOAD; break;
         case CF_OP_STORE: o->op = VM_OP_STORE; break;
         case CF_OP_IINC: o->op = VM_OP_IINC; o->imm = in.i; break;
-#define SIMPLE(NAME) case CF_OP_##NAME: o->op = VM_OP_##NAME; break;
-        SIMPLE(POP) SIMPLE(DUP) SIMPLE(DUP2) SIMPLE(DUP_X1) SIMPLE(DUP_X2) SIMPLE(SWAP)
-        SIMPLE(IADD) SIMPLE(ISUB) SIMPLE(IMUL) SIMPLE(IDIV) SIMPLE(IREM) SIMPLE(INEG)
-        SIMPLE(IAND) SIMPLE(IOR) SIMPLE(IXOR) SIMPLE(ISHL) SIMPLE(ISHR) SIMPLE(IUSHR)
-        SIMPLE(EQZ) SIMPLE(FADD) SIMPLE(FSUB) SIMPLE(FMUL) SIMPLE(FDIV) SIMPLE(FREM)
-        SIMPLE(FNEG) SIMPLE(I2F) SIMPLE(F2I) SIMPLE(I2B) SIMPLE(IEQ) SIMPLE(INE) SIMPLE(ILT)
-        SIMPLE(ILE) SIMPLE(IGT) SIMPLE(IGE) SIMPLE(FEQ) SIMPLE(FNE) SIMPLE(FLT) SIMPLE(FLE)
-        SIMPLE(FGT) SIMPLE(FGE) SIMPLE(AEQ) SIMPLE(ANE) SIMPLE(NEW) SIMPLE(GETFIELD)
-        SIMPLE(PUTFIELD) SIMPLE(GETSTATIC) SIMPLE(PUTSTATIC) SIMPLE(INVOKESTATIC)
-        SIMPLE(INVOKEVIRTUAL) SIMPLE(INVOKESPECIAL) SIMPLE(INVOKEIFACE) SIMPLE(INITSUPER)
-        SIMPLE(CALLFN) SIMPLE(INSTANCEOF) SIMPLE(CHECKCAST) SIMPLE(NEWARRAY)
-        SIMPLE(ARRAYLENGTH) SIMPLE(IALOAD) SIMPLE(IASTORE) SIMPLE(FALOAD) SIMPLE(FASTORE)
-        SIMPLE(BALOAD) SIMPLE(BASTORE) SIMPLE(AALOAD) SIMPLE(AASTORE)
-#undef SIMPLE
         default:
-            goto bad;
+            /* an opcode the runtime runs as it is (vm = 1 in the table) */
+            if (!kept[in.op])
+                goto bad;
+            o->op = (uint16_t)(kept[in.op] - 1);
+            break;
         }
     }
     out[count].op = VM_OP_UNREACHABLE;
@@ -435,7 +437,9 @@ void vm_op_profile_write(MicaVM *vm)
 {
     static const char *const names[VM_OP_COUNT] = {
 #define VM_OP_NAME(name, base) [VM_OP_##name] = #name,
-        VM_OPS(VM_OP_NAME)
+#define VM_OP_NAME_K(...) VM_KEPT(VM_OP_NAME, __VA_ARGS__)
+        VM_ALL_OPS(VM_OP_NAME, VM_OP_NAME_K)
+#undef VM_OP_NAME_K
 #undef VM_OP_NAME
     };
     const char *path = getenv("MICA_OP_PROFILE");
@@ -472,7 +476,9 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
 #if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
     static const void *const labels[VM_OP_COUNT] = {
 #define VM_OP_LABEL(name, base) [VM_OP_##name] = &&L_##name,
-        VM_OPS(VM_OP_LABEL)
+#define VM_OP_LABEL_K(...) VM_KEPT(VM_OP_LABEL, __VA_ARGS__)
+        VM_ALL_OPS(VM_OP_LABEL, VM_OP_LABEL_K)
+#undef VM_OP_LABEL_K
 #undef VM_OP_LABEL
     };
     /* Line and return hooks take a separate dispatch path: every opcode first

@@ -15,56 +15,59 @@
  * intrinsic_op) keeps the call's operands (method, nargs), so a consumer
  * without its template may make the call of its BASE instead.
  *
- * Adding a bytecode is one line in classfile/opcodes.h, one here, and its
- * implementations (pre-decoding, interpreter, JIT template). */
+ * A bytecode the runtime runs as it is (vm = 1 in classfile/opcodes.h) joins
+ * this instruction set from the table, under its own name; adding one is its
+ * line there plus its interpreter case and JIT template. A bytecode that
+ * pre-decoding rewrites, and every form below, is listed here. */
 #ifndef MICA_VM_OPS_H
 #define MICA_VM_OPS_H
 
+#include "opcodes.h"
+
+/* The bytecodes the runtime runs as they are (vm = 1 in classfile/opcodes.h), each as
+ * X(NAME, NAME), through an adaptor: a consumer with its own X defines
+ *     #define XK(...) VM_KEPT(X, __VA_ARGS__)
+ * and expands VM_ALL_OPS(X, XK). */
+#define VM_KEPT(X, NAME, str, byte, imm, pops, pushes, types, vm) VM_KEPT_##vm(X, NAME)
+#define VM_KEPT_0(X, NAME)
+#define VM_KEPT_1(X, NAME) X(NAME, NAME)
+#define VM_ALL_OPS(X, XK) MICA_OPCODES(XK) VM_OPS(X)
+
+/* The runtime's own forms: bytecodes that pre-decoding rewrites, quick forms,
+ * intrinsics and superinstructions. */
 #define VM_OPS(X)                                                                         \
     X(UNREACHABLE, UNREACHABLE) X(JMP, JMP) X(JZ, JZ) X(BR, BR) X(BR_IF, BR_IF)           \
     X(BR_TABLE, BR_TABLE) X(RETURN, RETURN) X(RETURN_V, RETURN_V) X(THROW, THROW)         \
     X(ACONST_NULL, ACONST_NULL) X(ICONST, ICONST) X(LDC_STR, LDC_STR)                     \
-    X(LDC_STR_Q, LDC_STR_Q) X(LOAD, LOAD) X(STORE, STORE) X(IINC, IINC) X(POP, POP)       \
-    X(DUP, DUP) X(DUP2, DUP2) X(DUP_X1, DUP_X1) X(DUP_X2, DUP_X2) X(SWAP, SWAP)           \
-    X(IADD, IADD) X(ISUB, ISUB) X(IMUL, IMUL) X(IDIV, IDIV) X(IREM, IREM) X(INEG, INEG)   \
-    X(IAND, IAND) X(IOR, IOR) X(IXOR, IXOR) X(ISHL, ISHL) X(ISHR, ISHR) X(IUSHR, IUSHR)   \
-    X(EQZ, EQZ) X(FADD, FADD) X(FSUB, FSUB) X(FMUL, FMUL) X(FDIV, FDIV) X(FREM, FREM)     \
-    X(FNEG, FNEG) X(I2F, I2F) X(F2I, F2I) X(I2B, I2B) X(IEQ, IEQ) X(INE, INE)             \
-    X(ILT, ILT) X(ILE, ILE) X(IGT, IGT) X(IGE, IGE) X(FEQ, FEQ) X(FNE, FNE) X(FLT, FLT)   \
-    X(FLE, FLE) X(FGT, FGT) X(FGE, FGE) X(AEQ, AEQ) X(ANE, ANE)                           \
+    X(LDC_STR_Q, LDC_STR_Q) X(LOAD, LOAD) X(STORE, STORE) X(IINC, IINC)                   \
     /* constant-pool forms and their quick forms */                                       \
-    X(NEW, NEW) X(NEW_Q, NEW_Q) X(GETFIELD, GETFIELD) X(GETFIELD_Q, GETFIELD_Q)           \
-    X(PUTFIELD, PUTFIELD) X(PUTFIELD_Q, PUTFIELD_Q) X(PUTFIELD_B_Q, PUTFIELD_B_Q)         \
-    X(PUTFIELD_Z_Q, PUTFIELD_Z_Q) X(GETSTATIC, GETSTATIC) X(GETSTATIC_Q, GETSTATIC_Q)     \
-    X(PUTSTATIC, PUTSTATIC) X(PUTSTATIC_Q, PUTSTATIC_Q) X(PUTSTATIC_B_Q, PUTSTATIC_B_Q)   \
-    X(PUTSTATIC_Z_Q, PUTSTATIC_Z_Q)                                                       \
-    X(INVOKESTATIC, INVOKESTATIC) X(INVOKEVIRTUAL, INVOKEVIRTUAL)                         \
-    X(INVOKESPECIAL, INVOKESPECIAL) X(INVOKEIFACE, INVOKEIFACE) X(INITSUPER, INITSUPER)   \
+    X(NEW_Q, NEW_Q) X(GETFIELD_Q, GETFIELD_Q) X(PUTFIELD_Q, PUTFIELD_Q)                   \
+    X(PUTFIELD_B_Q, PUTFIELD_B_Q) X(PUTFIELD_Z_Q, PUTFIELD_Z_Q)                           \
+    X(GETSTATIC_Q, GETSTATIC_Q) X(PUTSTATIC_Q, PUTSTATIC_Q)                               \
+    X(PUTSTATIC_B_Q, PUTSTATIC_B_Q) X(PUTSTATIC_Z_Q, PUTSTATIC_Z_Q)                       \
     X(INVOKE_Q, INVOKE_Q) X(INVOKESPECIAL_Q, INVOKESPECIAL_Q)                             \
-    X(INVOKEVIRTUAL_Q, INVOKEVIRTUAL_Q) X(INVOKEIFACE_Q, INVOKEIFACE_Q) X(CALLFN, CALLFN) \
-    X(INSTANCEOF, INSTANCEOF) X(INSTANCEOF_Q, INSTANCEOF_Q) X(CHECKCAST, CHECKCAST)       \
-    X(CHECKCAST_Q, CHECKCAST_Q) X(NEWARRAY, NEWARRAY) X(NEWARRAY_Q, NEWARRAY_Q)           \
-    X(ARRAYLENGTH, ARRAYLENGTH) X(IALOAD, IALOAD) X(IASTORE, IASTORE) X(FALOAD, FALOAD)   \
-    X(FASTORE, FASTORE) X(BALOAD, BALOAD) X(BASTORE, BASTORE) X(AALOAD, AALOAD)           \
-    X(AASTORE, AASTORE)                                                                   \
-    /* intrinsics: quick calls run inline (static calls, then String's final methods) */ \
+    X(INVOKEVIRTUAL_Q, INVOKEVIRTUAL_Q) X(INVOKEIFACE_Q, INVOKEIFACE_Q)                   \
+    X(INSTANCEOF_Q, INSTANCEOF_Q) X(CHECKCAST_Q, CHECKCAST_Q)                             \
+    X(NEWARRAY_Q, NEWARRAY_Q)                                                             \
+    /* intrinsics: quick calls run inline (static calls, then String's final methods) */  \
     X(FSQRT_Q, INVOKE_Q) X(FABS_Q, INVOKE_Q) X(IABS_Q, INVOKE_Q) X(IMIN_Q, INVOKE_Q)      \
     X(IMAX_Q, INVOKE_Q) X(FMIN_Q, INVOKE_Q) X(FMAX_Q, INVOKE_Q)                           \
     X(STRLEN_Q, INVOKESPECIAL_Q) X(CHARAT_Q, INVOKESPECIAL_Q)                             \
     X(CODEPOINT_Q, INVOKESPECIAL_Q)                                                       \
-    /* superinstructions (vm/interp.c fuse): the first of a pair or triple */            \
-    X(LOAD2, LOAD) X(LOAD_ICONST, LOAD) X(ADDI, ICONST) X(SUBI, ICONST) X(LOAD_GETFIELD, LOAD)            \
-    X(LOAD_ADDI, LOAD)                                                                    \
-    X(ILT_JZ, ILT) X(ILE_JZ, ILE) X(IGT_JZ, IGT) X(IGE_JZ, IGE) X(IEQ_JZ, IEQ)            \
-    X(INE_JZ, INE) X(ILT_BRIF, ILT) X(ILE_BRIF, ILE) X(IGT_BRIF, IGT) X(IGE_BRIF, IGE)    \
-    X(IEQ_BRIF, IEQ) X(INE_BRIF, INE) X(ILT_NBRIF, ILT) X(ILE_NBRIF, ILE)                 \
-    X(IGT_NBRIF, IGT) X(IGE_NBRIF, IGE) X(IEQ_NBRIF, IEQ) X(INE_NBRIF, INE)               \
-    X(EQZ_BRIF, EQZ) X(NULL_EQ_JZ, ACONST_NULL) X(NULL_NE_JZ, ACONST_NULL)               \
-    X(STORE_LOAD, STORE)
+    /* superinstructions (vm/interp.c fuse): the first of a pair or triple */             \
+    X(LOAD2, LOAD) X(LOAD_ICONST, LOAD) X(ADDI, ICONST) X(SUBI, ICONST)                   \
+    X(LOAD_GETFIELD, LOAD) X(LOAD_ADDI, LOAD) X(ILT_JZ, ILT) X(ILE_JZ, ILE)               \
+    X(IGT_JZ, IGT) X(IGE_JZ, IGE) X(IEQ_JZ, IEQ) X(INE_JZ, INE) X(ILT_BRIF, ILT)          \
+    X(ILE_BRIF, ILE) X(IGT_BRIF, IGT) X(IGE_BRIF, IGE) X(IEQ_BRIF, IEQ)                   \
+    X(INE_BRIF, INE) X(ILT_NBRIF, ILT) X(ILE_NBRIF, ILE) X(IGT_NBRIF, IGT)                \
+    X(IGE_NBRIF, IGE) X(IEQ_NBRIF, IEQ) X(INE_NBRIF, INE) X(EQZ_BRIF, EQZ)                \
+    X(NULL_EQ_JZ, ACONST_NULL) X(NULL_NE_JZ, ACONST_NULL) X(STORE_LOAD, STORE)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
-    VM_OPS(VM_OP_ENUM)
+#define VM_OP_ENUM_K(...) VM_KEPT(VM_OP_ENUM, __VA_ARGS__)
+    VM_ALL_OPS(VM_OP_ENUM, VM_OP_ENUM_K)
+#undef VM_OP_ENUM_K
 #undef VM_OP_ENUM
     VM_OP_COUNT
 };
@@ -74,7 +77,9 @@ static inline int vm_op_base(int op)
 {
     static const unsigned char base[VM_OP_COUNT] = {
 #define VM_OP_BASE(name, b) [VM_OP_##name] = VM_OP_##b,
-        VM_OPS(VM_OP_BASE)
+#define VM_OP_BASE_K(...) VM_KEPT(VM_OP_BASE, __VA_ARGS__)
+        VM_ALL_OPS(VM_OP_BASE, VM_OP_BASE_K)
+#undef VM_OP_BASE_K
 #undef VM_OP_BASE
     };
     return op >= 0 && op < VM_OP_COUNT ? base[op] : op;
