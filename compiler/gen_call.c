@@ -323,6 +323,22 @@ static Type *call_on_primitive(Gen *g, Expr *e, Type *t, bool discard)
     return g_invoke(g, invoke_op(c.m), &c);
 }
 
+/* The method a call [e] of [name] means among [cands]: explicit type arguments
+ * applied, the arguments generated for the candidates, the best one chosen (with
+ * [target] as the expected type) and its access checked. NULL after an error. */
+static MethodInfo *choose_call(Gen *g, Expr *e, const char *name, MethodInfo **cands, int n,
+                               Binding *b, Type *target, ArgSet *as, Cand *c)
+{
+    if (!explicit_targs(g, e, name, &cands, &n, b))
+        return NULL;
+    gen_args_for(g, e->args, e->nargs, as, cands, n, b);
+    g->choose_target = target;
+    if (!g_choose(g, cands, n, as, name, e->a->pos, b, NULL, 0, c))
+        return NULL;
+    g_check_private(g, e->a->pos, c->m->owner, c->m->flags, name);
+    return c->m;
+}
+
 Type *g_call(Gen *g, Expr *e)
 {
     bool discard = g->discard_call == e;
@@ -392,14 +408,9 @@ Type *g_call(Gen *g, Expr *e)
         Binding rb = {0};
         for (int i = 0; g->self && i < n; i++)
             cc_bind_receiver(cc, &rb, g->self, cands[i]->owner);
-        if (!explicit_targs(g, e, name, &cands, &n, &rb))
+        MethodInfo *m = choose_call(g, e, name, cands, n, &rb, target, &as, &c);
+        if (!m)
             return &cc->t_error;
-        gen_args_for(g, e->args, e->nargs, &as, cands, n, &rb);
-        g->choose_target = target;
-        if (!g_choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
-            return &cc->t_error;
-        MethodInfo *m = c.m;
-        g_check_private(g, callee->pos, m->owner, m->flags, name);
         int recv = 0;
         if (!(m->flags & CF_ACC_STATIC)) {
             if (g->is_static) {
@@ -440,14 +451,9 @@ Type *g_call(Gen *g, Expr *e)
             return &cc->t_error;
         }
         Binding sb = {0};
-        if (!explicit_targs(g, e, name, &cands, &n, &sb))
+        MethodInfo *m = choose_call(g, e, name, cands, n, &sb, target, &as, &c);
+        if (!m)
             return &cc->t_error;
-        gen_args_for(g, e->args, e->nargs, &as, cands, n, &sb);
-        g->choose_target = target;
-        if (!g_choose(g, cands, n, &as, name, callee->pos, &sb, NULL, 0, &c))
-            return &cc->t_error;
-        MethodInfo *m = c.m;
-        g_check_private(g, callee->pos, m->owner, m->flags, name);
         if (!(m->flags & CF_ACC_STATIC)) {
             g_error(g, callee->pos, "cannot call instance function '%s' without an object",
                     name);
@@ -508,14 +514,9 @@ Type *g_call(Gen *g, Expr *e)
     Binding rb = {0};
     for (int i = 0; i < n; i++)
         cc_bind_receiver(cc, &rb, rt, cands[i]->owner);
-    if (!explicit_targs(g, e, name, &cands, &n, &rb))
+    MethodInfo *m = choose_call(g, e, name, cands, n, &rb, target, &as, &c);
+    if (!m)
         return &cc->t_error;
-    gen_args_for(g, e->args, e->nargs, &as, cands, n, &rb);
-    g->choose_target = target;
-    if (!g_choose(g, cands, n, &as, name, callee->pos, &rb, NULL, 0, &c))
-        return &cc->t_error;
-    MethodInfo *m = c.m;
-    g_check_private(g, callee->pos, m->owner, m->flags, name);
     if (m->flags & CF_ACC_STATIC) {
         g_error(g, callee->pos, "static function '%s' must be called through its class %s",
                 name, m->owner->simple);
