@@ -498,14 +498,14 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
     switch (tv.kind) {
     case TRIV_GET:
-        masm_ld(A, JR_R0, JR_R0, 8 + 8 * tv.field);
+        masm_ld(A, JR_R0, JR_R0, vm_field_offset(tv.field));
         break;
     case TRIV_SET:
         if (tv.set_op == VM_OP_PUTFIELD_B_Q)
             masm_alui(A, JA_AND, JR_R4, JR_R4, 0xFF);
         else if (tv.set_op == VM_OP_PUTFIELD_Z_Q)
             masm_seti(A, JC_NE, JR_R4, JR_R4, 0);
-        masm_st(A, JR_R4, JR_R0, 8 + 8 * tv.field);
+        masm_st(A, JR_R4, JR_R0, vm_field_offset(tv.field));
         break;
     case TRIV_CONST:
         masm_movi(A, JR_R0, tv.k);
@@ -878,7 +878,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpop(c, JR_R0);
         vflush(c);
         masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 1));
-        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->slot));
+        masm_ld(A, JR_R0, JR_R0, vm_field_offset(o->slot));
         vpush_r0(c);
         return true;
     case VM_OP_PUTFIELD_Q:
@@ -888,7 +888,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpop(c, JR_R0);
         vflush(c);
         masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 2));
-        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->slot));
+        masm_st(A, JR_R1, JR_R0, vm_field_offset(o->slot));
         return true;
     case VM_OP_ARRAYLENGTH:
         if (c->nv == 0)
@@ -1287,7 +1287,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_GETFIELD_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, h));
-        masm_ld(A, JR_R0, JR_R0, (int32_t)(8 + 8 * o->slot));
+        masm_ld(A, JR_R0, JR_R0, vm_field_offset(o->slot));
         masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
         break;
     case VM_OP_PUTFIELD_Q: case VM_OP_PUTFIELD_B_Q: case VM_OP_PUTFIELD_Z_Q:
@@ -1298,7 +1298,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
             masm_alui(A, JA_AND, JR_R1, JR_R1, 0xFF);
         else if (base == VM_OP_PUTFIELD_Z_Q)
             masm_seti(A, JC_NE, JR_R1, JR_R1, 0);
-        masm_st(A, JR_R1, JR_R0, (int32_t)(8 + 8 * o->slot));
+        masm_st(A, JR_R1, JR_R0, vm_field_offset(o->slot));
         break;
     case VM_OP_GETSTATIC_Q:
         masm_movi(A, JR_R1, (int64_t)(intptr_t)o->addr);

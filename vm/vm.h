@@ -72,6 +72,12 @@ static inline uint64_t *vm_object_fields(VmObject *o)
     return (uint64_t *)(o + 1);
 }
 
+/* The byte offset of field [slot] in an object (for compiled code). */
+static inline int32_t vm_field_offset(uint32_t slot)
+{
+    return (int32_t)(sizeof(VmObject) + 8 * (size_t)slot);
+}
+
 /* ---- classes ------------------------------------------------------------ */
 
 typedef enum VmClassState {
