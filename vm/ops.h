@@ -61,7 +61,20 @@
     X(ILE_BRIF, ILE) X(IGT_BRIF, IGT) X(IGE_BRIF, IGE) X(IEQ_BRIF, IEQ)                   \
     X(INE_BRIF, INE) X(ILT_NBRIF, ILT) X(ILE_NBRIF, ILE) X(IGT_NBRIF, IGT)                \
     X(IGE_NBRIF, IGE) X(IEQ_NBRIF, IEQ) X(INE_NBRIF, INE) X(EQZ_BRIF, EQZ)                \
-    X(NULL_EQ_JZ, ACONST_NULL) X(NULL_NE_JZ, ACONST_NULL) X(STORE_LOAD, STORE)
+    X(NULL_EQ_JZ, ACONST_NULL) X(NULL_NE_JZ, ACONST_NULL) X(STORE_LOAD, STORE)            \
+    /* two locals compared, then a branch: load a; load b; cmp; jz | br_if | eqz br_if */ \
+    X(LL_ILT_JZ, LOAD) X(LL_ILE_JZ, LOAD) X(LL_IGT_JZ, LOAD) X(LL_IGE_JZ, LOAD)           \
+    X(LL_IEQ_JZ, LOAD) X(LL_INE_JZ, LOAD) X(LL_ILT_BRIF, LOAD) X(LL_ILE_BRIF, LOAD)       \
+    X(LL_IGT_BRIF, LOAD) X(LL_IGE_BRIF, LOAD) X(LL_IEQ_BRIF, LOAD) X(LL_INE_BRIF, LOAD)   \
+    X(LL_ILT_NBRIF, LOAD) X(LL_ILE_NBRIF, LOAD) X(LL_IGT_NBRIF, LOAD)                     \
+    X(LL_IGE_NBRIF, LOAD) X(LL_IEQ_NBRIF, LOAD) X(LL_INE_NBRIF, LOAD)                     \
+    /* local arithmetic into a local, and an array index off a local:                     \
+     * load a; load b; iadd|isub; store c / load a; iconst k; iadd|isub; store c /        \
+     * load a; load b; iconst k; iadd|isub */                                             \
+    X(LL_ADD_STORE, LOAD) X(LL_SUB_STORE, LOAD) X(LOAD_ADDI_STORE, LOAD)                  \
+    X(LOAD_LOAD_ADDI, LOAD)                                                               \
+    /* a br that moves no operands (its target's height is the stack's): loops' back edge */ \
+    X(BR_PLAIN, BR)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
