@@ -927,6 +927,14 @@ dispatch:
         sp[-1] = vm_ref_slot(r);
         NEXT();
     }
+    CASE(ACOPY_Q) {
+        if (!INTRINSIC_FITS(true) ||
+            !vm_array_copy_fast(vm_slot_ref(sp[-5]), (int64_t)sp[-4], vm_slot_ref(sp[-3]),
+                                (int64_t)sp[-2], (int64_t)sp[-1]))
+            INTRINSIC_CALL();
+        sp -= 5;
+        NEXT();
+    }
 string_call:
     target = ip->method;
     nargs = (uint32_t)ip->nargs;

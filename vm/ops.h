@@ -11,7 +11,7 @@
  * (fused form) does the work of the instructions after it too, but those stay
  * in place unchanged, so a consumer that does not fuse may treat a fused
  * form as its BASE and go on with the next instruction. An intrinsic (a
- * quickened call of one of a few core std.core methods, vm/link.c
+ * quickened call of one of a few core std methods, vm/link.c
  * intrinsic_op) keeps the call's operands (method, nargs), so a consumer
  * without its template may make the call of its BASE instead.
  *
@@ -53,7 +53,7 @@
     X(FSQRT_Q, INVOKE_Q) X(FABS_Q, INVOKE_Q) X(IABS_Q, INVOKE_Q) X(IMIN_Q, INVOKE_Q)      \
     X(IMAX_Q, INVOKE_Q) X(FMIN_Q, INVOKE_Q) X(FMAX_Q, INVOKE_Q)                           \
     X(STRLEN_Q, INVOKESPECIAL_Q) X(CHARAT_Q, INVOKESPECIAL_Q)                             \
-    X(CODEPOINT_Q, INVOKESPECIAL_Q)                                                       \
+    X(CODEPOINT_Q, INVOKESPECIAL_Q) X(ACOPY_Q, INVOKE_Q)                                  \
     /* superinstructions (vm/interp.c fuse): the first of a pair or triple */             \
     X(LOAD2, LOAD) X(LOAD_ICONST, LOAD) X(ADDI, ICONST) X(SUBI, ICONST)                   \
     X(LOAD_GETFIELD, LOAD) X(LOAD_ADDI, LOAD) X(ILT_JZ, ILT) X(ILE_JZ, ILE)               \
