@@ -18,9 +18,10 @@ typedef struct Set {
     int finds;      /* calls to find */
 } Set;
 
-static const uint8_t *find(void *ud, const char *name, size_t *len)
+static const uint8_t *find(void *ud, const char *name, size_t *len, const char **origin)
 {
     Set *s = ud;
+    (void)origin;
     s->finds++;
     for (int i = 0; i < s->n; i++)
         if (strcmp(s->b[i].name, name) == 0) {
