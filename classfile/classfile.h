@@ -366,7 +366,8 @@ CfHierFail cf_hier_enter(CfHierLoader *ld, const char *name, CfHierError *e);
  * (spec/classfile.md, "Class header rules"): the depth limit, no cycle, a superclass
  * that is neither final nor an interface nor an array, listed interfaces that are
  * interfaces, an interface's superclass std/core/Object, no instance field and no
- * constructor in an interface. CF_HIER_OK, or the failure with [e] filled. */
+ * constructor in an interface. CF_HIER_OK, or the failure with [e] filled (and [n]
+ * as it was, so that it may be linked again). */
 CfHierFail cf_hier_link(CfHierLoader *ld, CfHierNode *n, const CfClass *cf, CfHierError *e);
 /* Frees what cf_hier_link allocated in [n] (not [n] itself). */
 void cf_hier_node_fini(CfHierNode *n);

@@ -202,7 +202,14 @@ CfHierFail cf_hier_link(CfHierLoader *ld, CfHierNode *n, const CfClass *cf, CfHi
     ld->chain[ld->nchain++] = n;
     CfHierFail r = resolve_ancestors(ld, n, cf, e);
     ld->nchain--;
-    return r != CF_HIER_OK ? r : check_linked(n, cf, e);
+    if (r == CF_HIER_OK)
+        r = check_linked(n, cf, e);
+    if (r != CF_HIER_OK) { /* as it was: it may be linked again */
+        cf_hier_node_fini(n);
+        n->super = NULL;
+        n->depth = 0;
+    }
+    return r;
 }
 
 void cf_hier_node_fini(CfHierNode *n)
