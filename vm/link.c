@@ -209,7 +209,8 @@ VmMethod *vm_dispatch(MicaVM *vm, VmClass *recv, VmMethod *t)
 }
 
 /* The intrinsic form of a call of [t] (vm/ops.h), or [plain] when [t] is
- * none: a few core methods of std.core that both tiers run inline. */
+ * none: a few core methods of std.core (and std.util.Arrays.copy) that both
+ * tiers run inline. */
 static int intrinsic_op(const VmMethod *t, int plain)
 {
     static const struct {
@@ -226,6 +227,11 @@ static int intrinsic_op(const VmMethod *t, int plain)
         {"std/core/Int", "abs", "(I)I", VM_OP_IABS_Q},
         {"std/core/Int", "min", "(II)I", VM_OP_IMIN_Q},
         {"std/core/Int", "max", "(II)I", VM_OP_IMAX_Q},
+        {"std/util/Arrays", "copy", "([II[III)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([FI[FII)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([BI[BII)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([ZI[ZII)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([Lstd/core/Object;I[Lstd/core/Object;II)V", VM_OP_ACOPY_Q},
         {"std/core/String", "length", "()I", VM_OP_STRLEN_Q},
         {"std/core/String", "charAt", "(I)Lstd/core/String;", VM_OP_CHARAT_Q},
         {"std/core/String", "codePointAt", "(I)I", VM_OP_CODEPOINT_Q},

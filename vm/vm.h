@@ -434,6 +434,23 @@ VmString *vm_intern(MicaVM *vm, const char *s, size_t n);
 /* The Java-style hash of [s]'s bytes (cached). */
 int64_t vm_string_hash(VmString *s);
 
+/* ---- copying arrays (vm/arraycopy.c) ----------------------------------- */
+
+/* Copies elements [src_pos, src_pos + n) of [src] to [dst] from [dst_pos] on, as
+ * memmove does when the ranges overlap, if no check can fail: both arrays there,
+ * n >= 0, both ranges inside their arrays, and every element storable into
+ * [dst] (same element kind; references assignable to [dst]'s element class).
+ * Returns false, having copied nothing, otherwise. Raises nothing, allocates
+ * nothing: the intrinsic of std.util.Arrays.copy in both tiers. */
+bool vm_array_copy_fast(VmArray *src, int64_t src_pos, VmArray *dst, int64_t dst_pos,
+                        int64_t n);
+/* The same copy with every check: NullError, IllegalArgumentError for a negative
+ * [n], IndexError for a range outside its array, ArrayStoreError (after storing
+ * the elements before) for a reference that [dst] cannot hold. 0, or -1 with the
+ * exception pending. */
+int vm_array_copy(MicaVM *vm, VmArray *src, int64_t src_pos, VmArray *dst, int64_t dst_pos,
+                  int64_t n);
+
 /* ---- classes (vm/class.c) ----------------------------------------------- */
 
 /* Loads the header of class [name] (internal name or array descriptor):
