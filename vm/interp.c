@@ -837,9 +837,8 @@ dispatch:
      * work inline; anything unusual makes the call ---- */
 #define INTRINSIC_FITS(nat)                                                               \
     ((nat) ? vm->nframes < vm->max_frames                                                 \
-           : (vm->poll_left > 1 && vm->nframes < vm->max_depth &&                         \
-              sp - ip->nargs + ip->method->nlocals + ip->method->max_stack +              \
-                      VM_FRAME_SPARE_SLOTS <= vm->stack_end))
+           : vm_call_fits(vm, sp - ip->nargs,                                             \
+                          ip->method->nlocals + ip->method->max_stack + VM_FRAME_SPARE_SLOTS))
 #define INTRINSIC_CALL()                                                                  \
     do {                                                                                  \
         target = ip->method;                                                              \
@@ -1248,8 +1247,7 @@ string_call:
 invoke_instance:
     /* a trivial accessor on a non-null receiver, once its field instruction
      * is quickened: the field moves, no frame (the call's checks still run) */
-    if (target->accessor && vm->poll_left > 1 && vm->nframes < vm->max_depth &&
-        sp - nargs + target->frame_slots <= vm->stack_end) {
+    if (target->accessor && vm_call_fits(vm, sp - nargs, target->frame_slots)) {
         const VmInsn *f = &target->code[target->accessor == VM_ACCESSOR_GET ? 1 : 2];
         int fop = __atomic_load_n(&f->op, __ATOMIC_ACQUIRE);
         if (fop == VM_OP_GETFIELD_Q) {
@@ -1270,13 +1268,13 @@ invoke_instance:
 invoke:
     SAVE();
     /* the common case inline: an interpreted callee whose frame fits and no
-     * poll due; the frame is vm_push_frame's (vm/frame.h), its declared
-     * locals zeroed where the code may read them before writing */
+     * poll due (one test, vm_call_fits); the frame is vm_push_frame's
+     * (vm/frame.h), its declared locals zeroed where the code may read them
+     * before writing */
     if (target->entry == vm_interp_entry &&
         (target->invocations < vm->jit_call_threshold || target->jit_state)) {
         uint64_t *base = sp - nargs;
-        if (vm->poll_left > 1 && vm->nframes < vm->max_depth &&
-            base + target->frame_slots <= vm->stack_end) {
+        if (vm_call_fits(vm, base, target->frame_slots)) {
             vm->poll_left--;
             for (uint32_t k = target->clear_from; k < target->clear_to; k++)
                 base[k] = 0;
