@@ -135,20 +135,20 @@ int vm_resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
     if (is_static != want_static)
         return vm_throw(vm, "LinkError", "field %s.%s is %sstatic", d, r.name,
                         is_static ? "" : "not ");
-    char k = f->desc[0];
+    CfKind k = cf_desc_kind(f->desc);
     o->field = f;
     if (is_static) {
         if (vm_init_class(vm, f->owner) < 0)
             return -1;
         o->addr = &f->owner->statics[f->slot];
         vm_publish_op(o, op == VM_OP_GETSTATIC ? VM_OP_GETSTATIC_Q
-                         : k == 'B' ? VM_OP_PUTSTATIC_B_Q
-                         : k == 'Z' ? VM_OP_PUTSTATIC_Z_Q : VM_OP_PUTSTATIC_Q);
+                         : k == CF_KIND_BYTE ? VM_OP_PUTSTATIC_B_Q
+                         : k == CF_KIND_BOOL ? VM_OP_PUTSTATIC_Z_Q : VM_OP_PUTSTATIC_Q);
     } else {
         o->slot = (int32_t)f->slot;
         vm_publish_op(o, op == VM_OP_GETFIELD ? VM_OP_GETFIELD_Q
-                         : k == 'B' ? VM_OP_PUTFIELD_B_Q
-                         : k == 'Z' ? VM_OP_PUTFIELD_Z_Q : VM_OP_PUTFIELD_Q);
+                         : k == CF_KIND_BYTE ? VM_OP_PUTFIELD_B_Q
+                         : k == CF_KIND_BOOL ? VM_OP_PUTFIELD_Z_Q : VM_OP_PUTFIELD_Q);
     }
     return 0;
 }

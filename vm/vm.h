@@ -249,10 +249,11 @@ struct VmClass {
     VmClass *super;
     VmClass **ancestors;   /* ancestors[0] = Object ... ancestors[depth] = this */
     uint32_t depth;        /* superclasses (std/core/Object has 0)                */
-    uint32_t hier_depth;   /* longest chain of superclass and superinterface links
-                            * up to std/core/Object: the depth CF_MAX_CLASS_DEPTH bounds */
-    VmClass **ifaces;      /* every interface implemented, transitively (and itself) */
+    VmClass **ifaces;      /* every interface implemented, transitively (and itself):
+                            * node.all as classes                                */
     uint32_t nifaces;
+    CfHierNode node;       /* the class in the shared hierarchy (classfile/hierarchy.c):
+                            * super, ancestors and ifaces above are caches of it  */
     /* arrays */
     uint8_t elem_kind;     /* CfKind of the elements (one byte: the JIT reads it) */
     VmClass *elem_class;   /* CF_KIND_REF elements: the element class (covariance,
@@ -378,9 +379,9 @@ struct MicaVM {
     uint64_t *op_pairs;               /* [prev * VM_OP_COUNT + op] (VM_OP_PROFILE) */
     int op_prev;
 #endif
-    /* loading state (for hierarchy-cycle detection) */
-    VmClass *loading[64];             /* classes being loaded, each needing the next */
-    uint32_t nloading;
+    /* loading state: the classes being loaded, each needing the next (the cycle and
+     * depth guards of the shared hierarchy builder), and its resolver */
+    CfHierLoader hier;
 };
 
 /* Stops the profiler and frees its samples (vm/profile.c). */
