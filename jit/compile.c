@@ -238,14 +238,8 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
         masm_bri(A, JC_NE, JR_R0, 1, slow);
     }
-    /* C stack room for nested compiled code */
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, cstack_floor));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, VM_CSTACK_JIT_ROOM);
-    masm_br(A, JC_ULE, JR_SP, JR_R0, slow);
-    /* depth */
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
-    masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
+    /* no depth or C stack check: a compiled body runs only with room for one
+     * more frame and for nested compiled code (see the body's entry) */
     /* value stack: args + nlocals + max_stack + spare <= stack_end (implied by
      * this frame's own check when the callee's frame fits inside it) */
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
@@ -307,6 +301,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_bind(A, zdone);
     }
     /* publish the frame (the callee is compiled: no invocation count needed) */
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     /* the body: frame in R4, base in R5; status back in R0 */
@@ -482,12 +477,9 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
     }
-    /* depth and value stack as vm_push_frame checks them (the value stack is
-     * implied by this frame's own check when the callee's frame fits in it),
-     * then the step, given back when a poll is due */
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
-    masm_br(A, JC_UGE, JR_R1, JR_R2, full);
+    /* the value stack as vm_push_frame checks it (implied by this frame's own
+     * check when the callee's frame fits in it; the depth is, by the body's
+     * entry), then the step, given back when a poll is due */
     if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
         uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
         masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
@@ -1030,17 +1022,14 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     *skip = j - i;
 }
 
-/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float, behind
- * the check their native call would make (a frame left for it); when it fails,
- * and for the others, the call. True if emitted. */
+/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float. The
+ * check their native call would make (a frame left for it) always holds in a
+ * compiled body (see its entry); the others are the call. True if emitted. */
 static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
 {
+    (void)i;
     if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q)
         return false;
-    JLabel call = masm_label(A), done = masm_label(A);
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_frames));
-    masm_br(A, JC_UGE, JR_R1, JR_R2, call);
     if (op == VM_OP_FSQRT_Q) {
         masm_fld(A, JF0, JR_BASE, SLOT(h - 1));
         masm_fsqrt(A, JF0, JF0);
@@ -1051,10 +1040,6 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
         masm_alu(A, JA_AND, JR_R0, JR_R0, JR_R1);
         masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
     }
-    masm_jmp(A, done);
-    masm_bind(A, call);
-    emit_call(c, i, VM_OP_INVOKE_Q, h);
-    masm_bind(A, done);
     return true;
 }
 
@@ -1519,12 +1504,20 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_mov(a, JR_FRAME, JR_R4);
     masm_mov(a, JR_BASE, JR_R5);
     masm_jmpr(a, JR_R0);
-    JLabel body = c->body;
+    JLabel body = c->body, cramped = masm_label(a);
     masm_bind(a, body);
     *body_off = masm_offset(a);
     masm_body_enter(a);
     masm_mov(a, JR_FRAME, JR_R4);
     masm_mov(a, JR_BASE, JR_R5);
+    /* Room for one more frame and for nested compiled code, checked once here
+     * instead of at every call: without it the interpreter runs this frame, and
+     * its calls meet the depth limit where the interpreter's would. (The way
+     * from C into the middle of a body, OSR, checks the same: vm_jit_room.) */
+    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_frame_limit));
+    masm_br(a, JC_UGE, JR_FRAME, JR_R0, cramped);
+    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_cstack_limit));
+    masm_br(a, JC_ULE, JR_SP, JR_R0, cramped);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
@@ -1570,6 +1563,13 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_jmpr(a, JR_R0);
     masm_bind(a, fail_l);
     masm_movi(a, JR_R0, -1);
+    masm_body_ret(a);
+
+    /* no room: the frame runs in the interpreter, which pops it */
+    masm_bind(a, cramped);
+    masm_mov(a, masm_arg(0), JR_VM);
+    masm_mov(a, masm_arg(1), JR_FRAME);
+    masm_call(a, (const void *)jit_h_interpret);
     masm_body_ret(a);
 
     /* the entry point from C (m->entry): entry(vm, frame, start) runs the body */

@@ -7,6 +7,12 @@
 #include <pthread.h>
 #include <sys/resource.h>
 
+static void set_floor(MicaVM *vm, uintptr_t floor)
+{
+    vm->cstack_floor = floor;
+    vm->jit_cstack_limit = floor ? floor + VM_CSTACK_JIT_ROOM : 0;
+}
+
 void vm_cstack_init(MicaVM *vm)
 {
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
@@ -20,11 +26,11 @@ void vm_cstack_init(MicaVM *vm)
     static _Thread_local uintptr_t thread_floor __attribute__((tls_model("initial-exec")));
     static _Thread_local uintptr_t thread_top __attribute__((tls_model("initial-exec")));
     if (thread_floor && here > thread_floor && here < thread_top) {
-        vm->cstack_floor = thread_floor;
+        set_floor(vm, thread_floor);
         vm->cstack_thread = pthread_self();
         return;
     }
-    vm->cstack_floor = 0;
+    set_floor(vm, 0);
     pthread_attr_t attr;
     void *addr = NULL;
     size_t size = 0;
@@ -35,7 +41,7 @@ void vm_cstack_init(MicaVM *vm)
     }
     if (addr && size && here > (uintptr_t)addr && here - (uintptr_t)addr <= size) {
         /* the guard page and whatever the host keeps below: one page more */
-        vm->cstack_floor = (uintptr_t)addr + 4096;
+        set_floor(vm, (uintptr_t)addr + 4096);
         thread_floor = vm->cstack_floor;
         thread_top = (uintptr_t)addr + size;
     } else {
@@ -43,7 +49,7 @@ void vm_cstack_init(MicaVM *vm)
         size_t lim = 8u << 20;
         if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
             lim = (size_t)rl.rlim_cur;
-        vm->cstack_floor = here > lim ? here - lim + (64u << 10) : 0;
+        set_floor(vm, here > lim ? here - lim + (64u << 10) : 0);
     }
     vm->cstack_thread = pthread_self();
 }
