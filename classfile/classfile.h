@@ -294,17 +294,105 @@ typedef struct CfHierarchy {
  * when the class hierarchy must decide. */
 int cf_assignable_by_name(const char *from, const char *to);
 
-/* A CfHierarchy over class files found by name (classfile/hierarchy.c): headers
- * are read once and cached; member lookups read the class file again. */
+/* ---- building the class hierarchy (classfile/hierarchy.c) ------------------ */
+
+/* One class or interface of a hierarchy: what the header rules and the subtype test
+ * need to know about it. The VM embeds one in each loaded class (VmClass), CfHeaders
+ * keeps one per class file; both link them through cf_hier_link, so both apply the
+ * same rules with the same messages. */
+typedef struct CfHierNode CfHierNode;
+struct CfHierNode {
+    const char *name;        /* internal name, or an array descriptor ("[I")     */
+    uint16_t flags;          /* the class's CF_ACC_* flags (0 for an array)      */
+    CfHierNode *super;       /* NULL: no superclass (std/core/Object)            */
+    CfHierNode **ifaces;     /* the interfaces it lists, in order                */
+    uint16_t nifaces;
+    CfHierNode **all;        /* every interface it implements, transitively: the
+                              * superclass's, then each listed one's, then itself
+                              * if it is an interface (no repeats)               */
+    uint32_t nall;
+    uint32_t depth;          /* hierarchy depth: 0 for std/core/Object, otherwise
+                              * 1 + the greatest depth of its superclass and the
+                              * interfaces it lists (bounded by CF_MAX_CLASS_DEPTH) */
+};
+
+/* Why linking a node failed. A resolver returns MISSING or FAILED only. */
+typedef enum CfHierFail {
+    CF_HIER_OK = 0,
+    CF_HIER_MISSING,   /* resolve: there is no class of that name                */
+    CF_HIER_FAILED,    /* resolve: the class or one of its ancestors was refused;
+                        * the resolver reported it (msg, or its own state, code) */
+    CF_HIER_FORMAT,    /* a superclass or interface entry that names no class    */
+    CF_HIER_LINK,      /* a refused hierarchy: a cycle, too deep, a superclass that
+                        * is final, an interface or an array, a listed class that
+                        * is not an interface, a missing superclass or interface */
+    CF_HIER_VERIFY,    /* a refused interface header: its superclass is not
+                        * std/core/Object, an instance field, a constructor      */
+    CF_HIER_OOM,
+} CfHierFail;
+
+typedef struct CfHierError {
+    CfHierFail fail;
+    /* The class refused, whose origin (the file it came from) the caller puts first
+     * ("cp/C.mcl: class C: ..."); NULL when msg is the whole message already. */
+    const CfHierNode *cls;
+    int code;                /* a resolver's own code for FAILED, handed back as is */
+    char msg[1024];
+} CfHierError;
+
+/* The classes being linked, each the superclass or a listed interface of the one
+ * before: the cycle and runaway-depth guards. */
+#define CF_HIER_CHAIN 64
+_Static_assert(CF_HIER_CHAIN > CF_MAX_CLASS_DEPTH,
+               "the chain must hold a chain of the deepest allowed classes");
+
+typedef struct CfHierLoader CfHierLoader;
+struct CfHierLoader {
+    /* The node of class [name] (an internal name or an array descriptor), loaded and
+     * linked (cf_hier_enter, then cf_hier_link) unless it already was; NULL with
+     * e->fail CF_HIER_MISSING or CF_HIER_FAILED. */
+    CfHierNode *(*resolve)(CfHierLoader *ld, const char *name, CfHierError *e);
+    void *ud;
+    CfHierNode *chain[CF_HIER_CHAIN];
+    uint32_t nchain;
+};
+
+/* Before reading class [name]: CF_HIER_LINK when it is one of the classes being
+ * linked (a cycle) or when the chain of them is full (too deep), else CF_HIER_OK. */
+CfHierFail cf_hier_enter(CfHierLoader *ld, const char *name, CfHierError *e);
+/* Links node [n] of class file [cf] (n->name and n->flags set, the rest zero):
+ * resolves its superclass and interfaces through ld->resolve, sets super, ifaces,
+ * all and depth, and applies the class-header rules that need the ancestors
+ * (spec/classfile.md, "Class header rules"): the depth limit, no cycle, a superclass
+ * that is neither final nor an interface nor an array, listed interfaces that are
+ * interfaces, an interface's superclass std/core/Object, no instance field and no
+ * constructor in an interface. CF_HIER_OK, or the failure with [e] filled (and [n]
+ * as it was, so that it may be linked again). */
+CfHierFail cf_hier_link(CfHierLoader *ld, CfHierNode *n, const CfClass *cf, CfHierError *e);
+/* Frees what cf_hier_link allocated in [n] (not [n] itself). */
+void cf_hier_node_fini(CfHierNode *n);
+/* Is [a] a subtype of [b]: the same class, b std/core/Object, a superclass of a, or
+ * an interface a implements (directly or not)? Array nodes only as themselves. */
+bool cf_hier_subtype(const CfHierNode *a, const CfHierNode *b);
+
+/* A CfHierarchy over class files found by name (classfile/hierarchy.c): each class
+ * is linked once with cf_hier_link and cached; member lookups read the class file
+ * again. */
 typedef struct CfHeaders CfHeaders;
 /* Finds the class file of internal name [name]: its bytes (owned by the caller of
- * cf_headers_new, valid while the CfHeaders lives) and *[len], or NULL. */
-typedef const uint8_t *(*CfFindClass)(void *ud, const char *name, size_t *len);
+ * cf_headers_new, valid while the CfHeaders lives) and *[len], or NULL. *[origin]
+ * (NULL before the call) may be set to where it was found ("cp/app/Main.mcl"), which
+ * then comes first in messages about the class. */
+typedef const uint8_t *(*CfFindClass)(void *ud, const char *name, size_t *len,
+                                      const char **origin);
 /* A new, empty hierarchy over the classes [find] finds; NULL when out of memory. */
 CfHeaders *cf_headers_new(CfFindClass find, void *ud);
 void cf_headers_free(CfHeaders *hs);
 /* The verifier's view of [hs] (valid while [hs] lives). */
 CfHierarchy cf_headers_hierarchy(CfHeaders *hs);
+/* Loads and links class [name] as the VM would load it: 0, or -1 with [err] saying
+ * why it is refused (the same message the VM gives). */
+int cf_headers_check(CfHeaders *hs, const char *name, CfError *err);
 
 /* One branch or region transfer, for the linker: when the instruction at
  * [pc] transfers control, execution continues at [target] with the operand

@@ -1046,15 +1046,26 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     *skip = j - i;
 }
 
-/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float. The
- * check their native call would make (a frame left for it) always holds in a
- * compiled body (see its entry); the others are the call. True if emitted. */
+/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float, and
+ * Arrays.copy through a C helper that raises nothing (it copies only when no
+ * check can fail). The check their native call would make (a frame left for
+ * it) always holds in a compiled body (see its entry). When the copy
+ * declines, and for the other intrinsics, the call, which raises what the
+ * interpreter's does. True if emitted. */
 static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
 {
-    (void)i;
-    if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q)
+    if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q && op != VM_OP_ACOPY_Q)
         return false;
-    if (op == VM_OP_FSQRT_Q) {
+    if (op == VM_OP_ACOPY_Q) {
+        JLabel call = masm_label(A), done = masm_label(A);
+        masm_alui(A, JA_ADD, masm_arg(0), JR_BASE, SLOT(h - 5));
+        masm_call(A, (const void *)jit_h_array_copy);
+        masm_bri(A, JC_EQ, JR_R0, 0, call);
+        masm_jmp(A, done);
+        masm_bind(A, call);
+        emit_call(c, i, VM_OP_INVOKE_Q, h);
+        masm_bind(A, done);
+    } else if (op == VM_OP_FSQRT_Q) {
         masm_fld(A, JF0, JR_BASE, SLOT(h - 1));
         masm_fsqrt(A, JF0, JF0);
         masm_fst(A, JF0, JR_BASE, SLOT(h - 1));

@@ -58,6 +58,12 @@ int64_t jit_h_subclass(VmObject *o, VmClass *c)
     return vm_is_subclass(o->cls, c);
 }
 
+int64_t jit_h_array_copy(const uint64_t *args)
+{
+    return vm_array_copy_fast(vm_slot_ref(args[0]), (int64_t)args[1], vm_slot_ref(args[2]),
+                              (int64_t)args[3], (int64_t)args[4]);
+}
+
 int64_t jit_h_fault(MicaVM *vm, int64_t kind, VmInsn *o, uint64_t a, uint64_t b)
 {
     VmMethod *m = vm->frames[vm->nframes - 1].m;
@@ -225,6 +231,11 @@ int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp)
         return r;
     }
     case VM_OP_INVOKE_Q:
+        /* a site compiled before its first run still gets Arrays.copy's
+         * intrinsic (compiled code is never patched) */
+        if (op == VM_OP_ACOPY_Q && vm->nframes < vm->max_frames &&
+            jit_h_array_copy(sp - 5))
+            return 0;
         break;
     case VM_OP_INVOKESPECIAL_Q:
         if (!sp[-(int32_t)nargs])

@@ -61,6 +61,9 @@ void *jit_h_unwind(MicaVM *vm, VmFrame *fr);
 uint64_t jit_h_frem(uint64_t a, uint64_t b);
 uint64_t jit_h_f2i(uint64_t a);
 int64_t jit_h_subclass(VmObject *o, VmClass *c);
+/* Arrays.copy's intrinsic: its five argument slots at [args]; 1 if it copied
+ * (vm_array_copy_fast), 0 if the call must be made. Raises and allocates nothing. */
+int64_t jit_h_array_copy(const uint64_t *args);
 
 enum { JIT_FAULT_DIV0, JIT_FAULT_NULL_FIELD, JIT_FAULT_BOUNDS, JIT_FAULT_NULL_LENGTH,
        JIT_FAULT_CAST, JIT_FAULT_UNREACHABLE };

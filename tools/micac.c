@@ -15,6 +15,7 @@ typedef struct Blob {
     char *name;
     uint8_t *bytes;
     size_t len;
+    char *path;            /* the file it was read from or written to */
 } Blob;
 
 typedef struct Micac {
@@ -84,7 +85,16 @@ static const Blob *find_blob(const Blob *arr, int n, const char *name)
     return NULL;
 }
 
+static const uint8_t *cp_find_at(void *ud, const char *name, size_t *len, const char **origin);
+
 static const uint8_t *cp_find(void *ud, const char *name, size_t *len)
+{
+    const char *origin = NULL;
+    return cp_find_at(ud, name, len, &origin);
+}
+
+/* A class compiled in this run, or found on the class path; *[origin] is its file. */
+static const uint8_t *cp_find_at(void *ud, const char *name, size_t *len, const char **origin)
 {
     Micac *m = ud;
     const Blob *b = find_blob(m->loaded, m->nloaded, name);
@@ -92,6 +102,7 @@ static const uint8_t *cp_find(void *ud, const char *name, size_t *len)
         b = find_blob(m->produced, m->nproduced, name);
     if (b) {
         *len = b->len;
+        *origin = b->path;
         return b->bytes;
     }
     if (strstr(name, "..") || name[0] == '/')
@@ -104,13 +115,14 @@ static const uint8_t *cp_find(void *ud, const char *name, size_t *len)
         snprintf(path, plen, "%s/%s.mcl", m->cp_dirs[i], name);
         size_t n;
         uint8_t *bytes = read_file(path, &n);
-        free(path);
         if (bytes) {
-            Blob nb = {cm_strdup(name), bytes, n};
+            Blob nb = {cm_strdup(name), bytes, n, path};
             push_blob(&m->loaded, &m->nloaded, &m->loaded_cap, nb);
             *len = n;
+            *origin = path;
             return bytes;
         }
+        free(path);
     }
     return NULL;
 }
@@ -184,16 +196,15 @@ static int emit_class(void *ud, const char *name, const uint8_t *bytes, size_t l
         return -1;
     }
     fclose(f);
-    free(path);
     memcpy(copy, bytes, len);
-    Blob b = {cm_strdup(name), copy, len};
+    Blob b = {cm_strdup(name), copy, len, path};
     push_blob(&m->produced, &m->nproduced, &m->produced_cap, b);
     return 0;
 }
 
 static int verify_all(Micac *m)
 {
-    CfHeaders *hs = cf_headers_new(cp_find, m);
+    CfHeaders *hs = cf_headers_new(cp_find_at, m);
     if (!hs) {
         fprintf(stderr, "micac: out of memory\n");
         return 1;
@@ -202,6 +213,12 @@ static int verify_all(Micac *m)
     int bad = 0;
     for (int i = 0; i < m->nproduced; i++) {
         CfError err;
+        /* loaded as the VM loads it: its hierarchy is refused as the VM refuses it */
+        if (cf_headers_check(hs, m->produced[i].name, &err) != 0) {
+            fprintf(stderr, "micac: verify: %s\n", err.msg);
+            bad++;
+            continue;
+        }
         CfClass *c = cf_read(m->produced[i].bytes, m->produced[i].len, m->produced[i].name, &err);
         if (!c) {
             fprintf(stderr, "micac: %s\n", err.msg);
@@ -284,10 +301,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < m.nloaded; i++) {
         free(m.loaded[i].name);
         free(m.loaded[i].bytes);
+        free(m.loaded[i].path);
     }
     for (int i = 0; i < m.nproduced; i++) {
         free(m.produced[i].name);
         free(m.produced[i].bytes);
+        free(m.produced[i].path);
     }
     free(m.loaded);
     free(m.produced);

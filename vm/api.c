@@ -377,11 +377,11 @@ int vm_value_to_slot(MicaVM *vm, const char *d, size_t len, MicaValue v, uint64_
                      char *why, size_t nwhy)
 {
     MicaType want;
-    switch (d[0]) {
-    case 'I': want = MICA_T_INT; break;
-    case 'F': want = MICA_T_FLOAT; break;
-    case 'Z': want = MICA_T_BOOL; break;
-    case 'B': want = MICA_T_BYTE; break;
+    switch (cf_desc_kind(d)) {
+    case CF_KIND_INT: want = MICA_T_INT; break;
+    case CF_KIND_FLOAT: want = MICA_T_FLOAT; break;
+    case CF_KIND_BOOL: want = MICA_T_BOOL; break;
+    case CF_KIND_BYTE: want = MICA_T_BYTE; break;
     default: want = MICA_T_REF; break;
     }
     if (v.type != want) {
@@ -618,16 +618,16 @@ MicaStatus mica_call(MicaVM *vm, MicaMethod *mm, const MicaValue *args, size_t n
     if (fs->m == m) {
         /* known static all-primitive signature: check tags, copy payloads */
         for (; k < fs->n; k++) {
-            char kd = fs->kinds[k];
-            MicaType want = kd == 'I'   ? MICA_T_INT
-                            : kd == 'F' ? MICA_T_FLOAT
-                            : kd == 'Z' ? MICA_T_BOOL
-                                        : MICA_T_BYTE;
+            CfKind kd = (CfKind)fs->kinds[k];
+            MicaType want = kd == CF_KIND_INT     ? MICA_T_INT
+                            : kd == CF_KIND_FLOAT ? MICA_T_FLOAT
+                            : kd == CF_KIND_BOOL  ? MICA_T_BOOL
+                                                  : MICA_T_BYTE;
             if (args[k].type != want)
                 break;
-            slots[k] = kd == 'Z' ? (uint64_t)(args[k].as.z != 0)
-                       : kd == 'B' ? (uint64_t)args[k].as.b
-                                   : (uint64_t)args[k].as.i;
+            slots[k] = kd == CF_KIND_BOOL   ? (uint64_t)(args[k].as.z != 0)
+                       : kd == CF_KIND_BYTE ? (uint64_t)args[k].as.b
+                                            : (uint64_t)args[k].as.i;
         }
         if (k == fs->n)
             goto call;
@@ -668,12 +668,16 @@ MicaStatus mica_call(MicaVM *vm, MicaMethod *mm, const MicaValue *args, size_t n
     }
     if ((m->flags & CF_ACC_STATIC) && k <= VM_API_FAST_ARGS) {
         bool prim = true;
-        for (const char *q = m->desc + 1; *q != ')'; q++)
-            prim = prim && (*q == 'I' || *q == 'F' || *q == 'Z' || *q == 'B');
+        for (const char *q = m->desc + 1; *q != ')'; q++) {
+            CfKind kd = cf_desc_kind(q);
+            prim = prim && (kd == CF_KIND_INT || kd == CF_KIND_FLOAT || kd == CF_KIND_BOOL ||
+                            kd == CF_KIND_BYTE);
+        }
         if (prim) {
             fs->m = m;
             fs->n = (uint8_t)k;
-            memcpy(fs->kinds, m->desc + 1, k);
+            for (size_t i = 0; i < k; i++)
+                fs->kinds[i] = (uint8_t)cf_desc_kind(m->desc + 1 + i);
         }
     }
 call:

@@ -42,7 +42,7 @@ typedef struct VmBytes {
 typedef struct VmFastSig {
     const VmMethod *m;
     uint8_t n;
-    char kinds[VM_API_FAST_ARGS];
+    uint8_t kinds[VM_API_FAST_ARGS]; /* the CfKind of each parameter */
 } VmFastSig;
 
 typedef struct VmApi {

@@ -84,6 +84,7 @@ static void class_free(VmClass *c)
     free(c->vtable);
     free(c->ancestors);
     free(c->ifaces);
+    cf_hier_node_fini(&c->node);
     free(c->info);
     free(c->error);
     free(c->origin);
@@ -171,17 +172,9 @@ static void load_error(MicaVM *vm, const VmClass *c, const char *fmt, ...)
 
 /* ---- headers -------------------------------------------------------------- */
 
-static bool set_add(VmClass ***set, uint32_t *n, VmClass *c)
+static VmClass *class_of(const CfHierNode *n)
 {
-    for (uint32_t i = 0; i < *n; i++)
-        if ((*set)[i] == c)
-            return true;
-    VmClass **ns = cm_realloc(*set, (*n + 1) * sizeof **set);
-    if (!ns)
-        return false;
-    ns[(*n)++] = c;
-    *set = ns;
-    return true;
+    return (VmClass *)(void *)((char *)n - offsetof(VmClass, node));
 }
 
 static int fill_ancestors(VmClass *c)
@@ -380,6 +373,8 @@ static VmClass *load_array(MicaVM *vm, const char *name, MicaStatus *st)
     c->is_array = true;
     c->is_std = true;
     c->super = obj;
+    c->node.name = c->name;
+    c->node.super = &obj->node;
     c->elem_kind = (uint8_t)cf_desc_kind(name + 1);
     c->elem_class = e;
     c->elem_size = (name[1] == 'B' || name[1] == 'Z') ? 1 : 8;
@@ -403,14 +398,46 @@ fail:
 
 static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st);
 
-/* A superclass or interface that was not found: the message says which class needed
- * it and where that class came from. Other failures keep their own message. */
-static void not_found_from(MicaVM *vm, const VmClass *c, const char *missing, const char *what)
+/* The loader's resolver (classfile/hierarchy.c): a superclass or interface, loaded.
+ * A class that is not found at all is MISSING (cf_hier_link then names the class
+ * that needed it); any other failure keeps the VM's message and status. */
+static CfHierNode *hier_resolve(CfHierLoader *ld, const char *name, CfHierError *e)
 {
+    MicaVM *vm = ld->ud;
+    MicaStatus st;
+    VmClass *c = vm_load_class(vm, name, &st);
+    if (c)
+        return &c->node;
     char expect[CF_MAX_NAME_LEN + 32];
-    snprintf(expect, sizeof expect, "class %s not found", missing);
-    if (vm->last_error && !strcmp(vm->last_error, expect))
-        load_error(vm, c, "class %s: its %s %s is not found", c->name, what, missing);
+    snprintf(expect, sizeof expect, "class %s not found", name);
+    e->fail = vm->last_error && !strcmp(vm->last_error, expect) ? CF_HIER_MISSING
+                                                                 : CF_HIER_FAILED;
+    e->code = (int)st;
+    e->cls = NULL;
+    e->msg[0] = '\0';
+    return NULL;
+}
+
+/* A refusal by the hierarchy builder as the VM reports it: its message after the
+ * origin of the class refused, and its status. */
+static MicaStatus hier_refused(MicaVM *vm, const char *name, const CfHierError *e)
+{
+    switch (e->fail) {
+    case CF_HIER_MISSING:
+    case CF_HIER_FAILED:
+        return (MicaStatus)e->code; /* reported when it happened */
+    case CF_HIER_OOM:
+        vm_set_error(vm, "out of memory loading %s", name);
+        return MICA_ERR_OOM;
+    default:
+        break;
+    }
+    if (e->cls)
+        load_error(vm, class_of(e->cls), "%s", e->msg);
+    else
+        vm_set_error(vm, "%s", e->msg);
+    return e->fail == CF_HIER_FORMAT ? MICA_ERR_FORMAT
+           : e->fail == CF_HIER_VERIFY ? MICA_ERR_VERIFY : MICA_ERR_LINK;
 }
 
 VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
@@ -423,23 +450,13 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
         return c;
     if (name[0] == '[')
         return load_array(vm, name, st);
-    for (uint32_t i = 0; i < vm->nloading; i++) {
-        if (strcmp(vm->loading[i]->name, name) == 0) {
-            *st = MICA_ERR_LINK;
-            load_error(vm, vm->loading[i], "class hierarchy cycle: %s is its own ancestor", name);
-            return NULL;
-        }
+    if (!vm->hier.resolve) {
+        vm->hier.resolve = hier_resolve;
+        vm->hier.ud = vm;
     }
-    /* A chain of classes being loaded, each the superclass or a superinterface of
-     * the one before, ends in a class of depth 1 or more: when the stack is full,
-     * loading[n - CF_MAX_CLASS_DEPTH] is known to be deeper than the limit. */
-    _Static_assert(sizeof vm->loading / sizeof vm->loading[0] > CF_MAX_CLASS_DEPTH,
-                   "the loading stack must hold a chain of the deepest allowed classes");
-    if (vm->nloading >= sizeof vm->loading / sizeof vm->loading[0]) {
-        *st = MICA_ERR_LINK;
-        const VmClass *deep = vm->loading[vm->nloading - CF_MAX_CLASS_DEPTH];
-        load_error(vm, deep, "class %s: hierarchy depth exceeds the limit of %u", deep->name,
-                   CF_MAX_CLASS_DEPTH);
+    CfHierError e;
+    if (cf_hier_enter(&vm->hier, name, &e) != CF_HIER_OK) {
+        *st = hier_refused(vm, name, &e);
         return NULL;
     }
     bool is_std;
@@ -477,76 +494,29 @@ VmClass *vm_load_class(MicaVM *vm, const char *name, MicaStatus *status)
     c->is_interface = (cf->flags & CF_ACC_INTERFACE) != 0;
     c->is_abstract = (cf->flags & (CF_ACC_ABSTRACT | CF_ACC_INTERFACE)) != 0;
     c->is_string = strcmp(name, "std/core/String") == 0;
+    c->node.name = c->name;
+    c->node.flags = cf->flags;
 
-    vm->loading[vm->nloading++] = c;
-    if (cf->super_class) {
-        const char *sname = cf_class_name(cf, cf->super_class);
-        VmClass *s = sname ? vm_load_class(vm, sname, st) : NULL;
-        if (!s) {
-            if (!sname) {
-                *st = MICA_ERR_FORMAT;
-                load_error(vm, c, "%s: bad superclass", name);
-            } else {
-                not_found_from(vm, c, sname, "superclass");
-            }
-            goto fail;
-        }
-        if (s->is_interface || s->is_array) {
-            *st = MICA_ERR_LINK;
-            load_error(vm, c, "class %s cannot extend %s %s", name,
-                       s->is_array ? "array type" : "interface", s->name);
-            goto fail;
-        }
-        if (s->cf && (s->cf->flags & CF_ACC_FINAL)) {
-            *st = MICA_ERR_LINK;
-            load_error(vm, c, "class %s cannot extend final class %s", name, s->name);
-            goto fail;
-        }
-        c->super = s;
-        c->hier_depth = s->hier_depth + 1;
-        for (uint32_t k = 0; k < s->nifaces; k++)
-            if (!set_add(&c->ifaces, &c->nifaces, s->ifaces[k]))
-                goto oom;
-    }
-    for (uint32_t i = 0; i < cf->ninterfaces; i++) {
-        const char *iname = cf_class_name(cf, cf->interfaces[i]);
-        VmClass *in = iname ? vm_load_class(vm, iname, st) : NULL;
-        if (!in) {
-            if (!iname) {
-                *st = MICA_ERR_FORMAT;
-                load_error(vm, c, "%s: bad interface entry", name);
-            } else {
-                not_found_from(vm, c, iname, "interface");
-            }
-            goto fail;
-        }
-        if (!in->is_interface) {
-            *st = MICA_ERR_LINK;
-            load_error(vm, c, "class %s implements %s, which is not an interface", name,
-                       in->name);
-            goto fail;
-        }
-        if (in->hier_depth + 1 > c->hier_depth)
-            c->hier_depth = in->hier_depth + 1;
-        for (uint32_t k = 0; k < in->nifaces; k++)
-            if (!set_add(&c->ifaces, &c->nifaces, in->ifaces[k]))
-                goto oom;
-    }
-    if (c->is_interface && !set_add(&c->ifaces, &c->nifaces, c))
-        goto oom;
-    vm->nloading--;
-    if (fill_ancestors(c) < 0 || build_members(vm, c) < 0) {
-        vm->nloading++;
-        goto oom;
-    }
-    if (check_loaded_header(vm, c, st) < 0) {
-        vm->nloading++;
+    if (cf_hier_link(&vm->hier, &c->node, cf, &e) != CF_HIER_OK) {
+        *st = hier_refused(vm, name, &e);
         goto fail;
     }
-    if (table_put(vm, c) < 0) {
-        vm->nloading++;
-        goto oom;
+    /* the VM's caches of the node: the superclass, the interfaces as classes */
+    c->super = c->node.super ? class_of(c->node.super) : NULL;
+    if (c->node.nall) {
+        c->ifaces = cm_malloc(c->node.nall * sizeof *c->ifaces);
+        if (!c->ifaces)
+            goto oom;
+        for (uint32_t i = 0; i < c->node.nall; i++)
+            c->ifaces[i] = class_of(c->node.all[i]);
+        c->nifaces = c->node.nall;
     }
+    if (fill_ancestors(c) < 0 || build_members(vm, c) < 0)
+        goto oom;
+    if (check_loaded_header(vm, c, st) < 0)
+        goto fail;
+    if (table_put(vm, c) < 0)
+        goto oom;
     if (strcmp(name, "std/core/Object") == 0)
         vm->c_object = c;
     if (VM_TRACE_LOAD)
@@ -556,47 +526,15 @@ oom:
     *st = MICA_ERR_OOM;
     vm_set_error(vm, "out of memory loading %s", name);
 fail:
-    vm->nloading--;
     class_free(c);
     return NULL;
 }
 
-/* Class-header rules that need the loaded ancestors: a bounded hierarchy depth, and
- * a concrete class that implements every abstract method it inherits (from its
- * superclasses, or from interfaces without a default method). */
+/* The class-header rule that needs the members, not only the hierarchy (the others
+ * are cf_hier_link's): a concrete class implements every abstract method it inherits
+ * (from its superclasses, or from interfaces without a default method). */
 static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st)
 {
-    if (c->hier_depth > CF_MAX_CLASS_DEPTH) {
-        *st = MICA_ERR_LINK;
-        load_error(vm, c, "class %s: hierarchy depth %u exceeds the limit of %u", c->name,
-                   c->hier_depth, CF_MAX_CLASS_DEPTH);
-        return -1;
-    }
-    /* Interfaces are assignable only to Object and have no layout: checked at load,
-     * because the verifier relies on them before the interface itself is linked. */
-    if (c->is_interface) {
-        if (!c->super || c->super->super) {
-            *st = MICA_ERR_VERIFY;
-            load_error(vm, c, "interface %s: its superclass must be std/core/Object, not %s",
-                       c->name, c->super ? c->super->name : "(none)");
-            return -1;
-        }
-        for (uint32_t i = 0; i < c->nfields; i++) {
-            if (!(c->fields[i].flags & CF_ACC_STATIC)) {
-                *st = MICA_ERR_VERIFY;
-                load_error(vm, c, "interface %s: instance field %s (an interface may declare "
-                           "only static fields)", c->name, c->fields[i].name);
-                return -1;
-            }
-        }
-        for (uint32_t i = 0; i < c->nmethods; i++) {
-            if (!strcmp(c->methods[i].name, "<init>")) {
-                *st = MICA_ERR_VERIFY;
-                load_error(vm, c, "interface %s may not declare a constructor", c->name);
-                return -1;
-            }
-        }
-    }
     if (c->is_abstract)
         return 0;
     const VmMethod *missing = NULL;
@@ -654,7 +592,7 @@ static int hier_assignable(void *ud, const char *from, const char *to, CfError *
         snprintf(err->msg, sizeof err->msg, "%s", vm->last_error);
         return -1;
     }
-    return vm_is_subclass(f, t) ? 1 : 0;
+    return cf_hier_subtype(&f->node, &t->node) ? 1 : 0;
 }
 
 static int hier_is_interface(void *ud, const char *name, CfError *err)

@@ -20,6 +20,19 @@ static inline uint64_t *vm_stack_top(MicaVM *vm)
     return vm->nframes ? vm->frames[vm->nframes - 1].sp : vm->stack;
 }
 
+/* The checks of a call, in one test: a poll step to spare (the call takes one,
+ * and the last one is the poll's), a frame below the depth limit, and the
+ * callee's frame of [slots] value slots from [base] inside the value stack.
+ * Each margin is negative when its check fails, so their bitwise or is
+ * negative when any one fails: one branch where there were three. */
+static inline bool vm_call_fits(const MicaVM *vm, const uint64_t *base, uint32_t slots)
+{
+    int64_t margin = (vm->poll_left - 2) |
+                     ((int64_t)vm->max_depth - 1 - (int64_t)vm->nframes) |
+                     ((int64_t)(vm->stack_end - base) - (int64_t)slots);
+    return margin >= 0;
+}
+
 /* Pushes a frame for [m] (pre-decoded) whose arguments start at [base]: a
  * poll point (one step), then the depth and value-stack checks; declared
  * locals start zero. [entry]: returning from this frame ends the run of the
@@ -27,14 +40,18 @@ static inline uint64_t *vm_stack_top(MicaVM *vm)
  * the VM halted by vm_poll). */
 static inline int vm_push_frame(MicaVM *vm, VmMethod *m, uint64_t *base, bool entry)
 {
-    /* the poll's slow path also reports MICA_HOOK_CALL: while hooks are on,
-     * every poll event takes it (vm_poll), so hooks cost nothing here when off */
-    if (--vm->poll_left <= 0 && vm_poll_call(vm, m) < 0)
-        return -1;
-    if (vm->nframes >= vm->max_depth ||
-        base + m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS > vm->stack_end)
-        return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
-                        vm->max_depth);
+    uint32_t slots = m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS;
+    if (vm_call_fits(vm, base, slots)) {
+        vm->poll_left--;
+    } else {
+        /* the poll's slow path also reports MICA_HOOK_CALL: while hooks are on,
+         * every poll event takes it (vm_poll), so hooks cost nothing here when off */
+        if (--vm->poll_left <= 0 && vm_poll_call(vm, m) < 0)
+            return -1;
+        if (vm->nframes >= vm->max_depth || base + slots > vm->stack_end)
+            return vm_throw(vm, "StackOverflowError", "call depth exceeded %u frames",
+                            vm->max_depth);
+    }
     VmFrame *f = &vm->frames[vm->nframes];
     f->m = m;
     f->base = base;

@@ -39,7 +39,7 @@ static bool valid_desc(const char *d)
     if (*p != ')')
         return false;
     p++;
-    if (p[0] == 'V' && !p[1])
+    if (cf_desc_kind(p) == CF_KIND_VOID && !p[1])
         return true;
     size_t l = cf_desc_field_len(p, strlen(p), false);
     return l && !p[l];
@@ -209,7 +209,7 @@ int vm_call_host(MicaVM *vm, VmMethod *m, const MicaNative *fn, uint64_t *args, 
                         mica_status_name(st));
     }
     uint64_t out = 0;
-    if (rd[0] != 'V') {
+    if (cf_desc_kind(rd) != CF_KIND_VOID) {
         char why[256];
         if (vm_value_to_slot(vm, rd, strlen(rd), rv, &out, why, sizeof why) < 0) {
             vm_handle_release_to(vm, scope);

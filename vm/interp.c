@@ -48,20 +48,59 @@ uint32_t vm_line_of(const VmMethod *m, const VmInsn *ip)
  * sequence becomes the fused one, which does the work of all and skips the
  * rest; the others stay as they were, so a jump into the middle of a sequence
  * still runs correct code and no branch target needs to be known. */
-static void fuse(VmInsn *code, uint32_t n)
+static int cmp_index(uint16_t op)
 {
     static const uint16_t cmp[6] = {VM_OP_ILT, VM_OP_ILE, VM_OP_IGT, VM_OP_IGE, VM_OP_IEQ,
                                     VM_OP_INE};
+    /* references compare as 64-bit words: AEQ and ANE fuse as IEQ and INE */
+    op = op == VM_OP_AEQ ? VM_OP_IEQ : op == VM_OP_ANE ? VM_OP_INE : op;
+    for (int k = 0; k < 6; k++)
+        if (op == cmp[k])
+            return k;
+    return -1;
+}
+
+/* The signed addend of `iconst k; iadd` (k) or `iconst k; isub` (-k, wrapping). */
+static int64_t addend(const VmInsn *iconst, uint16_t op)
+{
+    return op == VM_OP_ISUB ? (int64_t)(0 - (uint64_t)iconst->imm) : iconst->imm;
+}
+
+static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
+{
     for (uint32_t i = 0; i + 1 < n; i++) {
         VmInsn *o = &code[i];
         uint16_t next = code[i + 1].op;
-        if (o->op == VM_OP_LOAD && next == VM_OP_LOAD) {
+        uint16_t op3 = i + 2 < n ? code[i + 2].op : VM_OP_UNREACHABLE;
+        uint16_t op4 = i + 3 < n ? code[i + 3].op : VM_OP_UNREACHABLE;
+        int k3 = cmp_index(op3);
+        if (o->op == VM_OP_LOAD && next == VM_OP_LOAD && k3 >= 0 &&
+            (op4 == VM_OP_JZ || op4 == VM_OP_BR_IF ||
+             (op4 == VM_OP_EQZ && i + 4 < n && code[i + 4].op == VM_OP_BR_IF))) {
+            /* the loop test `i < n` of two locals */
+            o->op = (uint16_t)((op4 == VM_OP_JZ      ? VM_OP_LL_ILT_JZ
+                                : op4 == VM_OP_BR_IF ? VM_OP_LL_ILT_BRIF
+                                                     : VM_OP_LL_ILT_NBRIF) +
+                               k3);
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD &&
+                   (op3 == VM_OP_IADD || op3 == VM_OP_ISUB) && op4 == VM_OP_STORE) {
+            o->op = op3 == VM_OP_IADD ? VM_OP_LL_ADD_STORE : VM_OP_LL_SUB_STORE;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST &&
+                   (op3 == VM_OP_IADD || op3 == VM_OP_ISUB) && op4 == VM_OP_STORE) {
+            /* `i += k` */
+            o->op = VM_OP_LOAD_ADDI_STORE;
+            o->imm = addend(&code[i + 1], op3);
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD && op3 == VM_OP_ICONST &&
+                   (op4 == VM_OP_IADD || op4 == VM_OP_ISUB)) {
+            /* `a[i - 1]` */
+            o->op = VM_OP_LOAD_LOAD_ADDI;
+            o->imm = addend(&code[i + 2], op4);
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD) {
             o->op = VM_OP_LOAD2;
-        } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST && i + 2 < n &&
-                   (code[i + 2].op == VM_OP_IADD || code[i + 2].op == VM_OP_ISUB)) {
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST &&
+                   (op3 == VM_OP_IADD || op3 == VM_OP_ISUB)) {
             o->op = VM_OP_LOAD_ADDI;
-            o->imm = code[i + 2].op == VM_OP_ISUB ? (int64_t)(0 - (uint64_t)code[i + 1].imm)
-                                                  : code[i + 1].imm;
+            o->imm = addend(&code[i + 1], op3);
         } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST) {
             o->op = VM_OP_LOAD_ICONST;
         } else if (o->op == VM_OP_ICONST && (next == VM_OP_IADD || next == VM_OP_ISUB)) {
@@ -73,20 +112,17 @@ static void fuse(VmInsn *code, uint32_t n)
             o->op = next == VM_OP_AEQ ? VM_OP_NULL_EQ_JZ : VM_OP_NULL_NE_JZ;
         } else if (o->op == VM_OP_STORE && next == VM_OP_LOAD) {
             o->op = VM_OP_STORE_LOAD;
-        } else {
-            /* references compare as 64-bit words: AEQ and ANE fuse as IEQ and INE */
-            uint16_t op = o->op == VM_OP_AEQ ? VM_OP_IEQ : o->op == VM_OP_ANE ? VM_OP_INE : o->op;
-            for (int k = 0; k < 6; k++) {
-                if (op != cmp[k])
-                    continue;
-                if (next == VM_OP_JZ)
-                    o->op = (uint16_t)(VM_OP_ILT_JZ + k);
-                else if (next == VM_OP_BR_IF)
-                    o->op = (uint16_t)(VM_OP_ILT_BRIF + k);
-                else if (next == VM_OP_EQZ && i + 2 < n && code[i + 2].op == VM_OP_BR_IF)
-                    o->op = (uint16_t)(VM_OP_ILT_NBRIF + k);
-                break;
-            }
+        } else if (o->op == VM_OP_BR && heights[i] >= 0 &&
+                   (int64_t)heights[i] - o->arity == (int64_t)o->height) {
+            o->op = VM_OP_BR_PLAIN;
+        } else if (cmp_index(o->op) >= 0) {
+            int k = cmp_index(o->op);
+            if (next == VM_OP_JZ)
+                o->op = (uint16_t)(VM_OP_ILT_JZ + k);
+            else if (next == VM_OP_BR_IF)
+                o->op = (uint16_t)(VM_OP_ILT_BRIF + k);
+            else if (next == VM_OP_EQZ && op3 == VM_OP_BR_IF)
+                o->op = (uint16_t)(VM_OP_ILT_NBRIF + k);
         }
     }
 }
@@ -380,7 +416,7 @@ int vm_predecode(MicaVM *vm, VmMethod *m)
                         m->cls->name, m->name, m->desc);
     }
     call_facts(m, out, count, info->nhandlers);
-    fuse(out, count);
+    fuse(out, count, hts);
     m->heights = hts;
     m->pcs = pcs;
     m->entry = vm_interp_entry;
@@ -580,6 +616,10 @@ dispatch:
             memmove(to_, sp - k_, k_ * sizeof *sp);                                       \
             sp = to_ + k_;                                                                \
         }                                                                                 \
+        JUMP_TO(idx);                                                                     \
+    } while (0)
+#define JUMP_TO(idx)                                                                      \
+    do {                                                                                  \
         VmInsn *dst_ = m->code + (idx);                                                   \
         if (dst_ <= ip) {                                                                 \
             if (--vm->poll_left <= 0) {                                                   \
@@ -599,6 +639,7 @@ dispatch:
     do_br:
         TAKE_BRANCH(ip->height, ip->arity, ip->target);
     }
+    CASE(BR_PLAIN) { JUMP_TO(ip->target); }
     CASE(BR_TABLE) {
         uint64_t i = *--sp;
         const VmTarget *t = &ip->table[i < ip->ncases ? i : ip->ncases];
@@ -796,9 +837,8 @@ dispatch:
      * work inline; anything unusual makes the call ---- */
 #define INTRINSIC_FITS(nat)                                                               \
     ((nat) ? vm->nframes < vm->max_frames                                                 \
-           : (vm->poll_left > 1 && vm->nframes < vm->max_depth &&                         \
-              sp - ip->nargs + ip->method->nlocals + ip->method->max_stack +              \
-                      VM_FRAME_SPARE_SLOTS <= vm->stack_end))
+           : vm_call_fits(vm, sp - ip->nargs,                                             \
+                          ip->method->nlocals + ip->method->max_stack + VM_FRAME_SPARE_SLOTS))
 #define INTRINSIC_CALL()                                                                  \
     do {                                                                                  \
         target = ip->method;                                                              \
@@ -884,6 +924,14 @@ dispatch:
             goto exception;
         sp--;
         sp[-1] = vm_ref_slot(r);
+        NEXT();
+    }
+    CASE(ACOPY_Q) {
+        if (!INTRINSIC_FITS(true) ||
+            !vm_array_copy_fast(vm_slot_ref(sp[-5]), (int64_t)sp[-4], vm_slot_ref(sp[-3]),
+                                (int64_t)sp[-2], (int64_t)sp[-1]))
+            INTRINSIC_CALL();
+        sp -= 5;
         NEXT();
     }
 string_call:
@@ -1015,6 +1063,60 @@ string_call:
     CMP_FUSED(IEQ, ==)
     CMP_FUSED(INE, !=)
 #undef CMP_FUSED
+    /* the same with both operands loaded from locals (two instructions more) */
+#define CMP_FUSED_LL(NAME, OP)                                                             \
+    CASE(LL_##NAME##_JZ) {                                                                 \
+        a = locals[ip->local]; b = locals[ip[1].local];                                    \
+        ip = ((int64_t)a OP (int64_t)b) ? ip + 4 : m->code + ip[3].target;                 \
+        DISPATCH();                                                                        \
+    }                                                                                      \
+    CASE(LL_##NAME##_BRIF) {                                                               \
+        a = locals[ip->local]; b = locals[ip[1].local];                                    \
+        if ((int64_t)a OP (int64_t)b) {                                                    \
+            ip += 3;                                                                       \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 4;                                                                           \
+        DISPATCH();                                                                        \
+    }                                                                                      \
+    CASE(LL_##NAME##_NBRIF) {                                                              \
+        a = locals[ip->local]; b = locals[ip[1].local];                                    \
+        if (!((int64_t)a OP (int64_t)b)) {                                                 \
+            ip += 4;                                                                       \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 5;                                                                           \
+        DISPATCH();                                                                        \
+    }
+    CMP_FUSED_LL(ILT, <)
+    CMP_FUSED_LL(ILE, <=)
+    CMP_FUSED_LL(IGT, >)
+    CMP_FUSED_LL(IGE, >=)
+    CMP_FUSED_LL(IEQ, ==)
+    CMP_FUSED_LL(INE, !=)
+#undef CMP_FUSED_LL
+    CASE(LL_ADD_STORE) {
+        locals[ip[3].local] = locals[ip->local] + locals[ip[1].local];
+        ip += 4;
+        DISPATCH();
+    }
+    CASE(LL_SUB_STORE) {
+        locals[ip[3].local] = locals[ip->local] - locals[ip[1].local];
+        ip += 4;
+        DISPATCH();
+    }
+    CASE(LOAD_ADDI_STORE) {
+        locals[ip[3].local] = locals[ip->local] + (uint64_t)ip->imm;
+        ip += 4;
+        DISPATCH();
+    }
+    CASE(LOAD_LOAD_ADDI) {
+        sp[0] = locals[ip->local];
+        sp[1] = locals[ip[1].local] + (uint64_t)ip->imm;
+        sp += 2;
+        ip += 4;
+        DISPATCH();
+    }
     CASE(PUTFIELD_Q) {
         VmObject *o = vm_slot_ref(sp[-2]);
         if (!o)
@@ -1145,8 +1247,7 @@ string_call:
 invoke_instance:
     /* a trivial accessor on a non-null receiver, once its field instruction
      * is quickened: the field moves, no frame (the call's checks still run) */
-    if (target->accessor && vm->poll_left > 1 && vm->nframes < vm->max_depth &&
-        sp - nargs + target->frame_slots <= vm->stack_end) {
+    if (target->accessor && vm_call_fits(vm, sp - nargs, target->frame_slots)) {
         const VmInsn *f = &target->code[target->accessor == VM_ACCESSOR_GET ? 1 : 2];
         int fop = __atomic_load_n(&f->op, __ATOMIC_ACQUIRE);
         if (fop == VM_OP_GETFIELD_Q) {
@@ -1167,13 +1268,13 @@ invoke_instance:
 invoke:
     SAVE();
     /* the common case inline: an interpreted callee whose frame fits and no
-     * poll due; the frame is vm_push_frame's (vm/frame.h), its declared
-     * locals zeroed where the code may read them before writing */
+     * poll due (one test, vm_call_fits); the frame is vm_push_frame's
+     * (vm/frame.h), its declared locals zeroed where the code may read them
+     * before writing */
     if (target->entry == vm_interp_entry &&
         (target->invocations < vm->jit_call_threshold || target->jit_state)) {
         uint64_t *base = sp - nargs;
-        if (vm->poll_left > 1 && vm->nframes < vm->max_depth &&
-            base + target->frame_slots <= vm->stack_end) {
+        if (vm_call_fits(vm, base, target->frame_slots)) {
             vm->poll_left--;
             for (uint32_t k = target->clear_from; k < target->clear_to; k++)
                 base[k] = 0;

@@ -135,20 +135,20 @@ int vm_resolve_field(MicaVM *vm, VmMethod *m, VmInsn *o, int op)
     if (is_static != want_static)
         return vm_throw(vm, "LinkError", "field %s.%s is %sstatic", d, r.name,
                         is_static ? "" : "not ");
-    char k = f->desc[0];
+    CfKind k = cf_desc_kind(f->desc);
     o->field = f;
     if (is_static) {
         if (vm_init_class(vm, f->owner) < 0)
             return -1;
         o->addr = &f->owner->statics[f->slot];
         vm_publish_op(o, op == VM_OP_GETSTATIC ? VM_OP_GETSTATIC_Q
-                         : k == 'B' ? VM_OP_PUTSTATIC_B_Q
-                         : k == 'Z' ? VM_OP_PUTSTATIC_Z_Q : VM_OP_PUTSTATIC_Q);
+                         : k == CF_KIND_BYTE ? VM_OP_PUTSTATIC_B_Q
+                         : k == CF_KIND_BOOL ? VM_OP_PUTSTATIC_Z_Q : VM_OP_PUTSTATIC_Q);
     } else {
         o->slot = (int32_t)f->slot;
         vm_publish_op(o, op == VM_OP_GETFIELD ? VM_OP_GETFIELD_Q
-                         : k == 'B' ? VM_OP_PUTFIELD_B_Q
-                         : k == 'Z' ? VM_OP_PUTFIELD_Z_Q : VM_OP_PUTFIELD_Q);
+                         : k == CF_KIND_BYTE ? VM_OP_PUTFIELD_B_Q
+                         : k == CF_KIND_BOOL ? VM_OP_PUTFIELD_Z_Q : VM_OP_PUTFIELD_Q);
     }
     return 0;
 }
@@ -209,7 +209,8 @@ VmMethod *vm_dispatch(MicaVM *vm, VmClass *recv, VmMethod *t)
 }
 
 /* The intrinsic form of a call of [t] (vm/ops.h), or [plain] when [t] is
- * none: a few core methods of std.core that both tiers run inline. */
+ * none: a few core methods of std.core (and std.util.Arrays.copy) that both
+ * tiers run inline. */
 static int intrinsic_op(const VmMethod *t, int plain)
 {
     static const struct {
@@ -226,6 +227,11 @@ static int intrinsic_op(const VmMethod *t, int plain)
         {"std/core/Int", "abs", "(I)I", VM_OP_IABS_Q},
         {"std/core/Int", "min", "(II)I", VM_OP_IMIN_Q},
         {"std/core/Int", "max", "(II)I", VM_OP_IMAX_Q},
+        {"std/util/Arrays", "copy", "([II[III)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([FI[FII)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([BI[BII)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([ZI[ZII)V", VM_OP_ACOPY_Q},
+        {"std/util/Arrays", "copy", "([Lstd/core/Object;I[Lstd/core/Object;II)V", VM_OP_ACOPY_Q},
         {"std/core/String", "length", "()I", VM_OP_STRLEN_Q},
         {"std/core/String", "charAt", "(I)Lstd/core/String;", VM_OP_CHARAT_Q},
         {"std/core/String", "codePointAt", "(I)I", VM_OP_CODEPOINT_Q},

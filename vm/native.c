@@ -121,24 +121,25 @@ int vm_native_own(MicaVM *vm, void *p, void (*release)(void *))
 #define POINTER_CLASS "std/ffi/Pointer"
 #define POINTER_DESC "L" POINTER_CLASS ";"
 
-/* The C-side kind of one parameter descriptor: the primitives as themselves;
- * for a C function, 'S' String (char *), 'A' array (its elements), 'P' Pointer
- * (its address) and 'O' any other reference, sorted out per call (a Pointer, or
- * a function value passed as a C callback); for a "mica" native, 'L' (the
- * object itself). */
+/* The C-side kind (VmCKind) of one parameter descriptor: the primitives as
+ * themselves; for a C function, VM_C_STRING (char *), VM_C_ARRAY (its elements),
+ * VM_C_POINTER (its address) and VM_C_OTHER for any other reference, sorted out per
+ * call (a Pointer, or a function value passed as a C callback); for a "mica" native,
+ * VM_C_OBJECT (the object itself). */
 static char param_kind(const char *d, bool mica)
 {
-    switch (d[0]) {
+    CfKind kd = cf_desc_kind(d);
+    switch (kd) {
     case CF_KIND_INT:
     case CF_KIND_FLOAT:
     case CF_KIND_BOOL:
     case CF_KIND_BYTE:
-        return d[0];
-    case '[':
-        return mica ? VM_C_OBJECT : VM_C_ARRAY;
+        return (char)kd;
     default:
         if (mica)
             return VM_C_OBJECT;
+        if (d[0] == '[')
+            return VM_C_ARRAY;
         if (strncmp(d, "Lstd/core/String;", 17) == 0)
             return VM_C_STRING;
         if (strncmp(d, POINTER_DESC, strlen(POINTER_DESC)) == 0)
@@ -253,9 +254,7 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
     }
     nat->nargs = k;
     nat->mica = mica;
-    char rk = (*p == ')') ? p[1] : VM_C_VOID;
-    if (rk == '[')
-        rk = VM_C_OBJECT;
+    char rk = (*p == ')') ? (char)cf_desc_kind(p + 1) : VM_C_VOID;
     if (!mica && rk == VM_C_OBJECT) {
         if (strncmp(p + 1, "Lstd/core/String;", 17) == 0) {
             rk = VM_C_STRING;
@@ -564,16 +563,16 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
         uint64_t a[4];
         for (uint32_t k = 0, j = 0; k < nat->nargs; k++) {
             char kd = nat->kinds[k];
-            uint64_t v = kd == 'E' ? (uint64_t)(uintptr_t)vm : args[j++];
-            a[k] = kd == 'Z' ? v != 0 : kd == 'B' ? (uint8_t)v : v;
+            uint64_t v = kd == VM_C_ENV ? (uint64_t)(uintptr_t)vm : args[j++];
+            a[k] = kd == VM_C_BOOL ? v != 0 : kd == VM_C_BYTE ? (uint8_t)v : v;
         }
         uint64_t r = vm_native_direct(nat->fn, nat->shape, a);
         if (vm->roots->pending || vm->fatal || vm->exiting)
             return -1;
         if (ret)
-            *ret = nat->ret_kind == 'Z' ? (uint8_t)r != 0
-                 : nat->ret_kind == 'B' ? (uint8_t)r
-                 : nat->ret_kind == 'V' ? 0 : r;
+            *ret = nat->ret_kind == VM_C_BOOL ? (uint8_t)r != 0
+                 : nat->ret_kind == VM_C_BYTE ? (uint8_t)r
+                 : nat->ret_kind == VM_C_VOID ? 0 : r;
         return 0;
     }
     NativeArg store[NATIVE_MAX_ARGS];

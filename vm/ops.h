@@ -11,7 +11,7 @@
  * (fused form) does the work of the instructions after it too, but those stay
  * in place unchanged, so a consumer that does not fuse may treat a fused
  * form as its BASE and go on with the next instruction. An intrinsic (a
- * quickened call of one of a few core std.core methods, vm/link.c
+ * quickened call of one of a few core std methods, vm/link.c
  * intrinsic_op) keeps the call's operands (method, nargs), so a consumer
  * without its template may make the call of its BASE instead.
  *
@@ -53,7 +53,7 @@
     X(FSQRT_Q, INVOKE_Q) X(FABS_Q, INVOKE_Q) X(IABS_Q, INVOKE_Q) X(IMIN_Q, INVOKE_Q)      \
     X(IMAX_Q, INVOKE_Q) X(FMIN_Q, INVOKE_Q) X(FMAX_Q, INVOKE_Q)                           \
     X(STRLEN_Q, INVOKESPECIAL_Q) X(CHARAT_Q, INVOKESPECIAL_Q)                             \
-    X(CODEPOINT_Q, INVOKESPECIAL_Q)                                                       \
+    X(CODEPOINT_Q, INVOKESPECIAL_Q) X(ACOPY_Q, INVOKE_Q)                                  \
     /* superinstructions (vm/interp.c fuse): the first of a pair or triple */             \
     X(LOAD2, LOAD) X(LOAD_ICONST, LOAD) X(ADDI, ICONST) X(SUBI, ICONST)                   \
     X(LOAD_GETFIELD, LOAD) X(LOAD_ADDI, LOAD) X(ILT_JZ, ILT) X(ILE_JZ, ILE)               \
@@ -61,7 +61,20 @@
     X(ILE_BRIF, ILE) X(IGT_BRIF, IGT) X(IGE_BRIF, IGE) X(IEQ_BRIF, IEQ)                   \
     X(INE_BRIF, INE) X(ILT_NBRIF, ILT) X(ILE_NBRIF, ILE) X(IGT_NBRIF, IGT)                \
     X(IGE_NBRIF, IGE) X(IEQ_NBRIF, IEQ) X(INE_NBRIF, INE) X(EQZ_BRIF, EQZ)                \
-    X(NULL_EQ_JZ, ACONST_NULL) X(NULL_NE_JZ, ACONST_NULL) X(STORE_LOAD, STORE)
+    X(NULL_EQ_JZ, ACONST_NULL) X(NULL_NE_JZ, ACONST_NULL) X(STORE_LOAD, STORE)            \
+    /* two locals compared, then a branch: load a; load b; cmp; jz | br_if | eqz br_if */ \
+    X(LL_ILT_JZ, LOAD) X(LL_ILE_JZ, LOAD) X(LL_IGT_JZ, LOAD) X(LL_IGE_JZ, LOAD)           \
+    X(LL_IEQ_JZ, LOAD) X(LL_INE_JZ, LOAD) X(LL_ILT_BRIF, LOAD) X(LL_ILE_BRIF, LOAD)       \
+    X(LL_IGT_BRIF, LOAD) X(LL_IGE_BRIF, LOAD) X(LL_IEQ_BRIF, LOAD) X(LL_INE_BRIF, LOAD)   \
+    X(LL_ILT_NBRIF, LOAD) X(LL_ILE_NBRIF, LOAD) X(LL_IGT_NBRIF, LOAD)                     \
+    X(LL_IGE_NBRIF, LOAD) X(LL_IEQ_NBRIF, LOAD) X(LL_INE_NBRIF, LOAD)                     \
+    /* local arithmetic into a local, and an array index off a local:                     \
+     * load a; load b; iadd|isub; store c / load a; iconst k; iadd|isub; store c /        \
+     * load a; load b; iconst k; iadd|isub */                                             \
+    X(LL_ADD_STORE, LOAD) X(LL_SUB_STORE, LOAD) X(LOAD_ADDI_STORE, LOAD)                  \
+    X(LOAD_LOAD_ADDI, LOAD)                                                               \
+    /* a br that moves no operands (its target's height is the stack's): loops' back edge */ \
+    X(BR_PLAIN, BR)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,

@@ -249,10 +249,11 @@ struct VmClass {
     VmClass *super;
     VmClass **ancestors;   /* ancestors[0] = Object ... ancestors[depth] = this */
     uint32_t depth;        /* superclasses (std/core/Object has 0)                */
-    uint32_t hier_depth;   /* longest chain of superclass and superinterface links
-                            * up to std/core/Object: the depth CF_MAX_CLASS_DEPTH bounds */
-    VmClass **ifaces;      /* every interface implemented, transitively (and itself) */
+    VmClass **ifaces;      /* every interface implemented, transitively (and itself):
+                            * node.all as classes                                */
     uint32_t nifaces;
+    CfHierNode node;       /* the class in the shared hierarchy (classfile/hierarchy.c):
+                            * super, ancestors and ifaces above are caches of it  */
     /* arrays */
     uint8_t elem_kind;     /* CfKind of the elements (one byte: the JIT reads it) */
     VmClass *elem_class;   /* CF_KIND_REF elements: the element class (covariance,
@@ -383,8 +384,7 @@ struct MicaVM {
     int op_prev;
 #endif
     /* loading state (for hierarchy-cycle detection) */
-    VmClass *loading[64];             /* classes being loaded, each needing the next */
-    uint32_t nloading;
+    CfHierLoader hier;                /* classes being loaded, each needing the next */
 };
 
 /* Stops the profiler and frees its samples (vm/profile.c). */
@@ -437,6 +437,23 @@ VmString *vm_new_string_uninit(MicaVM *vm, size_t n);
 VmString *vm_intern(MicaVM *vm, const char *s, size_t n);
 /* The Java-style hash of [s]'s bytes (cached). */
 int64_t vm_string_hash(VmString *s);
+
+/* ---- copying arrays (vm/arraycopy.c) ----------------------------------- */
+
+/* Copies elements [src_pos, src_pos + n) of [src] to [dst] from [dst_pos] on, as
+ * memmove does when the ranges overlap, if no check can fail: both arrays there,
+ * n >= 0, both ranges inside their arrays, and every element storable into
+ * [dst] (same element kind; references assignable to [dst]'s element class).
+ * Returns false, having copied nothing, otherwise. Raises nothing, allocates
+ * nothing: the intrinsic of std.util.Arrays.copy in both tiers. */
+bool vm_array_copy_fast(VmArray *src, int64_t src_pos, VmArray *dst, int64_t dst_pos,
+                        int64_t n);
+/* The same copy with every check: NullError, IllegalArgumentError for a negative
+ * [n], IndexError for a range outside its array, ArrayStoreError (after storing
+ * the elements before) for a reference that [dst] cannot hold. 0, or -1 with the
+ * exception pending. */
+int vm_array_copy(MicaVM *vm, VmArray *src, int64_t src_pos, VmArray *dst, int64_t dst_pos,
+                  int64_t n);
 
 /* ---- classes (vm/class.c) ----------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /* stdlib/natives/arrays.c: the natives of std.util.Arrays: in-place sorting of
  * int[] and float[] ranges (an introsort that allocates nothing, so it cannot
- * exceed the heap cap, and runs in O(n log n) on any input). */
+ * exceed the heap cap, and runs in O(n log n) on any input), and copy (the
+ * runtime's vm_array_copy, which both tiers also run inline as an intrinsic). */
 #include "natives.h"
 
 #include <math.h>
@@ -142,10 +143,18 @@ static void std_arrays_sort_floats(MicaVM *vm, VmArray *arr, int64_t from, int64
             a[i] ^= INT64_MAX;
 }
 
+/* Arrays.copy for every element type (one descriptor each, the same C function). */
+static void std_arrays_copy(MicaVM *vm, VmArray *src, int64_t src_pos, VmArray *dst,
+                            int64_t dst_pos, int64_t n)
+{
+    vm_array_copy(vm, src, src_pos, dst, dst_pos, n);
+}
+
 #define NATIVE(f) {#f, (void (*)(void))f}
 const StdNative std_arrays_natives[] = {
     NATIVE(std_arrays_sort_ints),
     NATIVE(std_arrays_sort_floats),
+    NATIVE(std_arrays_copy),
     {NULL, NULL},
 };
 #undef NATIVE

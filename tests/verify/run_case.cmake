@@ -3,6 +3,10 @@
 # `; expect: TEXT` - the run must fail (exit 1) with TEXT in its stderr;
 # `; out: TEXT` lines - the run must succeed, printing exactly those lines;
 # `; main: NAME` - the class to run (default: the first .class).
+# `; micac: SOURCE` - also a case for `micac --verify` (run with -DMICAC=.. -DSTDLIB=..):
+#   SOURCE, one line of Mica naming the refused class, compiled against the case's
+#   classes must be refused with the same TEXT as `; expect:` (the class files'
+#   hierarchy is built by the same code in both).
 cmake_minimum_required(VERSION 3.16)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -31,6 +35,23 @@ if(text MATCHES "\n; main: ([^\n]*)")
   set(main "${CMAKE_MATCH_1}")
 elseif(text MATCHES "\n\\.class ([^ \n]+)")
   set(main "${CMAKE_MATCH_1}")
+endif()
+if(DEFINED MICAC)
+  if(NOT text MATCHES "\n; micac: ([^\n]*)")
+    message(FATAL_ERROR "case has no `; micac:` line")
+  endif()
+  file(MAKE_DIRECTORY ${WORK}/micac)
+  file(WRITE ${WORK}/micac/probe.mica "${CMAKE_MATCH_1}\n")
+  execute_process(COMMAND ${MICAC} --verify -cp ${WORK} -cp ${STDLIB} -d ${WORK}/micac/out
+                          ${WORK}/micac/probe.mica
+                  OUTPUT_VARIABLE actual_out ERROR_VARIABLE actual_err RESULT_VARIABLE actual_rc
+                  TIMEOUT 30)
+  string(FIND "${actual_err}" "${expect}" pos)
+  if(expect STREQUAL "" OR NOT actual_rc EQUAL 1 OR pos EQUAL -1)
+    message(FATAL_ERROR "expected micac --verify to fail with stderr containing:\n${expect}\n"
+                        "got exit ${actual_rc}, stderr:\n${actual_err}")
+  endif()
+  return()
 endif()
 execute_process(COMMAND ${MICA} run -cp ${WORK} ${main}
                 OUTPUT_VARIABLE actual_out ERROR_VARIABLE actual_err RESULT_VARIABLE actual_rc
