@@ -171,6 +171,13 @@ int cf_write(const CfClass *c, uint8_t **out, size_t *len, CfError *err);
 
 void cf_class_free(CfClass *c);
 
+/* The access flags (CF_ACC_*) of the class in [len] bytes at [data], read from
+ * its header without parsing the rest or allocating: true with *[flags] set, or
+ * false when the bytes do not get that far as a class file of this version. The
+ * rest of the file is not checked: only cf_read says whether it is a valid class;
+ * this tells a caller which classes are worth reading. */
+bool cf_peek_flags(const uint8_t *data, size_t len, uint16_t *flags);
+
 /* ---- building (used by the compiler) ------------------------------------ */
 
 /* A new empty class with version CF_MAJOR.CF_MINOR and entry 0 reserved. */

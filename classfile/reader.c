@@ -14,14 +14,23 @@ typedef struct Rd {
     CfError *err;
     CfClass *c;
     uint32_t *cp_off;        /* file offset of each constant, for messages        */
-    char where[256];         /* what is being parsed: "constant #7", "method bar" */
+    /* What is being parsed ("constant #7", "method bar: Code attribute"), kept in
+     * parts and made into text only when a message needs it (where_text):
+     * formatting it for every constant, member and attribute was most of reading
+     * a class. */
+    const char *w_what;      /* "field", "method", "class" or NULL               */
+    const char *w_name;      /* its name, or NULL: then its index w_index         */
+    uint32_t w_index;
+    const char *w_attr[4];   /* the attributes being read, outermost first        */
+    uint8_t w_nattr;
     bool member;             /* inside a member or attribute: offset goes last    */
-    /* While the constant pool is read, [where] is made only when a message
-     * needs it (formatting it for every constant was most of reading a
-     * class): 1 "constant #cp_where", 2 the same with its kind. */
+    /* While the constant pool is read: 1 "constant #cp_where", 2 the same with
+     * its kind. */
     uint8_t cp_phase;
     uint32_t cp_where;
 } Rd;
+
+enum { WHERE_SIZE = 256 };
 
 enum { OWN_CLASS, OWN_FIELD, OWN_METHOD, OWN_CODE };
 
@@ -38,6 +47,30 @@ static void append(char *buf, size_t size, size_t *o, const char *fmt, ...)
         *o += (size_t)n < size - *o ? (size_t)n : size - *o - 1;
 }
 
+/* What is being parsed, as text in [buf] (WHERE_SIZE bytes); "" for nothing. */
+static void where_text(const Rd *r, char *buf)
+{
+    buf[0] = 0;
+    if (r->cp_phase == 1) {
+        snprintf(buf, WHERE_SIZE, "constant #%u", r->cp_where);
+        return;
+    }
+    if (r->cp_phase == 2) {
+        snprintf(buf, WHERE_SIZE, "constant #%u (%s)", r->cp_where,
+                 cf_const_kind_name(r->c->cp[r->cp_where].kind));
+        return;
+    }
+    if (r->w_what && r->w_name)
+        snprintf(buf, WHERE_SIZE, "%s %.*s", r->w_what, strcmp(r->w_what, "class") == 0 ? 200
+                                                                                      : 100,
+                 r->w_name);
+    else if (r->w_what)
+        snprintf(buf, WHERE_SIZE, "%s %u", r->w_what, r->w_index);
+    size_t o = strlen(buf);
+    for (int i = 0; i < r->w_nattr; i++)
+        append(buf, WHERE_SIZE, &o, "%s%.60s attribute", o ? ": " : "", r->w_attr[i]);
+}
+
 static void rd_fail_at(Rd *r, size_t at, const char *fmt, ...)
 {
     char msg[384];
@@ -45,18 +78,15 @@ static void rd_fail_at(Rd *r, size_t at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (r->cp_phase == 1)
-        snprintf(r->where, sizeof r->where, "constant #%u", r->cp_where);
-    else if (r->cp_phase == 2)
-        snprintf(r->where, sizeof r->where, "constant #%u (%s)", r->cp_where,
-                 cf_const_kind_name(r->c->cp[r->cp_where].kind));
+    char where[WHERE_SIZE];
+    where_text(r, where);
     char *out = r->err->msg;
     size_t size = sizeof r->err->msg, o = 0;
     append(out, size, &o, "%s: ", r->origin ? r->origin : "class file");
     if (r->member)
-        append(out, size, &o, "%s: %s (offset 0x%zx)", r->where, msg, at);
-    else if (r->where[0])
-        append(out, size, &o, "offset 0x%zx: %s: %s", at, r->where, msg);
+        append(out, size, &o, "%s: %s (offset 0x%zx)", where, msg, at);
+    else if (where[0])
+        append(out, size, &o, "offset 0x%zx: %s: %s", at, where, msg);
     else
         append(out, size, &o, "offset 0x%zx: %s", at, msg);
 }
@@ -338,7 +368,8 @@ static bool read_cp(Rd *r)
             return false;
     }
     r->cp_phase = 0;
-    r->where[0] = 0;
+    r->w_what = NULL;
+    r->w_nattr = 0;
     return true;
 }
 
@@ -493,9 +524,12 @@ static bool read_one_attr(Rd *r, int owner, void *obj, CfAttr *a, const char *na
 static bool read_attrs(Rd *r, int owner, void *obj, CfAttr **out, uint16_t *nout)
 {
     uint16_t n;
-    char saved[sizeof r->where];
+    uint8_t depth = r->w_nattr;
     bool saved_member = r->member;
-    memcpy(saved, r->where, sizeof saved);
+    if (depth >= sizeof r->w_attr / sizeof r->w_attr[0]) {
+        rd_fail(r, "attributes nested too deeply");   /* only Code holds attributes */
+        return false;
+    }
     if (!rd_u16(r, &n, "attribute count") || !check_count(r, n, 8, "attribute"))
         return false;
     CfAttr *attrs = rd_alloc(r, (size_t)n * sizeof *attrs);
@@ -511,8 +545,8 @@ static bool read_attrs(Rd *r, int owner, void *obj, CfAttr **out, uint16_t *nout
         const char *name = r->c->cp[a->name].u.utf8.s;
         char q[96];
         /* messages below name the attribute; keep the owner in front */
-        snprintf(r->where, sizeof r->where, "%s%s%.60s attribute", saved,
-                 saved[0] ? ": " : "", name);
+        r->w_attr[depth] = name;
+        r->w_nattr = depth + 1;
         r->member = true;
         if (!rd_u16(r, &a->flags, "attribute flags") || !rd_u32(r, &a->len, "attribute length"))
             return false;
@@ -536,7 +570,7 @@ static bool read_attrs(Rd *r, int owner, void *obj, CfAttr **out, uint16_t *nout
             return false;
         }
         r->end = outer_end;
-        memcpy(r->where, saved, sizeof saved);
+        r->w_nattr = depth;
         r->member = saved_member;
     }
     *out = attrs;
@@ -551,7 +585,9 @@ static bool read_member(Rd *r, bool is_method, uint32_t i, uint16_t *flags, uint
 {
     const char *what = is_method ? "method" : "field";
     char q[96];
-    snprintf(r->where, sizeof r->where, "%s %u", what, i);
+    r->w_what = what;
+    r->w_name = NULL;
+    r->w_index = i;
     r->member = true;
     size_t at = r->off;
     if (!rd_u16(r, flags, "flags") || !rd_u16(r, name, "name") ||
@@ -563,7 +599,7 @@ static bool read_member(Rd *r, bool is_method, uint32_t i, uint16_t *flags, uint
         rd_fail_at(r, at + 2, "invalid %s name %s", what, quote(q, sizeof q, s));
         return false;
     }
-    snprintf(r->where, sizeof r->where, "%s %.100s", what, s);
+    r->w_name = s;
     if (!rd_u16(r, desc, "descriptor") ||
         !cp_ref(r, at + 4, *desc, CF_CONST_UTF8, "descriptor"))
         return false;
@@ -697,12 +733,12 @@ static bool read_class(Rd *r)
             return false;
     if (!read_fields(r) || !read_methods(r))
         return false;
-    r->where[0] = 0;
     r->member = false;
-    snprintf(r->where, sizeof r->where, "class %.200s", self);
+    r->w_what = "class";
+    r->w_name = self;
     if (!read_attrs(r, OWN_CLASS, c, &c->attrs, &c->nattrs))
         return false;
-    r->where[0] = 0;
+    r->w_what = NULL;
     r->member = false;
     if (r->off != r->end) {
         rd_fail(r, "%zu trailing bytes after the class", r->end - r->off);

@@ -63,11 +63,24 @@ bool cc_ref_assignable(Cc *cc, Type *from, Type *to)
     return assignable_rec(cc, from, to, 0);
 }
 
+/* False when class [name] on the class path is surely not a module: its header's
+ * flags say so. Most classes of a package are not modules, and loading each one
+ * whole to find that out was most of compiling a small program. */
+static bool may_be_module(Cc *cc, const char *name)
+{
+    size_t len = 0;
+    uint16_t flags;
+    const uint8_t *bytes = cc->cp->find ? cc->cp->find(cc->cp->ud, name, &len) : NULL;
+    return !bytes || !cf_peek_flags(bytes, len, &flags) || (flags & CF_ACC_MODULE);
+}
+
 static void collect_module(void *arg, const char *name)
 {
     void **a = arg;
     Cc *cc = a[0];
     ModuleList *ml = a[1];
+    if (!may_be_module(cc, name))
+        return;
     ClassInfo *ci = cc_class_find(cc, name);
     if (!ci || ci->from_source || !(ci->flags & CF_ACC_MODULE))
         return;
