@@ -26,7 +26,7 @@
 #define CF_MAX_CODE_LEN    (1u << 20)   /* bytes of code in one method         */
 #define CF_MAX_NESTING     1024         /* open regions at any point           */
 #define CF_MAX_NAME_LEN    1024         /* bytes in a class or member name     */
-#define CF_MAX_CLASS_DEPTH 60           /* superclasses below std/core/Object  */
+#define CF_MAX_CLASS_DEPTH 60           /* hierarchy depth (CfHierNode.depth)  */
 
 /* ---- constant pool ------------------------------------------------------ */
 typedef enum {

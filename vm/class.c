@@ -1,5 +1,6 @@
-/* vm/class.c: class loading by internal name, headers, layout, vtables,
- * verification at link time and static initialisation. */
+/* vm/class.c: class loading by internal name, headers (each class's place in the
+ * hierarchy linked by the builder the tools share, classfile/hierarchy.c), layout,
+ * vtables, verification at link time and static initialisation. */
 #include "vm.h"
 #include "cm_mem.h"
 
@@ -561,6 +562,9 @@ static int check_loaded_header(MicaVM *vm, VmClass *c, MicaStatus *st)
 
 /* ---- the verifier's view of the hierarchy --------------------------------- */
 
+/* The run-time subtype test, from the caches of the node (the ancestors display
+ * and the interface set) in constant time for classes; arrays of references are
+ * covariant. The verifier asks cf_hier_subtype, below, as the tools do. */
 bool vm_is_subclass(const VmClass *s, const VmClass *t)
 {
     if (s == t || (!t->super && !t->is_interface && !t->is_array))

@@ -383,8 +383,9 @@ struct MicaVM {
     uint64_t *op_pairs;               /* [prev * VM_OP_COUNT + op] (VM_OP_PROFILE) */
     int op_prev;
 #endif
-    /* loading state (for hierarchy-cycle detection) */
-    CfHierLoader hier;                /* classes being loaded, each needing the next */
+    /* loading state: the classes being loaded, each needing the next (the cycle and
+     * depth guards of the shared hierarchy builder), and its resolver */
+    CfHierLoader hier;
 };
 
 /* Stops the profiler and frees its samples (vm/profile.c). */
