@@ -537,6 +537,91 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     return true;
 }
 
+/* The intrinsics of small Mica methods (vm/ops.h): Math.abs, min and max of
+ * ints (and Int's), min and max of floats, at height [h] on the lazy stack,
+ * with the interpreter's semantics (vm/interp.c): the checks the call would
+ * make (depth, value stack, a step that is given back when a poll is due) as
+ * for a trivial call, then the body inline; when a check fails the operands go
+ * back to their slots and the call is made. The result becomes the lazy top.
+ * False if [i] is not one of them. */
+static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
+{
+    VmInsn *o = &c->m->code[i];
+    int op = __atomic_load_n(&o->op, __ATOMIC_ACQUIRE);
+    uint32_t nargs = op == VM_OP_IABS_Q ? 1 : 2;
+    VmMethod *t = o->method;
+    if (op != VM_OP_IABS_Q && op != VM_OP_IMIN_Q && op != VM_OP_IMAX_Q && op != VM_OP_FMIN_Q &&
+        op != VM_OP_FMAX_Q)
+        return false;
+    if (!t || t->nparams != nargs || o->nargs != (int32_t)nargs)
+        return false;
+    JLabel full = masm_label(A), merge = masm_label(A), undo = masm_label(A);
+    JLabel out = masm_label(A);
+    /* operands in R0 (and R4) */
+    if (nargs == 2)
+        vpop(c, JR_R4);
+    vpop(c, JR_R0);
+    vflush(c);
+    int32_t args = SLOT(h - (int32_t)nargs);
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
+    masm_br(A, JC_UGE, JR_R1, JR_R2, full);
+    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+        masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
+        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
+        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+    }
+    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
+    switch (op) {
+    case VM_OP_IABS_Q:
+        /* 0 - a for a negative a: Int.MIN stays Int.MIN */
+        masm_bri(A, JC_GE, JR_R0, 0, out);
+        masm_neg(A, JR_R0, JR_R0);
+        break;
+    case VM_OP_IMIN_Q:
+    case VM_OP_IMAX_Q:
+        masm_br(A, op == VM_OP_IMIN_Q ? JC_LT : JC_GT, JR_R0, JR_R4, out);
+        masm_mov(A, JR_R0, JR_R4);
+        break;
+    default: {
+        /* a NaN operand gives 0.0 / 0.0 as this machine computes it (as the
+         * interpreter and the method's own code do); otherwise a < b ? a : b
+         * (min) or a > b ? a : b (max), so of two zeros the second wins */
+        JLabel nan = masm_label(A);
+        masm_fput(A, JF0, JR_R0);
+        masm_fput(A, JF1, JR_R4);
+        masm_fbr(A, JFC_NE, JF0, JF0, nan);
+        masm_fbr(A, JFC_NE, JF1, JF1, nan);
+        masm_fbr(A, op == VM_OP_FMIN_Q ? JFC_LT : JFC_GT, JF0, JF1, out);
+        masm_mov(A, JR_R0, JR_R4);
+        masm_jmp(A, out);
+        masm_bind(A, nan);
+        masm_movi(A, JR_R0, 0);
+        masm_fput(A, JF0, JR_R0);
+        masm_falu(A, JFA_DIV, JF0, JF0, JF0);
+        masm_fget(A, JR_R0, JF0);
+        break;
+    }
+    }
+    masm_bind(A, out);
+    masm_jmp(A, merge);
+    /* the whole call, from the frame's slots */
+    masm_bind(A, undo);
+    masm_mov(A, JR_R3, JR_R0);
+    give_back_step(c);
+    masm_mov(A, JR_R0, JR_R3);
+    masm_bind(A, full);
+    masm_st(A, JR_R0, JR_BASE, args);
+    if (nargs == 2)
+        masm_st(A, JR_R4, JR_BASE, args + 8);
+    emit_call(c, i, op, h);
+    masm_ld(A, JR_R0, JR_BASE, args);
+    masm_bind(A, merge);
+    vpush_r0(c);
+    return true;
+}
+
 /* Calls: the target found inline (quick static/special calls, the inline
  * cache of virtual, interface and function-value calls, then the vtable)
  * and called directly; everything else through jit_h_invoke. */
@@ -949,6 +1034,8 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q:
+        if (base == VM_OP_INVOKE_Q && emit_math_intrinsic(c, i, c->top))
+            return true;
         return emit_trivial_call(c, i, base, c->top);
     case VM_OP_RETURN:
         vpop(c, JR_R0);
@@ -1046,25 +1133,44 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     *skip = j - i;
 }
 
-/* Intrinsics (vm/ops.h) done inline: Math.sqrt and Math.abs of a float, and
- * Arrays.copy through a C helper that raises nothing (it copies only when no
- * check can fail). The check their native call would make (a frame left for
- * it) always holds in a compiled body (see its entry). When the copy
- * declines, and for the other intrinsics, the call, which raises what the
- * interpreter's does. True if emitted. */
+/* Intrinsics of natives (vm/ops.h) done inline: Math.sqrt and Math.abs of a
+ * float; String.length of a string whose code points are counted and
+ * codePointAt in an ASCII one; Arrays.copy through a C helper that raises
+ * nothing (it copies only when no check can fail). The check their native
+ * call would make (a frame left for it) always holds in a compiled body (see
+ * its entry); when a check of their own fails or the copy declines, the
+ * call, which raises what the interpreter's does. String.charAt
+ * (which allocates) stays a call. True if emitted. (Math.abs, min and max of
+ * Mica methods: emit_math_intrinsic.) */
 static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
 {
-    if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q && op != VM_OP_ACOPY_Q)
+    if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q && op != VM_OP_ACOPY_Q &&
+        op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q)
         return false;
-    if (op == VM_OP_ACOPY_Q) {
-        JLabel call = masm_label(A), done = masm_label(A);
+    JLabel call = masm_label(A), done = masm_label(A);
+    if (op == VM_OP_STRLEN_Q || op == VM_OP_CODEPOINT_Q) {
+        int32_t at = SLOT(h - (op == VM_OP_STRLEN_Q ? 1 : 2));
+        masm_ld(A, JR_R0, JR_BASE, at);
+        masm_bri(A, JC_EQ, JR_R0, 0, call);
+        masm_ld8(A, JR_R1, JR_R0, offsetof(VmString, cp_known));
+        masm_bri(A, JC_EQ, JR_R1, 0, call);
+        if (op == VM_OP_STRLEN_Q) {
+            masm_ld(A, JR_R0, JR_R0, offsetof(VmString, cp_length));
+        } else {
+            /* ASCII: the index is a byte index, unsigned so that a negative
+             * one is out of range */
+            masm_ld8(A, JR_R1, JR_R0, offsetof(VmString, ascii));
+            masm_bri(A, JC_EQ, JR_R1, 0, call);
+            masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+            masm_ld(A, JR_R2, JR_R0, offsetof(VmString, length));
+            masm_br(A, JC_UGE, JR_R1, JR_R2, call);
+            masm_ldx8(A, JR_R0, JR_R0, JR_R1, (int32_t)offsetof(VmString, bytes));
+        }
+        masm_st(A, JR_R0, JR_BASE, at);
+    } else if (op == VM_OP_ACOPY_Q) {
         masm_alui(A, JA_ADD, masm_arg(0), JR_BASE, SLOT(h - 5));
         masm_call(A, (const void *)jit_h_array_copy);
         masm_bri(A, JC_EQ, JR_R0, 0, call);
-        masm_jmp(A, done);
-        masm_bind(A, call);
-        emit_call(c, i, VM_OP_INVOKE_Q, h);
-        masm_bind(A, done);
     } else if (op == VM_OP_FSQRT_Q) {
         masm_fld(A, JF0, JR_BASE, SLOT(h - 1));
         masm_fsqrt(A, JF0, JF0);
@@ -1075,6 +1181,10 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
         masm_alu(A, JA_AND, JR_R0, JR_R0, JR_R1);
         masm_st(A, JR_R0, JR_BASE, SLOT(h - 1));
     }
+    masm_jmp(A, done);
+    masm_bind(A, call);
+    emit_call(c, i, VM_OP_INVOKE_Q, h);
+    masm_bind(A, done);
     return true;
 }
 
