@@ -8,6 +8,8 @@
 #include <gc.h>
 #include <gc/gc_mark.h>
 
+#include "cm_stack.h"
+
 /* The one process-wide exception to "no global mutable state": Boehm's heap is
  * shared by every VM in the process and must be initialised exactly once. */
 static pthread_once_t gc_once = PTHREAD_ONCE_INIT;
@@ -51,6 +53,14 @@ static void gc_thread_exit(void *arg)
 
 static void gc_init_process(void)
 {
+    /* The stack top Boehm would find itself (pthread_getattr_np, which reads
+     * /proc/self/maps on the initial thread), measured where the VM measures
+     * the same stack's bottom (cm_thread_stack), so it is done once. */
+    uintptr_t lo, hi;
+    if (cm_thread_stack(&lo, &hi)) {
+        struct GC_stack_base sb = {(void *)hi};
+        GC_set_stackbottom(NULL, &sb);
+    }
     GC_INIT();
     GC_allow_register_threads();
     pthread_key_create(&gc_thread_key, gc_thread_exit);

@@ -23,9 +23,21 @@ typedef struct Stub {
     uint32_t idx;       /* instruction                                       */
     int32_t height;     /* operand height to publish                          */
     uint8_t kind;       /* STUB_*                                             */
+    /* the slow paths of calls, kept out of the straight-line code:          */
+    JLabel alt;         /* a second way in: give the step back first          */
+    JLabel back;        /* where the call's code goes on                      */
+    int32_t op;         /* the call's operation                               */
+    int32_t arg;        /* DIRECT: the argument slots' offset; TRIVIAL: nargs  */
+    bool ret;           /* TRIVIAL: the callee returns a value                */
 } Stub;
 
-enum { STUB_POLL, STUB_NULL_FIELD, STUB_BOUNDS, STUB_NULL_LENGTH, STUB_DIV0, STUB_CAST };
+enum {
+    STUB_POLL, STUB_NULL_FIELD, STUB_BOUNDS, STUB_NULL_LENGTH, STUB_DIV0, STUB_CAST,
+    STUB_INVOKE,  /* the call through jit_h_invoke (resolves, dispatches) */
+    STUB_DIRECT,  /* target in R3: through jit_h_call                     */
+    STUB_MISS,    /* a virtual call's inline cache missed: look again     */
+    STUB_TRIVIAL, /* a trivial callee's checks failed: the whole call     */
+};
 
 typedef struct Ctx {
     MicaVM *vm;
@@ -70,8 +82,20 @@ static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
         c->stubs_cap = n;
     }
     JLabel l = masm_label(A);
-    c->stubs[c->nstubs++] = (Stub){l, idx, height, kind};
+    c->stubs[c->nstubs++] = (Stub){.label = l, .idx = idx, .height = height, .kind = kind};
     return l;
+}
+
+/* A call's slow path as a stub that goes on at [back]: its Stub, to fill in
+ * (valid until the next stub is made). NULL when out of memory. */
+static Stub *call_stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height, JLabel back)
+{
+    stub(c, kind, idx, height);
+    if (c->failed)
+        return NULL;
+    Stub *st = &c->stubs[c->nstubs - 1];
+    st->back = back;
+    return st;
 }
 
 /* The interpreter's SAVE(): fr->ip and fr->sp (clobbers R0, R1). */
@@ -230,22 +254,21 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     /* from here on the target is known: every way out that is not the direct
      * call makes the call through jit_h_call (natives, methods not compiled,
      * a check that failed) without looking the target up again */
-    JLabel direct = masm_label(A);
-    slow = direct;
     int32_t args = SLOT(h - (int32_t)nargs);
+    Stub *st = call_stub(c, STUB_DIRECT, 0, 0, done);
+    if (!st)
+        return;
+    JLabel direct = st->label, undo = masm_label(A);
+    st->alt = undo;
+    st->arg = args;
+    slow = direct;
     /* compiled? (once compiled, always) */
     if (known != c->m && (!known || known->jit_state != 1 || !known->jit_call)) {
         masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
         masm_bri(A, JC_NE, JR_R0, 1, slow);
     }
-    /* C stack room for nested compiled code */
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, cstack_floor));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, VM_CSTACK_JIT_ROOM);
-    masm_br(A, JC_ULE, JR_SP, JR_R0, slow);
-    /* depth */
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
-    masm_br(A, JC_UGE, JR_R1, JR_R2, slow);
+    /* no depth or C stack check: a compiled body runs only with room for one
+     * more frame and for nested compiled code (see the body's entry) */
     /* value stack: args + nlocals + max_stack + spare <= stack_end (implied by
      * this frame's own check when the callee's frame fits inside it) */
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
@@ -269,7 +292,6 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     }
     /* one step; when a poll is due the step is given back and the helper
      * makes the call (and the poll) */
-    JLabel undo = masm_label(A);
     masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
     /* the frame: vm->frames[nframes], right above this one (R4) */
     masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
@@ -307,6 +329,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_bind(A, zdone);
     }
     /* publish the frame (the callee is compiled: no invocation count needed) */
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     /* the body: frame in R4, base in R5; status back in R0 */
@@ -317,16 +340,6 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_callr(A, JR_R0);
     }
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
-    masm_jmp(A, done);
-    masm_bind(A, undo);
-    give_back_step(c);
-    masm_bind(A, direct);
-    masm_mov(A, JR_T0, JR_R3);
-    arg_vm(c);
-    masm_mov(A, masm_arg(1), JR_T0);
-    masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, args);
-    masm_call(A, (const void *)jit_h_call);
-    check_status(c);
     masm_jmp(A, done);
 }
 
@@ -458,7 +471,16 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     if (!t)
         return false;
     uint32_t nargs = t->nparams;
-    JLabel full = masm_label(A), merge = masm_label(A);
+    JLabel merge = masm_label(A);
+    /* the whole call, from the frame's slots, out of line */
+    Stub *st = call_stub(c, STUB_TRIVIAL, i, h, merge);
+    if (!st)
+        return true;
+    JLabel full = st->label, undo = masm_label(A);
+    st->alt = undo;
+    st->op = op;
+    st->arg = (int32_t)nargs;
+    st->ret = t->ret != CF_KIND_VOID;
     /* receiver in R0, a setter's value in R4 */
     if (nargs == 2)
         vpop(c, JR_R4);
@@ -482,19 +504,15 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
     }
-    /* depth and value stack as vm_push_frame checks them (the value stack is
-     * implied by this frame's own check when the callee's frame fits in it),
-     * then the step, given back when a poll is due */
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
-    masm_br(A, JC_UGE, JR_R1, JR_R2, full);
+    /* the value stack as vm_push_frame checks it (implied by this frame's own
+     * check when the callee's frame fits in it; the depth is, by the body's
+     * entry), then the step, given back when a poll is due */
     if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
         uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
         masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
         masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
         masm_br(A, JC_UGT, JR_R1, JR_R2, full);
     }
-    JLabel undo = masm_label(A);
     masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
     switch (tv.kind) {
     case TRIV_GET:
@@ -513,20 +531,6 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     default:
         break;
     }
-    masm_jmp(A, merge);
-    /* the whole call, from the frame's slots */
-    masm_bind(A, undo);
-    masm_mov(A, JR_R3, JR_R0);
-    give_back_step(c);
-    masm_mov(A, JR_R0, JR_R3);
-    masm_bind(A, full);
-    if (nargs >= 1)
-        masm_st(A, JR_R0, JR_BASE, args);
-    if (nargs == 2)
-        masm_st(A, JR_R4, JR_BASE, args + 8);
-    emit_call(c, i, op, h);
-    if (t->ret != CF_KIND_VOID)
-        masm_ld(A, JR_R0, JR_BASE, args);
     masm_bind(A, merge);
     if (t->ret != CF_KIND_VOID)
         vpush_r0(c);
@@ -621,11 +625,55 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
 /* Calls: the target found inline (quick static/special calls, the inline
  * cache of virtual, interface and function-value calls, then the vtable)
  * and called directly; everything else through jit_h_invoke. */
+/* A virtual, interface or function-value call's lookup after its inline
+ * cache (receiver class in R0): the cache cell again, then the vtable or the
+ * function class's memory; the target found is called directly. */
+static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLabel done)
+{
+    VmInsn *o = &c->m->code[i];
+    uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
+    JLabel hit = masm_label(A);
+    masm_movi(A, JR_R1, (int64_t)(intptr_t)o);
+    masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
+    masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
+    masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
+    int32_t vi = vtable_slot(o);
+    if (op == VM_OP_INVOKEVIRTUAL_Q && vi >= 0) {
+        /* a miss: the vtable slot (the receiver's class is a subclass of
+         * the method's, so its vtable extends the method's class's one) */
+        masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));
+        masm_bri(A, JC_LE, JR_R2, vi, slow);
+        masm_ld(A, JR_R0, JR_R0, offsetof(VmClass, vtable));
+        masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * vi));
+    } else if (op == VM_OP_CALLFN && cf_utf8(c->m->cls->cf, o->cpi)) {
+        /* a miss: the function class's own memory of its last `invoke`
+         * for this descriptor (vm_callfn_target), when it is this site's */
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmClass, fn_desc));
+        masm_movi(A, JR_R1, (int64_t)(intptr_t)cf_utf8(c->m->cls->cf, o->cpi));
+        masm_br(A, JC_NE, JR_R1, JR_R2, slow);
+        masm_ld(A, JR_R3, JR_R0, offsetof(VmClass, fn_target));
+        masm_bri(A, JC_EQ, JR_R3, 0, slow);
+    } else {
+        masm_jmp(A, slow);
+    }
+    masm_bind(A, hit);
+    fast_call(c, h, nargs, NULL, slow, done);
+}
+
+/* Calls: the target found inline (quick static/special calls, the inline
+ * cache of virtual, interface and function-value calls, then the vtable)
+ * and called directly; everything else through jit_h_invoke. What runs
+ * only when a check fails is out of line (stubs), so the code that runs
+ * is straight. */
 static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
     VmInsn *o = &c->m->code[i];
-    JLabel slow = masm_label(A), done = masm_label(A);
+    JLabel done = masm_label(A);
     sync(c, i, h);
+    Stub *st = call_stub(c, STUB_INVOKE, i, h, done);
+    if (!st)
+        return;
+    JLabel slow = st->label;
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
     /* intrinsics not done inline are the calls they stand for */
     op = vm_op_base(op);
@@ -646,7 +694,6 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     case VM_OP_NEW_Q: {
         /* allocate, then [args] -> [obj obj args] and call the constructor; its
          * slow path only calls (the object exists by then) */
-        JLabel call_slow = masm_label(A);
         uint32_t n = nargs - 1;
         arg_vm(c);
         masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->cache_cls);
@@ -660,71 +707,40 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
         sync(c, i, h + 2);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h + 2, nargs, o->method, call_slow, done);
-        masm_bind(A, call_slow);
-        arg_vm(c);
-        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o->method);
-        masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h + 2 - (int32_t)nargs));
-        masm_call(A, (const void *)jit_h_call);
-        check_status(c);
-        masm_jmp(A, done);
+        /* its slow path goes through jit_h_call, never back to jit_h_invoke */
+        fast_call(c, h + 2, nargs, o->method, slow, done);
         break;
     }
     case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q:
     case VM_OP_CALLFN: {
-        JLabel hit = masm_label(A);
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_ld(A, JR_R0, JR_R0, offsetof(VmObject, cls));
         /* the receiver class the cache held when this was compiled: its target
-         * is known here, and so is the shape of its frame */
+         * is known here, and so is the shape of its frame; other classes look
+         * again out of line */
         VmClass *k0 = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
         VmMethod *t0 = k0 ? o->cache_target : NULL;
         if (t0 && t0->nparams == nargs && !(t0->flags & CF_ACC_NATIVE)) {
-            JLabel other = masm_label(A);
+            Stub *miss = call_stub(c, STUB_MISS, i, h, done);
+            if (!miss)
+                return;
+            miss->op = op;
+            miss->alt = slow;
             masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
-            masm_br(A, JC_NE, JR_R0, JR_R1, other);
+            masm_br(A, JC_NE, JR_R0, JR_R1, miss->label);
             masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
             fast_call(c, h, nargs, t0, slow, done);
-            masm_bind(A, other);
-        }
-        masm_movi(A, JR_R1, (int64_t)(intptr_t)o);
-        masm_ld(A, JR_R3, JR_R1, offsetof(VmInsn, cache_target));
-        masm_ld(A, JR_R2, JR_R1, offsetof(VmInsn, cache_cls));
-        masm_br(A, JC_EQ, JR_R0, JR_R2, hit);
-        int32_t vi = vtable_slot(o);
-        if (op == VM_OP_INVOKEVIRTUAL_Q && vi >= 0) {
-            /* a miss: the vtable slot (the receiver's class is a subclass of
-             * the method's, so its vtable extends the method's class's one) */
-            masm_ld32s(A, JR_R2, JR_R0, offsetof(VmClass, vtable_len));
-            masm_bri(A, JC_LE, JR_R2, vi, slow);
-            masm_ld(A, JR_R0, JR_R0, offsetof(VmClass, vtable));
-            masm_ld(A, JR_R3, JR_R0, (int32_t)(8 * vi));
-        } else if (op == VM_OP_CALLFN && cf_utf8(c->m->cls->cf, o->cpi)) {
-            /* a miss: the function class's own memory of its last `invoke`
-             * for this descriptor (vm_callfn_target), when it is this site's */
-            masm_ld(A, JR_R2, JR_R0, offsetof(VmClass, fn_desc));
-            masm_movi(A, JR_R1, (int64_t)(intptr_t)cf_utf8(c->m->cls->cf, o->cpi));
-            masm_br(A, JC_NE, JR_R1, JR_R2, slow);
-            masm_ld(A, JR_R3, JR_R0, offsetof(VmClass, fn_target));
-            masm_bri(A, JC_EQ, JR_R3, 0, slow);
         } else {
-            masm_jmp(A, slow);
+            call_lookup(c, i, op, h, slow, done);
         }
-        masm_bind(A, hit);
-        fast_call(c, h, nargs, NULL, slow, done);
         break;
     }
     default:
+        masm_jmp(A, slow);
         break;
     }
-    masm_bind(A, slow);
-    arg_vm(c);
-    masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o);
-    masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h));
-    masm_call(A, (const void *)jit_h_invoke);
-    check_status(c);
     masm_bind(A, done);
 }
 
@@ -1120,9 +1136,10 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
 /* Intrinsics of natives (vm/ops.h) done inline: Math.sqrt and Math.abs of a
  * float; String.length of a string whose code points are counted and
  * codePointAt in an ASCII one; Arrays.copy through a C helper that raises
- * nothing (it copies only when no check can fail). Each behind the check its
- * native call would make (a frame left for it); when a check fails or the copy
- * declines, the call, which raises what the interpreter's does. String.charAt
+ * nothing (it copies only when no check can fail). The check their native
+ * call would make (a frame left for it) always holds in a compiled body (see
+ * its entry); when a check of their own fails or the copy declines, the
+ * call, which raises what the interpreter's does. String.charAt
  * (which allocates) stays a call. True if emitted. (Math.abs, min and max of
  * Mica methods: emit_math_intrinsic.) */
 static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
@@ -1131,9 +1148,6 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
         op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q)
         return false;
     JLabel call = masm_label(A), done = masm_label(A);
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_frames));
-    masm_br(A, JC_UGE, JR_R1, JR_R2, call);
     if (op == VM_OP_STRLEN_Q || op == VM_OP_CODEPOINT_Q) {
         int32_t at = SLOT(h - (op == VM_OP_STRLEN_Q ? 1 : 2));
         masm_ld(A, JR_R0, JR_BASE, at);
@@ -1553,11 +1567,55 @@ static void emit_stubs(Ctx *c)
 {
     /* the poll stubs must come back after their poll: each poll() bound a
      * label right after its branch, and that label is the stub's label + 1 */
-    for (uint32_t s = 0; s < c->nstubs; s++) {
-        Stub *st = &c->stubs[s];
+    for (uint32_t s = 0; s < c->nstubs && !c->failed; s++) {
+        /* a copy: the calls' stubs make stubs of their own */
+        Stub stc = c->stubs[s], *st = &stc;
         VmInsn *o = &c->m->code[st->idx];
+        if (st->kind == STUB_DIRECT || st->kind == STUB_TRIVIAL) {
+            masm_bind(A, st->alt);
+            if (st->kind == STUB_TRIVIAL)
+                masm_mov(A, JR_R3, JR_R0);
+            give_back_step(c);
+            if (st->kind == STUB_TRIVIAL)
+                masm_mov(A, JR_R0, JR_R3);
+        }
         masm_bind(A, st->label);
         switch (st->kind) {
+        case STUB_INVOKE:
+            arg_vm(c);
+            masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o);
+            masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(st->height));
+            masm_call(A, (const void *)jit_h_invoke);
+            check_status(c);
+            masm_jmp(A, st->back);
+            break;
+        case STUB_DIRECT:
+            /* the target in R3 */
+            masm_mov(A, JR_T0, JR_R3);
+            arg_vm(c);
+            masm_mov(A, masm_arg(1), JR_T0);
+            masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, st->arg);
+            masm_call(A, (const void *)jit_h_call);
+            check_status(c);
+            masm_jmp(A, st->back);
+            break;
+        case STUB_MISS:
+            /* the receiver's class in R0; [alt] is the call's STUB_INVOKE */
+            call_lookup(c, st->idx, st->op, st->height, st->alt, st->back);
+            break;
+        case STUB_TRIVIAL: {
+            /* the arguments in R0 (and R4) go back to their slots */
+            int32_t args = SLOT(st->height - st->arg);
+            if (st->arg >= 1)
+                masm_st(A, JR_R0, JR_BASE, args);
+            if (st->arg == 2)
+                masm_st(A, JR_R4, JR_BASE, args + 8);
+            emit_call(c, st->idx, st->op, st->height);
+            if (st->ret)
+                masm_ld(A, JR_R0, JR_BASE, args);
+            masm_jmp(A, st->back);
+            break;
+        }
         case STUB_POLL:
             sync(c, st->idx, st->height);
             arg_vm(c);
@@ -1635,12 +1693,20 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_mov(a, JR_FRAME, JR_R4);
     masm_mov(a, JR_BASE, JR_R5);
     masm_jmpr(a, JR_R0);
-    JLabel body = c->body;
+    JLabel body = c->body, cramped = masm_label(a);
     masm_bind(a, body);
     *body_off = masm_offset(a);
     masm_body_enter(a);
     masm_mov(a, JR_FRAME, JR_R4);
     masm_mov(a, JR_BASE, JR_R5);
+    /* Room for one more frame and for nested compiled code, checked once here
+     * instead of at every call: without it the interpreter runs this frame, and
+     * its calls meet the depth limit where the interpreter's would. (The way
+     * from C into the middle of a body, OSR, checks the same: vm_jit_room.) */
+    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_frame_limit));
+    masm_br(a, JC_UGE, JR_FRAME, JR_R0, cramped);
+    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_cstack_limit));
+    masm_br(a, JC_ULE, JR_SP, JR_R0, cramped);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
@@ -1686,6 +1752,13 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_jmpr(a, JR_R0);
     masm_bind(a, fail_l);
     masm_movi(a, JR_R0, -1);
+    masm_body_ret(a);
+
+    /* no room: the frame runs in the interpreter, which pops it */
+    masm_bind(a, cramped);
+    masm_mov(a, masm_arg(0), JR_VM);
+    masm_mov(a, masm_arg(1), JR_FRAME);
+    masm_call(a, (const void *)jit_h_interpret);
     masm_body_ret(a);
 
     /* the entry point from C (m->entry): entry(vm, frame, start) runs the body */

@@ -189,6 +189,13 @@ int64_t jit_h_call(MicaVM *vm, VmMethod *target, uint64_t *args)
     return vm_interp_entry(vm, f, NULL);
 }
 
+/* A compiled body entered without room for a callee's frame or for nested
+ * compiled code: the interpreter runs its frame (and pops it). */
+int64_t jit_h_interpret(MicaVM *vm, VmFrame *fr)
+{
+    return vm_interp_entry(vm, fr, NULL);
+}
+
 int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp)
 {
     VmFrame *fr = &vm->frames[vm->nframes - 1];

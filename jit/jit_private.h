@@ -47,6 +47,7 @@ void jit_disasm(const uint8_t *code, size_t n);
  * register; "status" is 0 or -1 (exception pending or run halted). */
 int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp);
 int64_t jit_h_call(MicaVM *vm, VmMethod *target, uint64_t *args);
+int64_t jit_h_interpret(MicaVM *vm, VmFrame *fr);
 int64_t jit_h_field(MicaVM *vm, VmInsn *o, uint64_t *sp);
 int64_t jit_h_type(MicaVM *vm, VmInsn *o, uint64_t *sp);
 /* aastore with the operands at sp[-3..-1] when the inline checks cannot decide:

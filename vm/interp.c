@@ -1349,7 +1349,7 @@ osr:
         void *addr = NULL;
         if (!m->jit_state)
             jit_compile(vm, m);
-        if (m->jit && !vm->hooks && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM))
+        if (m->jit && vm_jit_room(vm))
             addr = jit_address(m, (uint32_t)(ip - m->code));
         if (!addr) {
             m->backedges = 0;

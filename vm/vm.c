@@ -112,6 +112,7 @@ MicaStatus mica_vm_new(const MicaConfig *cfg, MicaVM **out)
         vm->stack_end = vm->stack ? vm->stack + slots : NULL;
     }
     vm->frames = frames_alloc(vm->max_frames);
+    vm->jit_frame_limit = vm->frames ? &vm->frames[vm->max_depth - 1] : NULL;
     if (!vm->last_error || !vm->roots || !vm->stack || !vm->frames ||
         vm_sources_init(vm, cfg->classpath, cfg->nclasspath) < 0)
         goto fail;
@@ -440,6 +441,7 @@ MicaStatus mica_set_limits(MicaVM *vm, const MicaLimits *l)
         vm->frames = f;
         vm->max_depth = depth;
         vm->max_frames = depth + VM_FRAME_RESERVE;
+        vm->jit_frame_limit = &vm->frames[depth - 1];
     }
     vm->heap.limit = l->max_heap_bytes;
     vm->max_steps = l->max_steps;

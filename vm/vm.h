@@ -342,6 +342,8 @@ struct MicaVM {
     uint64_t *stack_end;
     VmFrame *frames;
     uint32_t nframes, max_frames, max_depth;
+    VmFrame *jit_frame_limit; /* &frames[max_depth - 1]: a compiled body runs
+                               * in a frame below it (room for a callee)     */
     /* well-known classes (loaded on demand) */
     VmClass *c_object, *c_string, *c_exception;
     uint32_t exc_message_slot, exc_cause_slot, exc_trace_slot;
@@ -365,6 +367,8 @@ struct MicaVM {
     MicaStatus halt;                  /* MICA_ERR_LIMIT/INTERRUPTED: stopped, uncatchable */
     uint32_t c_depth;                 /* vm_call runs nested on the C stack */
     uintptr_t cstack_floor;           /* lowest usable C stack address, 0: unknown */
+    uintptr_t jit_cstack_limit;       /* cstack_floor + VM_CSTACK_JIT_ROOM, or 0:
+                                       * compiled code runs above it      */
     pthread_t cstack_thread;          /* the thread it was measured on     */
     /* the JIT (jit/): NULL when off or without a backend; promotion past the
      * thresholds (UINT64_MAX: never) */
@@ -549,6 +553,15 @@ static inline bool vm_cstack_room(const MicaVM *vm, uintptr_t room)
 {
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
     return !vm->cstack_floor || here > vm->cstack_floor + room;
+}
+
+/* True if compiled code may take over the running top frame in its middle
+ * (OSR): no hooks, room for one more frame and for nested compiled code,
+ * which is what a compiled body checks at its entry (jit/compile.c) so that
+ * its own calls need not. */
+static inline bool vm_jit_room(const MicaVM *vm)
+{
+    return !vm->hooks && vm->nframes < vm->max_depth && vm_cstack_room(vm, VM_CSTACK_JIT_ROOM);
 }
 
 /* Calls static method [name][desc] of class [cls] (internal or dotted name),
