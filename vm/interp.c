@@ -474,7 +474,9 @@ oom:
     T(LOAD_ADDI_STORE) T(LOAD2) T(LOAD_ICONST) T(LOAD_ADDI) T(LOAD_LOAD_ADDI)              \
     T(LOAD_GETFIELD) T(INVOKE_Q) T(INVOKEVIRTUAL_Q) T(INVOKESPECIAL_Q) T(INVOKEIFACE_Q)    \
     T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
-    T(CHECKCAST_Q)
+    T(CHECKCAST_Q) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
+    T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
+    T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)
 
 #if VM_OP_PROFILE
 /* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
@@ -539,16 +541,17 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
      * hooks, the JIT and OSR) runs in the first state, so frames, traces and
      * the collector see the stack as before. */
     uint64_t tos = 0;
-    /* The second state needs computed gotos, and gcc: clang (14) keeps
-     * [tos] in a register but spills ip, locals and the table in the hot
-     * handlers to make room, which costs more than it saves; there, and in
-     * the switch build, an instruction that leaves its result in [tos]
-     * stores it at once and everything runs in the first state. */
+    /* The second state needs computed gotos and VM_TOS_REGISTER (config.h),
+     * which is off for clang: clang 14 keeps [tos] in a register but spills
+     * ip, locals and the table in the hot handlers to make room, which costs
+     * more than it saves. Without it, and in the switch build, an instruction
+     * that leaves its result in [tos] stores it at once and everything runs
+     * in the first state. */
 #if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
-#if defined(__clang__)
-#define VM_TOS_STATES 1
-#else
+#if VM_TOS_REGISTER
 #define VM_TOS_STATES 2
+#else
+#define VM_TOS_STATES 1
 #endif
     /* [0, VM_OP_COUNT): the first state; [VM_OP_COUNT, 2 * VM_OP_COUNT): the second */
 #if VM_TOS_STATES == 2
@@ -1428,6 +1431,24 @@ T_FLUSH:
         sp--;
         NEXT();
     }
+    T_PUTFIELD_B_Q: {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!o)
+            goto T_FLUSH;
+        vm_object_fields(o)[ip->slot] = tos & 0xFF;
+        sp--;
+        NEXT();
+    }
+    T_PUTFIELD_Z_Q: {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!o)
+            goto T_FLUSH;
+        vm_object_fields(o)[ip->slot] = tos != 0;
+        sp--;
+        NEXT();
+    }
+    T_PUTSTATIC_B_Q: *ip->addr = tos & 0xFF; NEXT();
+    T_PUTSTATIC_Z_Q: *ip->addr = tos != 0; NEXT();
     T_ARRAYLENGTH: {
         VmArray *arr = vm_slot_ref(tos);
         if (!arr)
@@ -1510,6 +1531,23 @@ T_FLUSH:
     T_FWD(CODEPOINT_Q)
     T_FWD(INSTANCEOF_Q)
     T_FWD(CHECKCAST_Q)
+    T_FWD(CALLFN)
+    T_FWD(JMP)
+    T_FWD(BR)
+    T_FWD(BR_PLAIN)
+    T_FWD(IDIV)
+    T_FWD(IREM)
+    T_FWD(F2I)
+    T_FWD(IABS_Q)
+    T_FWD(IMIN_Q)
+    T_FWD(IMAX_Q)
+    T_FWD(FMIN_Q)
+    T_FWD(FMAX_Q)
+    T_FWD(ACOPY_Q)
+    T_FWD(NEWARRAY_Q)
+    T_FWD(THROW)
+    T_FWD(DUP_X1)
+    T_FWD(SWAP)
 #undef T_FWD
 #undef BIN1_I
 #undef BIN1_F
