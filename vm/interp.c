@@ -85,6 +85,11 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
         } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD &&
                    (op3 == VM_OP_IADD || op3 == VM_OP_ISUB) && op4 == VM_OP_STORE) {
             o->op = op3 == VM_OP_IADD ? VM_OP_LL_ADD_STORE : VM_OP_LL_SUB_STORE;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD &&
+                   (op3 == VM_OP_FADD || op3 == VM_OP_FSUB || op3 == VM_OP_FMUL)) {
+            /* float expressions of locals (Mandelbrot's zr * zr, NBody's dx * dx) */
+            int k = op3 == VM_OP_FADD ? 0 : op3 == VM_OP_FSUB ? 1 : 2;
+            o->op = (uint16_t)((op4 == VM_OP_STORE ? VM_OP_LL_FADD_STORE : VM_OP_LL_FADD) + k);
         } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST &&
                    (op3 == VM_OP_IADD || op3 == VM_OP_ISUB) && op4 == VM_OP_STORE) {
             /* `i += k` */
@@ -476,7 +481,8 @@ oom:
     T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
     T(CHECKCAST_Q) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
-    T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)
+    T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
+    T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
 
 #if VM_OP_PROFILE
 /* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
@@ -1190,6 +1196,36 @@ string_call:
         ip += 4;
         DISPATCH();
     }
+    CASE(LL_FADD) {
+        tos = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
+        ip += 3;
+        DISPATCH1();
+    }
+    CASE(LL_FSUB) {
+        tos = of_f(as_f(locals[ip->local]) - as_f(locals[ip[1].local]));
+        ip += 3;
+        DISPATCH1();
+    }
+    CASE(LL_FMUL) {
+        tos = of_f(as_f(locals[ip->local]) * as_f(locals[ip[1].local]));
+        ip += 3;
+        DISPATCH1();
+    }
+    CASE(LL_FADD_STORE) {
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH();
+    }
+    CASE(LL_FSUB_STORE) {
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) - as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH();
+    }
+    CASE(LL_FMUL_STORE) {
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) * as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH();
+    }
     CASE(LOAD_LOAD_ADDI) {
         *sp++ = locals[ip->local];
         tos = locals[ip[1].local] + (uint64_t)ip->imm;
@@ -1513,11 +1549,26 @@ T_FLUSH:
         locals[ip[3].local] = locals[ip->local] + (uint64_t)ip->imm;
         ip += 4;
         DISPATCH1();
+    T_LL_FADD_STORE:
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH1();
+    T_LL_FSUB_STORE:
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) - as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH1();
+    T_LL_FMUL_STORE:
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) * as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH1();
     /* the rest store the top and run their first form */
     T_FWD(LOAD2)
     T_FWD(LOAD_ICONST)
     T_FWD(LOAD_ADDI)
     T_FWD(LOAD_LOAD_ADDI)
+    T_FWD(LL_FADD)
+    T_FWD(LL_FSUB)
+    T_FWD(LL_FMUL)
     T_FWD(LOAD_GETFIELD)
     T_FWD(INVOKE_Q)
     T_FWD(INVOKEVIRTUAL_Q)
