@@ -61,6 +61,7 @@ typedef struct Driver {
     ClassVec deps;        /* class path files read for the compiler       */
     ClassVec out;         /* classes the compiler produced                */
     TkStrs listed;        /* scratch for the list callback                */
+    size_t listed_cp;     /* how many of those came from the class path    */
     bool oom;
     bool warnings, werror;         /* -W, -Werror */
     char *inline_text;    /* run -e CODE / run -: the program's text (owned)  */
@@ -278,7 +279,12 @@ static const uint8_t *cp_find(void *ud, const char *internal_name, size_t *len)
 static void collect_std_name(void *arg, const char *internal_name)
 {
     Driver *d = arg;
-    if (!tk_strs_has(&d->listed, internal_name) && tk_strs_push(&d->listed, internal_name) != 0)
+    /* the standard library lists each name once: only the class path's names
+     * (the first listed_cp of the list) can repeat one */
+    for (size_t i = 0; i < d->listed_cp; i++)
+        if (strcmp(d->listed.v[i], internal_name) == 0)
+            return;
+    if (tk_strs_push(&d->listed, internal_name) != 0)
         d->oom = true;
 }
 
@@ -329,6 +335,7 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
         }
         free(dir);
     }
+    d->listed_cp = d->listed.n;
     mica_std_list(pkg, collect_std_name, d);
     /* The callback may call back into the class path; hand out a stable copy. */
     TkStrs names = d->listed;

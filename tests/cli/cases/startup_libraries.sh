@@ -1,14 +1,28 @@
 # `mica` loads libzip (and libcrypto behind it) only when it reads or writes an
-# archive, and libedit only for the REPL on a terminal: none is linked, so a run
-# that needs none of them does not map them (start-up memory). The archive cases
-# check that archives still work.
+# archive, libedit only for the REPL on a terminal, utf8proc only for Unicode
+# operations beyond ASCII and GMP only for BigInteger: none is linked, so a run
+# that needs none of them does not map them (start-up time and memory). The
+# archive cases and the unicode and BigInteger program tests check that those
+# still work; the last run below loads utf8proc and GMP.
 command -v readelf >/dev/null || exit 0
 needed=$(readelf -d "$MICA" | grep NEEDED) || fail "readelf cannot read $MICA"
 case "$needed" in
-    *libzip*|*libcrypto*|*libedit*) fail "mica links what it should load on demand: $needed" ;;
+    *libzip*|*libcrypto*|*libedit*|*libutf8proc*|*libgmp*) fail "mica links what it should load on demand: $needed" ;;
 esac
 write_hello
 run run hello.mica
 expect_status 0
 expect_out 'hello 0
+'
+cat > both.mica <<'EOF'
+import std.math.BigInteger;
+fun main(args: String[]) {
+    println(BigInteger.TWO.pow(100));
+    println("Grüße".toUpperCase() + " " + Char.isLetter(233));
+}
+EOF
+run run both.mica
+expect_status 0
+expect_out '1267650600228229401496703205376
+GRÜSSE true
 '
