@@ -1125,20 +1125,29 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
 
 /* Intrinsics of natives (vm/ops.h) done inline: Math.sqrt and Math.abs of a
  * float; String.length of a string whose code points are counted and
- * codePointAt in an ASCII one; Arrays.copy through a C helper that raises
- * nothing (it copies only when no check can fail). The check their native
+ * codePointAt in an ASCII one; through C helpers that make no call,
+ * String.charAt in an ASCII string (it allocates the result under the
+ * native's frame, as the interpreter does) and Arrays.copy (which raises
+ * nothing: it copies only when no check can fail). The check their native
  * call would make (a frame left for it) always holds in a compiled body (see
- * its entry); when a check of their own fails or the copy declines, the
- * call, which raises what the interpreter's does. String.charAt
- * (which allocates) stays a call. True if emitted. (Math.abs, min and max of
- * Mica methods: emit_math_intrinsic.) */
+ * its entry); when a check of their own fails or a helper declines, the
+ * call, which raises what the interpreter's does. True if emitted.
+ * (Math.abs, min and max of Mica methods: emit_math_intrinsic.) */
 static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
 {
     if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q && op != VM_OP_ACOPY_Q &&
-        op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q)
+        op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q && op != VM_OP_CHARAT_Q)
         return false;
     JLabel call = masm_label(A), done = masm_label(A);
-    if (op == VM_OP_STRLEN_Q || op == VM_OP_CODEPOINT_Q) {
+    if (op == VM_OP_CHARAT_Q) {
+        sync(c, i, h);
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)&c->m->code[i]);
+        masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h));
+        masm_call(A, (const void *)jit_h_charat);
+        masm_bri(A, JC_LT, JR_R0, 0, c->unwind);
+        masm_bri(A, JC_EQ, JR_R0, 0, call);
+    } else if (op == VM_OP_STRLEN_Q || op == VM_OP_CODEPOINT_Q) {
         int32_t at = SLOT(h - (op == VM_OP_STRLEN_Q ? 1 : 2));
         masm_ld(A, JR_R0, JR_BASE, at);
         masm_bri(A, JC_EQ, JR_R0, 0, call);
@@ -1173,7 +1182,8 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
     }
     masm_jmp(A, done);
     masm_bind(A, call);
-    emit_call(c, i, VM_OP_INVOKE_Q, h);
+    /* the call [op] stands for (String's: with its null receiver check) */
+    emit_call(c, i, op, h);
     masm_bind(A, done);
     return true;
 }

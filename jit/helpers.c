@@ -196,6 +196,25 @@ int64_t jit_h_interpret(MicaVM *vm, VmFrame *fr)
     return vm_interp_entry(vm, fr, NULL);
 }
 
+int64_t jit_h_charat(MicaVM *vm, VmInsn *o, uint64_t *sp)
+{
+    VmString *str = vm_slot_ref(sp[-2]);
+    uint64_t i = sp[-1];
+    if (!str || !str->cp_known || !str->ascii || i >= (uint64_t)str->length)
+        return 0;
+    /* allocates under the native's frame, as the call would (traces) */
+    uint64_t *args = sp - 2;
+    vm->frames[vm->nframes] = (VmFrame){.m = o->method, .base = args, .sp = sp};
+    atomic_signal_fence(memory_order_release);
+    vm->nframes++;
+    VmString *r = vm_new_string(vm, str->bytes + i, 1);
+    vm->nframes--;
+    if (!r)
+        return -1;
+    args[0] = vm_ref_slot(r);
+    return 1;
+}
+
 int64_t jit_h_invoke(MicaVM *vm, VmInsn *o, uint64_t *sp)
 {
     VmFrame *fr = &vm->frames[vm->nframes - 1];

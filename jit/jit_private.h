@@ -64,6 +64,11 @@ int64_t jit_h_subclass(VmObject *o, VmClass *c);
 /* Arrays.copy's intrinsic: its five argument slots at [args]; 1 if it copied
  * (vm_array_copy_fast), 0 if the call must be made. Raises and allocates nothing. */
 int64_t jit_h_array_copy(const uint64_t *args);
+/* String.charAt's intrinsic, its operands at sp[-2..-1] (fr->ip and fr->sp
+ * published): for an ASCII string and an index inside it, the one-character
+ * String made under the native's frame, as the interpreter makes it, into
+ * sp[-2]: 1; 0 if the call must be made; -1 with OutOfMemoryError pending. */
+int64_t jit_h_charat(MicaVM *vm, VmInsn *o, uint64_t *sp);
 
 enum { JIT_FAULT_DIV0, JIT_FAULT_NULL_FIELD, JIT_FAULT_BOUNDS, JIT_FAULT_NULL_LENGTH,
        JIT_FAULT_CAST, JIT_FAULT_UNREACHABLE };

@@ -85,6 +85,18 @@
 #define VM_NO_COMPUTED_GOTO 0
 #endif
 
+/* Keep the top of the operand stack in a register (vm/interp.c run(): two
+ * dispatch states) where that pays: computed-goto builds with gcc. 0 keeps
+ * every operand in memory (for measuring it, or for a compiler that
+ * allocates registers worse with it). */
+#ifndef VM_TOS_REGISTER
+#if defined(__GNUC__) && !defined(__clang__)
+#define VM_TOS_REGISTER 1
+#else
+#define VM_TOS_REGISTER 0
+#endif
+#endif
+
 /* Frames kept in an exception's stack trace. */
 #ifndef VM_MAX_TRACE_FRAMES
 #define VM_MAX_TRACE_FRAMES 1024

@@ -85,6 +85,11 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
         } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD &&
                    (op3 == VM_OP_IADD || op3 == VM_OP_ISUB) && op4 == VM_OP_STORE) {
             o->op = op3 == VM_OP_IADD ? VM_OP_LL_ADD_STORE : VM_OP_LL_SUB_STORE;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD &&
+                   (op3 == VM_OP_FADD || op3 == VM_OP_FSUB || op3 == VM_OP_FMUL)) {
+            /* float expressions of locals (Mandelbrot's zr * zr, NBody's dx * dx) */
+            int k = op3 == VM_OP_FADD ? 0 : op3 == VM_OP_FSUB ? 1 : 2;
+            o->op = (uint16_t)((op4 == VM_OP_STORE ? VM_OP_LL_FADD_STORE : VM_OP_LL_FADD) + k);
         } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST &&
                    (op3 == VM_OP_IADD || op3 == VM_OP_ISUB) && op4 == VM_OP_STORE) {
             /* `i += k` */
@@ -458,6 +463,27 @@ oom:
         }                                                                                 \
     } while (0)
 
+/* The instructions with a form for the top of the stack in a register (run():
+ * T_name); the others store it first (T_FLUSH). */
+#define VM_TOS_OPS(T)                                                                     \
+    T(LOAD) T(ICONST) T(ACONST_NULL) T(LDC_STR_Q) T(GETSTATIC_Q) T(STORE) T(IINC) T(POP)   \
+    T(DUP) T(PUTSTATIC_Q) T(IADD) T(ISUB) T(IMUL) T(IAND) T(IOR) T(IXOR) T(ISHL) T(ISHR)   \
+    T(IUSHR) T(IEQ) T(INE) T(ILT) T(ILE) T(IGT) T(IGE) T(AEQ) T(ANE) T(INEG) T(EQZ)        \
+    T(I2B) T(FADD) T(FSUB) T(FMUL) T(FDIV) T(FEQ) T(FNE) T(FLT) T(FLE) T(FGT) T(FGE)       \
+    T(FNEG) T(I2F) T(JZ) T(BR_IF) T(EQZ_BRIF) T(NULL_EQ_JZ) T(NULL_NE_JZ) T(ADDI) T(SUBI)  \
+    T(ILT_JZ) T(ILE_JZ) T(IGT_JZ) T(IGE_JZ) T(IEQ_JZ) T(INE_JZ) T(ILT_BRIF) T(ILE_BRIF)    \
+    T(IGT_BRIF) T(IGE_BRIF) T(IEQ_BRIF) T(INE_BRIF) T(ILT_NBRIF) T(ILE_NBRIF)              \
+    T(IGT_NBRIF) T(IGE_NBRIF) T(IEQ_NBRIF) T(INE_NBRIF) T(RETURN) T(GETFIELD_Q)            \
+    T(PUTFIELD_Q) T(ARRAYLENGTH) T(IALOAD) T(FALOAD) T(AALOAD) T(BALOAD) T(IASTORE)        \
+    T(FASTORE) T(BASTORE) T(STORE_LOAD) T(LL_ADD_STORE) T(LL_SUB_STORE)                    \
+    T(LOAD_ADDI_STORE) T(LOAD2) T(LOAD_ICONST) T(LOAD_ADDI) T(LOAD_LOAD_ADDI)              \
+    T(LOAD_GETFIELD) T(INVOKE_Q) T(INVOKEVIRTUAL_Q) T(INVOKESPECIAL_Q) T(INVOKEIFACE_Q)    \
+    T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
+    T(CHECKCAST_Q) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
+    T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
+    T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
+    T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
+
 #if VM_OP_PROFILE
 /* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
 static void op_profile(MicaVM *vm, int op)
@@ -509,36 +535,94 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
 
     const VmMethod *hook_m = NULL;   /* the last line reported (MICA_HOOK_LINE) */
     uint32_t hook_line = 0;
+    /* The top of the operand stack in a register: an instruction runs in one of
+     * two states. In the first every operand is in memory, [ostack, sp). In the
+     * second the top operand is in [tos] and the rest in [ostack, sp): it is
+     * entered by DISPATCH1 after an instruction that left its result in [tos],
+     * and runs the instruction's second form (T_name) where it has one, which
+     * takes its operand from [tos] (`load; load; iadd; store` moves one value
+     * through memory instead of four); the others (T_FLUSH) store [tos] to the
+     * stack first. Everything that leaves the loop or lets anything see the
+     * stack (calls, polls, throws, allocation, branches that move operands,
+     * hooks, the JIT and OSR) runs in the first state, so frames, traces and
+     * the collector see the stack as before. */
+    uint64_t tos = 0;
+    /* The second state needs computed gotos and VM_TOS_REGISTER (config.h),
+     * which is off for clang: clang 14 keeps [tos] in a register but spills
+     * ip, locals and the table in the hot handlers to make room, which costs
+     * more than it saves. Without it, and in the switch build, an instruction
+     * that leaves its result in [tos] stores it at once and everything runs
+     * in the first state. */
 #if defined(__GNUC__) && !VM_NO_COMPUTED_GOTO
-    static const void *const labels[VM_OP_COUNT] = {
+#if VM_TOS_REGISTER
+#define VM_TOS_STATES 2
+#else
+#define VM_TOS_STATES 1
+#endif
+    /* [0, VM_OP_COUNT): the first state; [VM_OP_COUNT, 2 * VM_OP_COUNT): the second */
+#if VM_TOS_STATES == 2
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+    static const void *const labels[VM_TOS_STATES * VM_OP_COUNT] = {
 #define VM_OP_LABEL(name, base) [VM_OP_##name] = &&L_##name,
 #define VM_OP_LABEL_K(...) VM_KEPT(VM_OP_LABEL, __VA_ARGS__)
         VM_ALL_OPS(VM_OP_LABEL, VM_OP_LABEL_K)
 #undef VM_OP_LABEL_K
 #undef VM_OP_LABEL
+#if VM_TOS_STATES == 2
+        [VM_OP_COUNT ... 2 * VM_OP_COUNT - 1] = &&T_FLUSH,
+#define VM_TOS_LABEL(name) [VM_OP_COUNT + VM_OP_##name] = &&T_##name,
+        VM_TOS_OPS(VM_TOS_LABEL)
+#undef VM_TOS_LABEL
+#endif
     };
+#if VM_TOS_STATES == 2
+#pragma GCC diagnostic pop
+#endif
     /* Line and return hooks take a separate dispatch path: every opcode first
      * goes through L_HOOK_LINE, which reports returns and line changes, then
      * dispatches for real. The table is chosen per run (hooks cannot change
      * while the VM runs), so with hooks off dispatch is exactly as before. */
-    static const void *const hooked[VM_OP_COUNT] = {[0 ... VM_OP_COUNT - 1] = &&L_HOOK_LINE};
+    static const void *const hooked[VM_TOS_STATES * VM_OP_COUNT] = {
+        [0 ... VM_OP_COUNT - 1] = &&L_HOOK_LINE,
+#if VM_TOS_STATES == 2
+        [VM_OP_COUNT ... 2 * VM_OP_COUNT - 1] = &&T_FLUSH,
+#endif
+    };
     const void *const *const table =
         (vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) ? hooked : labels;
 #define CASE(name) L_##name:
 #if VM_OP_PROFILE
-#define DISPATCH() do { op_profile(vm, ip->op); goto *table[ip->op]; } while (0)
+#define DISPATCH0() do { op_profile(vm, ip->op); goto *table[ip->op]; } while (0)
 #else
-#define DISPATCH() goto *table[ip->op]
+#define DISPATCH0() goto *table[ip->op]
+#endif
+#if VM_TOS_STATES == 2
+/* [tos] is dead in the first state: saying so (a zero idiom) keeps it from
+ * being live across every call of the loop, which would cost its register */
+#define DISPATCH() do { tos = 0; DISPATCH0(); } while (0)
+#if VM_OP_PROFILE
+#define DISPATCH1() do { op_profile(vm, ip->op); goto *table[VM_OP_COUNT + ip->op]; } while (0)
+#else
+#define DISPATCH1() goto *table[VM_OP_COUNT + ip->op]
 #endif
 #else
+#define DISPATCH() DISPATCH0()
+#define DISPATCH1() do { *sp++ = tos; DISPATCH0(); } while (0)
+#endif
+#else
+#define VM_TOS_STATES 1
 #define CASE(name) case VM_OP_##name:
 #define DISPATCH() goto dispatch
+#define DISPATCH1() do { *sp++ = tos; goto dispatch; } while (0)
 #endif
 #define NEXT() do { ip++; DISPATCH(); } while (0)
+#define NEXT1() do { ip++; DISPATCH1(); } while (0)
 #define BIN_I(expr)                                                                        \
-    do { b = sp[-1]; a = sp[-2]; sp--; sp[-1] = (uint64_t)(expr); NEXT(); } while (0)
+    do { b = sp[-1]; a = sp[-2]; sp -= 2; tos = (uint64_t)(expr); NEXT1(); } while (0)
 #define BIN_F(expr)                                                                        \
-    do { double y = as_f(sp[-1]), x = as_f(sp[-2]); sp--; sp[-1] = (expr); NEXT(); }      \
+    do { double y = as_f(sp[-1]), x = as_f(sp[-2]); sp -= 2; tos = (expr); NEXT1(); }     \
     while (0)
 
     RELOAD();
@@ -603,8 +687,8 @@ dispatch:
     CASE(BR_IF) {
         if (*--sp == 0)
             NEXT();
+        goto do_br; /* taken */
     }
-    /* fall through: taken */
     /* A taken branch: cut the stack to [height] keeping the [arity] values on
      * top, then go to instruction [idx]; a backward one counts as a back edge
      * and is a poll point. */
@@ -647,6 +731,9 @@ dispatch:
     }
     CASE(RETURN) {
         a = sp[-1];
+#if VM_TOS_STATES == 2
+    do_return:;
+#endif
         uint64_t *dst = fr->base;
         bool was_entry = fr->entry;
         vm->nframes--;
@@ -657,8 +744,8 @@ dispatch:
         }
         RELOAD();
         sp = dst;
-        *sp++ = a;
-        NEXT();
+        tos = a;
+        NEXT1();
     }
     CASE(RETURN_V) {
         uint64_t *dst = fr->base;
@@ -678,16 +765,16 @@ dispatch:
         vm_throw_object(vm, vm_slot_ref(sp[-1]));
         goto exception;
     }
-    CASE(ACONST_NULL) { *sp++ = 0; NEXT(); }
-    CASE(ICONST) { *sp++ = (uint64_t)ip->imm; NEXT(); }
+    CASE(ACONST_NULL) { tos = 0; NEXT1(); }
+    CASE(ICONST) { tos = (uint64_t)ip->imm; NEXT1(); }
     CASE(LDC_STR) {
         SAVE();
         if (vm_resolve_ldc(vm, m, ip) < 0)
             goto exception;
         DISPATCH();
     }
-    CASE(LDC_STR_Q) { *sp++ = vm_ref_slot(ip->str); NEXT(); }
-    CASE(LOAD) { *sp++ = locals[ip->local]; NEXT(); }
+    CASE(LDC_STR_Q) { tos = vm_ref_slot(ip->str); NEXT1(); }
+    CASE(LOAD) { tos = locals[ip->local]; NEXT1(); }
     CASE(STORE) { locals[ip->local] = *--sp; NEXT(); }
     CASE(IINC) { locals[ip->local] += (uint64_t)ip->imm; NEXT(); }
     CASE(POP) { sp--; NEXT(); }
@@ -965,8 +1052,9 @@ string_call:
         VmObject *o = vm_slot_ref(sp[-1]);
         if (!o)
             goto null_field;
-        sp[-1] = vm_object_fields(o)[ip->slot];
-        NEXT();
+        sp--;
+        tos = vm_object_fields(o)[ip->slot];
+        NEXT1();
     }
     CASE(LOAD_GETFIELD) {
         VmObject *o = vm_slot_ref(locals[ip->local]);
@@ -975,29 +1063,27 @@ string_call:
             ip++;
             goto null_field;
         }
-        *sp++ = vm_object_fields(o)[ip[1].slot];
+        tos = vm_object_fields(o)[ip[1].slot];
         ip += 2;
-        DISPATCH();
+        DISPATCH1();
     }
     /* ---- superinstructions ---- */
     CASE(LOAD2) {
-        sp[0] = locals[ip->local];
-        sp[1] = locals[ip[1].local];
-        sp += 2;
+        *sp++ = locals[ip->local];
+        tos = locals[ip[1].local];
         ip += 2;
-        DISPATCH();
+        DISPATCH1();
     }
     CASE(LOAD_ICONST) {
-        sp[0] = locals[ip->local];
-        sp[1] = (uint64_t)ip[1].imm;
-        sp += 2;
+        *sp++ = locals[ip->local];
+        tos = (uint64_t)ip[1].imm;
         ip += 2;
-        DISPATCH();
+        DISPATCH1();
     }
     CASE(LOAD_ADDI) {
-        *sp++ = locals[ip->local] + (uint64_t)ip->imm;
+        tos = locals[ip->local] + (uint64_t)ip->imm;
         ip += 3;
-        DISPATCH();
+        DISPATCH1();
     }
     CASE(ADDI) {
         sp[-1] += (uint64_t)ip->imm;
@@ -1019,10 +1105,10 @@ string_call:
         DISPATCH();
     }
     CASE(STORE_LOAD) {
-        locals[ip->local] = sp[-1];
-        sp[-1] = locals[ip[1].local];
+        locals[ip->local] = *--sp;
+        tos = locals[ip[1].local];
         ip += 2;
-        DISPATCH();
+        DISPATCH1();
     }
     CASE(EQZ_BRIF) {
         if (*--sp == 0) {
@@ -1110,12 +1196,41 @@ string_call:
         ip += 4;
         DISPATCH();
     }
-    CASE(LOAD_LOAD_ADDI) {
-        sp[0] = locals[ip->local];
-        sp[1] = locals[ip[1].local] + (uint64_t)ip->imm;
-        sp += 2;
+    CASE(LL_FADD) {
+        tos = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
+        ip += 3;
+        DISPATCH1();
+    }
+    CASE(LL_FSUB) {
+        tos = of_f(as_f(locals[ip->local]) - as_f(locals[ip[1].local]));
+        ip += 3;
+        DISPATCH1();
+    }
+    CASE(LL_FMUL) {
+        tos = of_f(as_f(locals[ip->local]) * as_f(locals[ip[1].local]));
+        ip += 3;
+        DISPATCH1();
+    }
+    CASE(LL_FADD_STORE) {
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
         ip += 4;
         DISPATCH();
+    }
+    CASE(LL_FSUB_STORE) {
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) - as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH();
+    }
+    CASE(LL_FMUL_STORE) {
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) * as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH();
+    }
+    CASE(LOAD_LOAD_ADDI) {
+        *sp++ = locals[ip->local];
+        tos = locals[ip[1].local] + (uint64_t)ip->imm;
+        ip += 4;
+        DISPATCH1();
     }
     CASE(PUTFIELD_Q) {
         VmObject *o = vm_slot_ref(sp[-2]);
@@ -1141,7 +1256,7 @@ string_call:
         sp -= 2;
         NEXT();
     }
-    CASE(GETSTATIC_Q) { *sp++ = *ip->addr; NEXT(); }
+    CASE(GETSTATIC_Q) { tos = *ip->addr; NEXT1(); }
     CASE(PUTSTATIC_Q) { *ip->addr = *--sp; NEXT(); }
     CASE(PUTSTATIC_B_Q) { *ip->addr = *--sp & 0xFF; NEXT(); }
     CASE(PUTSTATIC_Z_Q) { *ip->addr = *--sp != 0; NEXT(); }
@@ -1191,9 +1306,9 @@ string_call:
         VmArray *arr = vm_slot_ref(sp[-2]);
         int64_t i = (int64_t)sp[-1];
         BOUNDS(arr, i);
-        sp--;
-        sp[-1] = ((uint64_t *)vm_array_data(arr))[i];
-        NEXT();
+        sp -= 2;
+        tos = ((uint64_t *)vm_array_data(arr))[i];
+        NEXT1();
     }
     CASE(IASTORE)
     CASE(FASTORE) {
@@ -1222,9 +1337,9 @@ string_call:
         VmArray *arr = vm_slot_ref(sp[-2]);
         int64_t i = (int64_t)sp[-1];
         BOUNDS(arr, i);
-        sp--;
-        sp[-1] = ((uint8_t *)vm_array_data(arr))[i];
-        NEXT();
+        sp -= 2;
+        tos = ((uint8_t *)vm_array_data(arr))[i];
+        NEXT1();
     }
     CASE(BASTORE) {
         VmArray *arr = vm_slot_ref(sp[-3]);
@@ -1236,6 +1351,258 @@ string_call:
         sp -= 3;
         NEXT();
     }
+#if VM_TOS_STATES == 2
+    /* ---- the second state: the top operand in [tos] (see the tables) ---- */
+T_FLUSH:
+    *sp++ = tos;
+    goto *table[ip->op];
+#define T_FWD(name) T_##name: *sp++ = tos; goto L_##name;
+#define BIN1_I(name, expr)                                                                \
+    T_##name: a = *--sp; b = tos; tos = (uint64_t)(expr); NEXT1();
+#define BIN1_F(name, expr)                                                                \
+    T_##name: { double y = as_f(tos), x = as_f(*--sp); tos = (expr); NEXT1(); }
+    T_LOAD: *sp++ = tos; tos = locals[ip->local]; NEXT1();
+    T_ICONST: *sp++ = tos; tos = (uint64_t)ip->imm; NEXT1();
+    T_ACONST_NULL: *sp++ = tos; tos = 0; NEXT1();
+    T_LDC_STR_Q: *sp++ = tos; tos = vm_ref_slot(ip->str); NEXT1();
+    T_GETSTATIC_Q: *sp++ = tos; tos = *ip->addr; NEXT1();
+    T_STORE: locals[ip->local] = tos; NEXT();
+    T_IINC: locals[ip->local] += (uint64_t)ip->imm; NEXT1();
+    T_POP: NEXT();
+    T_DUP: *sp++ = tos; NEXT1();
+    T_PUTSTATIC_Q: *ip->addr = tos; NEXT();
+    BIN1_I(IADD, a + b)
+    BIN1_I(ISUB, a - b)
+    BIN1_I(IMUL, a * b)
+    BIN1_I(IAND, a & b)
+    BIN1_I(IOR, a | b)
+    BIN1_I(IXOR, a ^ b)
+    BIN1_I(ISHL, a << (b & 63))
+    BIN1_I(ISHR, (int64_t)a < 0 ? ~(~a >> (b & 63)) : a >> (b & 63))
+    BIN1_I(IUSHR, a >> (b & 63))
+    BIN1_I(IEQ, a == b)
+    BIN1_I(INE, a != b)
+    BIN1_I(ILT, (int64_t)a < (int64_t)b)
+    BIN1_I(ILE, (int64_t)a <= (int64_t)b)
+    BIN1_I(IGT, (int64_t)a > (int64_t)b)
+    BIN1_I(IGE, (int64_t)a >= (int64_t)b)
+    BIN1_I(AEQ, a == b)
+    BIN1_I(ANE, a != b)
+    BIN1_F(FADD, of_f(x + y))
+    BIN1_F(FSUB, of_f(x - y))
+    BIN1_F(FMUL, of_f(x * y))
+    BIN1_F(FDIV, of_f(x / y))
+    BIN1_F(FEQ, x == y)
+    BIN1_F(FNE, x != y)
+    BIN1_F(FLT, x < y)
+    BIN1_F(FLE, x <= y)
+    BIN1_F(FGT, x > y)
+    BIN1_F(FGE, x >= y)
+    T_INEG: tos = 0 - tos; NEXT1();
+    T_EQZ: tos = tos == 0; NEXT1();
+    T_I2B: tos &= 0xFF; NEXT1();
+    T_FNEG: tos = of_f(-as_f(tos)); NEXT1();
+    T_I2F: tos = of_f((double)(int64_t)tos); NEXT1();
+    T_JZ: ip = tos == 0 ? m->code + ip->target : ip + 1; DISPATCH();
+    T_BR_IF:
+        if (tos == 0)
+            NEXT();
+        goto do_br;
+    T_EQZ_BRIF:
+        if (tos == 0) {
+            ip++;
+            goto do_br;
+        }
+        ip += 2;
+        DISPATCH();
+    T_NULL_EQ_JZ: ip = tos == 0 ? ip + 3 : m->code + ip[2].target; DISPATCH();
+    T_NULL_NE_JZ: ip = tos != 0 ? ip + 3 : m->code + ip[2].target; DISPATCH();
+    T_ADDI: tos += (uint64_t)ip->imm; ip += 2; DISPATCH1();
+    T_SUBI: tos -= (uint64_t)ip->imm; ip += 2; DISPATCH1();
+#define CMP1_FUSED(NAME, OP)                                                               \
+    T_##NAME##_JZ:                                                                         \
+        a = *--sp; b = tos;                                                                \
+        ip = ((int64_t)a OP (int64_t)b) ? ip + 2 : m->code + ip[1].target;                 \
+        DISPATCH();                                                                        \
+    T_##NAME##_BRIF:                                                                       \
+        a = *--sp; b = tos;                                                                \
+        if ((int64_t)a OP (int64_t)b) {                                                    \
+            ip++;                                                                          \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 2;                                                                           \
+        DISPATCH();                                                                        \
+    T_##NAME##_NBRIF:                                                                      \
+        a = *--sp; b = tos;                                                                \
+        if (!((int64_t)a OP (int64_t)b)) {                                                 \
+            ip += 2;                                                                       \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 3;                                                                           \
+        DISPATCH();
+    CMP1_FUSED(ILT, <)
+    CMP1_FUSED(ILE, <=)
+    CMP1_FUSED(IGT, >)
+    CMP1_FUSED(IGE, >=)
+    CMP1_FUSED(IEQ, ==)
+    CMP1_FUSED(INE, !=)
+#undef CMP1_FUSED
+    T_RETURN: a = tos; goto do_return;
+    T_GETFIELD_Q: {
+        VmObject *o = vm_slot_ref(tos);
+        if (!o) {
+            *sp++ = tos;
+            goto null_field;
+        }
+        tos = vm_object_fields(o)[ip->slot];
+        NEXT1();
+    }
+    T_PUTFIELD_Q: {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!o) {
+            *sp++ = tos;
+            goto null_field;
+        }
+        vm_object_fields(o)[ip->slot] = tos;
+        sp--;
+        NEXT();
+    }
+    T_PUTFIELD_B_Q: {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!o)
+            goto T_FLUSH;
+        vm_object_fields(o)[ip->slot] = tos & 0xFF;
+        sp--;
+        NEXT();
+    }
+    T_PUTFIELD_Z_Q: {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!o)
+            goto T_FLUSH;
+        vm_object_fields(o)[ip->slot] = tos != 0;
+        sp--;
+        NEXT();
+    }
+    T_PUTSTATIC_B_Q: *ip->addr = tos & 0xFF; NEXT();
+    T_PUTSTATIC_Z_Q: *ip->addr = tos != 0; NEXT();
+    T_ARRAYLENGTH: {
+        VmArray *arr = vm_slot_ref(tos);
+        if (!arr)
+            goto T_FLUSH;
+        tos = (uint64_t)arr->length;
+        NEXT1();
+    }
+    /* array accesses: anything unusual runs the first form, which throws */
+    T_IALOAD:
+    T_FALOAD:
+    T_AALOAD: {
+        VmArray *arr = vm_slot_ref(sp[-1]);
+        if (!arr || tos >= (uint64_t)arr->length)
+            goto T_FLUSH;
+        tos = ((uint64_t *)vm_array_data(arr))[tos];
+        sp--;
+        NEXT1();
+    }
+    T_BALOAD: {
+        VmArray *arr = vm_slot_ref(sp[-1]);
+        if (!arr || tos >= (uint64_t)arr->length)
+            goto T_FLUSH;
+        tos = ((uint8_t *)vm_array_data(arr))[tos];
+        sp--;
+        NEXT1();
+    }
+    T_IASTORE:
+    T_FASTORE: {
+        VmArray *arr = vm_slot_ref(sp[-2]);
+        uint64_t i = sp[-1];
+        if (!arr || i >= (uint64_t)arr->length)
+            goto T_FLUSH;
+        ((uint64_t *)vm_array_data(arr))[i] = tos;
+        sp -= 2;
+        NEXT();
+    }
+    T_BASTORE: {
+        VmArray *arr = vm_slot_ref(sp[-2]);
+        uint64_t i = sp[-1];
+        if (!arr || i >= (uint64_t)arr->length)
+            goto T_FLUSH;
+        ((uint8_t *)vm_array_data(arr))[i] =
+            (uint8_t)(arr->cls->elem_kind == CF_KIND_BOOL ? tos != 0 : (tos & 0xFF));
+        sp -= 2;
+        NEXT();
+    }
+    T_STORE_LOAD:
+        locals[ip->local] = tos;
+        tos = locals[ip[1].local];
+        ip += 2;
+        DISPATCH1();
+    /* arithmetic between locals leaves the operands as they are */
+    T_LL_ADD_STORE:
+        locals[ip[3].local] = locals[ip->local] + locals[ip[1].local];
+        ip += 4;
+        DISPATCH1();
+    T_LL_SUB_STORE:
+        locals[ip[3].local] = locals[ip->local] - locals[ip[1].local];
+        ip += 4;
+        DISPATCH1();
+    T_LOAD_ADDI_STORE:
+        locals[ip[3].local] = locals[ip->local] + (uint64_t)ip->imm;
+        ip += 4;
+        DISPATCH1();
+    T_LL_FADD_STORE:
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH1();
+    T_LL_FSUB_STORE:
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) - as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH1();
+    T_LL_FMUL_STORE:
+        locals[ip[3].local] = of_f(as_f(locals[ip->local]) * as_f(locals[ip[1].local]));
+        ip += 4;
+        DISPATCH1();
+    /* the rest store the top and run their first form */
+    T_FWD(LOAD2)
+    T_FWD(LOAD_ICONST)
+    T_FWD(LOAD_ADDI)
+    T_FWD(LOAD_LOAD_ADDI)
+    T_FWD(LL_FADD)
+    T_FWD(LL_FSUB)
+    T_FWD(LL_FMUL)
+    T_FWD(LOAD_GETFIELD)
+    T_FWD(INVOKE_Q)
+    T_FWD(INVOKEVIRTUAL_Q)
+    T_FWD(INVOKESPECIAL_Q)
+    T_FWD(INVOKEIFACE_Q)
+    T_FWD(NEW_Q)
+    T_FWD(FSQRT_Q)
+    T_FWD(FABS_Q)
+    T_FWD(STRLEN_Q)
+    T_FWD(CHARAT_Q)
+    T_FWD(CODEPOINT_Q)
+    T_FWD(INSTANCEOF_Q)
+    T_FWD(CHECKCAST_Q)
+    T_FWD(CALLFN)
+    T_FWD(JMP)
+    T_FWD(BR)
+    T_FWD(BR_PLAIN)
+    T_FWD(IDIV)
+    T_FWD(IREM)
+    T_FWD(F2I)
+    T_FWD(IABS_Q)
+    T_FWD(IMIN_Q)
+    T_FWD(IMAX_Q)
+    T_FWD(FMIN_Q)
+    T_FWD(FMAX_Q)
+    T_FWD(ACOPY_Q)
+    T_FWD(NEWARRAY_Q)
+    T_FWD(THROW)
+    T_FWD(DUP_X1)
+    T_FWD(SWAP)
+#undef T_FWD
+#undef BIN1_I
+#undef BIN1_F
+#endif
 #if !(defined(__GNUC__) && !VM_NO_COMPUTED_GOTO)
     default:
         SAVE();
@@ -1252,8 +1619,9 @@ invoke_instance:
         int fop = __atomic_load_n(&f->op, __ATOMIC_ACQUIRE);
         if (fop == VM_OP_GETFIELD_Q) {
             vm->poll_left--;
-            sp[-1] = vm_object_fields(vm_slot_ref(sp[-1]))[f->slot];
-            NEXT();
+            sp--;
+            tos = vm_object_fields(vm_slot_ref(*sp))[f->slot];
+            NEXT1();
         }
         if (fop == VM_OP_PUTFIELD_Q || fop == VM_OP_PUTFIELD_B_Q || fop == VM_OP_PUTFIELD_Z_Q) {
             vm->poll_left--;
@@ -1410,6 +1778,10 @@ exception:
 #undef CASE
 #undef DISPATCH
 #undef NEXT
+#undef NEXT1
+#undef DISPATCH1
+#undef VM_TOS_STATES
+#undef DISPATCH0
 #undef BIN_I
 #undef BIN_F
 }

@@ -73,6 +73,9 @@
      * load a; load b; iconst k; iadd|isub */                                             \
     X(LL_ADD_STORE, LOAD) X(LL_SUB_STORE, LOAD) X(LOAD_ADDI_STORE, LOAD)                  \
     X(LOAD_LOAD_ADDI, LOAD)                                                               \
+    /* float arithmetic of two locals: load a; load b; fadd|fsub|fmul (; store c) */        \
+    X(LL_FADD, LOAD) X(LL_FSUB, LOAD) X(LL_FMUL, LOAD) X(LL_FADD_STORE, LOAD)             \
+    X(LL_FSUB_STORE, LOAD) X(LL_FMUL_STORE, LOAD)                                         \
     /* a br that moves no operands (its target's height is the stack's): loops' back edge */ \
     X(BR_PLAIN, BR)
 

@@ -1,15 +1,21 @@
 /* stdlib/natives/regex.c: the C side of std.regex on PCRE2 (UTF mode, JIT
- * when available). Positions given to Mica count code points. */
+ * when available; the library is loaded when the first regex is compiled:
+ * pcre2_lib.h). Positions given to Mica count code points. */
 #include "natives.h"
 #include "cm_mem.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "pcre2_lib.h"
 #include "std_util.h"
+
+/* PCRE2's functions where a compiled regex exists (so the library is loaded). */
+static const StdPcre2 *lib(void)
+{
+    return std_pcre2();
+}
 
 /* A compiled regex. PCRE2 10.42's JIT gets \\S, \\W and \\D wrong on non-ASCII
  * text under PCRE2_MATCH_INVALID_UTF (fixed in 10.43), so [fast] is compiled
@@ -37,8 +43,8 @@ static pcre2_code *code_of(int64_t h)
 static void free_code(void *p)
 {
     Rx *rx = p;
-    pcre2_code_free(rx->fast);
-    pcre2_code_free(rx->tolerant);
+    lib()->pcre2_code_free(rx->fast);
+    lib()->pcre2_code_free(rx->tolerant);
     free(rx->pattern);
     free(rx);
 }
@@ -49,7 +55,7 @@ static pcre2_code *tolerant_of(Rx *rx)
     if (!rx->tolerant) {
         int err;
         PCRE2_SIZE off;
-        rx->tolerant = pcre2_compile((PCRE2_SPTR)rx->pattern, rx->len,
+        rx->tolerant = lib()->pcre2_compile((PCRE2_SPTR)rx->pattern, rx->len,
                                      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
     }
     return rx->tolerant;
@@ -98,11 +104,11 @@ static int rx_match(int64_t h, VmString *s, PCRE2_SIZE from, uint32_t opts,
 {
     Rx *rx = rx_of(h);
     if (valid)
-        return pcre2_match(rx->fast, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from,
+        return lib()->pcre2_match(rx->fast, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from,
                            opts | PCRE2_NO_UTF_CHECK, md, mc);
     if (!tolerant_of(rx))
         return PCRE2_ERROR_NOMEMORY;
-    return pcre2_match(rx->tolerant, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from, opts,
+    return lib()->pcre2_match(rx->tolerant, (PCRE2_SPTR)s->bytes, (PCRE2_SIZE)s->length, from, opts,
                        md, mc);
 }
 
@@ -112,20 +118,24 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
 {
     if (std_null_arg(vm, pattern, "the pattern"))
         return 0;
+    if (!std_pcre2()) {
+        vm_throw(vm, "LinkError", "%s", std_pcre2_error());
+        return 0;
+    }
     int err;
     PCRE2_SIZE off;
-    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern->bytes, (PCRE2_SIZE)pattern->length,
+    pcre2_code *c = lib()->pcre2_compile((PCRE2_SPTR)pattern->bytes, (PCRE2_SIZE)pattern->length,
                                   PCRE2_UTF, &err, &off, NULL);
     if (!c) {
         PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(err, msg, sizeof msg);
+        lib()->pcre2_get_error_message(err, msg, sizeof msg);
         vm_throw(vm, "IllegalArgumentError", "bad regex \"%s\" at offset %zu: %s",
                  pattern->bytes, (size_t)off, (const char *)msg);
         return 0;
     }
-    pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* optional: falls back to the interpreter */
+    lib()->pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* optional: falls back to the interpreter */
     if (!owner) {
-        pcre2_code_free(c);
+        lib()->pcre2_code_free(c);
         vm_throw(vm, "NullError", "the owner is null");
         return 0;
     }
@@ -134,7 +144,7 @@ static int64_t std_regex_compile(MicaVM *vm, VmObject *owner, VmString *pattern)
     if (!rx || !pat) {
         free(rx);
         free(pat);
-        pcre2_code_free(c);
+        lib()->pcre2_code_free(c);
         vm_throw(vm, "OutOfMemoryError", "cannot compile a regex");
         return 0;
     }
@@ -154,10 +164,10 @@ static pcre2_match_context *match_context(MicaVM *vm)
 {
     if (!vm->heap.limit)
         return NULL;
-    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    pcre2_match_context *mc = lib()->pcre2_match_context_create(NULL);
     if (mc) {
         size_t kib = vm->heap.limit / 4 / 1024;
-        pcre2_set_heap_limit(mc, (uint32_t)(kib < 20000000u ? (kib ? kib : 1) : 20000000u));
+        lib()->pcre2_set_heap_limit(mc, (uint32_t)(kib < 20000000u ? (kib ? kib : 1) : 20000000u));
     }
     return mc;
 }
@@ -165,7 +175,7 @@ static pcre2_match_context *match_context(MicaVM *vm)
 static void throw_pcre2(MicaVM *vm, int rc, const char *what, const char *detail)
 {
     PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(rc, msg, sizeof msg);
+    lib()->pcre2_get_error_message(rc, msg, sizeof msg);
     if (rc == PCRE2_ERROR_HEAPLIMIT)
         vm_throw(vm, "OutOfMemoryError", "regex match needs more memory than the heap cap allows");
     else if (detail)
@@ -200,7 +210,7 @@ static bool std_regex_find(MicaVM *vm, int64_t h, VmString *s, int64_t from, int
     if (from < 0 || from > s->length)
         return false;
     pcre2_code *c = code_of(h);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+    pcre2_match_data *md = lib()->pcre2_match_data_create_from_pattern(c, NULL);
     bool found = false;
     if (!md) {
         vm_throw(vm, "OutOfMemoryError", "cannot match a regex");
@@ -209,15 +219,15 @@ static bool std_regex_find(MicaVM *vm, int64_t h, VmString *s, int64_t from, int
     uint32_t opts = whole ? PCRE2_ANCHORED | PCRE2_ENDANCHORED : 0;
     pcre2_match_context *mc = match_context(vm);
     int rc = rx_match(h, s, (PCRE2_SIZE)from, opts, md, mc, valid_from(s, (size_t)from));
-    pcre2_match_context_free(mc);
+    lib()->pcre2_match_context_free(mc);
     if (rc == PCRE2_ERROR_NOMATCH) {
         goto done;
     } else if (rc < 0) {
         throw_pcre2(vm, rc, "regex match failed", NULL);
         goto done;
     }
-    uint32_t n = pcre2_get_ovector_count(md);
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    uint32_t n = lib()->pcre2_get_ovector_count(md);
+    PCRE2_SIZE *ov = lib()->pcre2_get_ovector_pointer(md);
     VmArray *groups = std_new_array(vm, "[Lstd/core/String;", n);
     VmArray *starts = groups ? std_new_array(vm, "[I", n) : NULL;
     VmArray *ends = starts ? std_new_array(vm, "[I", n) : NULL;
@@ -262,7 +272,7 @@ static bool std_regex_find(MicaVM *vm, int64_t h, VmString *s, int64_t from, int
         goto done;
     found = true;
 done:
-    pcre2_match_data_free(md);
+    lib()->pcre2_match_data_free(md);
     return found;
 }
 
@@ -271,7 +281,7 @@ static int64_t std_regex_group_number(MicaVM *vm, int64_t h, VmString *name)
 {
     if (std_null_arg(vm, name, "the group name"))
         return -1;
-    int n = pcre2_substring_number_from_name(code_of(h), (PCRE2_SPTR)name->bytes);
+    int n = lib()->pcre2_substring_number_from_name(code_of(h), (PCRE2_SPTR)name->bytes);
     return n < 0 ? -1 : n;
 }
 
@@ -284,7 +294,7 @@ static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmStr
     if (std_null_arg(vm, s, "the text") || std_null_arg(vm, rep, "the replacement"))
         return NULL;
     pcre2_code *c = code_of(h);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+    pcre2_match_data *md = lib()->pcre2_match_data_create_from_pattern(c, NULL);
     pcre2_match_context *mc = match_context(vm);
     VmBuf out = {0};
     VmString *r = NULL;
@@ -311,7 +321,7 @@ static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmStr
             throw_pcre2(vm, rc, "regex match failed", NULL);
             goto done;
         }
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        PCRE2_SIZE *ov = lib()->pcre2_get_ovector_pointer(md);
         PCRE2_SIZE ma = ov[0], mb = ov[1] > ov[0] ? ov[1] : ov[0];
         if (ma > copied && vm_buf_add(vm, &out, s->bytes + copied, ma - copied) < 0)
             goto done;
@@ -320,7 +330,7 @@ static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmStr
             if (vm_buf_grow(vm, &out, 64) < 0)
                 goto done;
             PCRE2_SIZE room = out.cap - out.n;
-            int sr = pcre2_substitute(c, subj, len, 0,
+            int sr = lib()->pcre2_substitute(c, subj, len, 0,
                                       PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_REPLACEMENT_ONLY |
                                           PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
                                       md, mc, (PCRE2_SPTR)rep->bytes, (PCRE2_SIZE)rep->length,
@@ -347,9 +357,9 @@ static VmString *std_regex_replace_all(MicaVM *vm, int64_t h, VmString *s, VmStr
         goto done;
     r = vm_buf_string(vm, &out);
 done:
-    pcre2_match_context_free(mc);
+    lib()->pcre2_match_context_free(mc);
     if (md)
-        pcre2_match_data_free(md);
+        lib()->pcre2_match_data_free(md);
     return r;
 }
 
@@ -360,7 +370,7 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
     if (std_null_arg(vm, s, "the text"))
         return NULL;
     pcre2_code *c = code_of(h);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+    pcre2_match_data *md = lib()->pcre2_match_data_create_from_pattern(c, NULL);
     pcre2_match_context *mc = match_context(vm);
     VmBuf cutbuf = {0}; /* pairs of size_t: piece start, piece end; on the heap */
     size_t *cuts = NULL, ncuts = 0;
@@ -377,7 +387,7 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
         }
         if (rc < 0)
             break;
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        PCRE2_SIZE *ov = lib()->pcre2_get_ovector_pointer(md);
         size_t a = ov[0], b = ov[1] > ov[0] ? ov[1] : ov[0];
         if (a == b) {
             if (a >= (size_t)s->length)
@@ -416,9 +426,9 @@ static VmArray *std_regex_split(MicaVM *vm, int64_t h, VmString *s)
 oom:
     vm_throw(vm, "OutOfMemoryError", "cannot split a string");
 done:
-    pcre2_match_context_free(mc);
+    lib()->pcre2_match_context_free(mc);
     if (md)
-        pcre2_match_data_free(md);
+        lib()->pcre2_match_data_free(md);
     return out;
 }
 
