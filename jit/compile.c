@@ -450,6 +450,24 @@ static void vflush(Ctx *c);
 static void vpop(Ctx *c, JReg r);
 static void vpush_r0(Ctx *c);
 
+/* The checks of a call of [t] done at its site instead of through a frame
+ * (arguments at height [h] - nargs): the value stack as vm_push_frame checks
+ * it, to [full] when it has no room for [t]'s frame (implied by this frame's
+ * own check when the callee's frame fits in it; the depth has room, by the
+ * body's entry), then the step, to [undo] when a poll is due (the step is
+ * given back there and the whole call made). */
+static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t nargs,
+                               JLabel full, JLabel undo)
+{
+    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+        masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(h - (int32_t)nargs) + (int32_t)need);
+        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
+        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+    }
+    masm_step(A, undo);
+}
+
 /* Call instruction [i] at height [h] on the lazy stack with a trivial target:
  * the arguments are popped into registers, the checks made, the body done
  * inline; when a check fails they go back to their slots and the whole call
@@ -479,7 +497,6 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     if (nargs >= 1)
         vpop(c, JR_R0);
     vflush(c);
-    int32_t args = SLOT(h - (int32_t)nargs);
     if (recv) {
         masm_bri(A, JC_EQ, JR_R0, 0, full);
         if (guard_cls) {
@@ -496,16 +513,7 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
     }
-    /* the value stack as vm_push_frame checks it (implied by this frame's own
-     * check when the callee's frame fits in it; the depth is, by the body's
-     * entry), then the step, given back when a poll is due */
-    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
-        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
-    }
-    masm_step(A, undo);
+    inline_call_checks(c, t, h, nargs, full, undo);
     switch (tv.kind) {
     case TRIV_GET:
         masm_ld(A, JR_R0, JR_R0, vm_field_offset(tv.field));
@@ -555,14 +563,7 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
     vpop(c, JR_R0);
     vflush(c);
     int32_t args = SLOT(h - (int32_t)nargs);
-    /* the depth has room (the body's entry checked it); the value stack */
-    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
-        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
-    }
-    masm_step(A, undo);
+    inline_call_checks(c, t, h, nargs, full, undo);
     switch (op) {
     case VM_OP_IABS_Q:
         /* 0 - a for a negative a: Int.MIN stays Int.MIN */
