@@ -7,7 +7,8 @@
 #
 # The tables give each benchmark's median seconds per system and its time divided by
 # Java's (or the first system's, without Java), with the geometric mean of those ratios
-# over the benchmarks both ran. The plot draws the same ratios as bars, one group per
+# over the benchmarks both ran; when the file has each run's peak resident memory
+# (column peak_mib), a third table gives the largest per benchmark and system. The plot draws the same ratios as bars, one group per
 # benchmark, on a log scale. Needs awk, and gnuplot for the SVG (apt-get install gnuplot-nox).
 set -euo pipefail
 export LC_ALL=C
@@ -39,6 +40,7 @@ summarize() {
         maxrun = $6 > maxrun ? $6 : maxrun;
         if ($8 == "ok") { k = b SUBSEP s; val[k, ++cnt[k]] = $7 }
         else failed[b, s] = 1;
+        if ($8 == "ok" && $9 != "" && (!((b, s) in peak) || $9 + 0 > peak[b, s])) { peak[b, s] = $9 + 0; npeak++ }
     }
     END {
         if (nb == 0) { print "plot.sh: no timings in the file" > "/dev/stderr"; exit 1 }
@@ -95,6 +97,18 @@ summarize() {
         printf "\n";
         for (j = 1; j <= ns; j++) if (geon[ss[j]] && geon[ss[j]] < nb)
             printf "\n%s: geomean over the %d benchmark(s) it and %s both ran.\n", lab[ss[j]], geon[ss[j]], lab[base];
+        if (npeak) {
+            print "";
+            print "Peak resident memory, MiB (the largest of the runs):";
+            print "";
+            printf "| benchmark |"; for (j = 1; j <= ns; j++) printf " %s |", lab[ss[j]]; printf "\n";
+            printf "| --- |"; for (j = 1; j <= ns; j++) printf " ---: |"; printf "\n";
+            for (i = 1; i <= nb; i++) {
+                printf "| %s |", bs[i];
+                for (j = 1; j <= ns; j++) printf " %s |", ((bs[i], ss[j]) in peak) ? sprintf("%.1f", peak[bs[i], ss[j]]) : "-";
+                printf "\n";
+            }
+        }
     }' "$csv"
 }
 

@@ -61,6 +61,13 @@ static void gc_init_process(void)
         struct GC_stack_base sb = {(void *)hi};
         GC_set_stackbottom(NULL, &sb);
     }
+    /* Marking on the thread that collects only: GC_allow_register_threads
+     * (below) would otherwise start a marker thread per further core and wait
+     * until each runs, at every start-up, which was a third of a small
+     * program's time on a loaded 2-core machine, while no Are-We-Fast-Yet
+     * benchmark collected faster with the extra marker (bench/README.md).
+     * GC_MARKERS=N in the environment still asks Boehm for N. */
+    GC_set_markers_count(1);
     GC_INIT();
     GC_allow_register_threads();
     pthread_key_create(&gc_thread_key, gc_thread_exit);

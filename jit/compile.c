@@ -114,19 +114,11 @@ static void check_status(Ctx *c)
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
 }
 
-/* Adds back the step a masm_decbr took (clobbers R0). */
-static void give_back_step(Ctx *c)
-{
-    masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
-    masm_st(A, JR_R0, JR_VM, offsetof(MicaVM, poll_left));
-}
-
 /* A poll point (back edge): one step off vm->poll_left, vm_poll when it runs out. */
 static void poll(Ctx *c, uint32_t idx, int32_t height)
 {
     JLabel l = stub(c, STUB_POLL, idx, height);
-    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), l);
+    masm_step(A, l);
     /* the stub comes back to the label made right after its own */
     masm_bind(A, masm_label(A));
 }
@@ -292,7 +284,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     }
     /* one step; when a poll is due the step is given back and the helper
      * makes the call (and the poll) */
-    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
+    masm_step(A, undo);
     /* the frame: vm->frames[nframes], right above this one (R4) */
     masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
@@ -458,6 +450,24 @@ static void vflush(Ctx *c);
 static void vpop(Ctx *c, JReg r);
 static void vpush_r0(Ctx *c);
 
+/* The checks of a call of [t] done at its site instead of through a frame
+ * (arguments at height [h] - nargs): the value stack as vm_push_frame checks
+ * it, to [full] when it has no room for [t]'s frame (implied by this frame's
+ * own check when the callee's frame fits in it; the depth has room, by the
+ * body's entry), then the step, to [undo] when a poll is due (the step is
+ * given back there and the whole call made). */
+static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t nargs,
+                               JLabel full, JLabel undo)
+{
+    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
+        masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(h - (int32_t)nargs) + (int32_t)need);
+        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
+        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+    }
+    masm_step(A, undo);
+}
+
 /* Call instruction [i] at height [h] on the lazy stack with a trivial target:
  * the arguments are popped into registers, the checks made, the body done
  * inline; when a check fails they go back to their slots and the whole call
@@ -487,7 +497,6 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     if (nargs >= 1)
         vpop(c, JR_R0);
     vflush(c);
-    int32_t args = SLOT(h - (int32_t)nargs);
     if (recv) {
         masm_bri(A, JC_EQ, JR_R0, 0, full);
         if (guard_cls) {
@@ -504,16 +513,7 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_br(A, JC_NE, JR_R1, JR_R2, full);
         }
     }
-    /* the value stack as vm_push_frame checks it (implied by this frame's own
-     * check when the callee's frame fits in it; the depth is, by the body's
-     * entry), then the step, given back when a poll is due */
-    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
-        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
-    }
-    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
+    inline_call_checks(c, t, h, nargs, full, undo);
     switch (tv.kind) {
     case TRIV_GET:
         masm_ld(A, JR_R0, JR_R0, vm_field_offset(tv.field));
@@ -563,16 +563,7 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
     vpop(c, JR_R0);
     vflush(c);
     int32_t args = SLOT(h - (int32_t)nargs);
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_ld32s(A, JR_R2, JR_VM, offsetof(MicaVM, max_depth));
-    masm_br(A, JC_UGE, JR_R1, JR_R2, full);
-    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
-        uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        masm_alui(A, JA_ADD, JR_R1, JR_BASE, args + (int32_t)need);
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
-    }
-    masm_decbr(A, JR_VM, offsetof(MicaVM, poll_left), undo);
+    inline_call_checks(c, t, h, nargs, full, undo);
     switch (op) {
     case VM_OP_IABS_Q:
         /* 0 - a for a negative a: Int.MIN stays Int.MIN */
@@ -609,7 +600,7 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
     /* the whole call, from the frame's slots */
     masm_bind(A, undo);
     masm_mov(A, JR_R3, JR_R0);
-    give_back_step(c);
+    masm_step_back(A);
     masm_mov(A, JR_R0, JR_R3);
     masm_bind(A, full);
     masm_st(A, JR_R0, JR_BASE, args);
@@ -1582,12 +1573,9 @@ static void emit_stubs(Ctx *c)
         Stub stc = c->stubs[s], *st = &stc;
         VmInsn *o = &c->m->code[st->idx];
         if (st->kind == STUB_DIRECT || st->kind == STUB_TRIVIAL) {
+            /* a poll is due: the step goes back, the call's helper polls */
             masm_bind(A, st->alt);
-            if (st->kind == STUB_TRIVIAL)
-                masm_mov(A, JR_R3, JR_R0);
-            give_back_step(c);
-            if (st->kind == STUB_TRIVIAL)
-                masm_mov(A, JR_R0, JR_R3);
+            masm_step_back(A);
         }
         masm_bind(A, st->label);
         switch (st->kind) {
@@ -1666,6 +1654,8 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
                      uint32_t *entry_off, uint32_t *body_off)
 {
     Ctx ctx = {.vm = vm, .m = m, .a = a};
+    /* steps are counted in a register (masm_steps); vm->poll_left is its home */
+    masm_steps(a, (int32_t)offsetof(MicaVM, poll_left));
     Ctx *c = &ctx;
     bool ok = false;
     if ((uint64_t)(m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS) * 8u > (1u << 28))

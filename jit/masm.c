@@ -11,6 +11,12 @@ void masm_init(JMasm *m)
     memset(m, 0, sizeof *m);
 }
 
+void masm_steps(JMasm *m, int32_t disp)
+{
+    m->steps = true;
+    m->steps_disp = disp;
+}
+
 void masm_free(JMasm *m)
 {
     free(m->buf);

@@ -68,6 +68,8 @@ typedef struct JMasm {
     bool oom;             /* an allocation failed: the result is unusable */
     bool far;             /* in: emit branches that reach anywhere          */
     bool need_far;        /* out: a short branch did not reach (see above)  */
+    bool steps;           /* masm_steps was called: the counter's home is   */
+    int32_t steps_disp;   /* the word at JR_VM + steps_disp                 */
 } JMasm;
 
 /* ---- buffer and labels (jit/masm.c, shared by backends) ---- */
@@ -131,10 +133,19 @@ void masm_seti(JMasm *m, JCond c, JReg d, JReg a, int32_t imm);
 void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l);
 void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l);
 void masm_jmp(JMasm *m, JLabel l);
-/* Subtracts 1 from the 64-bit word at base+disp (stored back) and jumps to
- * [l] if the result is <= 0 (signed): a countdown in memory. May clobber
- * scratch registers. */
-void masm_decbr(JMasm *m, JReg base, int32_t disp, JLabel l);
+/* The step counter: a 64-bit countdown whose home is the word at JR_VM +
+ * [disp] (the VM's poll_left) but which lives in a register of the
+ * backend's own while compiled code runs (r9, x9), so that counting a step is
+ * not a read-modify-write of memory on one long chain. Once masm_steps is
+ * called, masm_prologue loads it, masm_ret stores it, and masm_call stores it
+ * before its call and loads it after, so C code always finds it at home;
+ * compiled code calling compiled code (masm_callr, masm_call_label) hands
+ * it over in the register. */
+void masm_steps(JMasm *m, int32_t disp);
+/* One step off the counter; to [l] if the result is <= 0 (signed). */
+void masm_step(JMasm *m, JLabel l);
+/* One step back onto the counter (a step taken before a check that failed). */
+void masm_step_back(JMasm *m);
 void masm_jmpr(JMasm *m, JReg r);
 void masm_call(JMasm *m, const void *fn);
 void masm_callr(JMasm *m, JReg r);

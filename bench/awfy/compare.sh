@@ -161,7 +161,11 @@ label() {
     esac
 }
 
-# run_one SYSTEM NAME ITERATIONS INNER: runs it, prints "SECONDS STATUS".
+# Peak resident memory of each run too, when GNU time is there (apt-get install time).
+memtime=""; [ -x /usr/bin/time ] && memtime=/usr/bin/time
+
+# run_one SYSTEM NAME ITERATIONS INNER: runs it, prints "SECONDS STATUS PEAK_MIB" (the
+# peak resident memory, "-" when not measured).
 run_one() {
     local s=$1 dir=$root cmd=()
     case $s in
@@ -174,17 +178,22 @@ run_one() {
         luajit) dir=$awfy/benchmarks/Lua; cmd=(luajit harness.lua) ;;
         cpp) cmd=("$work/awfy-cpp") ;;
     esac
-    local t0 t1 rc=0
+    local t0 t1 rc=0 wrap=()
+    rm -f "$work/rss"
+    [ -z "$memtime" ] || wrap=("$memtime" -f %M -o "$work/rss")
     t0=${EPOCHREALTIME/[.,]/}
-    (cd "$dir" && exec timeout "$timeout_s" "${cmd[@]}" "$2" "$3" "$4") >"$work/out" 2>&1 || rc=$?
+    (cd "$dir" && exec timeout "$timeout_s" "${wrap[@]}" "${cmd[@]}" "$2" "$3" "$4") >"$work/out" 2>&1 || rc=$?
     t1=${EPOCHREALTIME/[.,]/}
+    local kib; kib=$(tail -n 1 "$work/rss" 2>/dev/null || true)
+    [[ $kib =~ ^[0-9]+$ ]] || kib=""
     local status=ok
     if [ $rc = 124 ]; then status=timeout
     elif [ $rc != 0 ]; then status=failed; fi
     if [ $status != ok ]; then
         { echo "$s $2 $3 $4: $status (exit $rc)"; tail -n 5 "$work/out"; } >>"$work/failures"
     fi
-    awk -v a="$t0" -v b="$t1" -v st="$status" 'BEGIN { printf "%.6f %s\n", (b - a) / 1e6, st }'
+    awk -v a="$t0" -v b="$t1" -v st="$status" -v k="$kib" \
+        'BEGIN { printf "%.6f %s %s\n", (b - a) / 1e6, st, k == "" ? "-" : sprintf("%.1f", k / 1024) }'
 }
 
 # ---- run, round-robin ---------------------------------------------------------------------
@@ -211,7 +220,7 @@ raw=$work/raw.csv
         esac
         echo "# $s=$(echo "$v" | tr ',' ' ')"
     done
-    echo "benchmark,system,label,iterations,inner,run,seconds,status"
+    echo "benchmark,system,label,iterations,inner,run,seconds,status,peak_mib"
 } >"$raw"
 
 # Where the raw timings are saved; rows are appended as they are measured, so an
@@ -229,8 +238,9 @@ for b in "${bench_list[@]}"; do
     IFS=: read -r name iters inner <<<"$b"
     for ((r = 1; r <= runs; r++)); do
         for s in "${sys_list[@]}"; do
-            read -r secs status < <(run_one "$s" "$name" "$iters" "$inner")
-            row="$name,$s,$(label "$s"),$iters,$inner,$r,$secs,$status"
+            read -r secs status mib < <(run_one "$s" "$name" "$iters" "$inner")
+            [ "$mib" != - ] || mib=""
+            row="$name,$s,$(label "$s"),$iters,$inner,$r,$secs,$status,$mib"
             echo "$row" >>"$raw"
             [ -z "$csv" ] || echo "$row" >>"$csv"
             printf '  %-10s %-14s run %d: %8.3f s %s\n' "$name" "$(label "$s")" "$r" "$secs" \

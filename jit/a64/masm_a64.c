@@ -2,8 +2,8 @@
  * Abstract registers: R0..R5 x0..x5 (so masm_arg(i) is x<i> and a call's result
  * is in R0); VM x19, BASE x20, FRAME x21, T0 x22, T1 x23 (callee-saved); x16 and
  * x17 (the intra-procedure-call scratch registers) are the backend's own
- * temporaries; JF0..JF6 are d0..d6 (caller-saved). Every instruction is one
- * 32-bit word.
+ * temporaries; x9 holds the step counter (masm_steps); JF0..JF6 are d0..d6
+ * (caller-saved). Every instruction is one 32-bit word.
  *
  * Bodies called from compiled code (masm_body_enter/masm_body_ret) keep the link
  * register x30 and the frame pointer x29 on the stack with BASE and FRAME, 32
@@ -401,20 +401,38 @@ void masm_jmp(JMasm *m, JLabel l) { b_to(m, l); }
 
 /* ldr x16, [base+disp]; subs x16, x16, #1; str x16, [base+disp]; b.le l (the
  * store leaves the flags alone; x17 addresses a far displacement) */
-void masm_decbr(JMasm *m, JReg base, int32_t disp, JLabel l)
+/* The step counter's register (masm_steps) and its home. */
+enum { XSTEPS = 9 };
+
+static void steps_home(JMasm *m, bool load)
 {
-    ldst(m, LD64, X16, hw[base], disp);
-    w(m, 0xF1000400u | (uint32_t)X16 << 5 | X16);
-    ldst(m, ST64, X16, hw[base], disp);
+    if (!m->steps)
+        return;
+    if (load)
+        ldst(m, LD64, XSTEPS, hw[JR_VM], m->steps_disp);
+    else
+        ldst(m, ST64, XSTEPS, hw[JR_VM], m->steps_disp);
+}
+
+void masm_step(JMasm *m, JLabel l)
+{
+    w(m, 0xF1000400u | (uint32_t)XSTEPS << 5 | XSTEPS); /* subs x9, x9, #1 */
     bcond(m, C_LE, l);
+}
+
+void masm_step_back(JMasm *m)
+{
+    w(m, 0x91000400u | (uint32_t)XSTEPS << 5 | XSTEPS); /* add x9, x9, #1 */
 }
 
 void masm_jmpr(JMasm *m, JReg r) { w(m, 0xD61F0000u | (uint32_t)hw[r] << 5); }
 
 void masm_call(JMasm *m, const void *fn)
 {
+    steps_home(m, false);
     movi(m, X16, (int64_t)(intptr_t)fn);
     w(m, 0xD63F0000u | (uint32_t)X16 << 5); /* blr x16 */
+    steps_home(m, true);
 }
 
 void masm_callr(JMasm *m, JReg r) { w(m, 0xD63F0000u | (uint32_t)hw[r] << 5); }
@@ -431,10 +449,12 @@ void masm_prologue(JMasm *m)
     mov_rr(m, hw[JR_VM], 0);
     mov_rr(m, hw[JR_FRAME], 1);
     mov_rr(m, 0, 2);
+    steps_home(m, true);
 }
 
 void masm_ret(JMasm *m)
 {
+    steps_home(m, false);
     w(m, 0xA94153F3u); /* ldp x19, x20, [sp, #16]    */
     w(m, 0xA9425BF5u); /* ldp x21, x22, [sp, #32]    */
     w(m, 0xF9401BF7u); /* ldr x23, [sp, #48]         */

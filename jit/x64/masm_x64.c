@@ -2,7 +2,7 @@
  * ABI). Abstract registers: R0 rax, R1 rcx, R2 rdx, R3 rsi, R4 rdi, R5 r8;
  * VM rbx, BASE r12, FRAME r13, T0 r14, T1 r15 (callee-saved); JF0..JF6
  * xmm0..xmm6; r10, r11 and xmm7 are
- * the backend's own temporaries. Labels are 32-bit relative displacements. */
+ * the backend's own temporaries; r9 holds the step counter (masm_steps). Labels are 32-bit relative displacements. */
 #include "../masm.h"
 
 #include <string.h>
@@ -90,6 +90,16 @@ static void movi(JMasm *m, int d, int64_t imm)
     }
 }
 
+/* The step counter's register and its home (masm_steps). */
+static void steps_home(JMasm *m, uint8_t opcode)
+{
+    if (!m->steps)
+        return;
+    rex(m, 1, R9, 0, RBX, false);
+    b1(m, opcode);
+    mem(m, R9, RBX, m->steps_disp);
+}
+
 void masm_prologue(JMasm *m)
 {
     static const uint8_t code[] = {
@@ -106,10 +116,12 @@ void masm_prologue(JMasm *m)
         0x48, 0x89, 0xD0,       /* mov rax, rdx   */
     };
     masm_emit(m, code, sizeof code);
+    steps_home(m, 0x8B);
 }
 
 void masm_ret(JMasm *m)
 {
+    steps_home(m, 0x89);
     static const uint8_t code[] = {
         0x48, 0x83, 0xC4, 0x08, /* add rsp, 8 */
         0x41, 0x5F, 0x41, 0x5E, 0x41, 0x5D, 0x41, 0x5C, 0x5B, 0x5D, 0xC3,
@@ -390,14 +402,15 @@ void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l)
     jcc(m, cc[c], l);
 }
 
-void masm_decbr(JMasm *m, JReg base, int32_t disp, JLabel l)
+void masm_step(JMasm *m, JLabel l)
 {
-    /* sub qword [base+disp], 1; jle l */
-    rex(m, 1, 0, 0, hw[base], false);
-    b1(m, 0x83);
-    mem(m, 5, hw[base], disp);
-    b1(m, 1);
+    b1(m, 0x49); b1(m, 0x83); b1(m, 0xE9); b1(m, 1); /* sub r9, 1 */
     jcc(m, cc[JC_LE], l);
+}
+
+void masm_step_back(JMasm *m)
+{
+    b1(m, 0x49); b1(m, 0x83); b1(m, 0xC1); b1(m, 1); /* add r9, 1 */
 }
 
 void masm_jmp(JMasm *m, JLabel l)
@@ -416,8 +429,10 @@ void masm_jmpr(JMasm *m, JReg r)
 
 void masm_call(JMasm *m, const void *fn)
 {
+    steps_home(m, 0x89);
     movi(m, R11, (int64_t)(intptr_t)fn);
     b1(m, 0x41); b1(m, 0xFF); b1(m, 0xD3); /* call r11 */
+    steps_home(m, 0x8B);
 }
 
 void masm_callr(JMasm *m, JReg r)

@@ -199,12 +199,9 @@ int main(int argc, char **argv)
     CASE(masm_bri(&A, JC_ULT, JR_R2, 4096, l), "cmp x2, #1, lsl #12; b.lo L0");
     CASE(masm_bri(&A, JC_GT, JR_T0, 100000, l),
          "movz x16, #0x86a0; movk x16, #1, lsl #16; cmp x22, x16; b.gt L0");
-    CASE(masm_decbr(&A, JR_VM, 0x25d8, l),
-         "ldr x16, [x19, #9688]; subs x16, x16, #1; str x16, [x19, #9688]; b.le L0");
-    CASE(masm_decbr(&A, JR_BASE, 8, fwd), "ldr x16, [x20, #8]; subs x16, x16, #1; str x16, [x20, #8]; b.le L1");
-    CASE(masm_decbr(&A, JR_R5, 0x8004, l),
-         "movz x17, #0x8004; ldr x16, [x5, x17]; subs x16, x16, #1; movz x17, #0x8004;"
-         "str x16, [x5, x17]; b.le L0");
+    CASE(masm_step(&A, l), "subs x9, x9, #1; b.le L0");
+    CASE(masm_step(&A, fwd), "subs x9, x9, #1; b.le L1");
+    CASE(masm_step_back(&A), "add x9, x9, #1");
     CASE(masm_jmp(&A, l), "b L0");
     CASE(masm_jmp(&A, fwd), "b L1");
     CASE(masm_jmpr(&A, JR_R0), "br x0");
@@ -257,13 +254,23 @@ int main(int argc, char **argv)
     CASE(masm_bri(&A, JC_UGE, JR_R3, 5, fwd), "cmp x3, #5; b.lo .+8; b L1");
     CASE(masm_fbr(&A, JFC_GT, JF0, JF1, l), "fcmp d0, d1; b.le .+8; b L0");
     CASE(masm_fbr(&A, JFC_LT, JF0, JF1, l), "fcmp d0, d1; b.pl .+8; b L0");
-    CASE(masm_decbr(&A, JR_VM, 16, l),
-         "ldr x16, [x19, #16]; subs x16, x16, #1; str x16, [x19, #16]; b.gt .+8; b L0");
+    CASE(masm_step(&A, l), "subs x9, x9, #1; b.gt .+8; b L0");
     A.far = false;
     masm_bind(&A, fwd);
     fprintf(S, "L1:\n");
     CASE(masm_ret(&A), "ldp x19, x20, [sp, #16]; ldp x21, x22, [sp, #32]; ldr x23, [sp, #48];"
                        "ldp x29, x30, [sp], #64; ret");
+    /* the step counter at home in the VM: the entry loads it, the return
+     * and every C call store it, the call loads it again */
+    masm_steps(&A, 0x25e0);
+    CASE(masm_prologue(&A), "stp x29, x30, [sp, #-64]!; mov x29, sp; stp x19, x20, [sp, #16];"
+                            "stp x21, x22, [sp, #32]; str x23, [sp, #48]; mov x19, x0;"
+                            "mov x21, x1; mov x0, x2; ldr x9, [x19, #9696]");
+    CASE(masm_call(&A, (const void *)(uintptr_t)0x0000aaaabbbbccccull),
+         "str x9, [x19, #9696]; movz x16, #0xcccc; movk x16, #0xbbbb, lsl #16;"
+         "movk x16, #0xaaaa, lsl #32; blr x16; ldr x9, [x19, #9696]");
+    CASE(masm_ret(&A), "str x9, [x19, #9696]; ldp x19, x20, [sp, #16]; ldp x21, x22, [sp, #32];"
+                       "ldr x23, [sp, #48]; ldp x29, x30, [sp], #64; ret");
     fclose(S);
     if (!masm_finish(&A))
         return 1;

@@ -4,6 +4,8 @@
 #   plot_table   bench/plot.sh --table renders sample.csv as sample.md (medians, failed
 #                runs left out, ratios to java, geomeans)
 #   plot_svg     bench/plot.sh writes an SVG naming every benchmark and system (needs gnuplot)
+#   plot_memory  with each run's peak memory (column peak_mib), a third table gives the
+#                largest per benchmark and system; failed runs and empty cells left out
 #   compare_args bench/awfy/compare.sh rejects a folder that is no AWFY checkout, an unknown
 #                benchmark or system, with exit status 2 and a message
 set -u
@@ -25,6 +27,24 @@ case $case in
             grep -qF "$w" "$work/r.svg" || fail "SVG does not mention $w"
         done
         diff -u "$here/sample.md" "$work/r.md" || fail "r.md differs" ;;
+    plot_memory)
+        {
+            echo "# date=2026-11-30T0300Z machine=m-2cpu commit=0123456789 runs=2 mode=standard"
+            echo "benchmark,system,label,iterations,inner,run,seconds,status,peak_mib"
+            echo "Sieve,mica-interp,mica --jit=off,5,3000,1,10.0,ok,3.4"
+            echo "Sieve,luajit,luajit,5,3000,1,2.0,ok,2.9"
+            echo "Sieve,mica-interp,mica --jit=off,5,3000,2,11.0,ok,3.6"
+            echo "Sieve,luajit,luajit,5,3000,2,2.0,failed,99.0"
+            echo "List,mica-interp,mica --jit=off,12,1500,1,30.0,ok,"
+            echo "List,luajit,luajit,12,1500,1,9.0,ok,12.25"
+        } >"$work/m.csv"
+        bash "$src/bench/plot.sh" --table "$work/m.csv" >"$work/out.md" || fail "plot.sh exited $?"
+        grep -qF "Peak resident memory, MiB" "$work/out.md" || fail "no memory table"
+        grep -qxF "| Sieve | 3.6 | 2.9 |" "$work/out.md" || { cat "$work/out.md"; fail "Sieve's row"; }
+        grep -qxF "| List | - | 12.2 |" "$work/out.md" || { cat "$work/out.md"; fail "List's row"; }
+        bash "$src/bench/plot.sh" --table "$here/sample.csv" | grep -qF "Peak resident" &&
+            fail "a memory table without memory figures"
+        ;;
     compare_args)
         mkdir -p "$work/notawfy"
         expect() {  # STATUS MESSAGE-PART ARGS...
