@@ -57,6 +57,12 @@ typedef struct Ctx {
     struct { uint8_t kind; uint8_t freg; uint32_t local; int64_t k; } vs[8];
     uint32_t nv;
     int32_t top;
+    /* What the code being emitted knows of the locals (per local): not null,
+     * since a null check of the local passed (its failure leaves this code),
+     * until a store to it or a jump target; `this` of an instance method that
+     * never stores to it, always. A check it makes unneeded is left out. */
+    bool *nonnull;
+    bool this_kept;
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -68,6 +74,35 @@ enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
 #define SLOT(k) ((int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
 #define LOC(i) ((int32_t)((uint32_t)(i) * 8u))
 #define A (c->a)
+
+static void facts_reset(Ctx *c)
+{
+    memset(c->nonnull, 0, (size_t)c->m->nlocals + 1);
+    if (c->this_kept)
+        c->nonnull[0] = true;
+}
+
+/* The local whose value the lazy stack holds [depth] below its top, or -1. */
+static int vlocal_at(const Ctx *c, uint32_t depth)
+{
+    if (depth >= c->nv || c->vs[c->nv - 1 - depth].kind != VS_LOCAL)
+        return -1;
+    uint32_t l = c->vs[c->nv - 1 - depth].local;
+    return l < c->m->nlocals ? (int)l : -1;
+}
+
+/* A null check of the value [depth] below the lazy stack's top, about to be
+ * popped into a register, to [fail]: left out when it is a local known not to
+ * be null, which it is from here on. */
+static bool need_null_check(Ctx *c, uint32_t depth)
+{
+    int l = vlocal_at(c, depth);
+    if (l < 0)
+        return true;
+    bool known = c->nonnull[l];
+    c->nonnull[l] = true;
+    return !known;
+}
 
 static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
 {
@@ -491,14 +526,17 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     st->op = op;
     st->arg = (int32_t)nargs;
     st->ret = t->ret != CF_KIND_VOID;
-    /* receiver in R0, a setter's value in R4 */
+    /* receiver in R0, a setter's value in R4 (a null receiver takes the
+     * whole call, which raises) */
+    bool check = recv && need_null_check(c, nargs - 1);
     if (nargs == 2)
         vpop(c, JR_R4);
     if (nargs >= 1)
         vpop(c, JR_R0);
     vflush(c);
     if (recv) {
-        masm_bri(A, JC_EQ, JR_R0, 0, full);
+        if (check)
+            masm_bri(A, JC_EQ, JR_R0, 0, full);
         if (guard_cls) {
             masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
             masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
@@ -964,24 +1002,30 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpush_r0(c);
         return true;
     }
-    case VM_OP_GETFIELD_Q:
+    case VM_OP_GETFIELD_Q: {
         if (c->nv == 0)
             return false;
+        bool check = need_null_check(c, 0);
         vpop(c, JR_R0);
         vflush(c);
-        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 1));
+        if (check)
+            masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 1));
         masm_ld(A, JR_R0, JR_R0, vm_field_offset(o->slot));
         vpush_r0(c);
         return true;
-    case VM_OP_PUTFIELD_Q:
+    }
+    case VM_OP_PUTFIELD_Q: {
         if (c->nv == 0)
             return false;
+        bool check = need_null_check(c, 1);
         vpop(c, JR_R1);
         vpop(c, JR_R0);
         vflush(c);
-        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 2));
+        if (check)
+            masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 2));
         masm_st(A, JR_R1, JR_R0, vm_field_offset(o->slot));
         return true;
+    }
     case VM_OP_ARRAYLENGTH:
         if (c->nv == 0)
             return false;
@@ -1197,6 +1241,8 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     int base = vm_op_base(op);
     int32_t h = m->heights[i];
     *skip = 0;
+    if ((base == VM_OP_STORE || base == VM_OP_IINC) && o->local < m->nlocals)
+        c->nonnull[o->local] = false;
     if (c->nv && c->top != h) {
         /* the lazy stack lost track: never emit wrong code, interpret instead */
         c->failed = true;
@@ -1662,8 +1708,17 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
         return false;
     c->labels = cm_calloc((size_t)m->ncode + 1, sizeof *c->labels);
     c->target = cm_calloc((size_t)m->ncode + 1, sizeof *c->target);
-    if (!c->labels || !c->target)
+    c->nonnull = cm_calloc((size_t)m->nlocals + 1, sizeof *c->nonnull);
+    if (!c->labels || !c->target || !c->nonnull)
         goto fail;
+    /* `this` is never null; kept when nothing stores to local 0 */
+    c->this_kept = !(m->flags & CF_ACC_STATIC) && m->nlocals > 0;
+    for (uint32_t i = 0; i < m->ncode && c->this_kept; i++) {
+        int b = vm_op_base(m->code[i].op);
+        if ((b == VM_OP_STORE || b == VM_OP_IINC) && m->code[i].local == 0)
+            c->this_kept = false;
+    }
+    facts_reset(c);
     for (uint32_t i = 0; i <= m->ncode; i++)
         c->labels[i] = masm_label(a);
     c->ret = masm_label(a);
@@ -1709,6 +1764,8 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_br(a, JC_ULE, JR_SP, JR_R0, cramped);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
+        if (c->target[i])
+            facts_reset(c);
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
             c->top = m->heights[i] >= 0 ? m->heights[i] : c->top;
             vflush(c);
@@ -1780,6 +1837,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
 fail:
     free(c->labels);
     free(c->target);
+    free(c->nonnull);
     free(c->stubs);
     return ok;
 }

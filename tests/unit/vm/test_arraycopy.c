@@ -31,15 +31,6 @@ static VmArray *new_array(MicaVM *vm, const char *desc, int64_t n)
     return a;
 }
 
-static const char *pending_message(MicaVM *vm)
-{
-    VmObject *e = vm->roots->pending;
-    if (!e)
-        return "(none)";
-    VmString *s = vm_slot_ref(vm_object_fields(e)[vm->exc_message_slot]);
-    return s ? s->bytes : "(null)";
-}
-
 static const char *pending_class(MicaVM *vm)
 {
     return vm->roots->pending ? vm->roots->pending->cls->name : "(none)";

@@ -61,15 +61,6 @@ static const char *pending_class(MicaVM *vm)
     return vm->roots->pending ? vm->roots->pending->cls->name : "(none)";
 }
 
-static const char *pending_message(MicaVM *vm)
-{
-    VmObject *e = vm->roots->pending;
-    if (!e)
-        return "(none)";
-    VmString *s = vm_slot_ref(vm_object_fields(e)[vm->exc_message_slot]);
-    return s ? s->bytes : "(null)";
-}
-
 static uint64_t fbits(double d)
 {
     uint64_t v;

@@ -43,15 +43,6 @@ static MicaStatus call(MicaVM *vm, const char *cls, const char *name, const char
     return st;
 }
 
-static const char *pending_message(MicaVM *vm)
-{
-    VmObject *e = vm->roots->pending;
-    if (!e)
-        return "(none)";
-    VmString *s = vm_slot_ref(vm_object_fields(e)[vm->exc_message_slot]);
-    return s ? s->bytes : "(null)";
-}
-
 /* Class L: spin() loops forever; one() returns 1. */
 static void load_spinner(MicaVM *vm)
 {

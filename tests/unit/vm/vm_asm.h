@@ -1,6 +1,7 @@
 /* tests/unit/vm/vm_asm.h: a tiny assembler for the VM's unit tests: code bytes,
  * classes with a source file, and methods with code, built with the classfile
- * builder. Check assertions fail the test on any builder error. */
+ * builder. Check assertions fail the test on any builder error. Also the
+ * message of the exception a test's call left pending. */
 #ifndef MICA_TEST_VM_ASM_H
 #define MICA_TEST_VM_ASM_H
 
@@ -8,6 +9,7 @@
 #include <stdint.h>
 
 #include "classfile.h"
+#include "vm.h"
 
 typedef struct Asm {
     uint8_t b[4096];
@@ -54,6 +56,16 @@ static inline void add_code(CfClass *c, uint16_t flags, const char *name, const 
     for (uint16_t i = 0; i < nlocals; i++)
         lt[i] = cf_cp_utf8z(c, locals[i]);
     ck_assert_int_eq(cf_set_code(c, m, max_stack, nlocals, lt, a->b, a->n, lines, nlines), 0);
+}
+
+/* The message of the pending exception, "(none)" or "(null)". */
+static inline const char *pending_message(MicaVM *vm)
+{
+    VmObject *e = vm->roots->pending;
+    if (!e)
+        return "(none)";
+    VmString *s = vm_slot_ref(vm_object_fields(e)[vm->exc_message_slot]);
+    return s ? s->bytes : "(null)";
 }
 
 #endif
