@@ -99,13 +99,26 @@ static bool gen_var(Gen *g, Stmt *s)
     return true;
 }
 
+/* Leaves to block [depth] when [cond] is false. `a && b` leaves when a is
+ * false, then when b is false, instead of computing the bool `a && b` first
+ * (an if/else and one more test and branch each time round a loop). */
+static void gen_exit_unless(Gen *g, Expr *cond, int depth)
+{
+    if (cond->kind == EX_BINARY && cond->op == TK_ANDAND) {
+        gen_exit_unless(g, cond->a, depth);
+        gen_exit_unless(g, cond->b, depth);
+        return;
+    }
+    g_expect(g, cond, &g->cc->t_bool);
+    g_op(g, CF_OP_EQZ);
+    g_br(g, CF_OP_BR_IF, depth);
+}
+
 static bool gen_loop_cond(Gen *g, Expr *cond)
 {
     if (!cond || is_true(cond))
         return false;
-    g_expect(g, cond, &g->cc->t_bool);
-    g_op(g, CF_OP_EQZ);
-    g_br(g, CF_OP_BR_IF, g->nest - 2);   /* out of the enclosing block */
+    gen_exit_unless(g, cond, g->nest - 2);   /* out of the enclosing block */
     return true;
 }
 
