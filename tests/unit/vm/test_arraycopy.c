@@ -159,18 +159,6 @@ START_TEST(test_errors)
 }
 END_TEST
 
-static MicaStatus load(MicaVM *vm, CfClass *c)
-{
-    uint8_t *bytes;
-    size_t len;
-    CfError err;
-    ck_assert_msg(cf_write(c, &bytes, &len, &err) == 0, "%s", err.msg);
-    MicaStatus st = mica_load_bytes(vm, bytes, len);
-    free(bytes);
-    cf_class_free(c);
-    return st;
-}
-
 /* A call of Arrays.copy becomes the intrinsic at its first run; the intrinsic
  * copies, and a failing copy still raises the call's exception. */
 START_TEST(test_call_becomes_intrinsic)

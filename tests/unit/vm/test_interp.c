@@ -21,18 +21,6 @@ static void add_init(CfClass *c, const char *super)
     add_code(c, 0, "<init>", "()V", 1, NULL, 0, &a, NULL, 0);
 }
 
-static MicaStatus load(MicaVM *vm, CfClass *c)
-{
-    uint8_t *bytes;
-    size_t len;
-    CfError err;
-    ck_assert_msg(cf_write(c, &bytes, &len, &err) == 0, "%s", err.msg);
-    MicaStatus st = mica_load_bytes(vm, bytes, len);
-    free(bytes);
-    cf_class_free(c);
-    return st;
-}
-
 static MicaVM *new_vm(void)
 {
     MicaConfig cfg;

@@ -15,18 +15,6 @@
 #include "vm.h"
 #include "vm_asm.h"
 
-static MicaStatus load(MicaVM *vm, CfClass *c)
-{
-    uint8_t *bytes;
-    size_t len;
-    CfError err;
-    ck_assert_msg(cf_write(c, &bytes, &len, &err) == 0, "%s", err.msg);
-    MicaStatus st = mica_load_bytes(vm, bytes, len);
-    free(bytes);
-    cf_class_free(c);
-    return st;
-}
-
 static MicaVM *new_vm(MicaJitMode mode, uint32_t depth, size_t cache)
 {
     MicaConfig cfg;

@@ -1,14 +1,17 @@
 /* tests/unit/vm/vm_asm.h: a tiny assembler for the VM's unit tests: code bytes,
  * classes with a source file, and methods with code, built with the classfile
- * builder. Check assertions fail the test on any builder error. Also the
- * message of the exception a test's call left pending. */
+ * builder. Check assertions fail the test on any builder error. Also loading
+ * a built class into a VM, and the message of the exception a test's call
+ * left pending. */
 #ifndef MICA_TEST_VM_ASM_H
 #define MICA_TEST_VM_ASM_H
 
 #include <check.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "classfile.h"
+#include "mica.h"
 #include "vm.h"
 
 typedef struct Asm {
@@ -56,6 +59,19 @@ static inline void add_code(CfClass *c, uint16_t flags, const char *name, const 
     for (uint16_t i = 0; i < nlocals; i++)
         lt[i] = cf_cp_utf8z(c, locals[i]);
     ck_assert_int_eq(cf_set_code(c, m, max_stack, nlocals, lt, a->b, a->n, lines, nlines), 0);
+}
+
+/* Writes class [c], loads it into [vm] and frees it: mica_load_bytes's status. */
+static inline MicaStatus load(MicaVM *vm, CfClass *c)
+{
+    uint8_t *bytes;
+    size_t len;
+    CfError err;
+    ck_assert_msg(cf_write(c, &bytes, &len, &err) == 0, "%s", err.msg);
+    MicaStatus st = mica_load_bytes(vm, bytes, len);
+    free(bytes);
+    cf_class_free(c);
+    return st;
 }
 
 /* The message of the pending exception, "(none)" or "(null)". */
