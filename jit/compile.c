@@ -273,10 +273,10 @@ static bool plain_class(const VmClass *k)
  * when the target is compiled and every check of vm_push_frame passes, the
  * frame is pushed here and the target's body called directly (its frame,
  * in R4, sits right above this one's: this frame is the top one); otherwise
- * (and for every fault) jump to [slow], the shared helper, which does the
- * same through the runtime. fr->ip and fr->sp are already published. */
-static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel slow,
-                      JLabel done)
+ * (and for every fault) the call through jit_h_call, out of line, which does
+ * the same through the runtime. Either way it goes on at [done]. fr->ip and
+ * fr->sp are already published. */
+static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel done)
 {
     /* from here on the target is known: every way out that is not the direct
      * call makes the call through jit_h_call (natives, methods not compiled,
@@ -285,10 +285,9 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     Stub *st = call_stub(c, STUB_DIRECT, 0, 0, done);
     if (!st)
         return;
-    JLabel direct = st->label, undo = masm_label(A);
+    JLabel slow = st->label, undo = masm_label(A);
     st->alt = undo;
     st->arg = args;
-    slow = direct;
     /* compiled? (once compiled, always) */
     if (known != c->m && (!known || known->jit_state != 1 || !known->jit_call)) {
         masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
@@ -686,7 +685,7 @@ static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLab
         masm_jmp(A, slow);
     }
     masm_bind(A, hit);
-    fast_call(c, h, nargs, NULL, slow, done);
+    fast_call(c, h, nargs, NULL, done);
 }
 
 /* Calls: the target found inline (quick static/special calls, the inline
@@ -699,26 +698,31 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     VmInsn *o = &c->m->code[i];
     JLabel done = masm_label(A);
     sync(c, i, h);
-    Stub *st = call_stub(c, STUB_INVOKE, i, h, done);
-    if (!st)
-        return;
-    JLabel slow = st->label;
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
     /* intrinsics not done inline are the calls they stand for */
     op = vm_op_base(op);
     bool fast = nargs > 0 || op == VM_OP_INVOKE_Q;
     if (op == VM_OP_CALLFN && o->nargs <= 0)
         fast = false;
+    /* the call through jit_h_invoke (out of line), for what needs a lookup;
+     * quick static calls and `new` find their target without it */
+    JLabel slow = 0;
+    if (!fast || (op != VM_OP_INVOKE_Q && op != VM_OP_NEW_Q)) {
+        Stub *st = call_stub(c, STUB_INVOKE, i, h, done);
+        if (!st)
+            return;
+        slow = st->label;
+    }
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, slow, done);
+        fast_call(c, h, nargs, o->method, done);
         break;
     case VM_OP_INVOKESPECIAL_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, slow, done);
+        fast_call(c, h, nargs, o->method, done);
         break;
     case VM_OP_NEW_Q: {
         /* allocate, then [args] -> [obj obj args] and call the constructor; its
@@ -736,8 +740,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
         sync(c, i, h + 2);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        /* its slow path goes through jit_h_call, never back to jit_h_invoke */
-        fast_call(c, h + 2, nargs, o->method, slow, done);
+        fast_call(c, h + 2, nargs, o->method, done);
         break;
     }
     case VM_OP_INVOKEVIRTUAL_Q:
@@ -760,7 +763,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
             masm_br(A, JC_NE, JR_R0, JR_R1, miss->label);
             masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
-            fast_call(c, h, nargs, t0, slow, done);
+            fast_call(c, h, nargs, t0, done);
         } else {
             call_lookup(c, i, op, h, slow, done);
         }
