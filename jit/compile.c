@@ -1686,7 +1686,8 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
  * popped), then the caller's. */
 
 #define INLINE_MAX 40
-#define INLINE_BUDGET 400
+#define INLINE_MAX_LOOP 120     /* at a call site inside a loop */
+#define INLINE_BUDGET 600
 
 /* Whether quick call [o] (operation [op], base [b]) is done without a frame
  * of its own on its straight path: an intrinsic or a trivial callee. */
@@ -1705,15 +1706,36 @@ static bool light_call(const VmInsn *o, int op, int b)
     return false;
 }
 
-/* Whether [t] can be inlined into [c]; [calls]: its body calls or allocates
- * (then the call site must have room for two frames, the callee's and its
- * callee's). */
-static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
+static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
+                         bool *calls);
+
+/* Whether the target of heavy call [o] (base [b]) might be inlined into the
+ * method holding it, were that one compiled on its own. */
+static bool target_inlinable(const VmMethod *holder, const VmInsn *o, int b)
+{
+    bool calls;
+    if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q || b == VM_OP_CALLFN) {
+        VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        if (k && o->cache_target && inlinable_in(holder, o->cache_target, INLINE_MAX, false, &calls))
+            return true;
+    }
+    return b != VM_OP_CALLFN && b != VM_OP_NEW_Q &&
+           inlinable_in(holder, o->method, INLINE_MAX, false, &calls);
+}
+
+/* Whether [t] can be inlined into a method [root] being compiled, with at
+ * most [max] instructions; [calls]: its body calls or allocates (then the call
+ * site must have room for two frames, the callee's and its callee's). A call
+ * made from the body that has run and is not done inline needs the callee's
+ * frame each time; when [deep], such a call is taken if its own target would
+ * not be inlined into the callee anyway (then the frame made at the call site
+ * is cheaper than calling the callee), else the callee is better called. */
+static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
+                         bool *calls)
 {
     *calls = false;
     if (!t || !t->code || !t->heights || t->native || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)) ||
-        t->nhandlers || t == c->root->m || t->ncode > INLINE_MAX || t->ncode == 0 ||
-        (int32_t)t->ncode > c->root->inl_budget ||
+        t->nhandlers || t == root || t->ncode > max || t->ncode == 0 ||
         (uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS > 4096)
         return false;
     for (uint32_t i = 0; i < t->ncode; i++) {
@@ -1765,7 +1787,9 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
             /* String.charAt's intrinsic allocates under a frame of its own;
              * a call that has been made and is not done inline would need the
              * callee's frame each time: such a callee is better called */
-            if (op == VM_OP_CHARAT_Q || !light_call(o, op, b))
+            if (op == VM_OP_CHARAT_Q)
+                return false;
+            if (!light_call(o, op, b) && (!deep || target_inlinable(t, o, b)))
                 return false;
             *calls = true;
             break;
@@ -1774,6 +1798,22 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
         }
     }
     return true;
+}
+
+/* Whether [t] can be inlined at call [i] of [c]: larger callees inside a loop. */
+static bool inlinable(const Ctx *c, uint32_t i, const VmMethod *t, bool *calls)
+{
+    if (!t || (int32_t)t->ncode > c->root->inl_budget)
+        return false;
+    uint32_t max = INLINE_MAX;
+    for (uint32_t j = i + 1; j < c->m->ncode && max == INLINE_MAX; j++) {
+        const VmInsn *o = &c->m->code[j];
+        int b = vm_op_base(o->op);
+        if ((b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF) &&
+            (uint32_t)o->target <= i)
+            max = INLINE_MAX_LOOP;
+    }
+    return inlinable_in(c->root->m, t, max, true, calls);
 }
 
 /* The target of call [i] to inline, with the guard that makes it the one the
@@ -1790,24 +1830,24 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     case VM_OP_INVOKE_Q:
         t = o->method;
         *recv = t && !(t->flags & CF_ACC_STATIC);
-        if (!inlinable(c, t, calls))
+        if (!inlinable(c, i, t, calls))
             return NULL;
         break;
     case VM_OP_INVOKESPECIAL_Q:
         t = o->method;
-        if (!inlinable(c, t, calls))
+        if (!inlinable(c, i, t, calls))
             return NULL;
         break;
     case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: {
         VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
         VmMethod *ct = k ? o->cache_target : NULL;
-        if (ct && inlinable(c, ct, calls)) {
+        if (ct && inlinable(c, i, ct, calls)) {
             t = ct;
             *guard_cls = k;
         } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
                    o->method->vtable_index < (1 << 24) && !o->method->cls->is_interface &&
-                   inlinable(c, o->method, calls)) {
+                   inlinable(c, i, o->method, calls)) {
             t = o->method;
             *vguard = true;
         }
