@@ -170,15 +170,11 @@ static void inl_push(Ctx *c)
     masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, m));
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, LOC(0));
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, base));
-    masm_sti(A, JR_FRAME, offsetof(VmFrame, entry), 0);
-    masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m->code);
-    masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
+    /* ip: published by the slow path's own sync (see fast_call for entry) */
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(0));
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, sp));
     /* complete before the stack scanner can see it (as vm_push_frame) */
-    masm_ld32s(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
-    masm_st32(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
 }
 
 /* The frame inl_push made is popped (its slow path went on). Clobbers R1. */
@@ -186,9 +182,7 @@ static void inl_pop(Ctx *c)
 {
     if (!c->inl_parent)
         return;
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_SUB, JR_R1, JR_R1, 1);
-    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_alui(A, JA_SUB, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
 }
 
@@ -326,7 +320,8 @@ static bool plain_class(const VmClass *k)
  * (and for every fault) the call through jit_h_call, out of line, which does
  * the same through the runtime. Either way it goes on at [done]. fr->ip and
  * fr->sp are already published. */
-static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel done)
+static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel done,
+                      bool falls)
 {
     /* from here on the target is known: every way out that is not the direct
      * call makes the call through jit_h_call (natives, methods not compiled,
@@ -373,12 +368,10 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
     masm_st(A, JR_R5, JR_R4, offsetof(VmFrame, base));
-    masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
-    if (known && known->code)
-        masm_movi(A, JR_R0, (int64_t)(intptr_t)known->code);
-    else
-        masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
-    masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
+    /* not stored: `entry` and `ip`. A frame of compiled code is never run by
+     * the interpreter except from its start when its body finds no room
+     * (which stores both then: jit_h_interpret), and its ip is published
+     * before anything reads it (a helper, a call, a fault) */
     /* declared locals start zero: slots [nparams, nlocals) */
     if (known && known->nlocals - known->nparams <= 16) {
         masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
@@ -405,9 +398,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_bind(A, zdone);
     }
     /* publish the frame (the callee is compiled: no invocation count needed) */
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
-    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
     /* the body: frame in R4, base in R5; status back in R0 */
     if (known == c->root->m) {
         masm_call_label(A, c->body);
@@ -416,7 +407,9 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_callr(A, JR_R0);
     }
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
-    masm_jmp(A, done);
+    /* [falls]: [done] is bound right here */
+    if (!falls)
+        masm_jmp(A, done);
 }
 
 /* ---- trivial callees, done at the call site ----------------------------------
@@ -707,7 +700,8 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
 /* A virtual, interface or function-value call's lookup after its inline
  * cache (receiver class in R0): the cache cell again, then the vtable or the
  * function class's memory; the target found is called directly. */
-static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLabel done)
+static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLabel done,
+                        bool falls)
 {
     VmInsn *o = &c->m->code[i];
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
@@ -736,7 +730,7 @@ static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLab
         masm_jmp(A, slow);
     }
     masm_bind(A, hit);
-    fast_call(c, h, nargs, NULL, done);
+    fast_call(c, h, nargs, NULL, done, falls);
 }
 
 /* Calls: the target found inline (quick static/special calls, the inline
@@ -769,13 +763,13 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, done);
+        fast_call(c, h, nargs, o->method, done, true);
         break;
     case VM_OP_INVOKESPECIAL_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, done);
+        fast_call(c, h, nargs, o->method, done, true);
         break;
     case VM_OP_NEW_Q: {
         /* allocate, then [args] -> [obj obj args] and call the constructor; its
@@ -793,7 +787,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
         sync(c, i, h + 2);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h + 2, nargs, o->method, done);
+        fast_call(c, h + 2, nargs, o->method, done, true);
         break;
     }
     case VM_OP_INVOKEVIRTUAL_Q:
@@ -816,9 +810,9 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
             masm_br(A, JC_NE, JR_R0, JR_R1, miss->label);
             masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
-            fast_call(c, h, nargs, t0, done);
+            fast_call(c, h, nargs, t0, done, true);
         } else {
-            call_lookup(c, i, op, h, slow, done);
+            call_lookup(c, i, op, h, slow, done, true);
         }
         break;
     }
@@ -2038,7 +2032,7 @@ static void emit_stubs(Ctx *c)
             break;
         case STUB_MISS:
             /* the receiver's class in R0; [alt] is the call's STUB_INVOKE */
-            call_lookup(c, st->idx, st->op, st->height, st->alt, st->back);
+            call_lookup(c, st->idx, st->op, st->height, st->alt, st->back, false);
             break;
         case STUB_TRIVIAL: {
             /* the arguments in R0 (and R4) go back to their slots */
@@ -2188,9 +2182,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
 
     /* return: the frame is popped here (the callee's half of the protocol) */
     masm_bind(a, c->ret);
-    masm_ld32s(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(a, JA_SUB, JR_R0, JR_R0, 1);
-    masm_st32(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(a, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_movi(a, JR_R0, 0);
     masm_body_ret(a);
 
@@ -2207,8 +2199,10 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_movi(a, JR_R0, -1);
     masm_body_ret(a);
 
-    /* no room: the frame runs in the interpreter, which pops it */
+    /* no room: the frame runs in the interpreter, from its start, and is popped */
     masm_bind(a, cramped);
+    masm_movi(a, JR_R0, (int64_t)(intptr_t)m->code);
+    masm_st(a, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
     masm_mov(a, masm_arg(0), JR_VM);
     masm_mov(a, masm_arg(1), JR_FRAME);
     masm_call(a, (const void *)jit_h_interpret);
