@@ -177,6 +177,14 @@ void cf_class_free(CfClass *c);
  * rest of the file is not checked: only cf_read says whether it is a valid class;
  * this tells a caller which classes are worth reading. */
 bool cf_peek_flags(const uint8_t *data, size_t len, uint16_t *flags);
+/* Does the class file in [len] bytes at [data] declare class [name] (an internal
+ * name)? True with *[flags] set to its CF_ACC_* flags when its header (up to
+ * this_class) says so, without parsing the rest or allocating; false when the name
+ * differs or the bytes do not get that far as a class file of this version. Like
+ * cf_peek_flags it vouches for nothing else: a caller that only needs to know that
+ * the class exists (a type named, not used) is spared reading its members, and
+ * reads the file with cf_read when it needs more. */
+bool cf_peek_class(const uint8_t *data, size_t len, const char *name, uint16_t *flags);
 
 /* ---- building (used by the compiler) ------------------------------------ */
 

@@ -79,7 +79,11 @@ struct MethodInfo {
 
 enum { ACCESS_NONE, ACCESS_CALL, ACCESS_GET, ACCESS_SET, ACCESS_SUPER };
 
-typedef enum { CS_STUB, CS_LOADED, CS_MISSING } ClassState;
+/* A class from the class path starts as a STUB (only its name); NAMED once its
+ * file is found and its header names it (flags known, nothing else: a type that is
+ * only named, such as main's String[], needs no more); LOADED once its file is read
+ * whole (cc_class_ensure); MISSING when there is no such class or its file is bad. */
+typedef enum { CS_STUB, CS_NAMED, CS_LOADED, CS_MISSING } ClassState;
 
 struct ClassInfo {
     const char *name;     /* internal name */
@@ -222,8 +226,10 @@ Type *cc_parse_sig_type(Cc *cc, const char **p, TScope *scope);
 bool cc_parse_sig_tparams(Cc *cc, const char **p, Type ***vars, int *n, TScope *outer);
 
 /* ---- classes from the class path (classes.c) ---------------------------------------- */
-/* The ClassInfo of [name] (internal), loading from the class path on demand;
- * NULL when no such class exists. */
+/* The ClassInfo of [name] (internal), found on the class path on demand; NULL
+ * when no such class exists. A class from the class path may come back NAMED
+ * (its flags known, its members not read yet): cc_class_ensure before reading its
+ * supertypes, type parameters or members. */
 ClassInfo *cc_class_find(Cc *cc, const char *name);
 /* Makes sure the members and supertypes of [ci] are known. false if missing. */
 bool cc_class_ensure(Cc *cc, ClassInfo *ci);

@@ -1,5 +1,6 @@
 /* compiler/classes.c: class information loaded lazily from class files through the
  * CcClassPath: members, supertypes and generic signatures. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cc.h"
@@ -99,22 +100,43 @@ static void apply_method_sig(Cc *cc, ClassInfo *ci, MethodInfo *m, const char *s
     m->varargs = varargs;
 }
 
+/* A class found by its header (NAMED) whose file then does not read: the program
+ * has used it as found, so the compilation fails here, whatever diagnostics are
+ * muted at the moment (code compiled only for its type). */
+static void named_but_unreadable(Cc *cc, ClassInfo *ci, const char *why)
+{
+    cc->shown = false;
+    cc->nerrors++;
+    if (cc->nerrors <= cc->max_errors)
+        fprintf(cc->diag, "error: cannot read class %s from the class path: %s\n", ci->name,
+                why);
+}
+
 /* Fills [ci] from its class file. */
 static void load_from_classpath(Cc *cc, ClassInfo *ci)
 {
+    bool named = ci->state == CS_NAMED;
     ci->state = CS_MISSING;
     if (!cc->cp || !cc->cp->find)
         return;
     size_t len = 0;
     const uint8_t *bytes = cc->cp->find(cc->cp->ud, ci->name, &len);
-    if (!bytes)
+    if (!bytes) {
+        if (named)
+            named_but_unreadable(cc, ci, "no longer found");
         return;
+    }
     CfError err;
     CfClass *c = cf_read(bytes, len, ci->name, &err);
-    if (!c)
+    if (!c) {
+        if (named)
+            named_but_unreadable(cc, ci, err.msg);
         return;
+    }
     const char *self = cf_this_name(c);
     if (!self || strcmp(self, ci->name) != 0) {
+        if (named)
+            named_but_unreadable(cc, ci, "the file declares another class");
         cf_class_free(c);
         return;
     }
@@ -175,13 +197,33 @@ static void load_from_classpath(Cc *cc, ClassInfo *ci)
 
 bool cc_class_ensure(Cc *cc, ClassInfo *ci)
 {
-    if (ci->state == CS_STUB)
+    if (ci->state == CS_STUB || ci->state == CS_NAMED)
         load_from_classpath(cc, ci);
     return ci->state == CS_LOADED;
+}
+
+/* Makes a STUB [ci] NAMED when its file's header declares it, without reading the
+ * rest; a header that does not parse is read whole, which decides (MISSING). */
+static void name_from_classpath(Cc *cc, ClassInfo *ci)
+{
+    size_t len = 0;
+    const uint8_t *bytes = cc->cp && cc->cp->find ? cc->cp->find(cc->cp->ud, ci->name, &len)
+                                                  : NULL;
+    uint16_t flags;
+    if (!bytes) {
+        ci->state = CS_MISSING;
+    } else if (cf_peek_class(bytes, len, ci->name, &flags)) {
+        ci->state = CS_NAMED;
+        ci->flags = flags;
+    } else {
+        load_from_classpath(cc, ci);
+    }
 }
 
 ClassInfo *cc_class_find(Cc *cc, const char *name)
 {
     ClassInfo *c = cc_class_ref(cc, name);
-    return cc_class_ensure(cc, c) ? c : NULL;
+    if (c->state == CS_STUB)
+        name_from_classpath(cc, c);
+    return c->state == CS_NAMED || c->state == CS_LOADED ? c : NULL;
 }

@@ -604,7 +604,8 @@ Type *g_new_to(Gen *g, Expr *e, Type *expected)
     Type *t = cc_resolve_type(g->cc, g->f, e->tref);
     if (t->kind == TY_ERROR)
         return t;
-    if (t->kind == TY_CLASS && t->nargs == 0 && t->cls->ntparams > 0 && expected &&
+    if (t->kind == TY_CLASS && t->nargs == 0 && cc_class_ensure(g->cc, t->cls) &&
+        t->cls->ntparams > 0 && expected &&
         expected->kind == TY_CLASS && expected->cls == t->cls && expected->nargs > 0)
         t = expected;
     if (t->kind != TY_CLASS) {

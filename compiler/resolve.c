@@ -129,6 +129,10 @@ static Type *resolve_rec(Cc *cc, SourceFile *f, TypeRef *tr, int depth)
             return &cc->t_error;
         }
         t = c->type;
+        if (tr->nargs > 0 && !cc_class_ensure(cc, c)) {
+            cc_class_not_found(cc, f, tr->pos, tr->name);
+            return &cc->t_error;
+        }
         if (tr->nargs > 0) {
             if (c->ntparams != tr->nargs) {
                 cc_error(cc, f, tr->pos, "class %s takes %d type argument%s, found %d",

@@ -349,6 +349,38 @@ START_TEST(test_bit_flips)
 }
 END_TEST
 
+/* cf_peek_class: the name and flags from the header alone, so a file cut after
+ * this_class still answers, and every cut before it (or a name that differs) does
+ * not; an exact-size copy lets ASan catch an over-read. */
+START_TEST(test_peek_class)
+{
+    Buf b;
+    make(&b, V_EXTRA_OPT);
+    uint16_t flags = 0xFFFF;
+    ck_assert(cf_peek_class(b.b, b.n, "test/Foo", &flags));
+    ck_assert_uint_eq(flags, 0);
+    ck_assert(!cf_peek_class(b.b, b.n, "test/Fo", &flags));
+    ck_assert(!cf_peek_class(b.b, b.n, "test/Foo2", &flags));
+    ck_assert(!cf_peek_class(b.b, b.n, "std/core/Object", &flags));
+    size_t header = 0;   /* bytes up to and including this_class */
+    for (size_t n = 0; n <= b.n; n++) {
+        uint8_t *p = malloc(n ? n : 1);
+        memcpy(p, b.b, n);
+        bool ok = cf_peek_class(p, n, "test/Foo", &flags);
+        free(p);
+        if (ok && !header)
+            header = n;
+        ck_assert_msg(!header || ok, "refused at %zu after accepting at %zu", n, header);
+    }
+    ck_assert_uint_gt(header, 0);
+    ck_assert_uint_lt(header, b.n);
+    make(&b, V_THIS_UTF8);   /* this_class names a Utf8, not a Class */
+    ck_assert(!cf_peek_class(b.b, b.n, "test/Foo", &flags));
+    make(&b, V_BAD_TAG);
+    ck_assert(!cf_peek_class(b.b, b.n, "test/Foo", &flags));
+}
+END_TEST
+
 static Suite *reader_suite(void)
 {
     Suite *s = suite_create("classfile_reader");
@@ -358,6 +390,7 @@ static Suite *reader_suite(void)
     tcase_add_test(tc, test_valid_files);
     tcase_add_test(tc, test_truncated_everywhere);
     tcase_add_test(tc, test_bit_flips);
+    tcase_add_test(tc, test_peek_class);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -375,6 +375,45 @@ START_TEST(test_foreach_iterable)
 }
 END_TEST
 
+/* A class the program only names (a parameter's type, as main's String[]) is found
+ * from its file's header without reading its members: a file whose members are cut
+ * off still serves there, and is refused (not found) where a member is used. */
+START_TEST(test_named_class_not_read)
+{
+    const char *lib = "package lib;\n"
+                      "class Cut { init() {} fun size(): int { return 1; } }\n";
+    Store built;
+    memset(&built, 0, sizeof built);
+    CcSource s = {"lib/Cut.mica", lib, strlen(lib)};
+    CcClassPath cp = {&std_store, cp_find, cp_list};
+    CcOptions opt = {stderr, 0, false, false, false};
+    ck_assert_int_eq(cc_compile(&s, 1, &cp, &opt, store_emit, &built, NULL), 0);
+    const Blob *b = store_get(&built, "lib/Cut");
+    ck_assert_ptr_nonnull(b);
+    /* the file cut in its last member: the header is whole, cf_read refuses it */
+    size_t cut = b->len - 6;
+    CfError err;
+    ck_assert_ptr_null(cf_read(b->bytes, cut, "Cut.mcl", &err));
+    ck_assert(store_emit(&std_store, "lib/Cut", b->bytes, cut) == 0);
+    Out o;
+    compile(&o, "named.mica",
+            "import lib.Cut;\n"
+            "fun keep(items: Cut[], one: Cut): Cut { return one; }\n"
+            "fun main(args: String[]) { println(args.length); }\n", 0);
+    ck_assert_msg(o.nerr == 0, "%s", o.diag);
+    out_free(&o);
+    compile(&o, "used.mica",
+            "import lib.Cut;\n"
+            "fun main() { println(new Cut().size()); }\n", 0);
+    ck_assert_int_ge(o.nerr, 1);
+    ck_assert_msg(strstr(o.diag, "error: cannot read class lib/Cut from the class path: "
+                                 "lib/Cut: offset ") != NULL, "%s", o.diag);
+    out_free(&o);
+    for (int i = 0; i < built.n; i++)
+        free(built.b[i].bytes);
+}
+END_TEST
+
 START_TEST(test_hello)
 {
     Out o;
@@ -565,6 +604,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_std_classes);
     tcase_add_test(tc, test_hello);
+    tcase_add_test(tc, test_named_class_not_read);
     tcase_add_test(tc, test_generic_signature);
     tcase_add_test(tc, test_foreach_iterable);
     tcase_add_test(tc, test_while_shape);
