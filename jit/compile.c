@@ -87,6 +87,11 @@ typedef struct Ctx {
      * (stub_keep) and the stub writes it. */
     VsEntry vs[VS_MAX];
     uint32_t nv;
+    /* The value a store to local [fwd_local] at instruction [fwd_idx] took from
+     * a register or a constant: a load of that local right after it (not a jump
+     * target) takes it from there again (fwd_idx UINT32_MAX: none). */
+    uint32_t fwd_idx, fwd_local;
+    VsEntry fwd;
     int32_t top;
     /* What the code being emitted knows of the locals (per local): not null,
      * since a null check of the local passed (its failure leaves this code),
@@ -531,6 +536,8 @@ static void vpush_reg(Ctx *c, JReg r);
 static void vpush_freg(Ctx *c, JFReg r);
 static JReg vs_ralloc(Ctx *c, JReg avoid);
 static JFReg falloc(Ctx *c);
+static void flush_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
+static void reload_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
 
 /* The checks of a call of [t] done at its site instead of through a frame
  * (arguments at height [h] - nargs): the value stack as vm_push_frame checks
@@ -599,9 +606,8 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
         if (check)
             masm_bri(A, JC_EQ, JR_R0, 0, full);
         if (guard_cls) {
-            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
             masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
-            masm_br(A, JC_NE, JR_R1, JR_R2, full);
+            masm_brm(A, JC_NE, JR_R0, offsetof(VmObject, cls), JR_R2, full);
         } else if (vguard) {
             masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
             masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
@@ -661,11 +667,14 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
         return false;
     JLabel full = masm_label(A), merge = masm_label(A), undo = masm_label(A);
     JLabel out = masm_label(A);
-    /* operands in R0 (and R4) */
+    /* operands in R0 (and R4); what stays on the lazy stack stays deferred
+     * (the call below writes it to the frame around itself) */
     if (nargs == 2)
         vpop(c, JR_R4);
     vpop(c, JR_R0);
-    vflush(c);
+    VsEntry keep[VS_MAX];
+    uint32_t nkeep = c->nv;
+    memcpy(keep, c->vs, nkeep * sizeof *keep);
     int32_t args = SLOT(h - (int32_t)nargs);
     inline_call_checks(c, t, h, nargs, full, undo);
     switch (op) {
@@ -707,10 +716,12 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
     masm_step_back(A);
     masm_mov(A, JR_R0, JR_R3);
     masm_bind(A, full);
+    flush_entries(c, keep, nkeep, c->top);
     masm_st(A, JR_R0, JR_BASE, args);
     if (nargs == 2)
         masm_st(A, JR_R4, JR_BASE, args + 8);
     emit_call(c, i, op, h);
+    reload_entries(c, keep, nkeep, c->top);
     masm_ld(A, JR_R0, JR_BASE, args);
     masm_bind(A, merge);
     vpush_r0(c);
@@ -1075,6 +1086,14 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     VmInsn *o = &c->m->code[i];
     switch (base) {
     case VM_OP_LOAD:
+        if (c->fwd_idx != UINT32_MAX && c->fwd_idx + 1 == i && !c->target[i] &&
+            c->fwd_local == o->local &&
+            (c->fwd.kind == VS_CONST || !vreg_used(c, c->fwd.kind, c->fwd.reg))) {
+            VsEntry e = c->fwd;
+            vpush(c, e.kind, 0, e.k);
+            c->vs[c->nv - 1].reg = e.reg;
+            return true;
+        }
         vpush(c, VS_LOCAL, o->local, 0);
         return true;
     case VM_OP_ICONST:
@@ -1084,11 +1103,14 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpush(c, VS_CONST, 0, 0);
         return true;
     case VM_OP_STORE: {
+        c->fwd_local = o->local;
         if (vtop_is(c, VS_FREG)) {
             JFReg r = vpop_f(c, JF0);
             if (vlocal_live(c, o->local))
                 vflush(c);
             masm_fst(A, r, JR_BASE, LOC(o->local));
+            c->fwd_idx = i;
+            c->fwd = (VsEntry){.kind = VS_FREG, .reg = (uint8_t)r};
             return true;
         }
         int32_t imm;
@@ -1096,12 +1118,18 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
             if (vlocal_live(c, o->local))
                 vflush(c);
             masm_sti(A, JR_BASE, LOC(o->local), imm);
+            c->fwd_idx = i;
+            c->fwd = (VsEntry){.kind = VS_CONST, .k = imm};
             return true;
         }
         JReg r = vpop_r(c, JR_R1);
         if (vlocal_live(c, o->local))
             vflush(c);
         masm_st(A, r, JR_BASE, LOC(o->local));
+        if (is_vreg(r)) {
+            c->fwd_idx = i;
+            c->fwd = (VsEntry){.kind = VS_REG, .reg = (uint8_t)r};
+        }
         return true;
     }
     case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV: {
@@ -1234,6 +1262,38 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
         masm_br(A, JC_UGE, ix, JR_R2, bad);
         masm_stx(A, v, ar, ix, 3, (int32_t)sizeof(VmArray));
+        return true;
+    }
+    case VM_OP_BASTORE: {
+        /* a byte, or a bool (normalized to 0 or 1) when the array's elements
+         * are bools: a constant 0 or 1 is both */
+        bool k01 = vtop_is(c, VS_CONST) && (c->vs[c->nv - 1].k == 0 || c->vs[c->nv - 1].k == 1);
+        JReg v = vpop_r(c, JR_R3);
+        JReg ix = vpop_r(c, JR_R1);
+        JReg ar = vpop_r(c, JR_R0);
+        JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
+        if (!c->failed) {
+            c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
+            c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
+        }
+        masm_bri(A, JC_EQ, ar, 0, bad);
+        masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, ix, JR_R2, bad);
+        if (!k01) {
+            JLabel store = masm_label(A);
+            masm_ld(A, JR_R2, ar, offsetof(VmArray, cls));
+            masm_ld8(A, JR_R2, JR_R2, offsetof(VmClass, elem_kind));
+            masm_bri(A, JC_NE, JR_R2, CF_KIND_BOOL, store);
+            masm_seti(A, JC_NE, v, v, 0);
+            masm_bind(A, store);
+        }
+        masm_stx8(A, v, ar, ix, (int32_t)sizeof(VmArray));
+        return true;
+    }
+    case VM_OP_JZ: {
+        JReg r = vpop_r(c, JR_R0);
+        vflush(c);
+        masm_bri(A, JC_EQ, r, 0, c->labels[o->target]);
         return true;
     }
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
@@ -1895,7 +1955,7 @@ static void emit_stubs(Ctx *c)
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
                      uint32_t *entry_off, uint32_t *body_off)
 {
-    Ctx ctx = {.vm = vm, .m = m, .a = a};
+    Ctx ctx = {.vm = vm, .m = m, .a = a, .fwd_idx = UINT32_MAX};
     /* steps are counted in a register (masm_steps); vm->poll_left is its home */
     masm_steps(a, (int32_t)offsetof(MicaVM, poll_left));
     Ctx *c = &ctx;
