@@ -10,6 +10,7 @@
 /* ---- arena ----------------------------------------------------------------- */
 
 #define ARENA_CHUNK_MIN  (16u << 10)
+#define ARENA_CHUNK_FIRST_MIN 512u
 #define ARENA_CHUNK_MAX  (256u << 10)
 #define ARENA_ALIGN      _Alignof(max_align_t)
 
@@ -32,9 +33,19 @@ struct CfArena {
 
 CfArena *cf_arena_new(void)
 {
+    return cf_arena_new_sized(ARENA_CHUNK_MIN);
+}
+
+CfArena *cf_arena_new_sized(size_t first)
+{
     CfArena *a = cm_calloc(1, sizeof *a);
-    if (a)
-        a->next_size = ARENA_CHUNK_MIN;
+    if (!a)
+        return NULL;
+    if (first < ARENA_CHUNK_FIRST_MIN)
+        first = ARENA_CHUNK_FIRST_MIN;
+    if (first > ARENA_CHUNK_MAX)
+        first = ARENA_CHUNK_MAX;
+    a->next_size = (first + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     return a;
 }
 

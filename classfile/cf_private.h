@@ -11,6 +11,9 @@
 
 /* A new empty arena, or NULL on out of memory. */
 CfArena *cf_arena_new(void);
+/* The same with a first chunk of about [first] bytes (a reader that knows how much
+ * it will need): later chunks still double. */
+CfArena *cf_arena_new_sized(size_t first);
 /* [n] zeroed bytes aligned for any type, owned by [a]; NULL on out of memory. */
 void *cf_arena_alloc(CfArena *a, size_t n);
 /* Frees [a] and everything allocated in it (NULL is fine). */

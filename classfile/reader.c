@@ -757,7 +757,12 @@ CfClass *cf_read(const uint8_t *data, size_t len, const char *origin, CfError *e
         snprintf(err->msg, sizeof err->msg, "%s: no data", origin ? origin : "class file");
         return NULL;
     }
-    CfArena *a = cf_arena_new();
+    /* A class read takes about three times its file's size (members, code and
+     * tables unpacked; measured on the standard library and the Are-We-Fast-Yet
+     * classes: 2.7 on average, up to 4 for the smallest). One chunk of that size
+     * instead of a fixed 16 KiB each lets the classes a program loads share pages:
+     * a third of the memory allocated, and fewer pages resident. */
+    CfArena *a = cf_arena_new_sized(len < (64u << 20) ? 3 * len + 1024 : 0);
     CfClass *c = a ? cf_arena_alloc(a, sizeof *c) : NULL;
     if (!c) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", origin ? origin : "class file");

@@ -99,6 +99,17 @@ typedef struct Ctx {
      * never stores to it, always. A check it makes unneeded is left out. */
     bool *nonnull;
     bool this_kept;
+    /* Inlining (emit_inline_call): [root] is the method being compiled (itself
+     * for it); a callee's body emitted at a call site has a Ctx of its own
+     * whose frame is [boff] bytes above JR_BASE and whose parent made call
+     * [inl_idx] at height [inl_h]. Its frame exists only while a slow path
+     * needs it (inl_push); [subs] lists the root's inlined bodies, whose stubs
+     * come after the root's. [inl_budget]: instructions left to inline. */
+    struct Ctx *root, *inl_parent, *next_sub, *subs;
+    int32_t boff;
+    uint32_t inl_idx;
+    int32_t inl_h;
+    int32_t inl_budget;
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -106,8 +117,8 @@ enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
 #define VS_FREG_FIRST JF2
 #define VS_FREG_LAST JF6
 
-#define SLOT(k) ((int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
-#define LOC(i) ((int32_t)((uint32_t)(i) * 8u))
+#define SLOT(k) (c->boff + (int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
+#define LOC(i) (c->boff + (int32_t)((uint32_t)(i) * 8u))
 #define A (c->a)
 
 static void facts_reset(Ctx *c)
@@ -192,6 +203,43 @@ static void sync(Ctx *c, uint32_t idx, int32_t height)
 }
 
 static void arg_vm(Ctx *c) { masm_mov(A, masm_arg(0), JR_VM); }
+
+/* In an inlined body (c->inl_parent set): the frame the call would have
+ * pushed, made now for a slow path that needs it (a fault, a call, a throw),
+ * exactly as the interpreter's would be: the caller's ip and sp published
+ * (at its call), then the callee's frame above it, which JR_FRAME points to
+ * until inl_pop. Clobbers R0, R1. */
+static void inl_push(Ctx *c)
+{
+    if (!c->inl_parent)
+        return;
+    sync(c->inl_parent, c->inl_idx, c->inl_h);
+    masm_alui(A, JA_ADD, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
+    masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m);
+    masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, m));
+    masm_alui(A, JA_ADD, JR_R1, JR_BASE, LOC(0));
+    masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, base));
+    masm_sti(A, JR_FRAME, offsetof(VmFrame, entry), 0);
+    masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m->code);
+    masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
+    masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(0));
+    masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, sp));
+    /* complete before the stack scanner can see it (as vm_push_frame) */
+    masm_ld32s(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
+    masm_st32(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+}
+
+/* The frame inl_push made is popped (its slow path went on). Clobbers R1. */
+static void inl_pop(Ctx *c)
+{
+    if (!c->inl_parent)
+        return;
+    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_alui(A, JA_SUB, JR_R1, JR_R1, 1);
+    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_alui(A, JA_SUB, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
+}
 
 static void check_status(Ctx *c)
 {
@@ -338,7 +386,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     st->alt = undo;
     st->arg = args;
     /* compiled? (once compiled, always) */
-    if (known != c->m && (!known || known->jit_state != 1 || !known->jit_call)) {
+    if (known != c->root->m && (!known || known->jit_state != 1 || !known->jit_call)) {
         masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
         masm_bri(A, JC_NE, JR_R0, 1, slow);
     }
@@ -408,7 +456,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
     masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
     /* the body: frame in R4, base in R5; status back in R0 */
-    if (known == c->m) {
+    if (known == c->root->m) {
         masm_call_label(A, c->body);
     } else {
         masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
@@ -529,6 +577,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
 }
 
 static void emit_call(Ctx *c, uint32_t i, int op, int32_t h);
+static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h);
 static void vflush(Ctx *c);
 static void vpop(Ctx *c, JReg r);
 static void vpush_r0(Ctx *c);
@@ -775,6 +824,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
     VmInsn *o = &c->m->code[i];
     JLabel done = masm_label(A);
+    /* in an inlined body, the call is made from the callee's own frame */
+    inl_push(c);
     sync(c, i, h);
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
     /* intrinsics not done inline are the calls they stand for */
@@ -852,6 +903,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         break;
     }
     masm_bind(A, done);
+    inl_pop(c);
 }
 
 
@@ -1087,6 +1139,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     switch (base) {
     case VM_OP_LOAD:
         if (c->fwd_idx != UINT32_MAX && c->fwd_idx + 1 == i && !c->target[i] &&
+            c->fwd.kind != VS_LOCAL &&
             c->fwd_local == o->local &&
             (c->fwd.kind == VS_CONST || !vreg_used(c, c->fwd.kind, c->fwd.reg))) {
             VsEntry e = c->fwd;
@@ -1309,12 +1362,12 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         }
         if (base == VM_OP_INVOKE_Q && emit_math_intrinsic(c, i, c->top))
             return true;
-        return emit_trivial_call(c, i, base, c->top);
+        return emit_trivial_call(c, i, base, c->top) || emit_inline_call(c, i, base, c->top);
     }
     case VM_OP_RETURN: {
         JReg r = vpop_r(c, JR_R0);
         c->nv = 0;
-        masm_st(A, r, JR_BASE, 0);
+        masm_st(A, r, JR_BASE, LOC(0));
         masm_jmp(A, c->ret);
         return true;
     }
@@ -1507,6 +1560,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     vflush(c);
     switch (base) {
     case VM_OP_UNREACHABLE:
+        inl_push(c);
         sync(c, i, h);
         arg_vm(c);
         masm_movi(A, masm_arg(1), JIT_FAULT_UNREACHABLE);
@@ -1549,13 +1603,14 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     }
     case VM_OP_RETURN:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
-        masm_st(A, JR_R0, JR_BASE, 0);
+        masm_st(A, JR_R0, JR_BASE, LOC(0));
         masm_jmp(A, c->ret);
         break;
     case VM_OP_RETURN_V:
         masm_jmp(A, c->ret);
         break;
     case VM_OP_THROW:
+        inl_push(c);
         sync(c, i, h);
         arg_vm(c);
         masm_ld(A, masm_arg(1), JR_BASE, SLOT(h - 1));
@@ -1859,6 +1914,279 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     }
 }
 
+
+/* ---- small callees, inlined ----------------------------------------------------
+ * A callee of at most INLINE_MAX instructions with no loop and no handler,
+ * every instruction resolved and one whose template needs no frame of its own
+ * on its straight path, is emitted at the call site once the checks the call
+ * makes pass (as for a trivial callee: receiver, dispatch, value stack, depth,
+ * a step that does not make a poll due; else the whole call). Its locals and
+ * operand stack are where its frame would put them (the arguments are its
+ * first locals), so every slow path of its body that needs the frame (a fault,
+ * a call, a throw) makes it there first (inl_push), exactly as the interpreter
+ * would have it: traces, handler search and the collector see the same frames.
+ * A fault leaves the callee's frame through its own unwind path (no handler:
+ * popped), then the caller's. */
+
+#define INLINE_MAX 40
+#define INLINE_BUDGET 400
+
+/* Whether [t] can be inlined into [c]; [calls]: its body calls or allocates
+ * (then the call site must have room for two frames, the callee's and its
+ * callee's). */
+static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
+{
+    *calls = false;
+    if (!t || !t->code || !t->heights || t->native || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)) ||
+        t->nhandlers || t == c->root->m || t->ncode > INLINE_MAX || t->ncode == 0 ||
+        (int32_t)t->ncode > c->root->inl_budget ||
+        (uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS > 4096)
+        return false;
+    for (uint32_t i = 0; i < t->ncode; i++) {
+        const VmInsn *o = &t->code[i];
+        if (t->heights[i] < 0)
+            continue;
+        int op = insn_op(o), b = vm_op_base(op);
+        switch (b) {
+        case VM_OP_LOAD: case VM_OP_STORE: case VM_OP_ICONST: case VM_OP_ACONST_NULL:
+        case VM_OP_LDC_STR_Q: case VM_OP_IINC: case VM_OP_POP: case VM_OP_DUP:
+        case VM_OP_DUP2: case VM_OP_DUP_X1: case VM_OP_DUP_X2: case VM_OP_SWAP:
+        case VM_OP_IADD: case VM_OP_ISUB: case VM_OP_IMUL: case VM_OP_IAND: case VM_OP_IOR:
+        case VM_OP_IXOR: case VM_OP_ISHL: case VM_OP_ISHR: case VM_OP_IUSHR:
+        case VM_OP_IDIV: case VM_OP_IREM: case VM_OP_INEG: case VM_OP_I2B:
+        case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV: case VM_OP_FREM:
+        case VM_OP_FNEG: case VM_OP_I2F: case VM_OP_F2I:
+        case VM_OP_EQZ: case VM_OP_IEQ: case VM_OP_INE: case VM_OP_ILT: case VM_OP_ILE:
+        case VM_OP_IGT: case VM_OP_IGE: case VM_OP_AEQ: case VM_OP_ANE: case VM_OP_FEQ:
+        case VM_OP_FNE: case VM_OP_FLT: case VM_OP_FLE: case VM_OP_FGT: case VM_OP_FGE:
+        case VM_OP_RETURN: case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
+        case VM_OP_GETFIELD_Q: case VM_OP_PUTFIELD_Q: case VM_OP_PUTFIELD_B_Q:
+        case VM_OP_PUTFIELD_Z_Q: case VM_OP_GETSTATIC_Q: case VM_OP_PUTSTATIC_Q:
+        case VM_OP_PUTSTATIC_B_Q: case VM_OP_PUTSTATIC_Z_Q: case VM_OP_ARRAYLENGTH:
+        case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD:
+        case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE:
+            break;
+        case VM_OP_JMP: case VM_OP_JZ: case VM_OP_BR: case VM_OP_BR_IF:
+            /* forward only: no poll in an inlined body */
+            if ((uint32_t)o->target <= i)
+                return false;
+            break;
+        case VM_OP_BR_TABLE:
+            for (uint32_t k = 0; k <= o->ncases; k++)
+                if (o->table[k].idx <= i)
+                    return false;
+            break;
+        case VM_OP_INSTANCEOF_Q: case VM_OP_CHECKCAST_Q: {
+            /* only the forms tested inline (emit_insn), not the helper's */
+            const VmClass *k = o->cls;
+            bool object = k && !k->super && !k->is_interface && !k->is_array;
+            if (!plain_class(k) && !object &&
+                !(k && (k->is_interface || (k->is_array && !k->elem_class))))
+                return false;
+            break;
+        }
+        case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
+        case VM_OP_INVOKEIFACE_Q: case VM_OP_NEW_Q: case VM_OP_CALLFN:
+            /* String.charAt's intrinsic allocates under a frame of its own */
+            if (op == VM_OP_CHARAT_Q)
+                return false;
+            *calls = true;
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The target of call [i] to inline, with the guard that makes it the one the
+ * call dispatches to (as trivial_site), or NULL. */
+static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bool *vguard,
+                             bool *recv, bool *calls)
+{
+    VmInsn *o = &c->m->code[i];
+    VmMethod *t = NULL;
+    *guard_cls = NULL;
+    *vguard = false;
+    *recv = true;
+    switch (op) {
+    case VM_OP_INVOKE_Q:
+        t = o->method;
+        *recv = t && !(t->flags & CF_ACC_STATIC);
+        if (!inlinable(c, t, calls))
+            return NULL;
+        break;
+    case VM_OP_INVOKESPECIAL_Q:
+        t = o->method;
+        if (!inlinable(c, t, calls))
+            return NULL;
+        break;
+    case VM_OP_INVOKEVIRTUAL_Q:
+    case VM_OP_INVOKEIFACE_Q: {
+        VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        VmMethod *ct = k ? o->cache_target : NULL;
+        if (ct && inlinable(c, ct, calls)) {
+            t = ct;
+            *guard_cls = k;
+        } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
+                   o->method->vtable_index < (1 << 24) && !o->method->cls->is_interface &&
+                   inlinable(c, o->method, calls)) {
+            t = o->method;
+            *vguard = true;
+        }
+        break;
+    }
+    default:
+        return NULL;
+    }
+    if (!t || o->nargs < 0 || t->nparams != (uint32_t)o->nargs || (*recv && o->nargs == 0))
+        return NULL;
+    return t;
+}
+
+/* An inlined callee's instructions (as jit_emit_method's loop, with no code
+ * offsets: nothing enters it but its call); its returns end at c->ret. */
+static void emit_inline_body(Ctx *c)
+{
+    const VmMethod *t = c->m;
+    for (uint32_t k = 0; k < t->ncode && !c->failed; k++) {
+        if (c->target[k])
+            facts_reset(c);
+        if (c->nv && (c->target[k] || t->heights[k] < 0)) {
+            c->top = t->heights[k] >= 0 ? t->heights[k] : c->top;
+            vflush(c);
+        }
+        masm_bind(A, c->labels[k]);
+        if (t->heights[k] < 0)
+            continue;
+        uint32_t skip = 0;
+        emit_insn(c, k, &skip);
+        for (uint32_t n = 1; n <= skip; n++)
+            masm_bind(A, c->labels[k + n]);
+        k += skip;
+    }
+    vflush(c);
+    masm_bind(A, c->labels[t->ncode]);
+    masm_bind(A, c->ret);
+}
+
+/* Call instruction [i] (operation [op], not an intrinsic) at height [h] with a
+ * target to inline: the checks, then the callee's body in a Ctx of its own;
+ * its result is in the caller's slot as the call would leave it. False if the
+ * call is not inlined. */
+static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
+{
+    VmInsn *o = &c->m->code[i];
+    if (c->inl_parent || insn_op(o) != op)
+        return false;
+    VmClass *guard_cls;
+    bool vguard, recv, calls;
+    VmMethod *t = inline_site(c, i, op, &guard_cls, &vguard, &recv, &calls);
+    if (!t)
+        return false;
+    uint32_t nargs = t->nparams;
+    Ctx *s = cm_calloc(1, sizeof *s);
+    if (s) {
+        s->labels = cm_calloc((size_t)t->ncode + 1, sizeof *s->labels);
+        s->target = cm_calloc((size_t)t->ncode + 1, sizeof *s->target);
+        s->nonnull = cm_calloc((size_t)t->nlocals + 1, sizeof *s->nonnull);
+    }
+    if (!s || !s->labels || !s->target || !s->nonnull) {
+        if (s) {
+            free(s->labels);
+            free(s->target);
+            free(s->nonnull);
+            free(s);
+        }
+        c->failed = true;
+        return true;
+    }
+    c->root->inl_budget -= (int32_t)t->ncode;
+    /* listed first: freed with the root whatever happens next */
+    s->next_sub = c->root->subs;
+    c->root->subs = s;
+
+    JLabel merge = masm_label(A);
+    /* the whole call, from the frame's slots, out of line */
+    Stub *st = call_stub(c, STUB_TRIVIAL, i, h, merge);
+    if (!st)
+        return true;
+    JLabel full = st->label, undo = masm_label(A);
+    st->alt = undo;
+    st->op = op;
+    st->arg = 0;
+    st->ret = false;
+    bool check = recv && need_null_check(c, nargs - 1);
+    vflush(c);
+    int32_t args = SLOT(h - (int32_t)nargs);
+    if (recv) {
+        masm_ld(A, JR_R0, JR_BASE, args);
+        if (check)
+            masm_bri(A, JC_EQ, JR_R0, 0, full);
+        if (guard_cls) {
+            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
+            masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
+            masm_br(A, JC_NE, JR_R1, JR_R2, full);
+        } else if (vguard) {
+            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
+            masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
+            masm_bri(A, JC_LE, JR_R2, t->vtable_index, full);
+            masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, vtable));
+            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * t->vtable_index));
+            masm_movi(A, JR_R2, (int64_t)(intptr_t)t);
+            masm_br(A, JC_NE, JR_R1, JR_R2, full);
+        }
+    }
+    if (calls) {
+        /* room for the callee's frame and one above it (the body's entry
+         * checked room for one) */
+        masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)sizeof(VmFrame));
+        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, jit_frame_limit));
+        masm_br(A, JC_UGE, JR_R1, JR_R2, full);
+    }
+    inline_call_checks(c, t, h, nargs, full, undo);
+
+    /* the callee's body, its frame at [args] */
+    s->vm = c->vm;
+    s->m = t;
+    s->a = c->a;
+    s->root = c->root;
+    s->inl_parent = c;
+    s->inl_idx = i;
+    s->inl_h = h;
+    s->fwd_idx = UINT32_MAX;
+    s->boff = args;
+    s->body = c->root->body;
+    s->ret = masm_label(A);
+    s->unwind = masm_label(A);
+    s->this_kept = recv && t->nlocals > 0;
+    for (uint32_t k = 0; k < t->ncode && s->this_kept; k++) {
+        int b = vm_op_base(t->code[k].op);
+        if ((b == VM_OP_STORE || b == VM_OP_IINC) && t->code[k].local == 0)
+            s->this_kept = false;
+    }
+    facts_reset(s);
+    for (uint32_t k = 0; k <= t->ncode; k++)
+        s->labels[k] = masm_label(A);
+    for (uint32_t k = 0; k < t->ncode; k++) {
+        const VmInsn *to = &t->code[k];
+        int b = vm_op_base(to->op);
+        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
+            s->target[to->target] = true;
+        else if (b == VM_OP_BR_TABLE)
+            for (uint32_t n = 0; n <= to->ncases; n++)
+                s->target[to->table[n].idx] = true;
+    }
+    /* declared locals start zero */
+    for (uint32_t k = t->nparams; k < t->nlocals; k++)
+        masm_sti(A, JR_BASE, args + (int32_t)(k * 8u), 0);
+    emit_inline_body(s);
+    if (s->failed)
+        c->failed = true;
+    masm_bind(A, merge);
+    return true;
+}
+
 static void emit_stubs(Ctx *c)
 {
     /* the poll stubs must come back after their poll: each poll() bound a
@@ -1924,6 +2252,7 @@ static void emit_stubs(Ctx *c)
         case STUB_NULL_FIELD:
         case STUB_NULL_LENGTH:
         case STUB_DIV0:
+            inl_push(c);
             sync(c, st->idx, st->height);
             arg_vm(c);
             masm_movi(A, masm_arg(1), st->kind == STUB_NULL_FIELD ? JIT_FAULT_NULL_FIELD
@@ -1940,6 +2269,7 @@ static void emit_stubs(Ctx *c)
             masm_mov(A, JR_R1, (JReg)st->snap.r1);
             masm_mov(A, JR_T0, JR_R0);
             masm_mov(A, masm_arg(4), JR_R1);
+            inl_push(c);
             sync(c, st->idx, st->height);
             masm_mov(A, masm_arg(3), JR_T0);
             arg_vm(c);
@@ -1955,7 +2285,8 @@ static void emit_stubs(Ctx *c)
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
                      uint32_t *entry_off, uint32_t *body_off)
 {
-    Ctx ctx = {.vm = vm, .m = m, .a = a, .fwd_idx = UINT32_MAX};
+    Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX};
+    ctx.root = &ctx;
     /* steps are counted in a register (masm_steps); vm->poll_left is its home */
     masm_steps(a, (int32_t)offsetof(MicaVM, poll_left));
     Ctx *c = &ctx;
@@ -2089,8 +2420,27 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_ret(a);
 
     emit_stubs(c);
+    /* the inlined bodies' slow paths; an exception leaving one pops the
+     * callee's frame its slow path made, then unwinds the caller's */
+    for (Ctx *s = c->subs; s && !c->failed; s = s->next_sub) {
+        emit_stubs(s);
+        if (s->failed)
+            c->failed = true;
+        masm_bind(a, s->unwind);
+        inl_pop(s);
+        masm_jmp(a, s->inl_parent->unwind);
+    }
     ok = !c->failed && masm_finish(a);
 fail:
+    while (c->subs) {
+        Ctx *s = c->subs;
+        c->subs = s->next_sub;
+        free(s->labels);
+        free(s->target);
+        free(s->nonnull);
+        free(s->stubs);
+        free(s);
+    }
     free(c->labels);
     free(c->target);
     free(c->nonnull);

@@ -22,7 +22,8 @@ osr_stats)
     run run --jit=on --jit-threshold=100 --jit-stats loop.mica
     [ $status -eq 0 ] || fail "status $status"
     [ "$(cat out.txt)" = "328350000" ] || fail "wrong output"
-    grep -Eq "^jit: 2 methods compiled, 0 left to the interpreter, 1 OSR entries, [0-9]+ bytes of code, [0-9.]+ ms compiling$" err.txt ||
+    # sq is inlined into main once main is compiled: it is never compiled on its own
+    grep -Eq "^jit: 1 methods compiled, 0 left to the interpreter, 1 OSR entries, [0-9]+ bytes of code, [0-9.]+ ms compiling$" err.txt ||
         fail "stats line"
     run run --jit=off --jit-stats loop.mica
     [ -s err.txt ] && fail "--jit=off prints JIT statistics"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "classfile.h"
+#include "cm_mem.h"
 
 typedef struct Buf {
     uint8_t b[8192];
@@ -381,6 +382,30 @@ START_TEST(test_peek_class)
 }
 END_TEST
 
+static bool count_bytes(size_t size, void *ud)
+{
+    *(size_t *)ud += size;
+    return true;
+}
+
+/* A class's memory is sized from its file: reading a small class takes a few times
+ * its size in C memory, not a fixed 16 KiB chunk per class, so the many small classes
+ * a program loads share pages. */
+START_TEST(test_small_class_memory)
+{
+    Buf b;
+    make(&b, V_OK);
+    size_t bytes = 0;
+    cm_set_alloc_hook(count_bytes, &bytes);
+    CfError err;
+    CfClass *c = cf_read(b.b, b.n, "Foo.mcl", &err);
+    cm_set_alloc_hook(NULL, NULL);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    ck_assert_msg(bytes <= 4 * b.n + 2048, "%zu bytes for a file of %zu", bytes, b.n);
+    cf_class_free(c);
+}
+END_TEST
+
 static Suite *reader_suite(void)
 {
     Suite *s = suite_create("classfile_reader");
@@ -391,6 +416,7 @@ static Suite *reader_suite(void)
     tcase_add_test(tc, test_truncated_everywhere);
     tcase_add_test(tc, test_bit_flips);
     tcase_add_test(tc, test_peek_class);
+    tcase_add_test(tc, test_small_class_memory);
     suite_add_tcase(s, tc);
     return s;
 }
