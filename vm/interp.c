@@ -132,40 +132,101 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
     }
 }
 
+enum { RF_WORDS = 4 }; /* read_first: 256 declared locals at most */
+
+/* read_first: what is stored on every path to instruction [to] so far ([in])
+ * meets what a predecessor stores ([out]). */
+static void meet(uint64_t *in, uint32_t to, uint32_t n, const uint64_t *out, bool *changed)
+{
+    uint64_t *t = &in[(size_t)(to <= n ? to : n) * RF_WORDS];
+    for (int w = 0; w < RF_WORDS; w++)
+        if (t[w] & ~out[w]) {
+            t[w] &= out[w];
+            *changed = true;
+        }
+}
+
+/* The declared locals of [m] that some instruction of [code] may read before
+ * any store to them (a forward "definitely stored" analysis over the
+ * pre-decoded code, base forms only), as the range [*lo, *hi) that covers
+ * them; false when the analysis is not made (more than 256 declared locals,
+ * or no memory), and then every declared local counts as read first. Paths
+ * end at returns, throws and unreachable; a method with handlers is not
+ * analysed (a handler sees the locals of any point of its range). */
+static bool read_first(const VmMethod *m, const VmInsn *code, uint32_t n, uint32_t *lo,
+                       uint32_t *hi)
+{
+    enum { W = RF_WORDS };
+    uint32_t nd = m->nlocals - m->nparams;
+    if (nd > 64 * W)
+        return false;
+    uint64_t *in = cm_malloc(((size_t)n + 1) * W * sizeof *in);
+    if (!in)
+        return false;
+    /* nothing stored on entry; unknown (everything) elsewhere until reached */
+    for (uint32_t i = 0; i <= n; i++)
+        for (int w = 0; w < W; w++)
+            in[(size_t)i * W + w] = i ? ~(uint64_t)0 : 0;
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (uint32_t i = 0; i < n; i++) {
+            const VmInsn *o = &code[i];
+            uint64_t out[W];
+            memcpy(out, &in[(size_t)i * W], sizeof out);
+            if (o->op == VM_OP_STORE && o->local >= m->nparams && o->local < m->nlocals) {
+                uint32_t l = o->local - m->nparams;
+                out[l / 64] |= (uint64_t)1 << (l % 64);
+            }
+            switch (o->op) {
+            case VM_OP_JMP: case VM_OP_BR: meet(in, (uint32_t)o->target, n, out, &changed); break;
+            case VM_OP_JZ: case VM_OP_BR_IF:
+                meet(in, (uint32_t)o->target, n, out, &changed);
+                meet(in, i + 1, n, out, &changed);
+                break;
+            case VM_OP_BR_TABLE:
+                for (uint32_t k = 0; k <= o->ncases; k++)
+                    meet(in, o->table[k].idx, n, out, &changed);
+                break;
+            case VM_OP_RETURN: case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
+                break;
+            default: meet(in, i + 1, n, out, &changed); break;
+            }
+        }
+    }
+    *lo = m->nlocals;
+    *hi = m->nparams;
+    for (uint32_t i = 0; i < n; i++) {
+        const VmInsn *o = &code[i];
+        if ((o->op == VM_OP_LOAD || o->op == VM_OP_IINC) && o->local >= m->nparams &&
+            o->local < m->nlocals) {
+            uint32_t l = o->local - m->nparams;
+            if (!(in[(size_t)i * W + l / 64] >> (l % 64) & 1)) {
+                if (o->local < *lo)
+                    *lo = o->local;
+                if (o->local + 1u > *hi)
+                    *hi = o->local + 1u;
+            }
+        }
+    }
+    free(in);
+    if (*lo >= *hi)
+        *lo = *hi = m->nparams;
+    return true;
+}
+
 /* What a call of [m] needs (before fusing, base forms only): the size of its
- * frame, which declared locals it must zero, and whether it is a trivial
- * accessor. A declared local needs no zeroing when the straight-line code
- * from the method's entry stores it before anything reads it: that code runs
- * first on every path, and no handler can see its locals (a method with
- * handlers zeroes all). */
+ * frame, which declared locals it must zero (those some path may read before
+ * storing them, read_first), and whether it is a trivial accessor. */
 static void call_facts(VmMethod *m, const VmInsn *code, uint32_t n, uint32_t nhandlers)
 {
     m->frame_slots = m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS;
     m->clear_from = m->nparams;
     m->clear_to = m->nlocals;
-    if (!nhandlers && m->nlocals > m->nparams && m->nlocals - m->nparams <= 256) {
-        uint8_t seen[256] = {0}; /* 1: stored first, 2: read first */
-        for (uint32_t i = 0; i < n; i++) {
-            uint16_t op = code[i].op;
-            if (op == VM_OP_LOAD || op == VM_OP_STORE || op == VM_OP_IINC) {
-                uint32_t l = code[i].local;
-                if (l >= m->nparams && l < m->nlocals && !seen[l - m->nparams])
-                    seen[l - m->nparams] = op == VM_OP_STORE ? 1 : 2;
-            } else if (op == VM_OP_JMP || op == VM_OP_JZ || op == VM_OP_BR ||
-                       op == VM_OP_BR_IF || op == VM_OP_BR_TABLE || op == VM_OP_RETURN ||
-                       op == VM_OP_RETURN_V || op == VM_OP_THROW || op == VM_OP_UNREACHABLE) {
-                break;
-            }
-        }
-        uint32_t lo = m->nlocals, hi = m->nparams;
-        for (uint32_t l = m->nparams; l < m->nlocals; l++)
-            if (seen[l - m->nparams] != 1) {
-                if (l < lo)
-                    lo = l;
-                hi = l + 1;
-            }
-        m->clear_from = lo < hi ? lo : m->nparams;
-        m->clear_to = lo < hi ? hi : m->nparams;
+    uint32_t lo, hi;
+    if (!nhandlers && m->nlocals > m->nparams && read_first(m, code, n, &lo, &hi)) {
+        m->clear_from = lo;
+        m->clear_to = hi;
     }
     /* `return this.f` and `this.f = v` (then return) */
     m->accessor = VM_ACCESSOR_NONE;
@@ -446,6 +507,32 @@ oom:
     return vm_throw(vm, "OutOfMemoryError", "cannot prepare %s.%s", m->cls->name, m->name);
 }
 
+/* ---- call sites of trivial accessors ------------------------------------------------ */
+
+/* Rewrites virtual call site [ip] of [m], whose inline cache now holds trivial
+ * accessor [t] of the field in slot [slot], into [op] (VGET_Q, VSET_Q): the
+ * call's other operands stay (the JIT and the full call read them), the slot
+ * goes in [local]; a plain `load` just before a getter site becomes
+ * LOAD_VGET. Not done for a frame larger than the rewritten site checks. */
+static void rewrite_accessor_site(VmMethod *m, VmInsn *ip, const VmMethod *t, int32_t slot,
+                                  int op)
+{
+    if (t->frame_slots > VM_ACCESSOR_FRAME_SLOTS || slot < 0 || slot > UINT16_MAX)
+        return;
+    ip->local = (uint16_t)slot;
+    vm_publish_op(ip, op);
+    if (op == VM_OP_VGET_Q && ip > m->code && ip[-1].op == VM_OP_LOAD)
+        vm_publish_op(&ip[-1], VM_OP_LOAD_VGET);
+}
+
+/* Undoes rewrite_accessor_site at [ip] (its inline cache is about to change). */
+static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
+{
+    if (ip > m->code && ip[-1].op == VM_OP_LOAD_VGET)
+        vm_publish_op(&ip[-1], VM_OP_LOAD);
+    vm_publish_op(ip, VM_OP_INVOKEVIRTUAL_Q);
+}
+
 /* ---- the interpreter loop ----------------------------------------------------- */
 
 #define BOUNDS(arr, idx)                                                                  \
@@ -479,7 +566,7 @@ oom:
     T(LOAD_ADDI_STORE) T(LOAD2) T(LOAD_ICONST) T(LOAD_ADDI) T(LOAD_LOAD_ADDI)              \
     T(LOAD_GETFIELD) T(INVOKE_Q) T(INVOKEVIRTUAL_Q) T(INVOKESPECIAL_Q) T(INVOKEIFACE_Q)    \
     T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
-    T(CHECKCAST_Q) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
+    T(CHECKCAST_Q) T(VGET_Q) T(VSET_Q) T(LOAD_VGET) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
     T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
@@ -902,6 +989,7 @@ dispatch:
     }
     CASE(INVOKEVIRTUAL_Q)
     CASE(INVOKEIFACE_Q) {
+    invoke_virtual:
         nargs = (uint32_t)ip->nargs;
         VmObject *recv = vm_slot_ref(sp[-(int32_t)nargs]);
         if (!recv) {
@@ -912,12 +1000,54 @@ dispatch:
         if (__atomic_load_n(&ip->cache_cls, __ATOMIC_ACQUIRE) == recv->cls) {
             target = ip->cache_target;
         } else {
+            /* a site rewritten for its cached accessor is a plain call again
+             * before the cache changes (the accessor may be another's now) */
+            if (ip->op == VM_OP_VGET_Q || ip->op == VM_OP_VSET_Q)
+                unrewrite_accessor_site(m, ip);
             SAVE();
             target = vm_virtual_target(vm, ip, recv);
             if (!target)
                 goto exception;
         }
         goto invoke_instance;
+    }
+    /* ---- a virtual call of a trivial accessor (rewritten by invoke_instance):
+     * the inline cache's class, the call's checks (its one poll step, the depth
+     * and a frame of VM_ACCESSOR_FRAME_SLOTS), then the field moved, no frame;
+     * anything else makes the call as INVOKEVIRTUAL_Q ---- */
+#define ACCESSOR_FITS(o, base)                                                            \
+    ((o) && (o)->cls == __atomic_load_n(&ip->cache_cls, __ATOMIC_ACQUIRE) &&              \
+     vm_call_fits(vm, (base), VM_ACCESSOR_FRAME_SLOTS))
+    CASE(VGET_Q) {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!ACCESSOR_FITS(o, sp - 1))
+            goto invoke_virtual;
+        vm->poll_left--;
+        sp--;
+        tos = vm_object_fields(o)[ip->local];
+        NEXT1();
+    }
+    CASE(VSET_Q) {
+        VmObject *o = vm_slot_ref(sp[-2]);
+        if (!ACCESSOR_FITS(o, sp - 2))
+            goto invoke_virtual;
+        vm->poll_left--;
+        vm_object_fields(o)[ip->local] = sp[-1];
+        sp -= 2;
+        NEXT();
+    }
+    CASE(LOAD_VGET) {
+        /* load r; VGET_Q (its instruction) */
+        uint64_t r = locals[ip->local];
+        VmObject *o = vm_slot_ref(r);
+        ip++;
+        if (!ACCESSOR_FITS(o, sp)) {
+            tos = r;
+            DISPATCH1();
+        }
+        vm->poll_left--;
+        tos = vm_object_fields(o)[ip->local];
+        NEXT1();
     }
     /* ---- intrinsics: the call's checks (a poll step, the depth and the
      * value stack for Mica methods, the frame count for natives), then the
@@ -1483,6 +1613,27 @@ T_FLUSH:
         sp--;
         NEXT();
     }
+    T_VGET_Q: {
+        VmObject *o = vm_slot_ref(tos);
+        if (!ACCESSOR_FITS(o, sp)) {
+            *sp++ = tos;
+            goto invoke_virtual;
+        }
+        vm->poll_left--;
+        tos = vm_object_fields(o)[ip->local];
+        NEXT1();
+    }
+    T_VSET_Q: {
+        VmObject *o = vm_slot_ref(sp[-1]);
+        if (!ACCESSOR_FITS(o, sp - 1)) {
+            *sp++ = tos;
+            goto invoke_virtual;
+        }
+        vm->poll_left--;
+        vm_object_fields(o)[ip->local] = tos;
+        sp--;
+        NEXT();
+    }
     T_PUTSTATIC_B_Q: *ip->addr = tos & 0xFF; NEXT();
     T_PUTSTATIC_Z_Q: *ip->addr = tos != 0; NEXT();
     T_ARRAYLENGTH: {
@@ -1570,6 +1721,7 @@ T_FLUSH:
     T_FWD(LL_FSUB)
     T_FWD(LL_FMUL)
     T_FWD(LOAD_GETFIELD)
+    T_FWD(LOAD_VGET)
     T_FWD(INVOKE_Q)
     T_FWD(INVOKEVIRTUAL_Q)
     T_FWD(INVOKESPECIAL_Q)
@@ -1618,12 +1770,16 @@ invoke_instance:
         const VmInsn *f = &target->code[target->accessor == VM_ACCESSOR_GET ? 1 : 2];
         int fop = __atomic_load_n(&f->op, __ATOMIC_ACQUIRE);
         if (fop == VM_OP_GETFIELD_Q) {
+            if (ip->op == VM_OP_INVOKEVIRTUAL_Q)
+                rewrite_accessor_site(m, ip, target, f->slot, VM_OP_VGET_Q);
             vm->poll_left--;
             sp--;
             tos = vm_object_fields(vm_slot_ref(*sp))[f->slot];
             NEXT1();
         }
         if (fop == VM_OP_PUTFIELD_Q || fop == VM_OP_PUTFIELD_B_Q || fop == VM_OP_PUTFIELD_Z_Q) {
+            if (fop == VM_OP_PUTFIELD_Q && ip->op == VM_OP_INVOKEVIRTUAL_Q)
+                rewrite_accessor_site(m, ip, target, f->slot, VM_OP_VSET_Q);
             vm->poll_left--;
             b = sp[-1];
             vm_object_fields(vm_slot_ref(sp[-2]))[f->slot] =
@@ -1773,6 +1929,7 @@ exception:
         if (was_entry || vm->nframes <= entry)
             return -1;
     }
+#undef ACCESSOR_FITS
 #undef SAVE
 #undef RELOAD
 #undef CASE

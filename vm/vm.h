@@ -186,6 +186,12 @@ typedef struct VmInsn {
  * instruction is quickened (nothing in them can throw or poll). */
 enum { VM_ACCESSOR_NONE, VM_ACCESSOR_GET, VM_ACCESSOR_SET };
 
+/* The frame a call site rewritten for a trivial accessor (VGET_Q, VSET_Q)
+ * checks room for: at least any such accessor's frame_slots (a site whose
+ * accessor needs more is not rewritten), so the check is exact or stricter,
+ * and a stricter failure makes the full call, which checks exactly. */
+#define VM_ACCESSOR_FRAME_SLOTS (4 + VM_FRAME_SPARE_SLOTS)
+
 typedef struct VmHandler {
     uint32_t start, end;   /* original pcs                                 */
     uint32_t target;       /* instruction index                            */
