@@ -313,12 +313,14 @@ static bool is_fcmp(int b)
  * branch instruction [bi] is taken. */
 static void call_helper3(Ctx *c, const void *fn, uint32_t idx, int32_t height)
 {
+    inl_push(c);
     sync(c, idx, height);
     arg_vm(c);
     masm_movi(A, masm_arg(1), (int64_t)(intptr_t)&c->m->code[idx]);
     masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(height));
     masm_call(A, fn);
     check_status(c);
+    inl_pop(c);
 }
 
 /* Inline vm_is_subclass of the object (or array) in R0 against resolved
@@ -1633,11 +1635,13 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_st(A, JR_R0, JR_BASE, SLOT(h));
         break;
     case VM_OP_LDC_STR:
+        inl_push(c);
         sync(c, i, h);
         arg_vm(c);
         masm_movi(A, masm_arg(1), (int64_t)(intptr_t)o);
         masm_call(A, (const void *)jit_h_ldc);
         masm_bri(A, JC_EQ, JR_R0, 0, c->unwind);
+        inl_pop(c);
         masm_st(A, JR_R0, JR_BASE, SLOT(h));
         break;
     case VM_OP_LOAD:
@@ -1931,6 +1935,23 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
 #define INLINE_MAX 40
 #define INLINE_BUDGET 400
 
+/* Whether quick call [o] (operation [op], base [b]) is done without a frame
+ * of its own on its straight path: an intrinsic or a trivial callee. */
+static bool light_call(const VmInsn *o, int op, int b)
+{
+    if (op != b)
+        return true;
+    if (b == VM_OP_INVOKE_Q || b == VM_OP_INVOKESPECIAL_Q)
+        return trivial(o->method).kind != TRIV_NONE;
+    if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q) {
+        VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        if (k && o->cache_target)
+            return trivial(o->cache_target).kind != TRIV_NONE;
+        return b == VM_OP_INVOKEVIRTUAL_Q && trivial(o->method).kind != TRIV_NONE;
+    }
+    return false;
+}
+
 /* Whether [t] can be inlined into [c]; [calls]: its body calls or allocates
  * (then the call site must have room for two frames, the callee's and its
  * callee's). */
@@ -1964,7 +1985,17 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
         case VM_OP_PUTFIELD_Z_Q: case VM_OP_GETSTATIC_Q: case VM_OP_PUTSTATIC_Q:
         case VM_OP_PUTSTATIC_B_Q: case VM_OP_PUTSTATIC_Z_Q: case VM_OP_ARRAYLENGTH:
         case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD:
-        case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE:
+        case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE: case VM_OP_AASTORE:
+        /* not resolved yet (not run): through helpers, under the callee's frame */
+        case VM_OP_LDC_STR: case VM_OP_GETFIELD: case VM_OP_PUTFIELD: case VM_OP_GETSTATIC:
+        case VM_OP_PUTSTATIC: case VM_OP_INSTANCEOF: case VM_OP_CHECKCAST:
+        case VM_OP_NEWARRAY: case VM_OP_NEWARRAY_Q: case VM_OP_INSTANCEOF_Q:
+        case VM_OP_CHECKCAST_Q:
+            break;
+        case VM_OP_NEW: case VM_OP_INVOKESTATIC: case VM_OP_INVOKEVIRTUAL:
+        case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
+            /* a call not made yet: made, if ever, from the callee's frame */
+            *calls = true;
             break;
         case VM_OP_JMP: case VM_OP_JZ: case VM_OP_BR: case VM_OP_BR_IF:
             /* forward only: no poll in an inlined body */
@@ -1976,19 +2007,12 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
                 if (o->table[k].idx <= i)
                     return false;
             break;
-        case VM_OP_INSTANCEOF_Q: case VM_OP_CHECKCAST_Q: {
-            /* only the forms tested inline (emit_insn), not the helper's */
-            const VmClass *k = o->cls;
-            bool object = k && !k->super && !k->is_interface && !k->is_array;
-            if (!plain_class(k) && !object &&
-                !(k && (k->is_interface || (k->is_array && !k->elem_class))))
-                return false;
-            break;
-        }
         case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
         case VM_OP_INVOKEIFACE_Q: case VM_OP_NEW_Q: case VM_OP_CALLFN:
-            /* String.charAt's intrinsic allocates under a frame of its own */
-            if (op == VM_OP_CHARAT_Q)
+            /* String.charAt's intrinsic allocates under a frame of its own;
+             * a call that has been made and is not done inline would need the
+             * callee's frame each time: such a callee is better called */
+            if (op == VM_OP_CHARAT_Q || !light_call(o, op, b))
                 return false;
             *calls = true;
             break;
