@@ -136,6 +136,9 @@ void masm_seti(JMasm *m, JCond c, JReg d, JReg a, int32_t imm);
 
 void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l);
 void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l);
+/* To [l] if (the word at [base] + [disp]) cond [b] (a class guard: one
+ * compare with a memory operand where the target has one). */
+void masm_brm(JMasm *m, JCond c, JReg base, int32_t disp, JReg b, JLabel l);
 void masm_jmp(JMasm *m, JLabel l);
 /* The step counter: a 64-bit countdown whose home is the word at JR_VM +
  * [disp] (the VM's poll_left) but which lives in a register of the

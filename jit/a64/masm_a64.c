@@ -393,6 +393,14 @@ void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l)
     bcond(m, icc[c], l);
 }
 
+void masm_brm(JMasm *m, JCond c, JReg base, int32_t disp, JReg b, JLabel l)
+{
+    /* no memory operands: ldr x17, [base + disp]; cmp x17, b */
+    ldst(m, LD64, X17, hw[base], disp);
+    cmp_rr(m, X17, hw[b]);
+    bcond(m, icc[c], l);
+}
+
 void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l)
 {
     if (imm == 0 && (c == JC_EQ || c == JC_NE)) {

@@ -405,6 +405,15 @@ void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l)
     jcc(m, cc[c], l);
 }
 
+void masm_brm(JMasm *m, JCond c, JReg base, int32_t disp, JReg b, JLabel l)
+{
+    /* cmp [base + disp], b */
+    rex(m, 1, hw[b], 0, hw[base], false);
+    b1(m, 0x39);
+    mem(m, hw[b], hw[base], disp);
+    jcc(m, cc[c], l);
+}
+
 void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l)
 {
     if (imm == 0 && (c == JC_EQ || c == JC_NE)) {

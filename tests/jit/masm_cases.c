@@ -124,6 +124,10 @@ int main(int argc, char **argv)
     CASE(masm_seti(&A, JC_EQ, JR_R0, JR_R3, 1000), "cmp rsi, 1000; sete r11b; movzx rax, r11b");
     CASE(masm_br(&A, JC_GE, JR_R0, JR_R1, l), "cmp rax, rcx; jge L0");
     CASE(masm_br(&A, JC_ULE, JR_R1, JR_R0, l), "cmp rcx, rax; jbe L0");
+    CASE(masm_brm(&A, JC_NE, JR_R0, 0, JR_R2, l), "cmp [rax], rdx; jne L0");
+    CASE(masm_brm(&A, JC_EQ, JR_T1, 8, JR_R1, l), "cmp [r15+8], rcx; je L0");
+    CASE(masm_brm(&A, JC_LT, JR_BASE, 0x400, JR_T0, l), "cmp [r12+0x400], r14; jl L0");
+    CASE(masm_brm(&A, JC_UGT, JR_FRAME, 0, JR_R5, l), "cmp [r13+0], r8; ja L0");
     CASE(masm_bri(&A, JC_EQ, JR_R0, 0, l), "test rax, rax; je L0");
     CASE(masm_bri(&A, JC_LE, JR_R5, 1, l), "cmp r8, 1; jle L0");
     CASE(masm_bri(&A, JC_GT, JR_T0, 100000, l), "cmp r14, 100000; jg L0");
