@@ -6,14 +6,28 @@
 
 #define MAX_ARRAY_DIMS 255
 
+/* Eight bytes at a time while they are ASCII and not NUL (most names and
+ * descriptors are), then one code point at a time. */
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
 const char *cf_utf8_check(const uint8_t *s, size_t n, size_t *bad_at)
 {
     size_t i = 0;
+#define FAIL(why) do { *bad_at = i; return (why); } while (0)
     while (i < n) {
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & HIGHS) || ((w - ONES) & ~w & HIGHS))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         uint8_t b = s[i];
-        *bad_at = i;
         if (b == 0)
-            return "NUL byte";
+            FAIL("NUL byte");
         if (b < 0x80) {
             i++;
             continue;
@@ -22,8 +36,8 @@ const char *cf_utf8_check(const uint8_t *s, size_t n, size_t *bad_at)
         uint8_t lo = 0x80, hi = 0xBF;   /* allowed range of the second byte */
         if (b < 0xC2) {
             if (b >= 0xC0)
-                return "overlong encoding";
-            return "unexpected continuation byte";
+                FAIL("overlong encoding");
+            FAIL("unexpected continuation byte");
         } else if (b < 0xE0) {
             need = 1;
         } else if (b < 0xF0) {
@@ -39,67 +53,89 @@ const char *cf_utf8_check(const uint8_t *s, size_t n, size_t *bad_at)
             else if (b == 0xF4)
                 hi = 0x8F;
         } else {
-            return "code point above U+10FFFF";
+            FAIL("code point above U+10FFFF");
         }
         if (need > n - i - 1)
-            return "truncated multi-byte sequence";
+            FAIL("truncated multi-byte sequence");
         uint8_t b1 = s[i + 1];
         if (b1 < 0x80 || b1 > 0xBF)
-            return "truncated multi-byte sequence";
+            FAIL("truncated multi-byte sequence");
         if (b1 < lo || b1 > hi) {
             if (b == 0xED)
-                return "surrogate code point";
+                FAIL("surrogate code point");
             if (b == 0xF4)
-                return "code point above U+10FFFF";
-            return "overlong encoding";
+                FAIL("code point above U+10FFFF");
+            FAIL("overlong encoding");
         }
         for (size_t k = 2; k <= need; k++)
             if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-                return "truncated multi-byte sequence";
+                FAIL("truncated multi-byte sequence");
         i += need + 1;
     }
+#undef FAIL
     return NULL;
 }
 
-static bool ident_start(unsigned char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '$' ||
-           ch >= 0x80;
-}
+/* What each byte may be in an identifier: ID_START may begin one (letters, '_',
+ * '$', and any byte of a non-ASCII character), ID_PART may follow (those and
+ * digits). One load per byte instead of a chain of comparisons. */
+enum { ID_START = 1, ID_PART = 2 };
 
-static bool ident_char(unsigned char ch)
-{
-    return ident_start(ch) || (ch >= '0' && ch <= '9');
-}
+#define ID_SP (ID_START | ID_PART)
+#define ROW16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+static const uint8_t id_class[256] = {
+    ROW16(0), ROW16(0),                                                   /* 0x00-0x1F */
+    0, 0, 0, 0, ID_SP, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                   /* ' '-'/': $ */
+    ID_PART, ID_PART, ID_PART, ID_PART, ID_PART, ID_PART, ID_PART, ID_PART, ID_PART,
+    ID_PART, 0, 0, 0, 0, 0, 0,                                            /* '0'-'?' */
+    0, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP,
+    ID_SP, ID_SP, ID_SP, ID_SP,                                           /* '@'-'O' */
+    ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, 0, 0,
+    0, 0, ID_SP,                                                          /* 'P'-'_' */
+    0, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP,
+    ID_SP, ID_SP, ID_SP, ID_SP,                                           /* '`'-'o' */
+    ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, ID_SP, 0, 0,
+    0, 0, 0,                                                              /* 'p'-0x7F */
+    ROW16(ID_SP), ROW16(ID_SP), ROW16(ID_SP), ROW16(ID_SP),               /* 0x80-0xBF */
+    ROW16(ID_SP), ROW16(ID_SP), ROW16(ID_SP), ROW16(ID_SP),               /* 0xC0-0xFF */
+};
+#undef ROW16
+#undef ID_SP
 
 bool cf_ident_ok(const char *s, size_t n)
 {
-    if (n == 0 || !ident_start((unsigned char)s[0]))
+    if (n == 0 || !(id_class[(unsigned char)s[0]] & ID_START))
         return false;
     for (size_t i = 1; i < n; i++)
-        if (!ident_char((unsigned char)s[i]))
+        if (!(id_class[(unsigned char)s[i]] & ID_PART))
             return false;
     return true;
 }
 
 bool cf_member_name_ok(const char *s, bool is_method)
 {
-    if (is_method && (strcmp(s, "<init>") == 0 || strcmp(s, "<clinit>") == 0))
+    if (is_method && s[0] == '<' && (strcmp(s, "<init>") == 0 || strcmp(s, "<clinit>") == 0))
         return true;
     return cf_ident_ok(s, strlen(s));
 }
 
+/* Identifiers separated by single '/'s, in one pass. */
 bool cf_plain_class_name_ok(const char *s, size_t n)
 {
-    size_t start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == '/') {
-            if (!cf_ident_ok(s + start, i - start))
-                return false;
-            start = i + 1;
+    uint8_t want = ID_START;   /* at the start of a segment */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '/') {
+            if (want == ID_START)
+                return false;   /* an empty segment */
+            want = ID_START;
+        } else if (!(id_class[ch] & want)) {
+            return false;
+        } else {
+            want = ID_PART;
         }
     }
-    return true;
+    return want == ID_PART;     /* empty, or ending in '/': false */
 }
 
 size_t cf_desc_field_len(const char *s, size_t n, bool allow_void)

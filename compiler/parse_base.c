@@ -51,8 +51,13 @@ TokKind cc_near_keyword(Parser *p, Token *t, const TokKind *kws, int n)
         return TK_EOF;
     for (int k = 0; k < n; k++) {
         const char *kw = cc_tok_name(kws[k]);
+        size_t kl = strlen(kw);
+        /* one edit apart needs lengths at most one apart (most statements start
+         * with a name like println, far from every keyword) */
+        if (kl > t->len + 1 || t->len > kl + 1)
+            continue;
         int d = cc_edit_distance(word, kw);
-        if (d == 1 && (strlen(kw) > 2 || t->len == strlen(kw)))
+        if (d == 1 && (kl > 2 || t->len == kl))
             return kws[k];
     }
     return TK_EOF;

@@ -46,6 +46,7 @@ enum {
     V_ABSTRACT_CODE, V_NO_CODE, V_NATIVE_NO_ATTR, V_NATIVE_ON_PLAIN, V_DUP_CODE,
     V_ATTR_LEN_LONG, V_ATTR_LEN_SHORT, V_ATTR_LEN_EXCEEDS, V_CODE_LEN, V_CODE_LIMIT,
     V_LINES_ORDER, V_LINES_PC, V_LOCAL_BADDESC, V_CODE_NOT_REQ, V_ATTR_NAME_KIND, V_EMPTY,
+    V_UTF8_NUL_LATE, V_UTF8_OVERLONG_LATE,
 };
 
 /* The valid class file, altered as [v] says. Constant pool:
@@ -98,6 +99,9 @@ static void make(Buf *b, int v)
     case V_UTF8_BIG: utf8n(b, "\xF4\x90\x80\x80", 4); break;
     case V_UTF8_F5: utf8n(b, "\xF5\x80\x80\x80", 4); break;
     case V_UTF8_NUL: utf8n(b, "a\0b", 3); break;
+    /* past the first eight-byte words the checker skips as plain ASCII */
+    case V_UTF8_NUL_LATE: utf8n(b, "abcdefghijklmnopq\0rstuvwxyz", 27); break;
+    case V_UTF8_OVERLONG_LATE: utf8n(b, "abcdefgh\xC3\xA9ijklmnop\xC0\x80xyz", 23); break;
     case V_UTF8_TRUNC: utf8n(b, "\xE2\x82", 2); break;
     case V_UTF8_CONT: utf8n(b, "\x80", 1); break;
     case V_UTF8_HUGE_LEN: b8(b, CF_CONST_UTF8); b32(b, 0xFFFFFFF0u); return;
@@ -186,6 +190,8 @@ static const struct {
     {V_UTF8_BIG, "invalid UTF-8 (code point above U+10FFFF)"},
     {V_UTF8_F5, "invalid UTF-8 (code point above U+10FFFF)"},
     {V_UTF8_NUL, "invalid UTF-8 (NUL byte) at byte 1"},
+    {V_UTF8_NUL_LATE, "invalid UTF-8 (NUL byte) at byte 17 of the string"},
+    {V_UTF8_OVERLONG_LATE, "invalid UTF-8 (overlong encoding) at byte 18 of the string"},
     {V_UTF8_TRUNC, "invalid UTF-8 (truncated multi-byte sequence)"},
     {V_UTF8_CONT, "invalid UTF-8 (unexpected continuation byte)"},
     {V_UTF8_HUGE_LEN, "Utf8 length 4294967280 exceeds the limit"},

@@ -268,6 +268,17 @@ START_TEST(test_queries_and_descriptors)
     ck_assert(!cf_class_name_ok("a.b"));
     ck_assert(!cf_class_name_ok(""));
     ck_assert(!cf_class_name_ok("[La/B"));
+    ck_assert(cf_class_name_ok("a/b1/C$2"));
+    ck_assert(cf_class_name_ok("\xC3\xA9t\xC3\xA9/x"));
+    ck_assert(!cf_class_name_ok("a//b"));
+    ck_assert(!cf_class_name_ok("/"));
+    ck_assert(!cf_class_name_ok("1a/b"));
+    ck_assert(!cf_class_name_ok("a/1b"));
+    ck_assert(!cf_class_name_ok("a/b c"));
+    ck_assert(!cf_class_name_ok("a/b;"));
+    ck_assert(cf_desc_field_ok("[[Lstd/core/String;"));
+    ck_assert(!cf_desc_field_ok("La//B;"));
+    ck_assert(!cf_desc_field_ok("La/B/;"));
 
     CfClass *c = cf_class_new();
     ck_assert_str_eq(cf_this_name(c), "");
