@@ -291,6 +291,16 @@ static JCond inverse(JCond k)
     return inv[k];
 }
 
+/* The condition that holds of (b, a) when [k] holds of (a, b). */
+static JCond swapped(JCond k)
+{
+    static const JCond sw[] = {[JC_EQ] = JC_EQ, [JC_NE] = JC_NE, [JC_LT] = JC_GT,
+                               [JC_LE] = JC_GE, [JC_GT] = JC_LT, [JC_GE] = JC_LE,
+                               [JC_ULT] = JC_UGT, [JC_ULE] = JC_UGE, [JC_UGT] = JC_ULT,
+                               [JC_UGE] = JC_ULE};
+    return sw[k];
+}
+
 static JFCond fcond(int base)
 {
     switch (base) {
@@ -1417,6 +1427,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     int32_t imm = 0;
     JFReg fa = JF0, fb = JF1;
     JReg ra = JR_R0, rb = JR_R1;
+    int32_t mem_local = -1; /* >= 0: the fused compare is (this local) ic ra */
     if (fl) {
         fb = vpop_f(c, JF1);
         fa = vpop_f(c, JF0);
@@ -1425,6 +1436,22 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
         ra = vpop_r(c, JR_R0);
         ic = JC_EQ;
         use_imm = true;
+    } else if (fuse && vtop_is(c, VS_LOCAL) && c->nv >= 2 && c->vs[c->nv - 2].kind != VS_LOCAL &&
+               c->vs[c->nv - 2].kind != VS_CONST) {
+        /* a (in a register) against the local b, in memory: b cond' a */
+        mem_local = (int32_t)c->vs[c->nv - 1].local;
+        c->nv--;
+        c->top--;
+        ra = vpop_r(c, JR_R0);
+        ic = swapped(icond(base));
+    } else if (fuse && c->nv >= 2 && c->vs[c->nv - 2].kind == VS_LOCAL && !vtop_is(c, VS_CONST)) {
+        /* the local a, in memory, against b */
+        rb = vpop_r(c, JR_R1);
+        mem_local = (int32_t)c->vs[c->nv - 1].local;
+        c->nv--;
+        c->top--;
+        ra = rb;
+        ic = icond(base);
     } else {
         use_imm = vpop_imm(c, &imm);
         if (!use_imm)
@@ -1458,6 +1485,8 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
         /* float: compute the bit, then branch on it (NaN rules stay in one place) */
         masm_fset(A, fc, JR_R0, fa, fb);
         masm_bri(A, (negate != direct) ? JC_NE : JC_EQ, JR_R0, 0, to);
+    } else if (mem_local >= 0) {
+        masm_brm(A, cond, JR_BASE, LOC(mem_local), ra, to);
     } else if (use_imm) {
         masm_bri(A, cond, ra, imm, to);
     } else {
