@@ -220,15 +220,11 @@ static void inl_push(Ctx *c)
     masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, m));
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, LOC(0));
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, base));
-    masm_sti(A, JR_FRAME, offsetof(VmFrame, entry), 0);
-    masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m->code);
-    masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
+    /* ip: published by the slow path's own sync (see fast_call for entry) */
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(0));
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, sp));
     /* complete before the stack scanner can see it (as vm_push_frame) */
-    masm_ld32s(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
-    masm_st32(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
 }
 
 /* The frame inl_push made is popped (its slow path went on). Clobbers R1. */
@@ -236,9 +232,7 @@ static void inl_pop(Ctx *c)
 {
     if (!c->inl_parent)
         return;
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_SUB, JR_R1, JR_R1, 1);
-    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_alui(A, JA_SUB, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
 }
 
@@ -386,7 +380,8 @@ static bool plain_class(const VmClass *k)
  * (and for every fault) the call through jit_h_call, out of line, which does
  * the same through the runtime. Either way it goes on at [done]. fr->ip and
  * fr->sp are already published. */
-static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel done)
+static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel done,
+                      bool falls)
 {
     /* from here on the target is known: every way out that is not the direct
      * call makes the call through jit_h_call (natives, methods not compiled,
@@ -433,12 +428,10 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
     masm_st(A, JR_R5, JR_R4, offsetof(VmFrame, base));
-    masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
-    if (known && known->code)
-        masm_movi(A, JR_R0, (int64_t)(intptr_t)known->code);
-    else
-        masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
-    masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
+    /* not stored: `entry` and `ip`. A frame of compiled code is never run by
+     * the interpreter except from its start when its body finds no room
+     * (which stores both then: jit_h_interpret), and its ip is published
+     * before anything reads it (a helper, a call, a fault) */
     /* declared locals start zero: slots [nparams, nlocals) */
     if (known && known->nlocals - known->nparams <= 16) {
         masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
@@ -465,9 +458,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_bind(A, zdone);
     }
     /* publish the frame (the callee is compiled: no invocation count needed) */
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
-    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
     /* the body: frame in R4, base in R5; status back in R0 */
     if (known == c->root->m) {
         masm_call_label(A, c->body);
@@ -476,7 +467,9 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_callr(A, JR_R0);
     }
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
-    masm_jmp(A, done);
+    /* [falls]: [done] is bound right here */
+    if (!falls)
+        masm_jmp(A, done);
 }
 
 /* ---- trivial callees, done at the call site ----------------------------------
@@ -796,7 +789,8 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
 /* A virtual, interface or function-value call's lookup after its inline
  * cache (receiver class in R0): the cache cell again, then the vtable or the
  * function class's memory; the target found is called directly. */
-static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLabel done)
+static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLabel done,
+                        bool falls)
 {
     VmInsn *o = &c->m->code[i];
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
@@ -825,7 +819,7 @@ static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLab
         masm_jmp(A, slow);
     }
     masm_bind(A, hit);
-    fast_call(c, h, nargs, NULL, done);
+    fast_call(c, h, nargs, NULL, done, falls);
 }
 
 /* Calls: the target found inline (quick static/special calls, the inline
@@ -858,13 +852,13 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, done);
+        fast_call(c, h, nargs, o->method, done, true);
         break;
     case VM_OP_INVOKESPECIAL_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, done);
+        fast_call(c, h, nargs, o->method, done, true);
         break;
     case VM_OP_NEW_Q: {
         /* allocate, then [args] -> [obj obj args] and call the constructor; its
@@ -882,7 +876,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
         sync(c, i, h + 2);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h + 2, nargs, o->method, done);
+        fast_call(c, h + 2, nargs, o->method, done, true);
         break;
     }
     case VM_OP_INVOKEVIRTUAL_Q:
@@ -905,9 +899,9 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
             masm_br(A, JC_NE, JR_R0, JR_R1, miss->label);
             masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
-            fast_call(c, h, nargs, t0, done);
+            fast_call(c, h, nargs, t0, done, true);
         } else {
-            call_lookup(c, i, op, h, slow, done);
+            call_lookup(c, i, op, h, slow, done, true);
         }
         break;
     }
@@ -1979,7 +1973,8 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
  * popped), then the caller's. */
 
 #define INLINE_MAX 40
-#define INLINE_BUDGET 400
+#define INLINE_MAX_LOOP 120     /* at a call site inside a loop */
+#define INLINE_BUDGET 600
 
 /* Whether quick call [o] (operation [op], base [b]) is done without a frame
  * of its own on its straight path: an intrinsic or a trivial callee. */
@@ -1998,15 +1993,36 @@ static bool light_call(const VmInsn *o, int op, int b)
     return false;
 }
 
-/* Whether [t] can be inlined into [c]; [calls]: its body calls or allocates
- * (then the call site must have room for two frames, the callee's and its
- * callee's). */
-static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
+static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
+                         bool *calls);
+
+/* Whether the target of heavy call [o] (base [b]) might be inlined into the
+ * method holding it, were that one compiled on its own. */
+static bool target_inlinable(const VmMethod *holder, const VmInsn *o, int b)
+{
+    bool calls;
+    if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q || b == VM_OP_CALLFN) {
+        VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        if (k && o->cache_target && inlinable_in(holder, o->cache_target, INLINE_MAX, false, &calls))
+            return true;
+    }
+    return b != VM_OP_CALLFN && b != VM_OP_NEW_Q &&
+           inlinable_in(holder, o->method, INLINE_MAX, false, &calls);
+}
+
+/* Whether [t] can be inlined into a method [root] being compiled, with at
+ * most [max] instructions; [calls]: its body calls or allocates (then the call
+ * site must have room for two frames, the callee's and its callee's). A call
+ * made from the body that has run and is not done inline needs the callee's
+ * frame each time; when [deep], such a call is taken if its own target would
+ * not be inlined into the callee anyway (then the frame made at the call site
+ * is cheaper than calling the callee), else the callee is better called. */
+static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
+                         bool *calls)
 {
     *calls = false;
     if (!t || !t->code || !t->heights || t->native || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)) ||
-        t->nhandlers || t == c->root->m || t->ncode > INLINE_MAX || t->ncode == 0 ||
-        (int32_t)t->ncode > c->root->inl_budget ||
+        t->nhandlers || t == root || t->ncode > max || t->ncode == 0 ||
         (uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS > 4096)
         return false;
     for (uint32_t i = 0; i < t->ncode; i++) {
@@ -2058,7 +2074,9 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
             /* String.charAt's intrinsic allocates under a frame of its own;
              * a call that has been made and is not done inline would need the
              * callee's frame each time: such a callee is better called */
-            if (op == VM_OP_CHARAT_Q || !light_call(o, op, b))
+            if (op == VM_OP_CHARAT_Q)
+                return false;
+            if (!light_call(o, op, b) && (!deep || target_inlinable(t, o, b)))
                 return false;
             *calls = true;
             break;
@@ -2067,6 +2085,22 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
         }
     }
     return true;
+}
+
+/* Whether [t] can be inlined at call [i] of [c]: larger callees inside a loop. */
+static bool inlinable(const Ctx *c, uint32_t i, const VmMethod *t, bool *calls)
+{
+    if (!t || (int32_t)t->ncode > c->root->inl_budget)
+        return false;
+    uint32_t max = INLINE_MAX;
+    for (uint32_t j = i + 1; j < c->m->ncode && max == INLINE_MAX; j++) {
+        const VmInsn *o = &c->m->code[j];
+        int b = vm_op_base(o->op);
+        if ((b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF) &&
+            (uint32_t)o->target <= i)
+            max = INLINE_MAX_LOOP;
+    }
+    return inlinable_in(c->root->m, t, max, true, calls);
 }
 
 /* The target of call [i] to inline, with the guard that makes it the one the
@@ -2083,24 +2117,24 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     case VM_OP_INVOKE_Q:
         t = o->method;
         *recv = t && !(t->flags & CF_ACC_STATIC);
-        if (!inlinable(c, t, calls))
+        if (!inlinable(c, i, t, calls))
             return NULL;
         break;
     case VM_OP_INVOKESPECIAL_Q:
         t = o->method;
-        if (!inlinable(c, t, calls))
+        if (!inlinable(c, i, t, calls))
             return NULL;
         break;
     case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: {
         VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
         VmMethod *ct = k ? o->cache_target : NULL;
-        if (ct && inlinable(c, ct, calls)) {
+        if (ct && inlinable(c, i, ct, calls)) {
             t = ct;
             *guard_cls = k;
         } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
                    o->method->vtable_index < (1 << 24) && !o->method->cls->is_interface &&
-                   inlinable(c, o->method, calls)) {
+                   inlinable(c, i, o->method, calls)) {
             t = o->method;
             *vguard = true;
         }
@@ -2294,7 +2328,7 @@ static void emit_stubs(Ctx *c)
             break;
         case STUB_MISS:
             /* the receiver's class in R0; [alt] is the call's STUB_INVOKE */
-            call_lookup(c, st->idx, st->op, st->height, st->alt, st->back);
+            call_lookup(c, st->idx, st->op, st->height, st->alt, st->back, false);
             break;
         case STUB_TRIVIAL: {
             /* the arguments in R0 (and R4) go back to their slots */
@@ -2449,9 +2483,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
 
     /* return: the frame is popped here (the callee's half of the protocol) */
     masm_bind(a, c->ret);
-    masm_ld32s(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(a, JA_SUB, JR_R0, JR_R0, 1);
-    masm_st32(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(a, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_movi(a, JR_R0, 0);
     masm_body_ret(a);
 
@@ -2468,8 +2500,10 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_movi(a, JR_R0, -1);
     masm_body_ret(a);
 
-    /* no room: the frame runs in the interpreter, which pops it */
+    /* no room: the frame runs in the interpreter, from its start, and is popped */
     masm_bind(a, cramped);
+    masm_movi(a, JR_R0, (int64_t)(intptr_t)m->code);
+    masm_st(a, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
     masm_mov(a, masm_arg(0), JR_VM);
     masm_mov(a, masm_arg(1), JR_FRAME);
     masm_call(a, (const void *)jit_h_interpret);

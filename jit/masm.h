@@ -118,6 +118,10 @@ void masm_st(JMasm *m, JReg s, JReg base, int32_t disp);
 void masm_st8(JMasm *m, JReg s, JReg base, int32_t disp);
 void masm_st32(JMasm *m, JReg s, JReg base, int32_t disp);
 void masm_sti(JMasm *m, JReg base, int32_t disp, int32_t imm);
+/* Adds [imm] (-4096 < imm < 4096) to the 32-bit word at base + disp: one
+ * instruction where the target has it (x86-64), else load, add, store with
+ * the backend's own temporaries. */
+void masm_add32m(JMasm *m, JReg base, int32_t disp, int32_t imm);
 /* base + (index << shift) + disp, shift 0 or 3 */
 void masm_ldx(JMasm *m, JReg d, JReg base, JReg index, int shift, int32_t disp);
 void masm_ldx8(JMasm *m, JReg d, JReg base, JReg index, int32_t disp);

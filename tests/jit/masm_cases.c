@@ -81,6 +81,9 @@ int main(int argc, char **argv)
     CASE(masm_st8(&A, JR_R0, JR_R5, 0), "mov BYTE PTR [r8], al");
     CASE(masm_st32(&A, JR_R1, JR_VM, 0x2c), "mov DWORD PTR [rbx+0x2c], ecx");
     CASE(masm_sti(&A, JR_BASE, 0x20, -5), "mov QWORD PTR [r12+0x20], -5");
+    CASE(masm_add32m(&A, JR_VM, 0x580, 1), "add DWORD PTR [rbx+0x580], 0x1");
+    CASE(masm_add32m(&A, JR_R5, 0, -1), "add DWORD PTR [r8], 0xffffffff");
+    CASE(masm_add32m(&A, JR_FRAME, 8, 300), "add DWORD PTR [r13+0x8], 0x12c");
     CASE(masm_sti(&A, JR_FRAME, 0, 0x12345678), "mov QWORD PTR [r13+0x0], 0x12345678");
     CASE(masm_ldx(&A, JR_R0, JR_R0, JR_R1, 3, 16), "mov rax, QWORD PTR [rax+rcx*8+0x10]");
     CASE(masm_ldx(&A, JR_R5, JR_BASE, JR_T0, 0, 0), "mov r8, QWORD PTR [r12+r14*1]");

@@ -140,6 +140,9 @@ int main(int argc, char **argv)
     CASE(masm_sti(&A, JR_FRAME, 0, 0x12345678),
          "movz x16, #0x5678; movk x16, #0x1234, lsl #16; str x16, [x21]");
     CASE(masm_sti(&A, JR_BASE, 8, 0), "str xzr, [x20, #8]");
+    CASE(masm_add32m(&A, JR_VM, 0x580, 1), "ldrsw x16, [x19, #1408]; add x16, x16, #0x1; str w16, [x19, #1408]");
+    CASE(masm_add32m(&A, JR_R1, 0x4000, -1),
+         "movz x17, #0x4000; ldrsw x16, [x1, x17]; sub x16, x16, #0x1; movz x17, #0x4000; str w16, [x1, x17]");
     CASE(masm_ldx(&A, JR_R0, JR_R0, JR_R1, 3, 16), "add x16, x0, x1, lsl #3; ldr x0, [x16, #16]");
     CASE(masm_ldx(&A, JR_R5, JR_BASE, JR_T0, 0, 0), "ldr x5, [x20, x22]");
     CASE(masm_ldx(&A, JR_R0, JR_R0, JR_R1, 3, 0), "ldr x0, [x0, x1, lsl #3]");
