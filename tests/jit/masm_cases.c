@@ -104,7 +104,10 @@ int main(int argc, char **argv)
     CASE(masm_alu(&A, JA_SHR, JR_R0, JR_R0, JR_R5),
          "mov r11, rax; mov rcx, r8; shr r11, cl; mov rax, r11");
     CASE(masm_alui(&A, JA_ADD, JR_R0, JR_R0, 1), "add rax, 1");
-    CASE(masm_alui(&A, JA_ADD, JR_R1, JR_BASE, 0x1000), "mov rcx, r12; add rcx, 0x1000");
+    CASE(masm_alui(&A, JA_ADD, JR_R1, JR_BASE, 0x1000), "lea rcx, [r12+0x1000]");
+    CASE(masm_alui(&A, JA_ADD, JR_R5, JR_FRAME, 0x28), "lea r8, [r13+0x28]");
+    CASE(masm_alui(&A, JA_SUB, JR_R0, JR_SP, 8), "lea rax, [rsp-0x8]");
+    CASE(masm_alui(&A, JA_ADD, JR_R4, JR_R0, 0), "lea rdi, [rax]");
     CASE(masm_alui(&A, JA_SUB, JR_R5, JR_R5, -128), "sub r8, -128");
     CASE(masm_alui(&A, JA_AND, JR_R0, JR_R0, 0xff), "and rax, 0xff");
     CASE(masm_alui(&A, JA_OR, JR_R2, JR_R2, 0x10000), "or rdx, 0x10000");
@@ -154,6 +157,12 @@ int main(int argc, char **argv)
     CASE(masm_fset(&A, JFC_NE, JR_R0, JF0, JF1),
          "ucomisd xmm0, xmm1; setne r11b; setp r10b; or r11b, r10b; movzx rax, r11b");
     CASE(masm_fbr(&A, JFC_LT, JF0, JF1, l), "ucomisd xmm1, xmm0; ja L0");
+    CASE(masm_fbr(&A, JFC_NGT, JF2, JF1, l), "ucomisd xmm2, xmm1; jbe L0");
+    CASE(masm_fbr(&A, JFC_NGE, JF0, JF3, l), "ucomisd xmm0, xmm3; jb L0");
+    CASE(masm_fbr(&A, JFC_NLT, JF0, JF1, l), "ucomisd xmm1, xmm0; jbe L0");
+    CASE(masm_fbr(&A, JFC_NLE, JF4, JF1, l), "ucomisd xmm1, xmm4; jb L0");
+    CASE(masm_fset(&A, JFC_NGT, JR_R0, JF0, JF1), "ucomisd xmm0, xmm1; setbe r11b; movzx rax, r11b");
+    CASE(masm_fset(&A, JFC_NLE, JR_R2, JF5, JF6), "ucomisd xmm6, xmm5; setb r11b; movzx rdx, r11b");
     CASE(masm_fbr(&A, JFC_NE, JF0, JF1, l), "ucomisd xmm0, xmm1; jp L0; jne L0");
     CASE(masm_i2f(&A, JF0, JR_R0), "cvtsi2sd xmm0, rax");
     CASE(masm_i2f(&A, JF2, JR_T0), "cvtsi2sd xmm2, r14");
