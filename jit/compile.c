@@ -18,6 +18,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One entry of the lazy operand stack (see Ctx.vs). */
+typedef struct VsEntry {
+    uint8_t kind;       /* VS_*                                              */
+    uint8_t reg;        /* VS_REG: the JReg; VS_FREG: the JFReg              */
+    uint32_t local;     /* VS_LOCAL                                          */
+    int64_t k;          /* VS_CONST                                          */
+} VsEntry;
+
+#define VS_MAX 6
+
+/* What a stub reached from straight-line code must know of the lazy stack
+ * there: its entries (below height [top]) are written to their slots first,
+ * so that the frame is the interpreter's once anything can see it; a stub
+ * that goes back loads the registers among them again after its call. */
+typedef struct VsSnap {
+    VsEntry vs[VS_MAX];
+    uint8_t nv;
+    int32_t top;
+    uint8_t r0, r1;     /* STUB_BOUNDS, STUB_CAST: where the array (object)
+                           and the index are (R0, R1 unless set)             */
+    uint8_t res_kind;   /* STUB_TRIVIAL: where the result goes back: VS_REG,  */
+    uint8_t res_reg;    /* VS_FREG, or 0 for R0                              */
+} VsSnap;
+
 typedef struct Stub {
     JLabel label;
     uint32_t idx;       /* instruction                                       */
@@ -29,6 +53,7 @@ typedef struct Stub {
     int32_t op;         /* the call's operation                               */
     int32_t arg;        /* DIRECT: the argument slots' offset; TRIVIAL: nargs  */
     bool ret;           /* TRIVIAL: the callee returns a value                */
+    VsSnap snap;        /* the lazy stack where the stub is reached from      */
 } Stub;
 
 enum {
@@ -51,11 +76,22 @@ typedef struct Ctx {
     uint32_t nstubs, stubs_cap;
     bool failed;
     /* The lazy top of the operand stack: the top [nv] slots below height [top]
-     * are not in memory yet but described here (a local, a constant, or the
-     * value in JR_T1, at most one such). Flushed before anything that reads the
-     * frame's memory, before every jump and at every jump target. */
-    struct { uint8_t kind; uint8_t freg; uint32_t local; int64_t k; } vs[8];
+     * are not in memory yet but described here: a local, a constant, a value in
+     * one of the preserved registers JR_T0, JR_T1 (integers and references) or
+     * in a float register (JF2..JF6). Templates take their operands from where
+     * they are and leave their result in a free register of the right kind
+     * (vs_ralloc, falloc: the whole lazy stack is written to memory when none is
+     * free). Written back before anything that reads the frame's memory
+     * (helpers, calls), before every jump and at every jump target; a check
+     * that leaves straight-line code for a stub records the lazy stack there
+     * (stub_keep) and the stub writes it. */
+    VsEntry vs[VS_MAX];
     uint32_t nv;
+    /* The value a store to local [fwd_local] at instruction [fwd_idx] took from
+     * a register or a constant: a load of that local right after it (not a jump
+     * target) takes it from there again (fwd_idx UINT32_MAX: none). */
+    uint32_t fwd_idx, fwd_local;
+    VsEntry fwd;
     int32_t top;
     /* What the code being emitted knows of the locals (per local): not null,
      * since a null check of the local passed (its failure leaves this code),
@@ -77,7 +113,6 @@ typedef struct Ctx {
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
-#define VS_MAX 6
 /* float registers that hold deferred values (JF0, JF1 are the templates' own) */
 #define VS_FREG_FIRST JF2
 #define VS_FREG_LAST JF6
@@ -128,7 +163,21 @@ static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
         c->stubs_cap = n;
     }
     JLabel l = masm_label(A);
-    c->stubs[c->nstubs++] = (Stub){.label = l, .idx = idx, .height = height, .kind = kind};
+    c->stubs[c->nstubs++] = (Stub){.label = l, .idx = idx, .height = height, .kind = kind,
+                                   .snap = {.r0 = JR_R0, .r1 = JR_R1}};
+    return l;
+}
+
+/* A stub reached with the lazy stack as it is now (see VsSnap). */
+static JLabel stub_keep(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
+{
+    JLabel l = stub(c, kind, idx, height);
+    if (c->failed)
+        return l;
+    VsSnap *sn = &c->stubs[c->nstubs - 1].snap;
+    memcpy(sn->vs, c->vs, c->nv * sizeof *c->vs);
+    sn->nv = (uint8_t)c->nv;
+    sn->top = c->top;
     return l;
 }
 
@@ -170,15 +219,11 @@ static void inl_push(Ctx *c)
     masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, m));
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, LOC(0));
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, base));
-    masm_sti(A, JR_FRAME, offsetof(VmFrame, entry), 0);
-    masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m->code);
-    masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
+    /* ip: published by the slow path's own sync (see fast_call for entry) */
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(0));
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, sp));
     /* complete before the stack scanner can see it (as vm_push_frame) */
-    masm_ld32s(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_ADD, JR_R0, JR_R0, 1);
-    masm_st32(A, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
 }
 
 /* The frame inl_push made is popped (its slow path went on). Clobbers R1. */
@@ -186,9 +231,7 @@ static void inl_pop(Ctx *c)
 {
     if (!c->inl_parent)
         return;
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_SUB, JR_R1, JR_R1, 1);
-    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_alui(A, JA_SUB, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
 }
 
@@ -326,7 +369,8 @@ static bool plain_class(const VmClass *k)
  * (and for every fault) the call through jit_h_call, out of line, which does
  * the same through the runtime. Either way it goes on at [done]. fr->ip and
  * fr->sp are already published. */
-static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel done)
+static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, JLabel done,
+                      bool falls)
 {
     /* from here on the target is known: every way out that is not the direct
      * call makes the call through jit_h_call (natives, methods not compiled,
@@ -373,12 +417,10 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
     masm_st(A, JR_R5, JR_R4, offsetof(VmFrame, base));
-    masm_sti(A, JR_R4, offsetof(VmFrame, entry), 0);
-    if (known && known->code)
-        masm_movi(A, JR_R0, (int64_t)(intptr_t)known->code);
-    else
-        masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, code));
-    masm_st(A, JR_R0, JR_R4, offsetof(VmFrame, ip));
+    /* not stored: `entry` and `ip`. A frame of compiled code is never run by
+     * the interpreter except from its start when its body finds no room
+     * (which stores both then: jit_h_interpret), and its ip is published
+     * before anything reads it (a helper, a call, a fault) */
     /* declared locals start zero: slots [nparams, nlocals) */
     if (known && known->nlocals - known->nparams <= 16) {
         masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
@@ -405,9 +447,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_bind(A, zdone);
     }
     /* publish the frame (the callee is compiled: no invocation count needed) */
-    masm_ld32s(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(A, JA_ADD, JR_R1, JR_R1, 1);
-    masm_st32(A, JR_R1, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
     /* the body: frame in R4, base in R5; status back in R0 */
     if (known == c->root->m) {
         masm_call_label(A, c->body);
@@ -416,7 +456,9 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_callr(A, JR_R0);
     }
     masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
-    masm_jmp(A, done);
+    /* [falls]: [done] is bound right here */
+    if (!falls)
+        masm_jmp(A, done);
 }
 
 /* ---- trivial callees, done at the call site ----------------------------------
@@ -534,6 +576,12 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h);
 static void vflush(Ctx *c);
 static void vpop(Ctx *c, JReg r);
 static void vpush_r0(Ctx *c);
+static void vpush_reg(Ctx *c, JReg r);
+static void vpush_freg(Ctx *c, JFReg r);
+static JReg vs_ralloc(Ctx *c, JReg avoid);
+static JFReg falloc(Ctx *c);
+static void flush_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
+static void reload_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
 
 /* The checks of a call of [t] done at its site instead of through a frame
  * (arguments at height [h] - nargs): the value stack as vm_push_frame checks
@@ -567,15 +615,6 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
         return false;
     uint32_t nargs = t->nparams;
     JLabel merge = masm_label(A);
-    /* the whole call, from the frame's slots, out of line */
-    Stub *st = call_stub(c, STUB_TRIVIAL, i, h, merge);
-    if (!st)
-        return true;
-    JLabel full = st->label, undo = masm_label(A);
-    st->alt = undo;
-    st->op = op;
-    st->arg = (int32_t)nargs;
-    st->ret = t->ret != CF_KIND_VOID;
     /* receiver in R0, a setter's value in R4 (a null receiver takes the
      * whole call, which raises) */
     bool check = recv && need_null_check(c, nargs - 1);
@@ -583,14 +622,36 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
         vpop(c, JR_R4);
     if (nargs >= 1)
         vpop(c, JR_R0);
-    vflush(c);
+    /* the result's register (a float's in a float register), the same on both
+     * ways to [merge]; what stays on the lazy stack stays deferred (the stub
+     * writes it to the frame around the whole call) */
+    bool ret = t->ret != CF_KIND_VOID, fret = tv.kind == TRIV_GET && t->ret == CF_KIND_FLOAT;
+    JReg d = JR_R0;
+    JFReg fd = JF0;
+    if (fret)
+        fd = falloc(c);
+    else if (ret)
+        d = vs_ralloc(c, JR_COUNT);
+    /* the whole call, from the frame's slots, out of line */
+    Stub *st = call_stub(c, STUB_TRIVIAL, i, h, merge);
+    if (!st)
+        return true;
+    memcpy(st->snap.vs, c->vs, c->nv * sizeof *c->vs);
+    st->snap.nv = (uint8_t)c->nv;
+    st->snap.top = c->top;
+    st->snap.res_kind = fret ? VS_FREG : ret ? VS_REG : 0;
+    st->snap.res_reg = fret ? (uint8_t)fd : (uint8_t)d;
+    JLabel full = st->label, undo = masm_label(A);
+    st->alt = undo;
+    st->op = op;
+    st->arg = (int32_t)nargs;
+    st->ret = ret;
     if (recv) {
         if (check)
             masm_bri(A, JC_EQ, JR_R0, 0, full);
         if (guard_cls) {
-            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
             masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
-            masm_br(A, JC_NE, JR_R1, JR_R2, full);
+            masm_brm(A, JC_NE, JR_R0, offsetof(VmObject, cls), JR_R2, full);
         } else if (vguard) {
             masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
             masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
@@ -604,7 +665,10 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     inline_call_checks(c, t, h, nargs, full, undo);
     switch (tv.kind) {
     case TRIV_GET:
-        masm_ld(A, JR_R0, JR_R0, vm_field_offset(tv.field));
+        if (fret)
+            masm_fld(A, fd, JR_R0, vm_field_offset(tv.field));
+        else
+            masm_ld(A, d, JR_R0, vm_field_offset(tv.field));
         break;
     case TRIV_SET:
         if (tv.set_op == VM_OP_PUTFIELD_B_Q)
@@ -614,14 +678,16 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_st(A, JR_R4, JR_R0, vm_field_offset(tv.field));
         break;
     case TRIV_CONST:
-        masm_movi(A, JR_R0, tv.k);
+        masm_movi(A, d, tv.k);
         break;
     default:
         break;
     }
     masm_bind(A, merge);
-    if (t->ret != CF_KIND_VOID)
-        vpush_r0(c);
+    if (fret)
+        vpush_freg(c, fd);
+    else if (ret)
+        vpush_reg(c, d);
     return true;
 }
 
@@ -645,11 +711,14 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
         return false;
     JLabel full = masm_label(A), merge = masm_label(A), undo = masm_label(A);
     JLabel out = masm_label(A);
-    /* operands in R0 (and R4) */
+    /* operands in R0 (and R4); what stays on the lazy stack stays deferred
+     * (the call below writes it to the frame around itself) */
     if (nargs == 2)
         vpop(c, JR_R4);
     vpop(c, JR_R0);
-    vflush(c);
+    VsEntry keep[VS_MAX];
+    uint32_t nkeep = c->nv;
+    memcpy(keep, c->vs, nkeep * sizeof *keep);
     int32_t args = SLOT(h - (int32_t)nargs);
     inline_call_checks(c, t, h, nargs, full, undo);
     switch (op) {
@@ -691,10 +760,12 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
     masm_step_back(A);
     masm_mov(A, JR_R0, JR_R3);
     masm_bind(A, full);
+    flush_entries(c, keep, nkeep, c->top);
     masm_st(A, JR_R0, JR_BASE, args);
     if (nargs == 2)
         masm_st(A, JR_R4, JR_BASE, args + 8);
     emit_call(c, i, op, h);
+    reload_entries(c, keep, nkeep, c->top);
     masm_ld(A, JR_R0, JR_BASE, args);
     masm_bind(A, merge);
     vpush_r0(c);
@@ -707,7 +778,8 @@ static bool emit_math_intrinsic(Ctx *c, uint32_t i, int32_t h)
 /* A virtual, interface or function-value call's lookup after its inline
  * cache (receiver class in R0): the cache cell again, then the vtable or the
  * function class's memory; the target found is called directly. */
-static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLabel done)
+static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLabel done,
+                        bool falls)
 {
     VmInsn *o = &c->m->code[i];
     uint32_t nargs = o->nargs > 0 ? (uint32_t)o->nargs : 0;
@@ -736,7 +808,7 @@ static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLab
         masm_jmp(A, slow);
     }
     masm_bind(A, hit);
-    fast_call(c, h, nargs, NULL, done);
+    fast_call(c, h, nargs, NULL, done, falls);
 }
 
 /* Calls: the target found inline (quick static/special calls, the inline
@@ -769,13 +841,13 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, done);
+        fast_call(c, h, nargs, o->method, done, true);
         break;
     case VM_OP_INVOKESPECIAL_Q:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
         masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h, nargs, o->method, done);
+        fast_call(c, h, nargs, o->method, done, true);
         break;
     case VM_OP_NEW_Q: {
         /* allocate, then [args] -> [obj obj args] and call the constructor; its
@@ -793,7 +865,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_st(A, JR_R0, JR_BASE, SLOT(h - (int32_t)n + 1));
         sync(c, i, h + 2);
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
-        fast_call(c, h + 2, nargs, o->method, done);
+        fast_call(c, h + 2, nargs, o->method, done, true);
         break;
     }
     case VM_OP_INVOKEVIRTUAL_Q:
@@ -816,9 +888,9 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
             masm_br(A, JC_NE, JR_R0, JR_R1, miss->label);
             masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
-            fast_call(c, h, nargs, t0, done);
+            fast_call(c, h, nargs, t0, done, true);
         } else {
-            call_lookup(c, i, op, h, slow, done);
+            call_lookup(c, i, op, h, slow, done, true);
         }
         break;
     }
@@ -833,41 +905,54 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
 
 /* ---- the lazy operand stack ------------------------------------------------ */
 
-/* Writes every deferred value to its slot (uses R2; R0, R1 are kept). */
-static void vflush(Ctx *c)
+/* Writes [nv] entries of a lazy stack whose top is at height [top] to their
+ * slots (uses R2; every other register is kept). */
+static void flush_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top)
 {
-    for (uint32_t j = 0; j < c->nv; j++) {
-        int32_t slot = SLOT(c->top - (int32_t)c->nv + (int32_t)j);
-        switch (c->vs[j].kind) {
+    for (uint32_t j = 0; j < nv; j++) {
+        int32_t slot = SLOT(top - (int32_t)nv + (int32_t)j);
+        switch (vs[j].kind) {
         case VS_LOCAL:
-            masm_ld(A, JR_R2, JR_BASE, LOC(c->vs[j].local));
+            masm_ld(A, JR_R2, JR_BASE, LOC(vs[j].local));
             masm_st(A, JR_R2, JR_BASE, slot);
             break;
         case VS_CONST:
-            if (c->vs[j].k >= INT32_MIN && c->vs[j].k <= INT32_MAX) {
-                masm_sti(A, JR_BASE, slot, (int32_t)c->vs[j].k);
+            if (vs[j].k >= INT32_MIN && vs[j].k <= INT32_MAX) {
+                masm_sti(A, JR_BASE, slot, (int32_t)vs[j].k);
             } else {
-                masm_movi(A, JR_R2, c->vs[j].k);
+                masm_movi(A, JR_R2, vs[j].k);
                 masm_st(A, JR_R2, JR_BASE, slot);
             }
             break;
         case VS_FREG:
-            masm_fst(A, (JFReg)c->vs[j].freg, JR_BASE, slot);
+            masm_fst(A, (JFReg)vs[j].reg, JR_BASE, slot);
             break;
         default:
-            masm_st(A, JR_T1, JR_BASE, slot);
+            masm_st(A, (JReg)vs[j].reg, JR_BASE, slot);
             break;
         }
     }
-    c->nv = 0;
 }
 
-static bool vreg_live(const Ctx *c)
+/* After a call made from a stub: the registers of the lazy stack written by
+ * flush_entries hold their values again (a call keeps neither the float
+ * registers nor, when compiled code is called, JR_T0 and JR_T1). */
+static void reload_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top)
 {
-    for (uint32_t j = 0; j < c->nv; j++)
-        if (c->vs[j].kind == VS_REG)
-            return true;
-    return false;
+    for (uint32_t j = 0; j < nv; j++) {
+        int32_t slot = SLOT(top - (int32_t)nv + (int32_t)j);
+        if (vs[j].kind == VS_FREG)
+            masm_fld(A, (JFReg)vs[j].reg, JR_BASE, slot);
+        else if (vs[j].kind == VS_REG)
+            masm_ld(A, (JReg)vs[j].reg, JR_BASE, slot);
+    }
+}
+
+/* Writes every deferred value to its slot (uses R2; every other register is kept). */
+static void vflush(Ctx *c)
+{
+    flush_entries(c, c->vs, c->nv, c->top);
+    c->nv = 0;
 }
 
 static bool vlocal_live(const Ctx *c, uint32_t local)
@@ -878,56 +963,125 @@ static bool vlocal_live(const Ctx *c, uint32_t local)
     return false;
 }
 
-/* Pops the top value into [r]. */
-static void vpop(Ctx *c, JReg r)
+/* The registers that hold deferred integer values. */
+static bool is_vreg(JReg r) { return r == JR_T0 || r == JR_T1; }
+
+static bool vreg_used(const Ctx *c, int kind, int r)
+{
+    for (uint32_t j = 0; j < c->nv; j++)
+        if (c->vs[j].kind == kind && c->vs[j].reg == r)
+            return true;
+    return false;
+}
+
+/* A register for a deferred integer value, not [avoid] (JR_COUNT: any), that
+ * no deferred value uses; the lazy stack is written to memory when there is
+ * none (uses R2 then). */
+static JReg vs_ralloc(Ctx *c, JReg avoid)
+{
+    if (avoid != JR_T1 && !vreg_used(c, VS_REG, JR_T1))
+        return JR_T1;
+    if (avoid != JR_T0 && !vreg_used(c, VS_REG, JR_T0))
+        return JR_T0;
+    vflush(c);
+    return avoid == JR_T1 ? JR_T0 : JR_T1;
+}
+
+/* The same for a float value: JF2..JF6 (the templates' own are JF0, JF1). */
+static JFReg falloc_not(Ctx *c, JFReg avoid)
+{
+    for (int r = VS_FREG_FIRST; r <= VS_FREG_LAST; r++)
+        if (r != (int)avoid && !vreg_used(c, VS_FREG, r))
+            return (JFReg)r;
+    vflush(c);
+    return avoid == VS_FREG_FIRST ? (JFReg)(VS_FREG_FIRST + 1) : VS_FREG_FIRST;
+}
+
+static JFReg falloc(Ctx *c) { return falloc_not(c, JF0); }
+
+static bool is_vfreg(JFReg r) { return r >= VS_FREG_FIRST && r <= VS_FREG_LAST; }
+
+/* Pops the top entry (with c->top); false if the top value is in memory. */
+static bool vtake(Ctx *c, VsEntry *e)
 {
     c->top--;
-    if (!c->nv) {
+    if (!c->nv)
+        return false;
+    *e = c->vs[--c->nv];
+    return true;
+}
+
+/* Puts the value of entry [e] (or of the slot at c->top, [mem]) into [r]. */
+static void vmaterialize(Ctx *c, const VsEntry *e, bool mem, JReg r)
+{
+    if (mem) {
         masm_ld(A, r, JR_BASE, SLOT(c->top));
         return;
     }
-    c->nv--;
-    switch (c->vs[c->nv].kind) {
-    case VS_LOCAL: masm_ld(A, r, JR_BASE, LOC(c->vs[c->nv].local)); break;
-    case VS_CONST: masm_movi(A, r, c->vs[c->nv].k); break;
-    case VS_FREG: masm_fget(A, r, (JFReg)c->vs[c->nv].freg); break;
-    default: masm_mov(A, r, JR_T1); break;
+    switch (e->kind) {
+    case VS_LOCAL: masm_ld(A, r, JR_BASE, LOC(e->local)); break;
+    case VS_CONST: masm_movi(A, r, e->k); break;
+    case VS_FREG: masm_fget(A, r, (JFReg)e->reg); break;
+    default: masm_mov(A, r, (JReg)e->reg); break;
     }
+}
+
+/* Pops the top value into [r]. */
+static void vpop(Ctx *c, JReg r)
+{
+    VsEntry e;
+    bool mem = !vtake(c, &e);
+    vmaterialize(c, &e, mem, r);
+}
+
+/* Pops the top value: the register that holds it, [r] unless it was deferred
+ * in a register of its own (which is free from now on). */
+static JReg vpop_r(Ctx *c, JReg r)
+{
+    VsEntry e;
+    bool mem = !vtake(c, &e);
+    if (!mem && e.kind == VS_REG)
+        return (JReg)e.reg;
+    vmaterialize(c, &e, mem, r);
+    return r;
+}
+
+/* Pops the top value into a register that may receive a result deferred on
+ * the lazy stack: its own if it has one, else a free one other than [avoid]. */
+static JReg vpop_dst(Ctx *c, JReg avoid)
+{
+    VsEntry e;
+    bool mem = !vtake(c, &e);
+    if (!mem && e.kind == VS_REG)
+        return (JReg)e.reg;
+    JReg d = vs_ralloc(c, avoid);
+    vmaterialize(c, &e, mem, d);
+    return d;
 }
 
 /* Pops the top value as a float: the register that holds it ([tmp] unless it
  * was deferred in a register of its own, which is free from now on). */
 static JFReg vpop_f(Ctx *c, JFReg tmp)
 {
-    c->top--;
-    if (!c->nv) {
+    VsEntry e;
+    if (!vtake(c, &e)) {
         masm_fld(A, tmp, JR_BASE, SLOT(c->top));
         return tmp;
     }
-    c->nv--;
-    switch (c->vs[c->nv].kind) {
-    case VS_LOCAL: masm_fld(A, tmp, JR_BASE, LOC(c->vs[c->nv].local)); return tmp;
+    switch (e.kind) {
+    case VS_LOCAL: masm_fld(A, tmp, JR_BASE, LOC(e.local)); return tmp;
     case VS_CONST:
-        masm_movi(A, JR_R2, c->vs[c->nv].k);
+        masm_movi(A, JR_R2, e.k);
         masm_fput(A, tmp, JR_R2);
         return tmp;
-    case VS_FREG: return (JFReg)c->vs[c->nv].freg;
-    default: masm_fput(A, tmp, JR_T1); return tmp;
+    case VS_FREG: return (JFReg)e.reg;
+    default: masm_fput(A, tmp, (JReg)e.reg); return tmp;
     }
 }
 
-/* A float register no deferred value uses (flushing them all if none is free). */
-static JFReg falloc(Ctx *c)
+static bool vtop_is(const Ctx *c, int kind)
 {
-    for (int r = VS_FREG_FIRST; r <= VS_FREG_LAST; r++) {
-        bool used = false;
-        for (uint32_t j = 0; j < c->nv; j++)
-            used |= c->vs[j].kind == VS_FREG && c->vs[j].freg == r;
-        if (!used)
-            return (JFReg)r;
-    }
-    vflush(c);
-    return VS_FREG_FIRST;
+    return c->nv && c->vs[c->nv - 1].kind == kind;
 }
 
 /* True (and pops it) if the top value is a constant that fits 32 bits. */
@@ -947,32 +1101,31 @@ static void vpush(Ctx *c, uint8_t kind, uint32_t local, int64_t k)
         /* keep the newest ones deferred: flush everything (simple and rare) */
         vflush(c);
     }
-    c->vs[c->nv].kind = kind;
-    c->vs[c->nv].freg = 0;
-    c->vs[c->nv].local = local;
-    c->vs[c->nv].k = k;
+    c->vs[c->nv] = (VsEntry){.kind = kind, .local = local, .k = k};
     c->nv++;
     c->top++;
 }
 
-/* Pushes R0 as the new top (through JR_T1). */
+/* Pushes the value in [r] (from vs_ralloc, or a popped value's) as the new top. */
+static void vpush_reg(Ctx *c, JReg r)
+{
+    vpush(c, VS_REG, 0, 0);
+    c->vs[c->nv - 1].reg = (uint8_t)r;
+}
+
+/* Pushes R0 as the new top. */
 static void vpush_r0(Ctx *c)
 {
-    if (vreg_live(c))
-        vflush(c);
-    masm_mov(A, JR_T1, JR_R0);
-    vpush(c, VS_REG, 0, 0);
+    JReg d = vs_ralloc(c, JR_COUNT);
+    masm_mov(A, d, JR_R0);
+    vpush_reg(c, d);
 }
 
 /* Pushes float register [r] (from falloc, or a popped value's) as the new top. */
 static void vpush_freg(Ctx *c, JFReg r)
 {
-    if (c->nv == VS_MAX) {
-        /* flushing would not touch [r]: no deferred value holds it */
-        vflush(c);
-    }
     vpush(c, VS_FREG, 0, 0);
-    c->vs[c->nv - 1].freg = (uint8_t)r;
+    c->vs[c->nv - 1].reg = (uint8_t)r;
 }
 
 /* The instructions handled on the lazy stack; true if [base] was emitted. */
@@ -981,6 +1134,15 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     VmInsn *o = &c->m->code[i];
     switch (base) {
     case VM_OP_LOAD:
+        if (c->fwd_idx != UINT32_MAX && c->fwd_idx + 1 == i && !c->target[i] &&
+            c->fwd.kind != VS_LOCAL &&
+            c->fwd_local == o->local &&
+            (c->fwd.kind == VS_CONST || !vreg_used(c, c->fwd.kind, c->fwd.reg))) {
+            VsEntry e = c->fwd;
+            vpush(c, e.kind, 0, e.k);
+            c->vs[c->nv - 1].reg = e.reg;
+            return true;
+        }
         vpush(c, VS_LOCAL, o->local, 0);
         return true;
     case VM_OP_ICONST:
@@ -989,33 +1151,56 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_ACONST_NULL:
         vpush(c, VS_CONST, 0, 0);
         return true;
-    case VM_OP_STORE:
-        if (c->nv && c->vs[c->nv - 1].kind == VS_FREG) {
+    case VM_OP_STORE: {
+        c->fwd_local = o->local;
+        if (vtop_is(c, VS_FREG)) {
             JFReg r = vpop_f(c, JF0);
             if (vlocal_live(c, o->local))
                 vflush(c);
             masm_fst(A, r, JR_BASE, LOC(o->local));
+            c->fwd_idx = i;
+            c->fwd = (VsEntry){.kind = VS_FREG, .reg = (uint8_t)r};
             return true;
         }
-        vpop(c, JR_R1);
+        int32_t imm;
+        if (vpop_imm(c, &imm)) {
+            if (vlocal_live(c, o->local))
+                vflush(c);
+            masm_sti(A, JR_BASE, LOC(o->local), imm);
+            c->fwd_idx = i;
+            c->fwd = (VsEntry){.kind = VS_CONST, .k = imm};
+            return true;
+        }
+        JReg r = vpop_r(c, JR_R1);
         if (vlocal_live(c, o->local))
             vflush(c);
-        masm_st(A, JR_R1, JR_BASE, LOC(o->local));
+        masm_st(A, r, JR_BASE, LOC(o->local));
+        if (is_vreg(r)) {
+            c->fwd_idx = i;
+            c->fwd = (VsEntry){.kind = VS_REG, .reg = (uint8_t)r};
+        }
         return true;
+    }
     case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV: {
         JFAlu k = base == VM_OP_FADD ? JFA_ADD : base == VM_OP_FSUB ? JFA_SUB
                 : base == VM_OP_FMUL ? JFA_MUL : JFA_DIV;
         JFReg rb = vpop_f(c, JF1);
-        JFReg ra = vpop_f(c, JF0);
-        JFReg d = falloc(c);
+        JFReg ra, d;
+        if (vtop_is(c, VS_FREG)) {
+            ra = d = vpop_f(c, JF0);
+        } else {
+            /* a's value straight into the result's register */
+            d = falloc_not(c, rb);
+            ra = vpop_f(c, d);
+        }
         masm_falu(A, k, d, ra, rb);
         vpush_freg(c, d);
         return true;
     }
     case VM_OP_I2F: {
-        vpop(c, JR_R0);
+        JReg r = vpop_r(c, JR_R0);
         JFReg d = falloc(c);
-        masm_i2f(A, d, JR_R0);
+        masm_i2f(A, d, r);
         vpush_freg(c, d);
         return true;
     }
@@ -1026,8 +1211,9 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         vpush_r0(c);
         return true;
     case VM_OP_DUP:
-        if (c->nv && (c->vs[c->nv - 1].kind == VS_LOCAL || c->vs[c->nv - 1].kind == VS_CONST)) {
-            vpush(c, c->vs[c->nv - 1].kind, c->vs[c->nv - 1].local, c->vs[c->nv - 1].k);
+        if (vtop_is(c, VS_LOCAL) || vtop_is(c, VS_CONST)) {
+            VsEntry e = c->vs[c->nv - 1];
+            vpush(c, e.kind, e.local, e.k);
             return true;
         }
         return false;
@@ -1048,93 +1234,139 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
                : base == VM_OP_IMUL ? JA_MUL : base == VM_OP_IAND ? JA_AND
                : base == VM_OP_IOR ? JA_OR : JA_XOR;
         int32_t imm;
+        JReg d;
         if (vpop_imm(c, &imm)) {
-            vpop(c, JR_R0);
-            masm_alui(A, k, JR_R0, JR_R0, imm);
+            d = vpop_dst(c, JR_COUNT);
+            masm_alui(A, k, d, d, imm);
         } else {
-            vpop(c, JR_R1);
-            vpop(c, JR_R0);
-            masm_alu(A, k, JR_R0, JR_R0, JR_R1);
+            JReg rb = vpop_r(c, JR_R1);
+            d = vpop_dst(c, rb);
+            masm_alu(A, k, d, d, rb);
         }
-        vpush_r0(c);
+        vpush_reg(c, d);
         return true;
     }
     case VM_OP_GETFIELD_Q: {
-        if (c->nv == 0)
-            return false;
         bool check = need_null_check(c, 0);
-        vpop(c, JR_R0);
-        vflush(c);
+        JReg r = vpop_r(c, JR_R0);
+        JReg d = is_vreg(r) ? r : vs_ralloc(c, JR_COUNT);
         if (check)
-            masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 1));
-        masm_ld(A, JR_R0, JR_R0, vm_field_offset(o->slot));
-        vpush_r0(c);
+            masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_FIELD, i, c->top + 1));
+        masm_ld(A, d, r, vm_field_offset(o->slot));
+        vpush_reg(c, d);
         return true;
     }
     case VM_OP_PUTFIELD_Q: {
-        if (c->nv == 0)
-            return false;
         bool check = need_null_check(c, 1);
-        vpop(c, JR_R1);
-        vpop(c, JR_R0);
-        vflush(c);
+        int32_t imm = 0;
+        bool k = vpop_imm(c, &imm);
+        JReg v = k ? JR_R1 : vpop_r(c, JR_R1);
+        JReg r = vpop_r(c, JR_R0);
         if (check)
-            masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_FIELD, i, c->top + 2));
-        masm_st(A, JR_R1, JR_R0, vm_field_offset(o->slot));
+            masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_FIELD, i, c->top + 2));
+        if (k)
+            masm_sti(A, r, vm_field_offset(o->slot), imm);
+        else
+            masm_st(A, v, r, vm_field_offset(o->slot));
         return true;
     }
-    case VM_OP_ARRAYLENGTH:
-        if (c->nv == 0)
-            return false;
-        vpop(c, JR_R0);
-        vflush(c);
-        masm_bri(A, JC_EQ, JR_R0, 0, stub(c, STUB_NULL_LENGTH, i, c->top + 1));
-        masm_ld(A, JR_R0, JR_R0, offsetof(VmArray, length));
-        vpush_r0(c);
+    case VM_OP_ARRAYLENGTH: {
+        JReg r = vpop_r(c, JR_R0);
+        JReg d = is_vreg(r) ? r : vs_ralloc(c, JR_COUNT);
+        masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_LENGTH, i, c->top + 1));
+        masm_ld(A, d, r, offsetof(VmArray, length));
+        vpush_reg(c, d);
         return true;
+    }
     case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD: {
-        if (c->nv == 0)
-            return false;
-        vpop(c, JR_R1);
-        vpop(c, JR_R0);
-        vflush(c);
-        JLabel bad = stub(c, STUB_BOUNDS, i, c->top + 2);
-        masm_bri(A, JC_EQ, JR_R0, 0, bad);
-        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
-        masm_br(A, JC_UGE, JR_R1, JR_R2, bad);
+        JReg ix = vpop_r(c, JR_R1);
+        JReg ar = vpop_r(c, JR_R0);
+        JReg d = is_vreg(ar) ? ar : is_vreg(ix) ? ix : vs_ralloc(c, JR_COUNT);
+        JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 2);
+        if (!c->failed) {
+            c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
+            c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
+        }
+        masm_bri(A, JC_EQ, ar, 0, bad);
+        masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, ix, JR_R2, bad);
         if (base == VM_OP_BALOAD)
-            masm_ldx8(A, JR_R0, JR_R0, JR_R1, (int32_t)sizeof(VmArray));
+            masm_ldx8(A, d, ar, ix, (int32_t)sizeof(VmArray));
         else
-            masm_ldx(A, JR_R0, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
-        vpush_r0(c);
+            masm_ldx(A, d, ar, ix, 3, (int32_t)sizeof(VmArray));
+        vpush_reg(c, d);
         return true;
     }
     case VM_OP_IASTORE: case VM_OP_FASTORE: {
         /* aastore: on the stack (emit_insn), its store check may call a helper */
-        if (c->nv == 0)
-            return false;
-        vpop(c, JR_R3);
-        vpop(c, JR_R1);
-        vpop(c, JR_R0);
+        JReg v = vpop_r(c, JR_R3);
+        JReg ix = vpop_r(c, JR_R1);
+        JReg ar = vpop_r(c, JR_R0);
+        JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
+        if (!c->failed) {
+            c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
+            c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
+        }
+        masm_bri(A, JC_EQ, ar, 0, bad);
+        masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, ix, JR_R2, bad);
+        masm_stx(A, v, ar, ix, 3, (int32_t)sizeof(VmArray));
+        return true;
+    }
+    case VM_OP_BASTORE: {
+        /* a byte, or a bool (normalized to 0 or 1) when the array's elements
+         * are bools: a constant 0 or 1 is both */
+        bool k01 = vtop_is(c, VS_CONST) && (c->vs[c->nv - 1].k == 0 || c->vs[c->nv - 1].k == 1);
+        JReg v = vpop_r(c, JR_R3);
+        JReg ix = vpop_r(c, JR_R1);
+        JReg ar = vpop_r(c, JR_R0);
+        JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
+        if (!c->failed) {
+            c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
+            c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
+        }
+        masm_bri(A, JC_EQ, ar, 0, bad);
+        masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
+        masm_br(A, JC_UGE, ix, JR_R2, bad);
+        if (!k01) {
+            JLabel store = masm_label(A);
+            masm_ld(A, JR_R2, ar, offsetof(VmArray, cls));
+            masm_ld8(A, JR_R2, JR_R2, offsetof(VmClass, elem_kind));
+            masm_bri(A, JC_NE, JR_R2, CF_KIND_BOOL, store);
+            masm_seti(A, JC_NE, v, v, 0);
+            masm_bind(A, store);
+        }
+        masm_stx8(A, v, ar, ix, (int32_t)sizeof(VmArray));
+        return true;
+    }
+    case VM_OP_JZ: {
+        JReg r = vpop_r(c, JR_R0);
         vflush(c);
-        JLabel bad = stub(c, STUB_BOUNDS, i, c->top + 3);
-        masm_bri(A, JC_EQ, JR_R0, 0, bad);
-        masm_ld(A, JR_R2, JR_R0, offsetof(VmArray, length));
-        masm_br(A, JC_UGE, JR_R1, JR_R2, bad);
-        masm_stx(A, JR_R3, JR_R0, JR_R1, 3, (int32_t)sizeof(VmArray));
+        masm_bri(A, JC_EQ, r, 0, c->labels[o->target]);
         return true;
     }
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
-    case VM_OP_INVOKEIFACE_Q:
+    case VM_OP_INVOKEIFACE_Q: {
+        int op = insn_op(o);
+        if (op == VM_OP_FSQRT_Q) {
+            /* the native's frame always fits in a compiled body (see emit_intrinsic) */
+            JFReg s = vpop_f(c, JF0);
+            JFReg d = is_vfreg(s) ? s : falloc(c);
+            masm_fsqrt(A, d, s);
+            vpush_freg(c, d);
+            return true;
+        }
         if (base == VM_OP_INVOKE_Q && emit_math_intrinsic(c, i, c->top))
             return true;
         return emit_trivial_call(c, i, base, c->top) || emit_inline_call(c, i, base, c->top);
-    case VM_OP_RETURN:
-        vpop(c, JR_R0);
+    }
+    case VM_OP_RETURN: {
+        JReg r = vpop_r(c, JR_R0);
         c->nv = 0;
-        masm_st(A, JR_R0, JR_BASE, LOC(0));
+        masm_st(A, r, JR_BASE, LOC(0));
         masm_jmp(A, c->ret);
         return true;
+    }
     default:
         return false;
     }
@@ -1178,48 +1410,57 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     bool use_imm = false;
     int32_t imm = 0;
     JFReg fa = JF0, fb = JF1;
+    JReg ra = JR_R0, rb = JR_R1;
     if (fl) {
         fb = vpop_f(c, JF1);
         fa = vpop_f(c, JF0);
         fc = fcond(base);
     } else if (base == VM_OP_EQZ) {
-        vpop(c, JR_R0);
+        ra = vpop_r(c, JR_R0);
         ic = JC_EQ;
         use_imm = true;
     } else {
         use_imm = vpop_imm(c, &imm);
         if (!use_imm)
-            vpop(c, JR_R1);
-        vpop(c, JR_R0);
+            rb = vpop_r(c, JR_R1);
+        ra = vpop_r(c, JR_R0);
         ic = icond(base);
     }
     if (!fuse) {
+        JReg d = vs_ralloc(c, JR_COUNT);
         if (fl)
-            masm_fset(A, fc, JR_R0, fa, fb);
+            masm_fset(A, fc, d, fa, fb);
         else if (use_imm)
-            masm_seti(A, ic, JR_R0, JR_R0, imm);
+            masm_seti(A, ic, d, ra, imm);
         else
-            masm_set(A, ic, JR_R0, JR_R0, JR_R1);
-        vpush_r0(c);
+            masm_set(A, ic, d, ra, rb);
+        vpush_reg(c, d);
         return;
     }
     /* the branch goes to memory-held state: everything else is written first */
     vflush(c);
     VmInsn *bo = &m->code[j];
+    int32_t hb = (int32_t)m->heights[i] - nin + 1; /* height before the branch */
+    /* a br_if that is a plain forward jump when taken: one branch there */
+    bool direct = nb == VM_OP_BR_IF && (uint32_t)bo->target > j &&
+                  (bo->arity == 0 || hb - 1 - bo->arity == (int32_t)bo->height);
     JLabel zero = nb == VM_OP_JZ ? c->labels[bo->target] : masm_label(A);
     JCond when_zero = negate ? ic : inverse(ic);
+    JCond cond = direct ? inverse(when_zero) : when_zero;
+    JLabel to = direct ? c->labels[bo->target] : zero;
     if (fl) {
         /* float: compute the bit, then branch on it (NaN rules stay in one place) */
         masm_fset(A, fc, JR_R0, fa, fb);
-        masm_bri(A, negate ? JC_NE : JC_EQ, JR_R0, 0, zero);
+        masm_bri(A, (negate != direct) ? JC_NE : JC_EQ, JR_R0, 0, to);
     } else if (use_imm) {
-        masm_bri(A, when_zero, JR_R0, imm, zero);
+        masm_bri(A, cond, ra, imm, to);
     } else {
-        masm_br(A, when_zero, JR_R0, JR_R1, zero);
+        masm_br(A, cond, ra, rb, to);
     }
-    if (nb == VM_OP_BR_IF) {
-        int32_t hb = (int32_t)m->heights[i] - nin + 1; /* height before the branch */
+    if (nb == VM_OP_BR_IF && !direct) {
         take(c, j, hb - 1, (int32_t)bo->height, bo->arity, (uint32_t)bo->target);
+        masm_bind(A, zero);
+    } else if (direct) {
         masm_bind(A, zero);
     }
     *skip = j - i;
@@ -1686,7 +1927,8 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
  * popped), then the caller's. */
 
 #define INLINE_MAX 40
-#define INLINE_BUDGET 400
+#define INLINE_MAX_LOOP 120     /* at a call site inside a loop */
+#define INLINE_BUDGET 600
 
 /* Whether quick call [o] (operation [op], base [b]) is done without a frame
  * of its own on its straight path: an intrinsic or a trivial callee. */
@@ -1705,15 +1947,36 @@ static bool light_call(const VmInsn *o, int op, int b)
     return false;
 }
 
-/* Whether [t] can be inlined into [c]; [calls]: its body calls or allocates
- * (then the call site must have room for two frames, the callee's and its
- * callee's). */
-static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
+static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
+                         bool *calls);
+
+/* Whether the target of heavy call [o] (base [b]) might be inlined into the
+ * method holding it, were that one compiled on its own. */
+static bool target_inlinable(const VmMethod *holder, const VmInsn *o, int b)
+{
+    bool calls;
+    if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q || b == VM_OP_CALLFN) {
+        VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+        if (k && o->cache_target && inlinable_in(holder, o->cache_target, INLINE_MAX, false, &calls))
+            return true;
+    }
+    return b != VM_OP_CALLFN && b != VM_OP_NEW_Q &&
+           inlinable_in(holder, o->method, INLINE_MAX, false, &calls);
+}
+
+/* Whether [t] can be inlined into a method [root] being compiled, with at
+ * most [max] instructions; [calls]: its body calls or allocates (then the call
+ * site must have room for two frames, the callee's and its callee's). A call
+ * made from the body that has run and is not done inline needs the callee's
+ * frame each time; when [deep], such a call is taken if its own target would
+ * not be inlined into the callee anyway (then the frame made at the call site
+ * is cheaper than calling the callee), else the callee is better called. */
+static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
+                         bool *calls)
 {
     *calls = false;
     if (!t || !t->code || !t->heights || t->native || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)) ||
-        t->nhandlers || t == c->root->m || t->ncode > INLINE_MAX || t->ncode == 0 ||
-        (int32_t)t->ncode > c->root->inl_budget ||
+        t->nhandlers || t == root || t->ncode > max || t->ncode == 0 ||
         (uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS > 4096)
         return false;
     for (uint32_t i = 0; i < t->ncode; i++) {
@@ -1765,7 +2028,9 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
             /* String.charAt's intrinsic allocates under a frame of its own;
              * a call that has been made and is not done inline would need the
              * callee's frame each time: such a callee is better called */
-            if (op == VM_OP_CHARAT_Q || !light_call(o, op, b))
+            if (op == VM_OP_CHARAT_Q)
+                return false;
+            if (!light_call(o, op, b) && (!deep || target_inlinable(t, o, b)))
                 return false;
             *calls = true;
             break;
@@ -1774,6 +2039,22 @@ static bool inlinable(const Ctx *c, const VmMethod *t, bool *calls)
         }
     }
     return true;
+}
+
+/* Whether [t] can be inlined at call [i] of [c]: larger callees inside a loop. */
+static bool inlinable(const Ctx *c, uint32_t i, const VmMethod *t, bool *calls)
+{
+    if (!t || (int32_t)t->ncode > c->root->inl_budget)
+        return false;
+    uint32_t max = INLINE_MAX;
+    for (uint32_t j = i + 1; j < c->m->ncode && max == INLINE_MAX; j++) {
+        const VmInsn *o = &c->m->code[j];
+        int b = vm_op_base(o->op);
+        if ((b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF) &&
+            (uint32_t)o->target <= i)
+            max = INLINE_MAX_LOOP;
+    }
+    return inlinable_in(c->root->m, t, max, true, calls);
 }
 
 /* The target of call [i] to inline, with the guard that makes it the one the
@@ -1790,24 +2071,24 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     case VM_OP_INVOKE_Q:
         t = o->method;
         *recv = t && !(t->flags & CF_ACC_STATIC);
-        if (!inlinable(c, t, calls))
+        if (!inlinable(c, i, t, calls))
             return NULL;
         break;
     case VM_OP_INVOKESPECIAL_Q:
         t = o->method;
-        if (!inlinable(c, t, calls))
+        if (!inlinable(c, i, t, calls))
             return NULL;
         break;
     case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: {
         VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
         VmMethod *ct = k ? o->cache_target : NULL;
-        if (ct && inlinable(c, ct, calls)) {
+        if (ct && inlinable(c, i, ct, calls)) {
             t = ct;
             *guard_cls = k;
         } else if (op == VM_OP_INVOKEVIRTUAL_Q && o->method && o->method->vtable_index >= 0 &&
                    o->method->vtable_index < (1 << 24) && !o->method->cls->is_interface &&
-                   inlinable(c, o->method, calls)) {
+                   inlinable(c, i, o->method, calls)) {
             t = o->method;
             *vguard = true;
         }
@@ -1931,6 +2212,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     s->inl_parent = c;
     s->inl_idx = i;
     s->inl_h = h;
+    s->fwd_idx = UINT32_MAX;
     s->boff = args;
     s->body = c->root->body;
     s->ret = masm_label(A);
@@ -1977,6 +2259,8 @@ static void emit_stubs(Ctx *c)
             masm_step_back(A);
         }
         masm_bind(A, st->label);
+        /* the lazy stack where the stub was reached from goes to the frame */
+        flush_entries(c, st->snap.vs, st->snap.nv, st->snap.top);
         switch (st->kind) {
         case STUB_INVOKE:
             arg_vm(c);
@@ -1998,7 +2282,7 @@ static void emit_stubs(Ctx *c)
             break;
         case STUB_MISS:
             /* the receiver's class in R0; [alt] is the call's STUB_INVOKE */
-            call_lookup(c, st->idx, st->op, st->height, st->alt, st->back);
+            call_lookup(c, st->idx, st->op, st->height, st->alt, st->back, false);
             break;
         case STUB_TRIVIAL: {
             /* the arguments in R0 (and R4) go back to their slots */
@@ -2008,8 +2292,11 @@ static void emit_stubs(Ctx *c)
             if (st->arg == 2)
                 masm_st(A, JR_R4, JR_BASE, args + 8);
             emit_call(c, st->idx, st->op, st->height);
-            if (st->ret)
-                masm_ld(A, JR_R0, JR_BASE, args);
+            reload_entries(c, st->snap.vs, st->snap.nv, st->snap.top);
+            if (st->snap.res_kind == VS_FREG)
+                masm_fld(A, (JFReg)st->snap.res_reg, JR_BASE, args);
+            else if (st->ret)
+                masm_ld(A, (JReg)st->snap.res_reg, JR_BASE, args);
             masm_jmp(A, st->back);
             break;
         }
@@ -2035,7 +2322,9 @@ static void emit_stubs(Ctx *c)
             break;
         case STUB_BOUNDS:
         case STUB_CAST:
-            /* R0: the array or object, R1: the index */
+            /* the array or object, the index (in R0, R1 unless the snapshot says) */
+            masm_mov(A, JR_R0, (JReg)st->snap.r0);
+            masm_mov(A, JR_R1, (JReg)st->snap.r1);
             masm_mov(A, JR_T0, JR_R0);
             masm_mov(A, masm_arg(4), JR_R1);
             inl_push(c);
@@ -2054,7 +2343,7 @@ static void emit_stubs(Ctx *c)
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
                      uint32_t *entry_off, uint32_t *body_off)
 {
-    Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET};
+    Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX};
     ctx.root = &ctx;
     /* steps are counted in a register (masm_steps); vm->poll_left is its home */
     masm_steps(a, (int32_t)offsetof(MicaVM, poll_left));
@@ -2148,9 +2437,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
 
     /* return: the frame is popped here (the callee's half of the protocol) */
     masm_bind(a, c->ret);
-    masm_ld32s(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
-    masm_alui(a, JA_SUB, JR_R0, JR_R0, 1);
-    masm_st32(a, JR_R0, JR_VM, offsetof(MicaVM, nframes));
+    masm_add32m(a, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_movi(a, JR_R0, 0);
     masm_body_ret(a);
 
@@ -2167,8 +2454,10 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_movi(a, JR_R0, -1);
     masm_body_ret(a);
 
-    /* no room: the frame runs in the interpreter, which pops it */
+    /* no room: the frame runs in the interpreter, from its start, and is popped */
     masm_bind(a, cramped);
+    masm_movi(a, JR_R0, (int64_t)(intptr_t)m->code);
+    masm_st(a, JR_R0, JR_FRAME, offsetof(VmFrame, ip));
     masm_mov(a, masm_arg(0), JR_VM);
     masm_mov(a, masm_arg(1), JR_FRAME);
     masm_call(a, (const void *)jit_h_interpret);

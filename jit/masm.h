@@ -115,6 +115,10 @@ void masm_st(JMasm *m, JReg s, JReg base, int32_t disp);
 void masm_st8(JMasm *m, JReg s, JReg base, int32_t disp);
 void masm_st32(JMasm *m, JReg s, JReg base, int32_t disp);
 void masm_sti(JMasm *m, JReg base, int32_t disp, int32_t imm);
+/* Adds [imm] (-4096 < imm < 4096) to the 32-bit word at base + disp: one
+ * instruction where the target has it (x86-64), else load, add, store with
+ * the backend's own temporaries. */
+void masm_add32m(JMasm *m, JReg base, int32_t disp, int32_t imm);
 /* base + (index << shift) + disp, shift 0 or 3 */
 void masm_ldx(JMasm *m, JReg d, JReg base, JReg index, int shift, int32_t disp);
 void masm_ldx8(JMasm *m, JReg d, JReg base, JReg index, int32_t disp);
@@ -132,6 +136,9 @@ void masm_seti(JMasm *m, JCond c, JReg d, JReg a, int32_t imm);
 
 void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l);
 void masm_bri(JMasm *m, JCond c, JReg a, int32_t imm, JLabel l);
+/* To [l] if (the word at [base] + [disp]) cond [b] (a class guard: one
+ * compare with a memory operand where the target has one). */
+void masm_brm(JMasm *m, JCond c, JReg base, int32_t disp, JReg b, JLabel l);
 void masm_jmp(JMasm *m, JLabel l);
 /* The step counter: a 64-bit countdown whose home is the word at JR_VM +
  * [disp] (the VM's poll_left) but which lives in a register of the

@@ -166,6 +166,19 @@ void masm_st(JMasm *m, JReg s, JReg b, int32_t disp) { ldst(m, ST64, hw[s], hw[b
 void masm_st8(JMasm *m, JReg s, JReg b, int32_t disp) { ldst(m, STB, hw[s], hw[b], disp); }
 void masm_st32(JMasm *m, JReg s, JReg b, int32_t disp) { ldst(m, ST32, hw[s], hw[b], disp); }
 
+static bool addsub_imm(JMasm *m, bool sub, int d, int a, int64_t imm, bool flags);
+
+void masm_add32m(JMasm *m, JReg b, int32_t disp, int32_t imm)
+{
+    /* ldrsw x16, [b, disp]; add/sub x16, x16, #imm; str w16, [b, disp] */
+    ldst(m, LDSW, X16, hw[b], disp);
+    if (!addsub_imm(m, false, X16, X16, imm, false)) {
+        movi(m, X17, imm);
+        w(m, 0x8B000000u | (uint32_t)X17 << 16 | (uint32_t)X16 << 5 | X16);
+    }
+    ldst(m, ST32, X16, hw[b], disp);
+}
+
 void masm_sti(JMasm *m, JReg b, int32_t disp, int32_t imm)
 {
     int s = XZR;
@@ -377,6 +390,14 @@ static void bcond(JMasm *m, uint32_t cond, JLabel l)
 void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l)
 {
     cmp_rr(m, hw[a], hw[b]);
+    bcond(m, icc[c], l);
+}
+
+void masm_brm(JMasm *m, JCond c, JReg base, int32_t disp, JReg b, JLabel l)
+{
+    /* no memory operands: ldr x17, [base + disp]; cmp x17, b */
+    ldst(m, LD64, X17, hw[base], disp);
+    cmp_rr(m, X17, hw[b]);
     bcond(m, icc[c], l);
 }
 

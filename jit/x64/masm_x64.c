@@ -201,6 +201,19 @@ void masm_st32(JMasm *m, JReg s, JReg base, int32_t disp)
     mem(m, hw[s], hw[base], disp);
 }
 
+void masm_add32m(JMasm *m, JReg base, int32_t disp, int32_t imm)
+{
+    /* add dword [base + disp], imm (imm8 form when it fits) */
+    rex(m, 0, 0, 0, hw[base], false);
+    bool small = imm >= -128 && imm <= 127;
+    b1(m, small ? 0x83 : 0x81);
+    mem(m, 0, hw[base], disp);
+    if (small)
+        b1(m, (uint8_t)(int8_t)imm);
+    else
+        b4(m, imm);
+}
+
 void masm_sti(JMasm *m, JReg base, int32_t disp, int32_t imm)
 {
     rex(m, 1, 0, 0, hw[base], false);
@@ -389,6 +402,15 @@ static void jcc(JMasm *m, uint8_t code, JLabel l)
 void masm_br(JMasm *m, JCond c, JReg a, JReg b, JLabel l)
 {
     cmp_rr(m, hw[a], hw[b]);
+    jcc(m, cc[c], l);
+}
+
+void masm_brm(JMasm *m, JCond c, JReg base, int32_t disp, JReg b, JLabel l)
+{
+    /* cmp [base + disp], b */
+    rex(m, 1, hw[b], 0, hw[base], false);
+    b1(m, 0x39);
+    mem(m, hw[b], hw[base], disp);
     jcc(m, cc[c], l);
 }
 

@@ -81,6 +81,9 @@ int main(int argc, char **argv)
     CASE(masm_st8(&A, JR_R0, JR_R5, 0), "mov BYTE PTR [r8], al");
     CASE(masm_st32(&A, JR_R1, JR_VM, 0x2c), "mov DWORD PTR [rbx+0x2c], ecx");
     CASE(masm_sti(&A, JR_BASE, 0x20, -5), "mov QWORD PTR [r12+0x20], -5");
+    CASE(masm_add32m(&A, JR_VM, 0x580, 1), "add DWORD PTR [rbx+0x580], 0x1");
+    CASE(masm_add32m(&A, JR_R5, 0, -1), "add DWORD PTR [r8], 0xffffffff");
+    CASE(masm_add32m(&A, JR_FRAME, 8, 300), "add DWORD PTR [r13+0x8], 0x12c");
     CASE(masm_sti(&A, JR_FRAME, 0, 0x12345678), "mov QWORD PTR [r13+0x0], 0x12345678");
     CASE(masm_ldx(&A, JR_R0, JR_R0, JR_R1, 3, 16), "mov rax, QWORD PTR [rax+rcx*8+0x10]");
     CASE(masm_ldx(&A, JR_R5, JR_BASE, JR_T0, 0, 0), "mov r8, QWORD PTR [r12+r14*1]");
@@ -121,6 +124,10 @@ int main(int argc, char **argv)
     CASE(masm_seti(&A, JC_EQ, JR_R0, JR_R3, 1000), "cmp rsi, 1000; sete r11b; movzx rax, r11b");
     CASE(masm_br(&A, JC_GE, JR_R0, JR_R1, l), "cmp rax, rcx; jge L0");
     CASE(masm_br(&A, JC_ULE, JR_R1, JR_R0, l), "cmp rcx, rax; jbe L0");
+    CASE(masm_brm(&A, JC_NE, JR_R0, 0, JR_R2, l), "cmp [rax], rdx; jne L0");
+    CASE(masm_brm(&A, JC_EQ, JR_T1, 8, JR_R1, l), "cmp [r15+8], rcx; je L0");
+    CASE(masm_brm(&A, JC_LT, JR_BASE, 0x400, JR_T0, l), "cmp [r12+0x400], r14; jl L0");
+    CASE(masm_brm(&A, JC_UGT, JR_FRAME, 0, JR_R5, l), "cmp [r13+0], r8; ja L0");
     CASE(masm_bri(&A, JC_EQ, JR_R0, 0, l), "test rax, rax; je L0");
     CASE(masm_bri(&A, JC_LE, JR_R5, 1, l), "cmp r8, 1; jle L0");
     CASE(masm_bri(&A, JC_GT, JR_T0, 100000, l), "cmp r14, 100000; jg L0");

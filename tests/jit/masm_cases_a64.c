@@ -140,6 +140,9 @@ int main(int argc, char **argv)
     CASE(masm_sti(&A, JR_FRAME, 0, 0x12345678),
          "movz x16, #0x5678; movk x16, #0x1234, lsl #16; str x16, [x21]");
     CASE(masm_sti(&A, JR_BASE, 8, 0), "str xzr, [x20, #8]");
+    CASE(masm_add32m(&A, JR_VM, 0x580, 1), "ldrsw x16, [x19, #1408]; add x16, x16, #0x1; str w16, [x19, #1408]");
+    CASE(masm_add32m(&A, JR_R1, 0x4000, -1),
+         "movz x17, #0x4000; ldrsw x16, [x1, x17]; sub x16, x16, #0x1; movz x17, #0x4000; str w16, [x1, x17]");
     CASE(masm_ldx(&A, JR_R0, JR_R0, JR_R1, 3, 16), "add x16, x0, x1, lsl #3; ldr x0, [x16, #16]");
     CASE(masm_ldx(&A, JR_R5, JR_BASE, JR_T0, 0, 0), "ldr x5, [x20, x22]");
     CASE(masm_ldx(&A, JR_R0, JR_R0, JR_R1, 3, 0), "ldr x0, [x0, x1, lsl #3]");
@@ -193,6 +196,9 @@ int main(int argc, char **argv)
     CASE(masm_br(&A, JC_GE, JR_R0, JR_R1, l), "cmp x0, x1; b.ge L0");
     CASE(masm_br(&A, JC_ULE, JR_R1, JR_R0, l), "cmp x1, x0; b.ls L0");
     CASE(masm_br(&A, JC_EQ, JR_R1, JR_R0, fwd), "cmp x1, x0; b.eq L1");
+    CASE(masm_brm(&A, JC_NE, JR_R0, 0, JR_R2, l), "ldr x17, [x0]; cmp x17, x2; b.ne L0");
+    CASE(masm_brm(&A, JC_EQ, JR_T1, 8, JR_R1, fwd), "ldr x17, [x23, #8]; cmp x17, x1; b.eq L1");
+    CASE(masm_brm(&A, JC_LT, JR_BASE, -8, JR_T0, l), "ldur x17, [x20, #-8]; cmp x17, x22; b.lt L0");
     CASE(masm_bri(&A, JC_EQ, JR_R0, 0, l), "cbz x0, L0");
     CASE(masm_bri(&A, JC_NE, JR_T1, 0, fwd), "cbnz x23, L1");
     CASE(masm_bri(&A, JC_LE, JR_R5, 1, l), "cmp x5, #1; b.le L0");
@@ -250,6 +256,7 @@ int main(int argc, char **argv)
     A.far = true;
     CASE(masm_br(&A, JC_LT, JR_R0, JR_R1, l), "cmp x0, x1; b.ge .+8; b L0");
     CASE(masm_bri(&A, JC_EQ, JR_R0, 0, l), "cbnz x0, .+8; b L0");
+    CASE(masm_brm(&A, JC_NE, JR_R0, 0, JR_R2, l), "ldr x17, [x0]; cmp x17, x2; b.eq .+8; b L0");
     CASE(masm_bri(&A, JC_NE, JR_R3, 0, fwd), "cbz x3, .+8; b L1");
     CASE(masm_bri(&A, JC_UGE, JR_R3, 5, fwd), "cmp x3, #5; b.lo .+8; b L1");
     CASE(masm_fbr(&A, JFC_GT, JF0, JF1, l), "fcmp d0, d1; b.le .+8; b L0");
