@@ -82,6 +82,16 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
                                 : op4 == VM_OP_BR_IF ? VM_OP_LL_ILT_BRIF
                                                      : VM_OP_LL_ILT_NBRIF) +
                                k3);
+        } else if (o->op == VM_OP_LOAD &&
+                   (next == VM_OP_ICONST || next == VM_OP_ACONST_NULL) && k3 >= 0 &&
+                   (op4 == VM_OP_JZ || op4 == VM_OP_BR_IF ||
+                    (op4 == VM_OP_EQZ && i + 4 < n && code[i + 4].op == VM_OP_BR_IF))) {
+            /* `i < 10`, `x === null` (null is the word 0) */
+            o->op = (uint16_t)((op4 == VM_OP_JZ      ? VM_OP_LK_ILT_JZ
+                                : op4 == VM_OP_BR_IF ? VM_OP_LK_ILT_BRIF
+                                                     : VM_OP_LK_ILT_NBRIF) +
+                               k3);
+            o->imm = next == VM_OP_ICONST ? code[i + 1].imm : 0;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD &&
                    (op3 == VM_OP_IADD || op3 == VM_OP_ISUB) && op4 == VM_OP_STORE) {
             o->op = op3 == VM_OP_IADD ? VM_OP_LL_ADD_STORE : VM_OP_LL_SUB_STORE;
@@ -102,6 +112,16 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
             o->imm = addend(&code[i + 2], op4);
         } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD) {
             o->op = VM_OP_LOAD2;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_RETURN) {
+            o->op = VM_OP_LOAD_RETURN;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_DUP && op3 == VM_OP_GETFIELD &&
+                   op4 == VM_OP_ICONST && i + 5 < n &&
+                   (code[i + 4].op == VM_OP_IADD || code[i + 4].op == VM_OP_ISUB) &&
+                   code[i + 5].op == VM_OP_PUTFIELD && code[i + 5].cpi == code[i + 2].cpi) {
+            /* `r.f += k`: runs as the plain load until both field instructions
+             * are quickened */
+            o->op = VM_OP_FIELD_ADDI;
+            o->imm = addend(&code[i + 3], code[i + 4].op);
         } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST &&
                    (op3 == VM_OP_IADD || op3 == VM_OP_ISUB)) {
             o->op = VM_OP_LOAD_ADDI;
@@ -566,7 +586,7 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(LOAD_ADDI_STORE) T(LOAD2) T(LOAD_ICONST) T(LOAD_ADDI) T(LOAD_LOAD_ADDI)              \
     T(LOAD_GETFIELD) T(INVOKE_Q) T(INVOKEVIRTUAL_Q) T(INVOKESPECIAL_Q) T(INVOKEIFACE_Q)    \
     T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
-    T(CHECKCAST_Q) T(VGET_Q) T(VSET_Q) T(LOAD_VGET) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
+    T(CHECKCAST_Q) T(VGET_Q) T(VSET_Q) T(LOAD_VGET) T(LOAD2_GETFIELD) T(LOAD_GETFIELD2) T(FIELD_ADDI) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
     T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
@@ -610,7 +630,7 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
     VmFrame *fr;
     VmMethod *m;
     VmInsn *ip;
-    uint64_t *sp, *locals, *ostack;
+    uint64_t *sp, *locals; /* the operand stack starts at locals + m->nlocals */
     uint64_t a, b;
     VmMethod *target;
     uint32_t nargs;
@@ -618,13 +638,13 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
 #define SAVE() (fr->ip = ip, fr->sp = sp)
 #define RELOAD()                                                                          \
     (fr = &vm->frames[vm->nframes - 1], m = fr->m, ip = fr->ip, sp = fr->sp,               \
-     locals = fr->base, ostack = locals + m->nlocals)
+     locals = fr->base)
 
     const VmMethod *hook_m = NULL;   /* the last line reported (MICA_HOOK_LINE) */
     uint32_t hook_line = 0;
     /* The top of the operand stack in a register: an instruction runs in one of
-     * two states. In the first every operand is in memory, [ostack, sp). In the
-     * second the top operand is in [tos] and the rest in [ostack, sp): it is
+     * two states. In the first every operand is in memory, [locals + m->nlocals, sp). In the
+     * second the top operand is in [tos] and the rest in memory: it is
      * entered by DISPATCH1 after an instruction that left its result in [tos],
      * and runs the instruction's second form (T_name) where it has one, which
      * takes its operand from [tos] (`load; load; iadd; store` moves one value
@@ -729,7 +749,9 @@ L_HOOK_LINE:
             SAVE();
             vm_hook_fire(vm, MICA_HOOK_LINE, m, line, NULL);
         }
-        goto *labels[ip->op];
+        /* a fused form that ends in a return runs as its first instruction,
+         * so the return is reported at its own instruction */
+        goto *labels[ip->op == VM_OP_LOAD_RETURN ? VM_OP_LOAD : ip->op];
     }
 #else
 dispatch:
@@ -747,7 +769,10 @@ dispatch:
             vm_hook_fire(vm, MICA_HOOK_LINE, m, line, NULL);
         }
     }
-    switch (ip->op) {
+    /* under hooks a fused form that ends in a return runs as its load (L_HOOK_LINE) */
+    switch ((vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) && ip->op == VM_OP_LOAD_RETURN
+                ? VM_OP_LOAD
+                : ip->op) {
 #endif
     CASE(UNREACHABLE) {
         SAVE();
@@ -781,7 +806,7 @@ dispatch:
      * and is a poll point. */
 #define TAKE_BRANCH(height, arity, idx)                                                   \
     do {                                                                                  \
-        uint64_t *to_ = ostack + (height);                                                \
+        uint64_t *to_ = locals + m->nlocals + (height);                                   \
         uint32_t k_ = (arity);                                                            \
         if (sp - k_ != to_) {                                                             \
             memmove(to_, sp - k_, k_ * sizeof *sp);                                       \
@@ -818,9 +843,7 @@ dispatch:
     }
     CASE(RETURN) {
         a = sp[-1];
-#if VM_TOS_STATES == 2
     do_return:;
-#endif
         uint64_t *dst = fr->base;
         bool was_entry = fr->entry;
         vm->nframes--;
@@ -1173,9 +1196,17 @@ string_call:
         SAVE();
         if (vm_resolve_field(vm, m, ip, ip->op) < 0)
             goto exception;
-        /* a plain load of the receiver just before becomes load+getfield */
-        if (ip->op == VM_OP_GETFIELD_Q && ip > m->code && ip[-1].op == VM_OP_LOAD)
-            ip[-1].op = VM_OP_LOAD_GETFIELD;
+        /* a plain load of the receiver just before becomes load+getfield; a
+         * load of two locals before, load+load+getfield; a load+getfield
+         * before that, two of them */
+        if (ip->op == VM_OP_GETFIELD_Q && ip > m->code && ip[-1].op == VM_OP_LOAD) {
+            vm_publish_op(&ip[-1], VM_OP_LOAD_GETFIELD);
+            if (ip - 1 > m->code && ip[-2].op == VM_OP_LOAD2)
+                vm_publish_op(&ip[-2], VM_OP_LOAD2_GETFIELD);
+            else if (ip - 2 > m->code && ip[-3].op == VM_OP_LOAD_GETFIELD &&
+                     ip[-2].op == VM_OP_GETFIELD_Q)
+                vm_publish_op(&ip[-3], VM_OP_LOAD_GETFIELD2);
+        }
         DISPATCH();
     }
     CASE(GETFIELD_Q) {
@@ -1187,6 +1218,7 @@ string_call:
         NEXT1();
     }
     CASE(LOAD_GETFIELD) {
+    load_getfield:;
         VmObject *o = vm_slot_ref(locals[ip->local]);
         if (!o) {
             *sp++ = 0;
@@ -1197,8 +1229,46 @@ string_call:
         ip += 2;
         DISPATCH1();
     }
+    CASE(LOAD2_GETFIELD) {
+        /* load a; load b; getfield: LOAD2 when b is null (the getfield throws) */
+        VmObject *o = vm_slot_ref(locals[ip[1].local]);
+        if (!o)
+            goto load2;
+        *sp++ = locals[ip->local];
+        tos = vm_object_fields(o)[ip[2].slot];
+        ip += 3;
+        DISPATCH1();
+    }
+    CASE(LOAD_GETFIELD2) {
+        /* two LOAD_GETFIELDs: the first alone when either receiver is null */
+        VmObject *o = vm_slot_ref(locals[ip->local]);
+        VmObject *o2 = vm_slot_ref(locals[ip[2].local]);
+        if (!o || !o2)
+            goto load_getfield;
+        *sp++ = vm_object_fields(o)[ip[1].slot];
+        tos = vm_object_fields(o2)[ip[3].slot];
+        ip += 4;
+        DISPATCH1();
+    }
+    CASE(FIELD_ADDI) {
+        VmObject *o = vm_slot_ref(locals[ip->local]);
+        if (!o || __atomic_load_n(&ip[2].op, __ATOMIC_ACQUIRE) != VM_OP_GETFIELD_Q ||
+            __atomic_load_n(&ip[5].op, __ATOMIC_ACQUIRE) != VM_OP_PUTFIELD_Q) {
+            /* the plain load: the rest runs (resolves, throws) one by one */
+            tos = locals[ip->local];
+            NEXT1();
+        }
+        vm_object_fields(o)[ip[5].slot] = vm_object_fields(o)[ip[2].slot] + (uint64_t)ip->imm;
+        ip += 6;
+        DISPATCH();
+    }
+    CASE(LOAD_RETURN) {
+        a = locals[ip->local];
+        goto do_return;
+    }
     /* ---- superinstructions ---- */
     CASE(LOAD2) {
+    load2:
         *sp++ = locals[ip->local];
         tos = locals[ip[1].local];
         ip += 2;
@@ -1279,15 +1349,16 @@ string_call:
     CMP_FUSED(IEQ, ==)
     CMP_FUSED(INE, !=)
 #undef CMP_FUSED
-    /* the same with both operands loaded from locals (two instructions more) */
-#define CMP_FUSED_LL(NAME, OP)                                                             \
-    CASE(LL_##NAME##_JZ) {                                                                 \
-        a = locals[ip->local]; b = locals[ip[1].local];                                    \
+    /* the same with the operands from a local and a local (LL_) or a constant
+     * (LK_): two instructions more */
+#define CMP_FUSED_LL(PFX, NAME, OP, B)                                                     \
+    CASE(PFX##_##NAME##_JZ) {                                                              \
+        a = locals[ip->local]; b = (B);                                                    \
         ip = ((int64_t)a OP (int64_t)b) ? ip + 4 : m->code + ip[3].target;                 \
         DISPATCH();                                                                        \
     }                                                                                      \
-    CASE(LL_##NAME##_BRIF) {                                                               \
-        a = locals[ip->local]; b = locals[ip[1].local];                                    \
+    CASE(PFX##_##NAME##_BRIF) {                                                            \
+        a = locals[ip->local]; b = (B);                                                    \
         if ((int64_t)a OP (int64_t)b) {                                                    \
             ip += 3;                                                                       \
             goto do_br;                                                                    \
@@ -1295,8 +1366,8 @@ string_call:
         ip += 4;                                                                           \
         DISPATCH();                                                                        \
     }                                                                                      \
-    CASE(LL_##NAME##_NBRIF) {                                                              \
-        a = locals[ip->local]; b = locals[ip[1].local];                                    \
+    CASE(PFX##_##NAME##_NBRIF) {                                                           \
+        a = locals[ip->local]; b = (B);                                                    \
         if (!((int64_t)a OP (int64_t)b)) {                                                 \
             ip += 4;                                                                       \
             goto do_br;                                                                    \
@@ -1304,12 +1375,16 @@ string_call:
         ip += 5;                                                                           \
         DISPATCH();                                                                        \
     }
-    CMP_FUSED_LL(ILT, <)
-    CMP_FUSED_LL(ILE, <=)
-    CMP_FUSED_LL(IGT, >)
-    CMP_FUSED_LL(IGE, >=)
-    CMP_FUSED_LL(IEQ, ==)
-    CMP_FUSED_LL(INE, !=)
+#define CMP_FUSED_LL_ALL(PFX, B)                                                           \
+    CMP_FUSED_LL(PFX, ILT, <, B)                                                           \
+    CMP_FUSED_LL(PFX, ILE, <=, B)                                                          \
+    CMP_FUSED_LL(PFX, IGT, >, B)                                                           \
+    CMP_FUSED_LL(PFX, IGE, >=, B)                                                          \
+    CMP_FUSED_LL(PFX, IEQ, ==, B)                                                          \
+    CMP_FUSED_LL(PFX, INE, !=, B)
+    CMP_FUSED_LL_ALL(LL, locals[ip[1].local])
+    CMP_FUSED_LL_ALL(LK, (uint64_t)ip->imm)
+#undef CMP_FUSED_LL_ALL
 #undef CMP_FUSED_LL
     CASE(LL_ADD_STORE) {
         locals[ip[3].local] = locals[ip->local] + locals[ip[1].local];
@@ -1722,6 +1797,9 @@ T_FLUSH:
     T_FWD(LL_FMUL)
     T_FWD(LOAD_GETFIELD)
     T_FWD(LOAD_VGET)
+    T_FWD(LOAD2_GETFIELD)
+    T_FWD(LOAD_GETFIELD2)
+    T_FWD(FIELD_ADDI)
     T_FWD(INVOKE_Q)
     T_FWD(INVOKEVIRTUAL_Q)
     T_FWD(INVOKESPECIAL_Q)
@@ -1814,7 +1892,7 @@ invoke:
             m = target;
             ip = target->code;
             locals = base;
-            ostack = sp = base + target->nlocals;
+            sp = base + target->nlocals;
             DISPATCH();
         }
     }
@@ -1918,8 +1996,7 @@ exception:
             VmObject *exc = vm->roots->pending;
             vm->roots->pending = NULL;
             locals = fr->base;
-            ostack = locals + m->nlocals;
-            sp = ostack + h->height;
+            sp = locals + m->nlocals + h->height;
             *sp++ = vm_ref_slot(exc);
             ip = m->code + h->target;
             DISPATCH();

@@ -71,6 +71,13 @@
     X(LL_IGT_BRIF, LOAD) X(LL_IGE_BRIF, LOAD) X(LL_IEQ_BRIF, LOAD) X(LL_INE_BRIF, LOAD)   \
     X(LL_ILT_NBRIF, LOAD) X(LL_ILE_NBRIF, LOAD) X(LL_IGT_NBRIF, LOAD)                     \
     X(LL_IGE_NBRIF, LOAD) X(LL_IEQ_NBRIF, LOAD) X(LL_INE_NBRIF, LOAD)                     \
+    /* a local compared with a constant or null, then a branch: load a; iconst k |        \
+     * aconst_null; cmp; jz | br_if | eqz br_if (k in [imm]) */                           \
+    X(LK_ILT_JZ, LOAD) X(LK_ILE_JZ, LOAD) X(LK_IGT_JZ, LOAD) X(LK_IGE_JZ, LOAD)           \
+    X(LK_IEQ_JZ, LOAD) X(LK_INE_JZ, LOAD) X(LK_ILT_BRIF, LOAD) X(LK_ILE_BRIF, LOAD)       \
+    X(LK_IGT_BRIF, LOAD) X(LK_IGE_BRIF, LOAD) X(LK_IEQ_BRIF, LOAD) X(LK_INE_BRIF, LOAD)   \
+    X(LK_ILT_NBRIF, LOAD) X(LK_ILE_NBRIF, LOAD) X(LK_IGT_NBRIF, LOAD)                     \
+    X(LK_IGE_NBRIF, LOAD) X(LK_IEQ_NBRIF, LOAD) X(LK_INE_NBRIF, LOAD)                     \
     /* local arithmetic into a local, and an array index off a local:                     \
      * load a; load b; iadd|isub; store c / load a; iconst k; iadd|isub; store c /        \
      * load a; load b; iconst k; iadd|isub */                                             \
@@ -80,7 +87,12 @@
     X(LL_FADD, LOAD) X(LL_FSUB, LOAD) X(LL_FMUL, LOAD) X(LL_FADD_STORE, LOAD)             \
     X(LL_FSUB_STORE, LOAD) X(LL_FMUL_STORE, LOAD)                                         \
     /* a br that moves no operands (its target's height is the stack's): loops' back edge */ \
-    X(BR_PLAIN, BR)
+    X(BR_PLAIN, BR)                                                                       \
+    /* load a; return / load a; load b; getfield (quickened) / load a; getfield; load b;  \
+     * getfield (both quickened) / load r; dup; getfield f; iconst k; iadd|isub;          \
+     * putfield f (`r.f += k`, k in [imm]) */                                             \
+    X(LOAD_RETURN, LOAD) X(LOAD2_GETFIELD, LOAD) X(LOAD_GETFIELD2, LOAD)                  \
+    X(FIELD_ADDI, LOAD)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
