@@ -88,8 +88,9 @@ typedef struct Ctx {
     VsEntry vs[VS_MAX];
     uint32_t nv;
     /* The value a store to local [fwd_local] at instruction [fwd_idx] took from
-     * a register or a constant: a load of that local right after it (not a jump
-     * target) takes it from there again (fwd_idx UINT32_MAX: none). */
+     * a register or a constant: a load of that local after it, with nothing but
+     * loads and constants in between and no jump target, takes it from there
+     * again (fwd_idx UINT32_MAX: none). */
     uint32_t fwd_idx, fwd_local;
     VsEntry fwd;
     int32_t top;
@@ -283,6 +284,16 @@ static JCond inverse(JCond k)
                                 [JC_ULT] = JC_UGE, [JC_ULE] = JC_UGT, [JC_UGT] = JC_ULE,
                                 [JC_UGE] = JC_ULT};
     return inv[k];
+}
+
+/* The condition that holds of (b, a) when [k] holds of (a, b). */
+static JCond swapped(JCond k)
+{
+    static const JCond sw[] = {[JC_EQ] = JC_EQ, [JC_NE] = JC_NE, [JC_LT] = JC_GT,
+                               [JC_LE] = JC_GE, [JC_GT] = JC_LT, [JC_GE] = JC_LE,
+                               [JC_ULT] = JC_UGT, [JC_ULE] = JC_UGE, [JC_UGT] = JC_ULT,
+                               [JC_UGE] = JC_ULE};
+    return sw[k];
 }
 
 static JFCond fcond(int base)
@@ -1134,7 +1145,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     VmInsn *o = &c->m->code[i];
     switch (base) {
     case VM_OP_LOAD:
-        if (c->fwd_idx != UINT32_MAX && c->fwd_idx + 1 == i && !c->target[i] &&
+        if (c->fwd_idx != UINT32_MAX &&
             c->fwd.kind != VS_LOCAL &&
             c->fwd_local == o->local &&
             (c->fwd.kind == VS_CONST || !vreg_used(c, c->fwd.kind, c->fwd.reg))) {
@@ -1184,6 +1195,17 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV: {
         JFAlu k = base == VM_OP_FADD ? JFA_ADD : base == VM_OP_FSUB ? JFA_SUB
                 : base == VM_OP_FMUL ? JFA_MUL : JFA_DIV;
+        if (c->nv >= 2 && vtop_is(c, VS_LOCAL) && c->vs[c->nv - 2].kind == VS_LOCAL &&
+            c->vs[c->nv - 2].local == c->vs[c->nv - 1].local) {
+            /* x op x: one load */
+            c->nv--;
+            c->top--;
+            JFReg d = falloc(c);
+            JFReg r = vpop_f(c, d);
+            masm_falu(A, k, d, r, r);
+            vpush_freg(c, d);
+            return true;
+        }
         JFReg rb = vpop_f(c, JF1);
         JFReg ra, d;
         if (vtop_is(c, VS_FREG)) {
@@ -1411,6 +1433,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     int32_t imm = 0;
     JFReg fa = JF0, fb = JF1;
     JReg ra = JR_R0, rb = JR_R1;
+    int32_t mem_local = -1; /* >= 0: the fused compare is (this local) ic ra */
     if (fl) {
         fb = vpop_f(c, JF1);
         fa = vpop_f(c, JF0);
@@ -1419,6 +1442,22 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
         ra = vpop_r(c, JR_R0);
         ic = JC_EQ;
         use_imm = true;
+    } else if (fuse && vtop_is(c, VS_LOCAL) && c->nv >= 2 && c->vs[c->nv - 2].kind != VS_LOCAL &&
+               c->vs[c->nv - 2].kind != VS_CONST) {
+        /* a (in a register) against the local b, in memory: b cond' a */
+        mem_local = (int32_t)c->vs[c->nv - 1].local;
+        c->nv--;
+        c->top--;
+        ra = vpop_r(c, JR_R0);
+        ic = swapped(icond(base));
+    } else if (fuse && c->nv >= 2 && c->vs[c->nv - 2].kind == VS_LOCAL && !vtop_is(c, VS_CONST)) {
+        /* the local a, in memory, against b */
+        rb = vpop_r(c, JR_R1);
+        mem_local = (int32_t)c->vs[c->nv - 1].local;
+        c->nv--;
+        c->top--;
+        ra = rb;
+        ic = icond(base);
     } else {
         use_imm = vpop_imm(c, &imm);
         if (!use_imm)
@@ -1449,9 +1488,12 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     JCond cond = direct ? inverse(when_zero) : when_zero;
     JLabel to = direct ? c->labels[bo->target] : zero;
     if (fl) {
-        /* float: compute the bit, then branch on it (NaN rules stay in one place) */
-        masm_fset(A, fc, JR_R0, fa, fb);
-        masm_bri(A, (negate != direct) ? JC_NE : JC_EQ, JR_R0, 0, to);
+        /* float: on the condition, or on its negation (true on NaN) */
+        static const JFCond fnot[] = {[JFC_EQ] = JFC_NE, [JFC_NE] = JFC_EQ, [JFC_LT] = JFC_NLT,
+                                      [JFC_LE] = JFC_NLE, [JFC_GT] = JFC_NGT, [JFC_GE] = JFC_NGE};
+        masm_fbr(A, negate != direct ? fc : fnot[fc], fa, fb, to);
+    } else if (mem_local >= 0) {
+        masm_brm(A, cond, JR_BASE, LOC(mem_local), ra, to);
     } else if (use_imm) {
         masm_bri(A, cond, ra, imm, to);
     } else {
@@ -1547,6 +1589,10 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         return;
     }
     c->top = h;
+    /* a store's register or constant stays valid for its local across
+     * instructions that emit nothing (loads, constants), not into a jump target */
+    if (c->target[i] || (base != VM_OP_LOAD && base != VM_OP_ICONST && base != VM_OP_ACONST_NULL))
+        c->fwd_idx = UINT32_MAX;
     if (is_cmp(base)) {
         emit_cmp(c, i, base, skip);
         return;

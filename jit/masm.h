@@ -44,8 +44,11 @@ typedef enum JFReg { JF0, JF1, JF2, JF3, JF4, JF5, JF6 } JFReg;
 /* Integer conditions (signed and unsigned). */
 typedef enum JCond { JC_EQ, JC_NE, JC_LT, JC_LE, JC_GT, JC_GE, JC_ULT, JC_ULE, JC_UGT, JC_UGE } JCond;
 
-/* Float conditions, IEEE: EQ and the orderings are false on NaN, NE true. */
-typedef enum JFCond { JFC_EQ, JFC_NE, JFC_LT, JFC_LE, JFC_GT, JFC_GE } JFCond;
+/* Float conditions, IEEE: EQ and the orderings are false on NaN, NE true;
+ * NLT .. NGE are the negated orderings ("not less than"), true on NaN. */
+typedef enum JFCond {
+    JFC_EQ, JFC_NE, JFC_LT, JFC_LE, JFC_GT, JFC_GE, JFC_NLT, JFC_NLE, JFC_NGT, JFC_NGE
+} JFCond;
 
 typedef enum JAlu { JA_ADD, JA_SUB, JA_MUL, JA_AND, JA_OR, JA_XOR, JA_SHL, JA_SHR, JA_SAR } JAlu;
 typedef enum JFAlu { JFA_ADD, JFA_SUB, JFA_MUL, JFA_DIV } JFAlu;

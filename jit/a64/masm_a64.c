@@ -39,10 +39,11 @@ static const uint8_t icc[] = {
     [JC_GE] = C_GE, [JC_ULT] = C_LO, [JC_ULE] = C_LS, [JC_UGT] = C_HI, [JC_UGE] = C_HS,
 };
 
-/* After fcmp an unordered pair sets NZCV to 0011: these are false on NaN except NE. */
+/* After fcmp an unordered pair sets NZCV to 0011: these are false on NaN except NE
+ * and the negated orderings. */
 static const uint8_t fcc[] = {
     [JFC_EQ] = C_EQ, [JFC_NE] = C_NE, [JFC_LT] = C_MI, [JFC_LE] = C_LS, [JFC_GT] = C_GT,
-    [JFC_GE] = C_GE,
+    [JFC_GE] = C_GE, [JFC_NLT] = C_PL, [JFC_NLE] = C_HI, [JFC_NGT] = C_LE, [JFC_NGE] = C_LT,
 };
 
 JReg masm_arg(int i)

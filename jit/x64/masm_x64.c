@@ -520,6 +520,11 @@ void masm_fset(JMasm *m, JFCond c, JReg dr, JFReg a, JFReg b)
     case JFC_GE: ucomisd(m, a, b); setcc_to(m, 0x3, d); break;
     case JFC_LT: ucomisd(m, b, a); setcc_to(m, 0x7, d); break;
     case JFC_LE: ucomisd(m, b, a); setcc_to(m, 0x3, d); break;
+    /* unordered sets ZF, PF and CF: below (or equal) holds */
+    case JFC_NGT: ucomisd(m, a, b); setcc_to(m, 0x6, d); break;
+    case JFC_NGE: ucomisd(m, a, b); setcc_to(m, 0x2, d); break;
+    case JFC_NLT: ucomisd(m, b, a); setcc_to(m, 0x6, d); break;
+    case JFC_NLE: ucomisd(m, b, a); setcc_to(m, 0x2, d); break;
     case JFC_EQ:
     case JFC_NE:
         ucomisd(m, a, b);
@@ -541,6 +546,10 @@ void masm_fbr(JMasm *m, JFCond c, JFReg a, JFReg b, JLabel l)
     case JFC_GE: ucomisd(m, a, b); jcc(m, 0x3, l); break;
     case JFC_LT: ucomisd(m, b, a); jcc(m, 0x7, l); break;
     case JFC_LE: ucomisd(m, b, a); jcc(m, 0x3, l); break;
+    case JFC_NGT: ucomisd(m, a, b); jcc(m, 0x6, l); break;
+    case JFC_NGE: ucomisd(m, a, b); jcc(m, 0x2, l); break;
+    case JFC_NLT: ucomisd(m, b, a); jcc(m, 0x6, l); break;
+    case JFC_NLE: ucomisd(m, b, a); jcc(m, 0x2, l); break;
     case JFC_EQ:
         ucomisd(m, a, b);
         b1(m, 0x7A); b1(m, 0x06); /* jp over the je rel32 */

@@ -154,6 +154,12 @@ int main(int argc, char **argv)
     CASE(masm_fset(&A, JFC_NE, JR_R0, JF0, JF1),
          "ucomisd xmm0, xmm1; setne r11b; setp r10b; or r11b, r10b; movzx rax, r11b");
     CASE(masm_fbr(&A, JFC_LT, JF0, JF1, l), "ucomisd xmm1, xmm0; ja L0");
+    CASE(masm_fbr(&A, JFC_NGT, JF2, JF1, l), "ucomisd xmm2, xmm1; jbe L0");
+    CASE(masm_fbr(&A, JFC_NGE, JF0, JF3, l), "ucomisd xmm0, xmm3; jb L0");
+    CASE(masm_fbr(&A, JFC_NLT, JF0, JF1, l), "ucomisd xmm1, xmm0; jbe L0");
+    CASE(masm_fbr(&A, JFC_NLE, JF4, JF1, l), "ucomisd xmm1, xmm4; jb L0");
+    CASE(masm_fset(&A, JFC_NGT, JR_R0, JF0, JF1), "ucomisd xmm0, xmm1; setbe r11b; movzx rax, r11b");
+    CASE(masm_fset(&A, JFC_NLE, JR_R2, JF5, JF6), "ucomisd xmm6, xmm5; setb r11b; movzx rdx, r11b");
     CASE(masm_fbr(&A, JFC_NE, JF0, JF1, l), "ucomisd xmm0, xmm1; jp L0; jne L0");
     CASE(masm_i2f(&A, JF0, JR_R0), "cvtsi2sd xmm0, rax");
     CASE(masm_i2f(&A, JF2, JR_T0), "cvtsi2sd xmm2, r14");

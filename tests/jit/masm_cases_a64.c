@@ -233,6 +233,11 @@ int main(int argc, char **argv)
     CASE(masm_fbr(&A, JFC_LT, JF0, JF1, l), "fcmp d0, d1; b.mi L0");
     CASE(masm_fbr(&A, JFC_LE, JF0, JF1, l), "fcmp d0, d1; b.ls L0");
     CASE(masm_fbr(&A, JFC_NE, JF0, JF1, l), "fcmp d0, d1; b.ne L0");
+    CASE(masm_fbr(&A, JFC_NLT, JF0, JF1, l), "fcmp d0, d1; b.pl L0");
+    CASE(masm_fbr(&A, JFC_NLE, JF2, JF1, l), "fcmp d2, d1; b.hi L0");
+    CASE(masm_fbr(&A, JFC_NGT, JF0, JF3, fwd), "fcmp d0, d3; b.le L1");
+    CASE(masm_fbr(&A, JFC_NGE, JF0, JF1, l), "fcmp d0, d1; b.lt L0");
+    CASE(masm_fset(&A, JFC_NGE, JR_R2, JF4, JF5), "fcmp d4, d5; cset x2, lt");
     CASE(masm_i2f(&A, JF0, JR_R0), "scvtf d0, x0");
     CASE(masm_i2f(&A, JF2, JR_T0), "scvtf d2, x22");
     CASE(masm_fld(&A, JF6, JR_BASE, 0x100), "ldr d6, [x20, #256]");
