@@ -114,6 +114,20 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
             o->op = VM_OP_LOAD2;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_RETURN) {
             o->op = VM_OP_LOAD_RETURN;
+        } else if (o->op == VM_OP_LOAD &&
+                   (next == VM_OP_FADD || next == VM_OP_FSUB || next == VM_OP_FMUL ||
+                    next == VM_OP_IADD || next == VM_OP_ISUB)) {
+            /* `zr * zi` with zr computed, `acc + x` */
+            o->op = next == VM_OP_FADD   ? VM_OP_LOAD_FADD
+                    : next == VM_OP_FSUB ? VM_OP_LOAD_FSUB
+                    : next == VM_OP_FMUL ? VM_OP_LOAD_FMUL
+                    : next == VM_OP_IADD ? VM_OP_LOAD_IADD
+                                         : VM_OP_LOAD_ISUB;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_JZ) {
+            o->op = VM_OP_LOAD_JZ;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_EQZ && op3 == VM_OP_BR_IF) {
+            /* `while (flag)` */
+            o->op = VM_OP_LOAD_EQZ_BRIF;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_DUP && op3 == VM_OP_GETFIELD &&
                    op4 == VM_OP_ICONST && i + 5 < n &&
                    (code[i + 4].op == VM_OP_IADD || code[i + 4].op == VM_OP_ISUB) &&
@@ -603,7 +617,8 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(K_IEQ_NBRIF) T(K_INE_NBRIF) T(L_ILT_JZ) T(L_ILE_JZ) T(L_IGT_JZ) T(L_IGE_JZ)          \
     T(L_IEQ_JZ) T(L_INE_JZ) T(L_ILT_BRIF) T(L_ILE_BRIF) T(L_IGT_BRIF) T(L_IGE_BRIF)        \
     T(L_IEQ_BRIF) T(L_INE_BRIF) T(L_ILT_NBRIF) T(L_ILE_NBRIF) T(L_IGT_NBRIF)               \
-    T(L_IGE_NBRIF) T(L_IEQ_NBRIF) T(L_INE_NBRIF)                                          \
+    T(L_IGE_NBRIF) T(L_IEQ_NBRIF) T(L_INE_NBRIF) T(LOAD_FADD) T(LOAD_FSUB) T(LOAD_FMUL)    \
+    T(LOAD_IADD) T(LOAD_ISUB)                                                             \
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
     T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
@@ -1295,6 +1310,24 @@ string_call:
         ip += 3;
         DISPATCH1();
     }
+    /* the top (first operand) and a local (second) */
+    CASE(LOAD_FADD) { tos = of_f(as_f(*--sp) + as_f(locals[ip->local])); ip += 2; DISPATCH1(); }
+    CASE(LOAD_FSUB) { tos = of_f(as_f(*--sp) - as_f(locals[ip->local])); ip += 2; DISPATCH1(); }
+    CASE(LOAD_FMUL) { tos = of_f(as_f(*--sp) * as_f(locals[ip->local])); ip += 2; DISPATCH1(); }
+    CASE(LOAD_IADD) { tos = *--sp + locals[ip->local]; ip += 2; DISPATCH1(); }
+    CASE(LOAD_ISUB) { tos = *--sp - locals[ip->local]; ip += 2; DISPATCH1(); }
+    CASE(LOAD_JZ) {
+        ip = locals[ip->local] == 0 ? m->code + ip[1].target : ip + 2;
+        DISPATCH();
+    }
+    CASE(LOAD_EQZ_BRIF) {
+        if (locals[ip->local] == 0) {
+            ip += 2;
+            goto do_br;
+        }
+        ip += 3;
+        DISPATCH();
+    }
     CASE(LOAD_RETURN) {
         a = locals[ip->local];
         goto do_return;
@@ -1725,6 +1758,11 @@ T_FLUSH:
     CMP_FUSED_1_ALL(T_LABEL, K, tos, (uint64_t)ip->imm)
     CMP_FUSED_1_ALL(T_LABEL, L, tos, locals[ip->local])
 #undef T_LABEL
+    T_LOAD_FADD: tos = of_f(as_f(tos) + as_f(locals[ip->local])); ip += 2; DISPATCH1();
+    T_LOAD_FSUB: tos = of_f(as_f(tos) - as_f(locals[ip->local])); ip += 2; DISPATCH1();
+    T_LOAD_FMUL: tos = of_f(as_f(tos) * as_f(locals[ip->local])); ip += 2; DISPATCH1();
+    T_LOAD_IADD: tos += locals[ip->local]; ip += 2; DISPATCH1();
+    T_LOAD_ISUB: tos -= locals[ip->local]; ip += 2; DISPATCH1();
     T_RETURN: a = tos; goto do_return;
     T_GETFIELD_Q: {
         VmObject *o = vm_slot_ref(tos);

@@ -105,7 +105,11 @@
     X(L_IEQ_JZ, LOAD) X(L_INE_JZ, LOAD) X(L_ILT_BRIF, LOAD) X(L_ILE_BRIF, LOAD)           \
     X(L_IGT_BRIF, LOAD) X(L_IGE_BRIF, LOAD) X(L_IEQ_BRIF, LOAD) X(L_INE_BRIF, LOAD)       \
     X(L_ILT_NBRIF, LOAD) X(L_ILE_NBRIF, LOAD) X(L_IGT_NBRIF, LOAD) X(L_IGE_NBRIF, LOAD)   \
-    X(L_IEQ_NBRIF, LOAD) X(L_INE_NBRIF, LOAD)
+    X(L_IEQ_NBRIF, LOAD) X(L_INE_NBRIF, LOAD)                                             \
+    /* the top and a local: load b; fadd|fsub|fmul|iadd|isub / a local tested:            \
+     * load a; jz / load a; eqz; br_if */                                                 \
+    X(LOAD_FADD, LOAD) X(LOAD_FSUB, LOAD) X(LOAD_FMUL, LOAD) X(LOAD_IADD, LOAD)           \
+    X(LOAD_ISUB, LOAD) X(LOAD_JZ, LOAD) X(LOAD_EQZ_BRIF, LOAD)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
