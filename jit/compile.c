@@ -93,6 +93,10 @@ typedef struct Ctx {
      * again (fwd_idx UINT32_MAX: none). */
     uint32_t fwd_idx, fwd_local;
     VsEntry fwd;
+    /* The local whose value JR_R5 holds (an object or array loaded there by
+     * vpop_obj), or -1: valid across the templates that leave R5 alone and
+     * call nothing (obj_keeps), not into a jump target, not past a store to it. */
+    int32_t r5_local;
     int32_t top;
     /* What the code being emitted knows of the locals (per local): not null,
      * since a null check of the local passed (its failure leaves this code),
@@ -1095,6 +1099,43 @@ static bool vtop_is(const Ctx *c, int kind)
     return c->nv && c->vs[c->nv - 1].kind == kind;
 }
 
+/* Pops an object or array whose field or element is accessed: a local is
+ * loaded into R5 (or found there, see Ctx.r5_local); anything else as vpop_r. */
+static JReg vpop_obj(Ctx *c, JReg r)
+{
+    if (!vtop_is(c, VS_LOCAL) || c->vs[c->nv - 1].local >= c->m->nlocals)
+        return vpop_r(c, r);
+    int32_t l = (int32_t)c->vs[c->nv - 1].local;
+    c->nv--;
+    c->top--;
+    if (c->r5_local != l) {
+        masm_ld(A, JR_R5, JR_BASE, LOC(l));
+        c->r5_local = l;
+    }
+    return JR_R5;
+}
+
+/* The templates that keep Ctx.r5_local valid: on the lazy stack, calling
+ * nothing and leaving R5 alone (their stubs that come back do not either). */
+static bool obj_keeps(int base)
+{
+    switch (base) {
+    case VM_OP_LOAD: case VM_OP_ICONST: case VM_OP_ACONST_NULL: case VM_OP_STORE:
+    case VM_OP_DUP: case VM_OP_POP: case VM_OP_GETFIELD_Q: case VM_OP_PUTFIELD_Q: case VM_OP_ARRAYLENGTH:
+    case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD:
+    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE:
+    case VM_OP_IADD: case VM_OP_ISUB: case VM_OP_IMUL: case VM_OP_IAND: case VM_OP_IOR:
+    case VM_OP_IXOR: case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV:
+    case VM_OP_I2F: case VM_OP_JZ:
+    case VM_OP_EQZ: case VM_OP_IEQ: case VM_OP_INE: case VM_OP_ILT: case VM_OP_ILE:
+    case VM_OP_IGT: case VM_OP_IGE: case VM_OP_AEQ: case VM_OP_ANE: case VM_OP_FEQ:
+    case VM_OP_FNE: case VM_OP_FLT: case VM_OP_FLE: case VM_OP_FGT: case VM_OP_FGE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* True (and pops it) if the top value is a constant that fits 32 bits. */
 static bool vpop_imm(Ctx *c, int32_t *imm)
 {
@@ -1164,6 +1205,8 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         return true;
     case VM_OP_STORE: {
         c->fwd_local = o->local;
+        if (c->r5_local == (int32_t)o->local)
+            c->r5_local = -1;
         if (vtop_is(c, VS_FREG)) {
             JFReg r = vpop_f(c, JF0);
             if (vlocal_live(c, o->local))
@@ -1270,7 +1313,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
     case VM_OP_GETFIELD_Q: {
         bool check = need_null_check(c, 0);
-        JReg r = vpop_r(c, JR_R0);
+        JReg r = vpop_obj(c, JR_R0);
         JReg d = is_vreg(r) ? r : vs_ralloc(c, JR_COUNT);
         if (check)
             masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_FIELD, i, c->top + 1));
@@ -1283,7 +1326,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         int32_t imm = 0;
         bool k = vpop_imm(c, &imm);
         JReg v = k ? JR_R1 : vpop_r(c, JR_R1);
-        JReg r = vpop_r(c, JR_R0);
+        JReg r = vpop_obj(c, JR_R0);
         if (check)
             masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_FIELD, i, c->top + 2));
         if (k)
@@ -1293,7 +1336,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         return true;
     }
     case VM_OP_ARRAYLENGTH: {
-        JReg r = vpop_r(c, JR_R0);
+        JReg r = vpop_obj(c, JR_R0);
         JReg d = is_vreg(r) ? r : vs_ralloc(c, JR_COUNT);
         masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_LENGTH, i, c->top + 1));
         masm_ld(A, d, r, offsetof(VmArray, length));
@@ -1302,7 +1345,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
     case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD: {
         JReg ix = vpop_r(c, JR_R1);
-        JReg ar = vpop_r(c, JR_R0);
+        JReg ar = vpop_obj(c, JR_R0);
         JReg d = is_vreg(ar) ? ar : is_vreg(ix) ? ix : vs_ralloc(c, JR_COUNT);
         JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 2);
         if (!c->failed) {
@@ -1323,7 +1366,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         /* aastore: on the stack (emit_insn), its store check may call a helper */
         JReg v = vpop_r(c, JR_R3);
         JReg ix = vpop_r(c, JR_R1);
-        JReg ar = vpop_r(c, JR_R0);
+        JReg ar = vpop_obj(c, JR_R0);
         JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
         if (!c->failed) {
             c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
@@ -1341,7 +1384,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         bool k01 = vtop_is(c, VS_CONST) && (c->vs[c->nv - 1].k == 0 || c->vs[c->nv - 1].k == 1);
         JReg v = vpop_r(c, JR_R3);
         JReg ix = vpop_r(c, JR_R1);
-        JReg ar = vpop_r(c, JR_R0);
+        JReg ar = vpop_obj(c, JR_R0);
         JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
         if (!c->failed) {
             c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
@@ -1502,6 +1545,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     if (nb == VM_OP_BR_IF && !direct) {
         take(c, j, hb - 1, (int32_t)bo->height, bo->arity, (uint32_t)bo->target);
         masm_bind(A, zero);
+        c->r5_local = -1; /* take: a poll's call */
     } else if (direct) {
         masm_bind(A, zero);
     }
@@ -1593,6 +1637,8 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
      * instructions that emit nothing (loads, constants), not into a jump target */
     if (c->target[i] || (base != VM_OP_LOAD && base != VM_OP_ICONST && base != VM_OP_ACONST_NULL))
         c->fwd_idx = UINT32_MAX;
+    if (c->target[i] || !obj_keeps(base))
+        c->r5_local = -1;
     if (is_cmp(base)) {
         emit_cmp(c, i, base, skip);
         return;
@@ -2259,6 +2305,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     s->inl_idx = i;
     s->inl_h = h;
     s->fwd_idx = UINT32_MAX;
+    s->r5_local = -1;
     s->boff = args;
     s->body = c->root->body;
     s->ret = masm_label(A);
@@ -2389,7 +2436,8 @@ static void emit_stubs(Ctx *c)
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
                      uint32_t *entry_off, uint32_t *body_off)
 {
-    Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX};
+    Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX,
+               .r5_local = -1};
     ctx.root = &ctx;
     /* steps are counted in a register (masm_steps); vm->poll_left is its home */
     masm_steps(a, (int32_t)offsetof(MicaVM, poll_left));
