@@ -112,6 +112,7 @@ typedef struct Ctx {
      * come after the root's. [inl_budget]: instructions left to inline. */
     struct Ctx *root, *inl_parent, *next_sub, *subs;
     int32_t boff;
+    bool recv_known;    /* the next emit_call's receiver is not null       */
     uint32_t inl_idx;
     int32_t inl_h;
     int32_t inl_budget;
@@ -835,6 +836,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
     VmInsn *o = &c->m->code[i];
     JLabel done = masm_label(A);
+    bool recv_known = c->recv_known;
+    c->recv_known = false;
     /* in an inlined body, the call is made from the callee's own frame */
     inl_push(c);
     sync(c, i, h);
@@ -859,8 +862,10 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
         fast_call(c, h, nargs, o->method, done, true);
         break;
     case VM_OP_INVOKESPECIAL_Q:
-        masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
-        masm_bri(A, JC_EQ, JR_R0, 0, slow);
+        if (!recv_known) {
+            masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
+            masm_bri(A, JC_EQ, JR_R0, 0, slow);
+        }
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
         fast_call(c, h, nargs, o->method, done, true);
         break;
@@ -887,7 +892,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     case VM_OP_INVOKEIFACE_Q:
     case VM_OP_CALLFN: {
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
-        masm_bri(A, JC_EQ, JR_R0, 0, slow);
+        if (!recv_known)
+            masm_bri(A, JC_EQ, JR_R0, 0, slow);
         masm_ld(A, JR_R0, JR_R0, offsetof(VmObject, cls));
         /* the receiver class the cache held when this was compiled: its target
          * is known here, and so is the shape of its frame; other classes look
@@ -1645,6 +1651,11 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     }
     if (emit_lazy(c, i, base))
         return;
+    /* a call's receiver (or function value) known not to be null: the call
+     * leaves out its check (it is known from here on, as the call raises) */
+    bool recv_known = (base == VM_OP_INVOKESPECIAL_Q || base == VM_OP_INVOKEVIRTUAL_Q ||
+                       base == VM_OP_INVOKEIFACE_Q || base == VM_OP_CALLFN) &&
+                      o->nargs > 0 && !need_null_check(c, (uint32_t)o->nargs - 1);
     vflush(c);
     switch (base) {
     case VM_OP_UNREACHABLE:
@@ -1994,8 +2005,10 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_INVOKESPECIAL: case VM_OP_INVOKEIFACE: case VM_OP_INITSUPER:
     case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
     case VM_OP_INVOKEIFACE_Q: case VM_OP_CALLFN:
+        c->recv_known = recv_known;
         if (op != base && emit_intrinsic(c, i, op, h))
             break;
+        c->recv_known = recv_known;
         emit_call(c, i, base, h);
         break;
     default:

@@ -307,6 +307,13 @@ void masm_alui(JMasm *m, JAlu op, JReg dr, JReg ar, int32_t imm)
         b4(m, imm);
         return;
     }
+    if (d != a && (op == JA_ADD || (op == JA_SUB && imm != INT32_MIN))) {
+        /* lea d, [a + imm]: one instruction (no flags are visible between operations) */
+        rex(m, 1, d, 0, a, false);
+        b1(m, 0x8D);
+        mem(m, d, a, op == JA_ADD ? imm : -imm);
+        return;
+    }
     mov_rr(m, d, a);
     if (op == JA_SHL || op == JA_SHR || op == JA_SAR) {
         rex(m, 1, 0, 0, d, false);

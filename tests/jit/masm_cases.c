@@ -104,7 +104,10 @@ int main(int argc, char **argv)
     CASE(masm_alu(&A, JA_SHR, JR_R0, JR_R0, JR_R5),
          "mov r11, rax; mov rcx, r8; shr r11, cl; mov rax, r11");
     CASE(masm_alui(&A, JA_ADD, JR_R0, JR_R0, 1), "add rax, 1");
-    CASE(masm_alui(&A, JA_ADD, JR_R1, JR_BASE, 0x1000), "mov rcx, r12; add rcx, 0x1000");
+    CASE(masm_alui(&A, JA_ADD, JR_R1, JR_BASE, 0x1000), "lea rcx, [r12+0x1000]");
+    CASE(masm_alui(&A, JA_ADD, JR_R5, JR_FRAME, 0x28), "lea r8, [r13+0x28]");
+    CASE(masm_alui(&A, JA_SUB, JR_R0, JR_SP, 8), "lea rax, [rsp-0x8]");
+    CASE(masm_alui(&A, JA_ADD, JR_R4, JR_R0, 0), "lea rdi, [rax]");
     CASE(masm_alui(&A, JA_SUB, JR_R5, JR_R5, -128), "sub r8, -128");
     CASE(masm_alui(&A, JA_AND, JR_R0, JR_R0, 0xff), "and rax, 0xff");
     CASE(masm_alui(&A, JA_OR, JR_R2, JR_R2, 0x10000), "or rdx, 0x10000");
