@@ -295,7 +295,14 @@ static void cp_list(void *ud, const char *pkg, void (*fn)(void *arg, const char 
     tk_strs_clear(&d->listed);
     if (pkg[0] != 0 && !tk_safe_class_path(pkg))
         return;
-    for (size_t i = 0; i < d->cp.n && !mica_std_sealed(pkg); i++) {
+    if (mica_std_sealed(pkg)) {
+        /* Only the embedded standard library defines these packages: its names
+         * are static, each listed once and in order, so there is no copy to make,
+         * sort or free (the std.core listing of every program's first call). */
+        mica_std_list(pkg, fn, arg);
+        return;
+    }
+    for (size_t i = 0; i < d->cp.n; i++) {
         if (cp_is_archive(d, i)) {
             cp_list_archive(d, i, pkg);
             continue;

@@ -201,10 +201,19 @@ static void parse_desc(const char *d, uint32_t *nparams, CfKind *ret)
         *ret = cf_desc_kind(r);
 }
 
+/* Is [m] named [name] with descriptor [desc]? The first bytes are compared inline:
+ * building a vtable compares each method with every inherited one, and most
+ * differ there (String's build made a thousand strcmp calls). */
+static bool same_member(const VmMethod *m, const char *name, const char *desc)
+{
+    return m->name[0] == name[0] && m->desc[1] == desc[1] && strcmp(m->name, name) == 0 &&
+           strcmp(m->desc, desc) == 0;
+}
+
 static VmMethod *find_in_vtable(VmClass *c, const char *name, const char *desc)
 {
     for (uint32_t i = 0; i < c->vtable_len; i++)
-        if (strcmp(c->vtable[i]->name, name) == 0 && strcmp(c->vtable[i]->desc, desc) == 0)
+        if (same_member(c->vtable[i], name, desc))
             return c->vtable[i];
     return NULL;
 }
@@ -212,7 +221,7 @@ static VmMethod *find_in_vtable(VmClass *c, const char *name, const char *desc)
 static int vtable_put(VmClass *c, VmMethod *m)
 {
     for (uint32_t i = 0; i < c->vtable_len; i++) {
-        if (strcmp(c->vtable[i]->name, m->name) == 0 && strcmp(c->vtable[i]->desc, m->desc) == 0) {
+        if (same_member(c->vtable[i], m->name, m->desc)) {
             c->vtable[i] = m;
             m->vtable_index = (int32_t)i;
             return 0;

@@ -1,7 +1,9 @@
-/* tests/unit/vm/test_gc_markers.c: the collector marks on the collecting thread
- * (creating a VM starts no marker thread, which cost a large part of start-up),
- * unless the host asks Boehm for marker threads with GC_MARKERS. Each case runs
- * in a fresh child process, since the collector is set up once per process. */
+/* tests/unit/vm/test_gc_markers.c: the collector's start-up: it marks on the
+ * collecting thread (creating a VM starts no marker thread, which cost a large
+ * part of start-up), unless the host asks Boehm for marker threads with
+ * GC_MARKERS, and it makes no collection of the empty heap when it starts. Each
+ * case runs in a fresh child process, since the collector is set up once per
+ * process. */
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
@@ -69,12 +71,35 @@ START_TEST(gc_markers_asks_for_them)
 }
 END_TEST
 
+/* Creating a VM and running nothing collects nothing: the first collection waits
+ * until there is something to collect. */
+START_TEST(no_collection_at_start)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        unsetenv("GC_MARKERS");
+        MicaVM *vm = NULL;
+        if (mica_vm_new(NULL, &vm) != MICA_OK)
+            _exit(10);
+        MicaStats st;
+        int rc = mica_stats(vm, &st) != MICA_OK ? 11 : st.collections != 0 ? 12 : 0;
+        mica_vm_free(vm);
+        _exit(rc);
+    }
+    int status = -1;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vm_gc_markers");
     TCase *tc = tcase_create("markers");
     tcase_add_test(tc, no_marker_threads_by_default);
     tcase_add_test(tc, gc_markers_asks_for_them);
+    tcase_add_test(tc, no_collection_at_start);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
