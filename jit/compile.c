@@ -398,10 +398,13 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     JLabel slow = st->label, undo = masm_label(A);
     st->alt = undo;
     st->arg = args;
-    /* compiled? (once compiled, always) */
+    /* compiled? (once compiled, always: its body, set before jit_state says
+     * so, is never unset); the body's address stays in R1 for the call */
+    bool body_in_r1 = false;
     if (known != c->root->m && (!known || known->jit_state != 1 || !known->jit_call)) {
-        masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
-        masm_bri(A, JC_NE, JR_R0, 1, slow);
+        masm_ld(A, JR_R1, JR_R3, offsetof(VmMethod, jit_call));
+        masm_bri(A, JC_EQ, JR_R1, 0, slow);
+        body_in_r1 = true;
     }
     /* no depth or C stack check: a compiled body runs only with room for one
      * more frame and for nested compiled code (see the body's entry) */
@@ -413,8 +416,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         if ((uint64_t)(h - (int32_t)nargs) + known->nlocals + known->max_stack >
             c->m->max_stack) {
             masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
-            masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
-            masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
+            masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R4, slow);
         }
     } else {
         masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
@@ -423,8 +425,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
         masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
         masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
-        masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
+        masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R4, slow);
     }
     /* one step; when a poll is due the step is given back and the helper
      * makes the call (and the poll) */
@@ -467,6 +468,8 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     /* the body: frame in R4, base in R5; status back in R0 */
     if (known == c->root->m) {
         masm_call_label(A, c->body);
+    } else if (body_in_r1) {
+        masm_callr(A, JR_R1);
     } else {
         masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
         masm_callr(A, JR_R0);
@@ -611,8 +614,7 @@ static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t na
     if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
         uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
         masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(h - (int32_t)nargs) + (int32_t)need);
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+        masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, full);
     }
     masm_step(A, undo);
 }
@@ -2304,8 +2306,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
         /* room for the callee's frame and one above it (the body's entry
          * checked room for one) */
         masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)sizeof(VmFrame));
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, jit_frame_limit));
-        masm_br(A, JC_UGE, JR_R1, JR_R2, full);
+        masm_brm(A, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_R1, full);
     }
     inline_call_checks(c, t, h, nargs, full, undo);
 
@@ -2510,10 +2511,8 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
      * instead of at every call: without it the interpreter runs this frame, and
      * its calls meet the depth limit where the interpreter's would. (The way
      * from C into the middle of a body, OSR, checks the same: vm_jit_room.) */
-    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_frame_limit));
-    masm_br(a, JC_UGE, JR_FRAME, JR_R0, cramped);
-    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_cstack_limit));
-    masm_br(a, JC_ULE, JR_SP, JR_R0, cramped);
+    masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    masm_brm(a, JC_UGE, JR_VM, offsetof(MicaVM, jit_cstack_limit), JR_SP, cramped);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->target[i])
