@@ -93,6 +93,10 @@ typedef struct Ctx {
      * again (fwd_idx UINT32_MAX: none). */
     uint32_t fwd_idx, fwd_local;
     VsEntry fwd;
+    /* The local whose value JR_R5 holds (an object or array loaded there by
+     * vpop_obj), or -1: valid across the templates that leave R5 alone and
+     * call nothing (obj_keeps), not into a jump target, not past a store to it. */
+    int32_t r5_local;
     int32_t top;
     /* What the code being emitted knows of the locals (per local): not null,
      * since a null check of the local passed (its failure leaves this code),
@@ -394,10 +398,13 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     JLabel slow = st->label, undo = masm_label(A);
     st->alt = undo;
     st->arg = args;
-    /* compiled? (once compiled, always) */
+    /* compiled? (once compiled, always: its body, set before jit_state says
+     * so, is never unset); the body's address stays in R1 for the call */
+    bool body_in_r1 = false;
     if (known != c->root->m && (!known || known->jit_state != 1 || !known->jit_call)) {
-        masm_ld8(A, JR_R0, JR_R3, offsetof(VmMethod, jit_state));
-        masm_bri(A, JC_NE, JR_R0, 1, slow);
+        masm_ld(A, JR_R1, JR_R3, offsetof(VmMethod, jit_call));
+        masm_bri(A, JC_EQ, JR_R1, 0, slow);
+        body_in_r1 = true;
     }
     /* no depth or C stack check: a compiled body runs only with room for one
      * more frame and for nested compiled code (see the body's entry) */
@@ -409,8 +416,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         if ((uint64_t)(h - (int32_t)nargs) + known->nlocals + known->max_stack >
             c->m->max_stack) {
             masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
-            masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
-            masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
+            masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R4, slow);
         }
     } else {
         masm_ld32s(A, JR_R2, JR_R3, offsetof(VmMethod, nlocals));
@@ -419,8 +425,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
         masm_alui(A, JA_SHL, JR_R4, JR_R4, 3);
         masm_alu(A, JA_ADD, JR_R4, JR_R4, JR_R5);
         masm_alui(A, JA_ADD, JR_R4, JR_R4, (int32_t)(VM_FRAME_SPARE_SLOTS * 8));
-        masm_ld(A, JR_R0, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R4, JR_R0, slow);
+        masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R4, slow);
     }
     /* one step; when a poll is due the step is given back and the helper
      * makes the call (and the poll) */
@@ -463,6 +468,8 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     /* the body: frame in R4, base in R5; status back in R0 */
     if (known == c->root->m) {
         masm_call_label(A, c->body);
+    } else if (body_in_r1) {
+        masm_callr(A, JR_R1);
     } else {
         masm_ld(A, JR_R0, JR_R3, offsetof(VmMethod, jit_call));
         masm_callr(A, JR_R0);
@@ -607,8 +614,7 @@ static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t na
     if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
         uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
         masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(h - (int32_t)nargs) + (int32_t)need);
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, stack_end));
-        masm_br(A, JC_UGT, JR_R1, JR_R2, full);
+        masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, full);
     }
     masm_step(A, undo);
 }
@@ -1101,6 +1107,43 @@ static bool vtop_is(const Ctx *c, int kind)
     return c->nv && c->vs[c->nv - 1].kind == kind;
 }
 
+/* Pops an object or array whose field or element is accessed: a local is
+ * loaded into R5 (or found there, see Ctx.r5_local); anything else as vpop_r. */
+static JReg vpop_obj(Ctx *c, JReg r)
+{
+    if (!vtop_is(c, VS_LOCAL) || c->vs[c->nv - 1].local >= c->m->nlocals)
+        return vpop_r(c, r);
+    int32_t l = (int32_t)c->vs[c->nv - 1].local;
+    c->nv--;
+    c->top--;
+    if (c->r5_local != l) {
+        masm_ld(A, JR_R5, JR_BASE, LOC(l));
+        c->r5_local = l;
+    }
+    return JR_R5;
+}
+
+/* The templates that keep Ctx.r5_local valid: on the lazy stack, calling
+ * nothing and leaving R5 alone (their stubs that come back do not either). */
+static bool obj_keeps(int base)
+{
+    switch (base) {
+    case VM_OP_LOAD: case VM_OP_ICONST: case VM_OP_ACONST_NULL: case VM_OP_STORE:
+    case VM_OP_DUP: case VM_OP_POP: case VM_OP_GETFIELD_Q: case VM_OP_PUTFIELD_Q: case VM_OP_ARRAYLENGTH:
+    case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD:
+    case VM_OP_IASTORE: case VM_OP_FASTORE: case VM_OP_BASTORE:
+    case VM_OP_IADD: case VM_OP_ISUB: case VM_OP_IMUL: case VM_OP_IAND: case VM_OP_IOR:
+    case VM_OP_IXOR: case VM_OP_FADD: case VM_OP_FSUB: case VM_OP_FMUL: case VM_OP_FDIV:
+    case VM_OP_I2F: case VM_OP_JZ:
+    case VM_OP_EQZ: case VM_OP_IEQ: case VM_OP_INE: case VM_OP_ILT: case VM_OP_ILE:
+    case VM_OP_IGT: case VM_OP_IGE: case VM_OP_AEQ: case VM_OP_ANE: case VM_OP_FEQ:
+    case VM_OP_FNE: case VM_OP_FLT: case VM_OP_FLE: case VM_OP_FGT: case VM_OP_FGE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* True (and pops it) if the top value is a constant that fits 32 bits. */
 static bool vpop_imm(Ctx *c, int32_t *imm)
 {
@@ -1170,6 +1213,8 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         return true;
     case VM_OP_STORE: {
         c->fwd_local = o->local;
+        if (c->r5_local == (int32_t)o->local)
+            c->r5_local = -1;
         if (vtop_is(c, VS_FREG)) {
             JFReg r = vpop_f(c, JF0);
             if (vlocal_live(c, o->local))
@@ -1276,7 +1321,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
     case VM_OP_GETFIELD_Q: {
         bool check = need_null_check(c, 0);
-        JReg r = vpop_r(c, JR_R0);
+        JReg r = vpop_obj(c, JR_R0);
         JReg d = is_vreg(r) ? r : vs_ralloc(c, JR_COUNT);
         if (check)
             masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_FIELD, i, c->top + 1));
@@ -1289,7 +1334,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         int32_t imm = 0;
         bool k = vpop_imm(c, &imm);
         JReg v = k ? JR_R1 : vpop_r(c, JR_R1);
-        JReg r = vpop_r(c, JR_R0);
+        JReg r = vpop_obj(c, JR_R0);
         if (check)
             masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_FIELD, i, c->top + 2));
         if (k)
@@ -1299,7 +1344,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         return true;
     }
     case VM_OP_ARRAYLENGTH: {
-        JReg r = vpop_r(c, JR_R0);
+        JReg r = vpop_obj(c, JR_R0);
         JReg d = is_vreg(r) ? r : vs_ralloc(c, JR_COUNT);
         masm_bri(A, JC_EQ, r, 0, stub_keep(c, STUB_NULL_LENGTH, i, c->top + 1));
         masm_ld(A, d, r, offsetof(VmArray, length));
@@ -1308,7 +1353,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
     case VM_OP_IALOAD: case VM_OP_FALOAD: case VM_OP_AALOAD: case VM_OP_BALOAD: {
         JReg ix = vpop_r(c, JR_R1);
-        JReg ar = vpop_r(c, JR_R0);
+        JReg ar = vpop_obj(c, JR_R0);
         JReg d = is_vreg(ar) ? ar : is_vreg(ix) ? ix : vs_ralloc(c, JR_COUNT);
         JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 2);
         if (!c->failed) {
@@ -1329,7 +1374,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         /* aastore: on the stack (emit_insn), its store check may call a helper */
         JReg v = vpop_r(c, JR_R3);
         JReg ix = vpop_r(c, JR_R1);
-        JReg ar = vpop_r(c, JR_R0);
+        JReg ar = vpop_obj(c, JR_R0);
         JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
         if (!c->failed) {
             c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
@@ -1347,7 +1392,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         bool k01 = vtop_is(c, VS_CONST) && (c->vs[c->nv - 1].k == 0 || c->vs[c->nv - 1].k == 1);
         JReg v = vpop_r(c, JR_R3);
         JReg ix = vpop_r(c, JR_R1);
-        JReg ar = vpop_r(c, JR_R0);
+        JReg ar = vpop_obj(c, JR_R0);
         JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
         if (!c->failed) {
             c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
@@ -1508,6 +1553,7 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     if (nb == VM_OP_BR_IF && !direct) {
         take(c, j, hb - 1, (int32_t)bo->height, bo->arity, (uint32_t)bo->target);
         masm_bind(A, zero);
+        c->r5_local = -1; /* take: a poll's call */
     } else if (direct) {
         masm_bind(A, zero);
     }
@@ -1599,6 +1645,8 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
      * instructions that emit nothing (loads, constants), not into a jump target */
     if (c->target[i] || (base != VM_OP_LOAD && base != VM_OP_ICONST && base != VM_OP_ACONST_NULL))
         c->fwd_idx = UINT32_MAX;
+    if (c->target[i] || !obj_keeps(base))
+        c->r5_local = -1;
     if (is_cmp(base)) {
         emit_cmp(c, i, base, skip);
         return;
@@ -2258,8 +2306,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
         /* room for the callee's frame and one above it (the body's entry
          * checked room for one) */
         masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)sizeof(VmFrame));
-        masm_ld(A, JR_R2, JR_VM, offsetof(MicaVM, jit_frame_limit));
-        masm_br(A, JC_UGE, JR_R1, JR_R2, full);
+        masm_brm(A, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_R1, full);
     }
     inline_call_checks(c, t, h, nargs, full, undo);
 
@@ -2272,6 +2319,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     s->inl_idx = i;
     s->inl_h = h;
     s->fwd_idx = UINT32_MAX;
+    s->r5_local = -1;
     s->boff = args;
     s->body = c->root->body;
     s->ret = masm_label(A);
@@ -2402,7 +2450,8 @@ static void emit_stubs(Ctx *c)
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
                      uint32_t *entry_off, uint32_t *body_off)
 {
-    Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX};
+    Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX,
+               .r5_local = -1};
     ctx.root = &ctx;
     /* steps are counted in a register (masm_steps); vm->poll_left is its home */
     masm_steps(a, (int32_t)offsetof(MicaVM, poll_left));
@@ -2462,10 +2511,8 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
      * instead of at every call: without it the interpreter runs this frame, and
      * its calls meet the depth limit where the interpreter's would. (The way
      * from C into the middle of a body, OSR, checks the same: vm_jit_room.) */
-    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_frame_limit));
-    masm_br(a, JC_UGE, JR_FRAME, JR_R0, cramped);
-    masm_ld(a, JR_R0, JR_VM, offsetof(MicaVM, jit_cstack_limit));
-    masm_br(a, JC_ULE, JR_SP, JR_R0, cramped);
+    masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    masm_brm(a, JC_UGE, JR_VM, offsetof(MicaVM, jit_cstack_limit), JR_SP, cramped);
 
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->target[i])
