@@ -9,8 +9,8 @@
 # compares stdout, stderr and the exit status with its `// expect...:` comments.
 # A command-line case: a bash script using the words of tests/cli/helpers.sh, run in
 # an empty scratch directory (removed when the case passes).
-# The environment is passed on (the JIT tier sets MICA_JIT=always). Exits 0 when the
-# test passes.
+# The environment is passed on (the JIT tiers set MICA_JIT and MICA_JIT_THRESHOLD).
+# Exits 0 when the test passes.
 set -uo pipefail
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then

@@ -744,7 +744,7 @@ static int run_program(Driver *d)
     const char *stress = getenv("MICA_GC_STRESS");
     if (stress && atoi(stress) > 0)
         cfg.gc_stress = (uint32_t)atoi(stress);
-    cfg.jit_threshold = (uint32_t)d->jit_threshold;
+    cfg.jit_threshold = tk_jit_threshold(d->jit_threshold);
     cfg.jit_cache_bytes = d->jit_cache;
     cfg.jit_stats = d->jit_stats;
     cfg.jit_perf_map = d->perf_map;

@@ -654,6 +654,25 @@ MicaJitMode tk_jit_mode(MicaJitMode given)
     return MICA_JIT_DEFAULT;
 }
 
+uint32_t tk_jit_threshold(uint64_t given)
+{
+    if (given != 0)
+        return (uint32_t)given;
+    /* the test suite runs the program tests a third time with MICA_JIT=on and a
+     * threshold of 2, so that call sites have run before their method compiles */
+    const char *e = getenv("MICA_JIT_THRESHOLD");
+    if (!e)
+        return 0;
+    uint64_t n = 0;
+    if (tk_parse_quantity(e, "", &n) != 0 || n == 0 || n > UINT32_MAX) {
+        fflush(stdout);
+        fprintf(stderr, "mica: ignoring MICA_JIT_THRESHOLD=%s: not a count from 1 to 4294967295\n",
+                e);
+        return 0;
+    }
+    return (uint32_t)n;
+}
+
 MicaVM *tk_vm_new(TkSession *s, const TkClasses *classes)
 {
     MicaConfig cfg;
@@ -666,6 +685,7 @@ MicaVM *tk_vm_new(TkSession *s, const TkClasses *classes)
     cfg.max_time_ms = s->max_time_ms;
     cfg.max_steps = s->max_steps;
     cfg.jit_mode = tk_jit_mode(MICA_JIT_DEFAULT);
+    cfg.jit_threshold = tk_jit_threshold(0);
     if (mica_vm_new(&cfg, &vm) != MICA_OK) {
         fflush(stdout);
         fprintf(stderr, "mica: cannot create the virtual machine\n");

@@ -108,6 +108,11 @@ int tk_compile_files(TkSession *s, const TkStrs *paths, FILE *diag, const CcHook
 /* The tier to run with: [given] (a --jit option), or else what MICA_JIT says
  * (off, on, always), or else MICA_JIT_DEFAULT. */
 MicaJitMode tk_jit_mode(MicaJitMode given);
+/* The calls or loop iterations before a method is compiled: [given] (a
+ * --jit-threshold option) when not 0, or else what MICA_JIT_THRESHOLD says (a
+ * count from 1 to 4294967295; anything else is reported on stderr and
+ * ignored), or else 0, the VM's default. */
+uint32_t tk_jit_threshold(uint64_t given);
 
 /* A VM with the session's class path and limits, holding [classes] (may be NULL).
  * NULL when it cannot be made (the reason is printed). */

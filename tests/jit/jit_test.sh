@@ -50,6 +50,27 @@ cache_cap)
     grep -Eq "^jit: [0-9]+ methods compiled, [1-9][0-9]* left to the interpreter" err.txt ||
         fail "nothing was left to the interpreter"
     ;;
+threshold_env)
+    cat >five.mica <<'MICA'
+fun f(x: int): int { return x + 1; }
+fun main() { println(f(f(f(f(f(0)))))); }
+MICA
+    # MICA_JIT_THRESHOLD is the default of --jit-threshold: f compiles at its 3rd call
+    MICA_JIT_THRESHOLD=3 run run --jit=on --jit-stats five.mica
+    [ $status -eq 0 ] && [ "$(cat out.txt)" = "5" ] || fail "status $status"
+    grep -q "^jit: 1 methods compiled" err.txt || fail "threshold 3 compiled no method"
+    # without it, 1000; and the option wins over the environment
+    run run --jit=on --jit-stats five.mica
+    grep -q "^jit: 0 methods compiled" err.txt || fail "default threshold compiled a method"
+    MICA_JIT_THRESHOLD=3 run run --jit=on --jit-threshold=1000 --jit-stats five.mica
+    grep -q "^jit: 0 methods compiled" err.txt || fail "the environment won over the option"
+    # a value that is not a count is reported and ignored
+    MICA_JIT_THRESHOLD=soon run run --jit=on --jit-stats five.mica
+    [ $status -eq 0 ] && [ "$(cat out.txt)" = "5" ] || fail "status $status with a bad value"
+    grep -q "^mica: ignoring MICA_JIT_THRESHOLD=soon: not a count from 1 to 4294967295$" err.txt ||
+        fail "bad value not reported"
+    grep -q "^jit: 0 methods compiled" err.txt || fail "bad value not ignored"
+    ;;
 bad_options)
     run run --jit=sometimes loop.mica
     [ $status -eq 2 ] || fail "status $status"
