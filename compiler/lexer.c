@@ -415,9 +415,14 @@ Token *cc_lex(Cc *cc, SourceFile *f, uint32_t start, uint32_t end, int *ntoks)
                 lx.pos++;
             TokKind k = TK_IDENT;
             size_t n = lx.pos - st;
+            /* the first byte is compared inline: most names start unlike most
+             * keywords, and strlen and memcmp for each of them was most of lexing */
             for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-                if (strlen(keywords[i].s) == n && memcmp(keywords[i].s, lx.s + st, n) == 0)
+                if (keywords[i].s[0] == lx.s[st] && strlen(keywords[i].s) == n &&
+                    memcmp(keywords[i].s, lx.s + st, n) == 0) {
                     k = keywords[i].k;
+                    break;
+                }
             add(&lx, k, st);
             continue;
         }
@@ -455,6 +460,8 @@ Token *cc_lex(Cc *cc, SourceFile *f, uint32_t start, uint32_t end, int *ntoks)
         };
         bool found = false;
         for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+            if (ops[i].s[0] != c)
+                continue;
             size_t n = strlen(ops[i].s);
             if (lx.end - lx.pos >= n && memcmp(lx.s + lx.pos, ops[i].s, n) == 0) {
                 lx.pos += (uint32_t)n;
