@@ -114,6 +114,20 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
             o->op = VM_OP_LOAD2;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_RETURN) {
             o->op = VM_OP_LOAD_RETURN;
+        } else if (o->op == VM_OP_LOAD &&
+                   (next == VM_OP_FADD || next == VM_OP_FSUB || next == VM_OP_FMUL ||
+                    next == VM_OP_IADD || next == VM_OP_ISUB)) {
+            /* `zr * zi` with zr computed, `acc + x` */
+            o->op = next == VM_OP_FADD   ? VM_OP_LOAD_FADD
+                    : next == VM_OP_FSUB ? VM_OP_LOAD_FSUB
+                    : next == VM_OP_FMUL ? VM_OP_LOAD_FMUL
+                    : next == VM_OP_IADD ? VM_OP_LOAD_IADD
+                                         : VM_OP_LOAD_ISUB;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_JZ) {
+            o->op = VM_OP_LOAD_JZ;
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_EQZ && op3 == VM_OP_BR_IF) {
+            /* `while (flag)` */
+            o->op = VM_OP_LOAD_EQZ_BRIF;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_DUP && op3 == VM_OP_GETFIELD &&
                    op4 == VM_OP_ICONST && i + 5 < n &&
                    (code[i + 4].op == VM_OP_IADD || code[i + 4].op == VM_OP_ISUB) &&
@@ -128,6 +142,15 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
             o->imm = addend(&code[i + 1], op3);
         } else if (o->op == VM_OP_LOAD && next == VM_OP_ICONST) {
             o->op = VM_OP_LOAD_ICONST;
+        } else if ((o->op == VM_OP_ICONST || o->op == VM_OP_LOAD) && cmp_index(next) >= 0 &&
+                   (op3 == VM_OP_JZ || op3 == VM_OP_BR_IF ||
+                    (op3 == VM_OP_EQZ && op4 == VM_OP_BR_IF))) {
+            /* `x < 10`, `x > limit` of a computed x (the top) */
+            bool k = o->op == VM_OP_ICONST;
+            o->op = (uint16_t)((op3 == VM_OP_JZ ? (k ? VM_OP_K_ILT_JZ : VM_OP_L_ILT_JZ)
+                                : op3 == VM_OP_BR_IF ? (k ? VM_OP_K_ILT_BRIF : VM_OP_L_ILT_BRIF)
+                                                     : (k ? VM_OP_K_ILT_NBRIF : VM_OP_L_ILT_NBRIF)) +
+                               cmp_index(next));
         } else if (o->op == VM_OP_ICONST && (next == VM_OP_IADD || next == VM_OP_ISUB)) {
             o->op = next == VM_OP_ISUB ? VM_OP_SUBI : VM_OP_ADDI;
         } else if (o->op == VM_OP_EQZ && next == VM_OP_BR_IF) {
@@ -586,7 +609,16 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(LOAD_ADDI_STORE) T(LOAD2) T(LOAD_ICONST) T(LOAD_ADDI) T(LOAD_LOAD_ADDI)              \
     T(LOAD_GETFIELD) T(INVOKE_Q) T(INVOKEVIRTUAL_Q) T(INVOKESPECIAL_Q) T(INVOKEIFACE_Q)    \
     T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
-    T(CHECKCAST_Q) T(VGET_Q) T(VSET_Q) T(LOAD_VGET) T(LOAD2_GETFIELD) T(LOAD_GETFIELD2) T(FIELD_ADDI) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q) T(PUTSTATIC_Z_Q)       \
+    T(CHECKCAST_Q) T(VGET_Q) T(VSET_Q) T(LOAD_VGET) T(LOAD2_GETFIELD) T(LOAD_GETFIELD2)    \
+    T(FIELD_ADDI) T(LOAD_DUP_GETFIELD) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q)    \
+    T(PUTSTATIC_Z_Q) T(K_ILT_JZ) T(K_ILE_JZ) T(K_IGT_JZ) T(K_IGE_JZ) T(K_IEQ_JZ)           \
+    T(K_INE_JZ) T(K_ILT_BRIF) T(K_ILE_BRIF) T(K_IGT_BRIF) T(K_IGE_BRIF) T(K_IEQ_BRIF)      \
+    T(K_INE_BRIF) T(K_ILT_NBRIF) T(K_ILE_NBRIF) T(K_IGT_NBRIF) T(K_IGE_NBRIF)              \
+    T(K_IEQ_NBRIF) T(K_INE_NBRIF) T(L_ILT_JZ) T(L_ILE_JZ) T(L_IGT_JZ) T(L_IGE_JZ)          \
+    T(L_IEQ_JZ) T(L_INE_JZ) T(L_ILT_BRIF) T(L_ILE_BRIF) T(L_IGT_BRIF) T(L_IGE_BRIF)        \
+    T(L_IEQ_BRIF) T(L_INE_BRIF) T(L_ILT_NBRIF) T(L_ILE_NBRIF) T(L_IGT_NBRIF)               \
+    T(L_IGE_NBRIF) T(L_IEQ_NBRIF) T(L_INE_NBRIF) T(LOAD_FADD) T(LOAD_FSUB) T(LOAD_FMUL)    \
+    T(LOAD_IADD) T(LOAD_ISUB)                                                             \
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
     T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
@@ -1206,6 +1238,10 @@ string_call:
             else if (ip - 2 > m->code && ip[-3].op == VM_OP_LOAD_GETFIELD &&
                      ip[-2].op == VM_OP_GETFIELD_Q)
                 vm_publish_op(&ip[-3], VM_OP_LOAD_GETFIELD2);
+        } else if (ip->op == VM_OP_GETFIELD_Q && ip - 1 > m->code && ip[-1].op == VM_OP_DUP &&
+                   ip[-2].op == VM_OP_LOAD) {
+            /* `r.f = r.f ...`: the receiver twice, the field on top */
+            vm_publish_op(&ip[-2], VM_OP_LOAD_DUP_GETFIELD);
         }
         DISPATCH();
     }
@@ -1260,6 +1296,36 @@ string_call:
         }
         vm_object_fields(o)[ip[5].slot] = vm_object_fields(o)[ip[2].slot] + (uint64_t)ip->imm;
         ip += 6;
+        DISPATCH();
+    }
+    CASE(LOAD_DUP_GETFIELD) {
+        /* a null receiver: the load (the getfield throws) */
+        VmObject *o = vm_slot_ref(locals[ip->local]);
+        if (!o) {
+            tos = locals[ip->local];
+            NEXT1();
+        }
+        *sp++ = locals[ip->local];
+        tos = vm_object_fields(o)[ip[2].slot];
+        ip += 3;
+        DISPATCH1();
+    }
+    /* the top (first operand) and a local (second) */
+    CASE(LOAD_FADD) { tos = of_f(as_f(*--sp) + as_f(locals[ip->local])); ip += 2; DISPATCH1(); }
+    CASE(LOAD_FSUB) { tos = of_f(as_f(*--sp) - as_f(locals[ip->local])); ip += 2; DISPATCH1(); }
+    CASE(LOAD_FMUL) { tos = of_f(as_f(*--sp) * as_f(locals[ip->local])); ip += 2; DISPATCH1(); }
+    CASE(LOAD_IADD) { tos = *--sp + locals[ip->local]; ip += 2; DISPATCH1(); }
+    CASE(LOAD_ISUB) { tos = *--sp - locals[ip->local]; ip += 2; DISPATCH1(); }
+    CASE(LOAD_JZ) {
+        ip = locals[ip->local] == 0 ? m->code + ip[1].target : ip + 2;
+        DISPATCH();
+    }
+    CASE(LOAD_EQZ_BRIF) {
+        if (locals[ip->local] == 0) {
+            ip += 2;
+            goto do_br;
+        }
+        ip += 3;
         DISPATCH();
     }
     CASE(LOAD_RETURN) {
@@ -1386,6 +1452,42 @@ string_call:
     CMP_FUSED_LL_ALL(LK, (uint64_t)ip->imm)
 #undef CMP_FUSED_LL_ALL
 #undef CMP_FUSED_LL
+    /* the top (first operand) compared with a constant (K_) or a local (L_):
+     * one instruction more than the plain compare-and-branch forms; [A] is the
+     * top, *--sp in the first state and [tos] in the second */
+#define CMP_FUSED_1(LBL, PFX, NAME, OP, A, B)                                              \
+    LBL(PFX##_##NAME##_JZ) {                                                               \
+        a = (A); b = (B);                                                                  \
+        ip = ((int64_t)a OP (int64_t)b) ? ip + 3 : m->code + ip[2].target;                 \
+        DISPATCH();                                                                        \
+    }                                                                                      \
+    LBL(PFX##_##NAME##_BRIF) {                                                             \
+        a = (A); b = (B);                                                                  \
+        if ((int64_t)a OP (int64_t)b) {                                                    \
+            ip += 2;                                                                       \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 3;                                                                           \
+        DISPATCH();                                                                        \
+    }                                                                                      \
+    LBL(PFX##_##NAME##_NBRIF) {                                                            \
+        a = (A); b = (B);                                                                  \
+        if (!((int64_t)a OP (int64_t)b)) {                                                 \
+            ip += 3;                                                                       \
+            goto do_br;                                                                    \
+        }                                                                                  \
+        ip += 4;                                                                           \
+        DISPATCH();                                                                        \
+    }
+#define CMP_FUSED_1_ALL(LBL, PFX, A, B)                                                    \
+    CMP_FUSED_1(LBL, PFX, ILT, <, A, B)                                                    \
+    CMP_FUSED_1(LBL, PFX, ILE, <=, A, B)                                                   \
+    CMP_FUSED_1(LBL, PFX, IGT, >, A, B)                                                    \
+    CMP_FUSED_1(LBL, PFX, IGE, >=, A, B)                                                   \
+    CMP_FUSED_1(LBL, PFX, IEQ, ==, A, B)                                                   \
+    CMP_FUSED_1(LBL, PFX, INE, !=, A, B)
+    CMP_FUSED_1_ALL(CASE, K, *--sp, (uint64_t)ip->imm)
+    CMP_FUSED_1_ALL(CASE, L, *--sp, locals[ip->local])
     CASE(LL_ADD_STORE) {
         locals[ip[3].local] = locals[ip->local] + locals[ip[1].local];
         ip += 4;
@@ -1652,6 +1754,15 @@ T_FLUSH:
     CMP1_FUSED(IEQ, ==)
     CMP1_FUSED(INE, !=)
 #undef CMP1_FUSED
+#define T_LABEL(name) T_##name:
+    CMP_FUSED_1_ALL(T_LABEL, K, tos, (uint64_t)ip->imm)
+    CMP_FUSED_1_ALL(T_LABEL, L, tos, locals[ip->local])
+#undef T_LABEL
+    T_LOAD_FADD: tos = of_f(as_f(tos) + as_f(locals[ip->local])); ip += 2; DISPATCH1();
+    T_LOAD_FSUB: tos = of_f(as_f(tos) - as_f(locals[ip->local])); ip += 2; DISPATCH1();
+    T_LOAD_FMUL: tos = of_f(as_f(tos) * as_f(locals[ip->local])); ip += 2; DISPATCH1();
+    T_LOAD_IADD: tos += locals[ip->local]; ip += 2; DISPATCH1();
+    T_LOAD_ISUB: tos -= locals[ip->local]; ip += 2; DISPATCH1();
     T_RETURN: a = tos; goto do_return;
     T_GETFIELD_Q: {
         VmObject *o = vm_slot_ref(tos);
@@ -1800,6 +1911,7 @@ T_FLUSH:
     T_FWD(LOAD2_GETFIELD)
     T_FWD(LOAD_GETFIELD2)
     T_FWD(FIELD_ADDI)
+    T_FWD(LOAD_DUP_GETFIELD)
     T_FWD(INVOKE_Q)
     T_FWD(INVOKEVIRTUAL_Q)
     T_FWD(INVOKESPECIAL_Q)
@@ -2007,6 +2119,8 @@ exception:
             return -1;
     }
 #undef ACCESSOR_FITS
+#undef CMP_FUSED_1_ALL
+#undef CMP_FUSED_1
 #undef SAVE
 #undef RELOAD
 #undef CASE

@@ -90,9 +90,26 @@
     X(BR_PLAIN, BR)                                                                       \
     /* load a; return / load a; load b; getfield (quickened) / load a; getfield; load b;  \
      * getfield (both quickened) / load r; dup; getfield f; iconst k; iadd|isub;          \
-     * putfield f (`r.f += k`, k in [imm]) */                                             \
+     * putfield f (`r.f += k`, k in [imm]) / load r; dup; getfield (quickened) */       \
     X(LOAD_RETURN, LOAD) X(LOAD2_GETFIELD, LOAD) X(LOAD_GETFIELD2, LOAD)                  \
-    X(FIELD_ADDI, LOAD)
+    X(FIELD_ADDI, LOAD) X(LOAD_DUP_GETFIELD, LOAD)                                        \
+    /* the top compared with a constant (K_) or a local (L_), then a branch: iconst k |   \
+     * load b; cmp; jz | br_if | eqz br_if */                                             \
+    X(K_ILT_JZ, ICONST) X(K_ILE_JZ, ICONST) X(K_IGT_JZ, ICONST) X(K_IGE_JZ, ICONST)       \
+    X(K_IEQ_JZ, ICONST) X(K_INE_JZ, ICONST) X(K_ILT_BRIF, ICONST) X(K_ILE_BRIF, ICONST)   \
+    X(K_IGT_BRIF, ICONST) X(K_IGE_BRIF, ICONST) X(K_IEQ_BRIF, ICONST)                     \
+    X(K_INE_BRIF, ICONST) X(K_ILT_NBRIF, ICONST) X(K_ILE_NBRIF, ICONST)                   \
+    X(K_IGT_NBRIF, ICONST) X(K_IGE_NBRIF, ICONST) X(K_IEQ_NBRIF, ICONST)                  \
+    X(K_INE_NBRIF, ICONST)                                                                \
+    X(L_ILT_JZ, LOAD) X(L_ILE_JZ, LOAD) X(L_IGT_JZ, LOAD) X(L_IGE_JZ, LOAD)               \
+    X(L_IEQ_JZ, LOAD) X(L_INE_JZ, LOAD) X(L_ILT_BRIF, LOAD) X(L_ILE_BRIF, LOAD)           \
+    X(L_IGT_BRIF, LOAD) X(L_IGE_BRIF, LOAD) X(L_IEQ_BRIF, LOAD) X(L_INE_BRIF, LOAD)       \
+    X(L_ILT_NBRIF, LOAD) X(L_ILE_NBRIF, LOAD) X(L_IGT_NBRIF, LOAD) X(L_IGE_NBRIF, LOAD)   \
+    X(L_IEQ_NBRIF, LOAD) X(L_INE_NBRIF, LOAD)                                             \
+    /* the top and a local: load b; fadd|fsub|fmul|iadd|isub / a local tested:            \
+     * load a; jz / load a; eqz; br_if */                                                 \
+    X(LOAD_FADD, LOAD) X(LOAD_FSUB, LOAD) X(LOAD_FMUL, LOAD) X(LOAD_IADD, LOAD)           \
+    X(LOAD_ISUB, LOAD) X(LOAD_JZ, LOAD) X(LOAD_EQZ_BRIF, LOAD)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
