@@ -187,6 +187,22 @@ static JLabel stub_keep(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
     return l;
 }
 
+/* An array element's checks, array in [ar], index in [ix]: null, then the
+ * index against the length (clobbers R2); both fail to one STUB_BOUNDS stub,
+ * which publishes the operand stack at [height] and reports the fault with
+ * the array and index taken from these registers. */
+static void element_check(Ctx *c, uint32_t idx, int32_t height, JReg ar, JReg ix)
+{
+    JLabel bad = stub_keep(c, STUB_BOUNDS, idx, height);
+    if (!c->failed) {
+        c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
+        c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
+    }
+    masm_bri(A, JC_EQ, ar, 0, bad);
+    masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
+    masm_br(A, JC_UGE, ix, JR_R2, bad);
+}
+
 /* A call's slow path as a stub that goes on at [back]: its Stub, to fill in
  * (valid until the next stub is made). NULL when out of memory. */
 static Stub *call_stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height, JLabel back)
@@ -1355,14 +1371,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         JReg ix = vpop_r(c, JR_R1);
         JReg ar = vpop_obj(c, JR_R0);
         JReg d = is_vreg(ar) ? ar : is_vreg(ix) ? ix : vs_ralloc(c, JR_COUNT);
-        JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 2);
-        if (!c->failed) {
-            c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
-            c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
-        }
-        masm_bri(A, JC_EQ, ar, 0, bad);
-        masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
-        masm_br(A, JC_UGE, ix, JR_R2, bad);
+        element_check(c, i, c->top + 2, ar, ix);
         if (base == VM_OP_BALOAD)
             masm_ldx8(A, d, ar, ix, (int32_t)sizeof(VmArray));
         else
@@ -1375,14 +1384,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         JReg v = vpop_r(c, JR_R3);
         JReg ix = vpop_r(c, JR_R1);
         JReg ar = vpop_obj(c, JR_R0);
-        JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
-        if (!c->failed) {
-            c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
-            c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
-        }
-        masm_bri(A, JC_EQ, ar, 0, bad);
-        masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
-        masm_br(A, JC_UGE, ix, JR_R2, bad);
+        element_check(c, i, c->top + 3, ar, ix);
         masm_stx(A, v, ar, ix, 3, (int32_t)sizeof(VmArray));
         return true;
     }
@@ -1393,14 +1395,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         JReg v = vpop_r(c, JR_R3);
         JReg ix = vpop_r(c, JR_R1);
         JReg ar = vpop_obj(c, JR_R0);
-        JLabel bad = stub_keep(c, STUB_BOUNDS, i, c->top + 3);
-        if (!c->failed) {
-            c->stubs[c->nstubs - 1].snap.r0 = (uint8_t)ar;
-            c->stubs[c->nstubs - 1].snap.r1 = (uint8_t)ix;
-        }
-        masm_bri(A, JC_EQ, ar, 0, bad);
-        masm_ld(A, JR_R2, ar, offsetof(VmArray, length));
-        masm_br(A, JC_UGE, ix, JR_R2, bad);
+        element_check(c, i, c->top + 3, ar, ix);
         if (!k01) {
             JLabel store = masm_label(A);
             masm_ld(A, JR_R2, ar, offsetof(VmArray, cls));
