@@ -2204,29 +2204,46 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     return t;
 }
 
-/* An inlined callee's instructions (as jit_emit_method's loop, with no code
- * offsets: nothing enters it but its call); its returns end at c->ret. */
-static void emit_inline_body(Ctx *c)
+/* Every instruction of c->m in order, each at its label, the lazy stack
+ * flushed and the facts forgotten at jump targets, then the label after the
+ * last one. [offsets] (NULL for an inlined body, which nothing enters but its
+ * call) receives each instruction's code offset, JIT_NO_OFFSET where none may
+ * be entered (unreachable, or inside a fused form) and at the end. */
+static void emit_insns(Ctx *c, uint32_t *offsets)
 {
-    const VmMethod *t = c->m;
-    for (uint32_t k = 0; k < t->ncode && !c->failed; k++) {
-        if (c->target[k])
+    const VmMethod *m = c->m;
+    for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
+        if (c->target[i])
             facts_reset(c);
-        if (c->nv && (c->target[k] || t->heights[k] < 0)) {
-            c->top = t->heights[k] >= 0 ? t->heights[k] : c->top;
+        if (c->nv && (c->target[i] || m->heights[i] < 0)) {
+            c->top = m->heights[i] >= 0 ? m->heights[i] : c->top;
             vflush(c);
         }
-        masm_bind(A, c->labels[k]);
-        if (t->heights[k] < 0)
+        masm_bind(A, c->labels[i]);
+        if (offsets)
+            offsets[i] = m->heights[i] < 0 ? JIT_NO_OFFSET : masm_offset(A);
+        if (m->heights[i] < 0)
             continue;
         uint32_t skip = 0;
-        emit_insn(c, k, &skip);
-        for (uint32_t n = 1; n <= skip; n++)
-            masm_bind(A, c->labels[k + n]);
-        k += skip;
+        emit_insn(c, i, &skip);
+        for (uint32_t k = 1; k <= skip; k++) {
+            masm_bind(A, c->labels[i + k]);
+            if (offsets)
+                offsets[i + k] = JIT_NO_OFFSET;
+        }
+        i += skip;
     }
     vflush(c);
-    masm_bind(A, c->labels[t->ncode]);
+    masm_bind(A, c->labels[m->ncode]);
+    if (offsets)
+        offsets[m->ncode] = JIT_NO_OFFSET;
+}
+
+/* An inlined callee's instructions (with no code offsets: nothing enters it
+ * but its call); its returns end at c->ret. */
+static void emit_inline_body(Ctx *c)
+{
+    emit_insns(c, NULL);
     masm_bind(A, c->ret);
 }
 
@@ -2509,30 +2526,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
     masm_brm(a, JC_UGE, JR_VM, offsetof(MicaVM, jit_cstack_limit), JR_SP, cramped);
 
-    for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
-        if (c->target[i])
-            facts_reset(c);
-        if (c->nv && (c->target[i] || m->heights[i] < 0)) {
-            c->top = m->heights[i] >= 0 ? m->heights[i] : c->top;
-            vflush(c);
-        }
-        masm_bind(a, c->labels[i]);
-        offsets[i] = masm_offset(a);
-        if (m->heights[i] < 0) {
-            offsets[i] = JIT_NO_OFFSET;
-            continue;
-        }
-        uint32_t skip = 0;
-        emit_insn(c, i, &skip);
-        for (uint32_t k = 1; k <= skip; k++) {
-            masm_bind(a, c->labels[i + k]);
-            offsets[i + k] = JIT_NO_OFFSET;
-        }
-        i += skip;
-    }
-    vflush(c);
-    masm_bind(a, c->labels[m->ncode]);
-    offsets[m->ncode] = JIT_NO_OFFSET;
+    emit_insns(c, offsets);
     /* nothing verified falls off the end */
     masm_jmp(a, c->ret);
 
