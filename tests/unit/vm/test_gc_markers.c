@@ -1,7 +1,7 @@
 /* tests/unit/vm/test_gc_markers.c: the collector's start-up: it marks on the
  * collecting thread (creating a VM starts no marker thread, which cost a large
  * part of start-up), unless the host asks Boehm for marker threads with
- * GC_MARKERS, and it makes no collection of the empty heap when it starts. Each
+ * GC_MARKERS, and it collects the empty heap once when it starts. Each
  * case runs in a fresh child process, since the collector is set up once per
  * process. */
 #define _GNU_SOURCE
@@ -71,9 +71,10 @@ START_TEST(gc_markers_asks_for_them)
 }
 END_TEST
 
-/* Creating a VM and running nothing collects nothing: the first collection waits
- * until there is something to collect. */
-START_TEST(no_collection_at_start)
+/* Creating a VM collects the empty heap once, so that the collector's black
+ * lists (heap pages that static data seems to point at) are filled before the
+ * first object is placed; without it, Storage ran 1.3 times as long. */
+START_TEST(one_collection_at_start)
 {
     pid_t pid = fork();
     if (pid == 0) {
@@ -82,7 +83,7 @@ START_TEST(no_collection_at_start)
         if (mica_vm_new(NULL, &vm) != MICA_OK)
             _exit(10);
         MicaStats st;
-        int rc = mica_stats(vm, &st) != MICA_OK ? 11 : st.collections != 0 ? 12 : 0;
+        int rc = mica_stats(vm, &st) != MICA_OK ? 11 : st.collections != 1 ? 12 : 0;
         mica_vm_free(vm);
         _exit(rc);
     }
@@ -99,7 +100,7 @@ int main(void)
     TCase *tc = tcase_create("markers");
     tcase_add_test(tc, no_marker_threads_by_default);
     tcase_add_test(tc, gc_markers_asks_for_them);
-    tcase_add_test(tc, no_collection_at_start);
+    tcase_add_test(tc, one_collection_at_start);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
