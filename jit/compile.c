@@ -635,6 +635,30 @@ static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t na
     masm_step(A, undo);
 }
 
+/* The receiver in R0 of a call done here instead of made (a trivial callee's
+ * template, an inlined body) is the one the call would dispatch to [t] for,
+ * else to [full] (the whole call): not null unless [check] is false (known),
+ * then its class is [guard_cls], or, with [vguard], its vtable's slot holds [t].
+ * Clobbers R1, R2. */
+static void receiver_guard(Ctx *c, bool check, VmClass *guard_cls, bool vguard,
+                           const VmMethod *t, JLabel full)
+{
+    if (check)
+        masm_bri(A, JC_EQ, JR_R0, 0, full);
+    if (guard_cls) {
+        masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
+        masm_brm(A, JC_NE, JR_R0, offsetof(VmObject, cls), JR_R2, full);
+    } else if (vguard) {
+        masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
+        masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
+        masm_bri(A, JC_LE, JR_R2, t->vtable_index, full);
+        masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, vtable));
+        masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * t->vtable_index));
+        masm_movi(A, JR_R2, (int64_t)(intptr_t)t);
+        masm_br(A, JC_NE, JR_R1, JR_R2, full);
+    }
+}
+
 /* Call instruction [i] at height [h] on the lazy stack with a trivial target:
  * the arguments are popped into registers, the checks made, the body done
  * inline; when a check fails they go back to their slots and the whole call
@@ -680,22 +704,8 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     st->op = op;
     st->arg = (int32_t)nargs;
     st->ret = ret;
-    if (recv) {
-        if (check)
-            masm_bri(A, JC_EQ, JR_R0, 0, full);
-        if (guard_cls) {
-            masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
-            masm_brm(A, JC_NE, JR_R0, offsetof(VmObject, cls), JR_R2, full);
-        } else if (vguard) {
-            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
-            masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
-            masm_bri(A, JC_LE, JR_R2, t->vtable_index, full);
-            masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, vtable));
-            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * t->vtable_index));
-            masm_movi(A, JR_R2, (int64_t)(intptr_t)t);
-            masm_br(A, JC_NE, JR_R1, JR_R2, full);
-        }
-    }
+    if (recv)
+        receiver_guard(c, check, guard_cls, vguard, t, full);
     inline_call_checks(c, t, h, nargs, full, undo);
     switch (tv.kind) {
     case TRIV_GET:
@@ -2298,21 +2308,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     int32_t args = SLOT(h - (int32_t)nargs);
     if (recv) {
         masm_ld(A, JR_R0, JR_BASE, args);
-        if (check)
-            masm_bri(A, JC_EQ, JR_R0, 0, full);
-        if (guard_cls) {
-            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
-            masm_movi(A, JR_R2, (int64_t)(intptr_t)guard_cls);
-            masm_br(A, JC_NE, JR_R1, JR_R2, full);
-        } else if (vguard) {
-            masm_ld(A, JR_R1, JR_R0, offsetof(VmObject, cls));
-            masm_ld32s(A, JR_R2, JR_R1, offsetof(VmClass, vtable_len));
-            masm_bri(A, JC_LE, JR_R2, t->vtable_index, full);
-            masm_ld(A, JR_R1, JR_R1, offsetof(VmClass, vtable));
-            masm_ld(A, JR_R1, JR_R1, (int32_t)(8 * t->vtable_index));
-            masm_movi(A, JR_R2, (int64_t)(intptr_t)t);
-            masm_br(A, JC_NE, JR_R1, JR_R2, full);
-        }
+        receiver_guard(c, check, guard_cls, vguard, t, full);
     }
     if (calls) {
         /* room for the callee's frame and one above it (the body's entry
