@@ -2214,6 +2214,36 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     return t;
 }
 
+/* What c->m's code tells before its instructions are emitted: whether `this`
+ * ([has_this]) is kept (nothing stores to local 0, so it is never null), a
+ * label per instruction and one past the end, and what something jumps to
+ * (branch targets and handlers). c->labels, c->target and c->nonnull are
+ * allocated, the last two zeroed. */
+static void scan_method(Ctx *c, bool has_this)
+{
+    const VmMethod *m = c->m;
+    c->this_kept = has_this && m->nlocals > 0;
+    for (uint32_t i = 0; i < m->ncode && c->this_kept; i++) {
+        int b = vm_op_base(m->code[i].op);
+        if ((b == VM_OP_STORE || b == VM_OP_IINC) && m->code[i].local == 0)
+            c->this_kept = false;
+    }
+    facts_reset(c);
+    for (uint32_t i = 0; i <= m->ncode; i++)
+        c->labels[i] = masm_label(A);
+    for (uint32_t i = 0; i < m->ncode; i++) {
+        const VmInsn *o = &m->code[i];
+        int b = vm_op_base(o->op);
+        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
+            c->target[o->target] = true;
+        else if (b == VM_OP_BR_TABLE)
+            for (uint32_t k = 0; k <= o->ncases; k++)
+                c->target[o->table[k].idx] = true;
+    }
+    for (uint32_t i = 0; i < m->nhandlers; i++)
+        c->target[m->handlers[i].target] = true;
+}
+
 /* Every instruction of c->m in order, each at its label, the lazy stack
  * flushed and the facts forgotten at jump targets, then the label after the
  * last one. [offsets] (NULL for an inlined body, which nothing enters but its
@@ -2332,24 +2362,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     s->body = c->root->body;
     s->ret = masm_label(A);
     s->unwind = masm_label(A);
-    s->this_kept = recv && t->nlocals > 0;
-    for (uint32_t k = 0; k < t->ncode && s->this_kept; k++) {
-        int b = vm_op_base(t->code[k].op);
-        if ((b == VM_OP_STORE || b == VM_OP_IINC) && t->code[k].local == 0)
-            s->this_kept = false;
-    }
-    facts_reset(s);
-    for (uint32_t k = 0; k <= t->ncode; k++)
-        s->labels[k] = masm_label(A);
-    for (uint32_t k = 0; k < t->ncode; k++) {
-        const VmInsn *to = &t->code[k];
-        int b = vm_op_base(to->op);
-        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
-            s->target[to->target] = true;
-        else if (b == VM_OP_BR_TABLE)
-            for (uint32_t n = 0; n <= to->ncases; n++)
-                s->target[to->table[n].idx] = true;
-    }
+    scan_method(s, recv);
     /* declared locals start zero */
     for (uint32_t k = t->nparams; k < t->nlocals; k++)
         masm_sti(A, JR_BASE, args + (int32_t)(k * 8u), 0);
@@ -2472,31 +2485,10 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     c->nonnull = cm_calloc((size_t)m->nlocals + 1, sizeof *c->nonnull);
     if (!c->labels || !c->target || !c->nonnull)
         goto fail;
-    /* `this` is never null; kept when nothing stores to local 0 */
-    c->this_kept = !(m->flags & CF_ACC_STATIC) && m->nlocals > 0;
-    for (uint32_t i = 0; i < m->ncode && c->this_kept; i++) {
-        int b = vm_op_base(m->code[i].op);
-        if ((b == VM_OP_STORE || b == VM_OP_IINC) && m->code[i].local == 0)
-            c->this_kept = false;
-    }
-    facts_reset(c);
-    for (uint32_t i = 0; i <= m->ncode; i++)
-        c->labels[i] = masm_label(a);
+    scan_method(c, !(m->flags & CF_ACC_STATIC));
     c->ret = masm_label(a);
     c->unwind = masm_label(a);
     c->body = masm_label(a);
-    /* what something jumps to: branch targets and handlers */
-    for (uint32_t i = 0; i < m->ncode; i++) {
-        const VmInsn *o = &m->code[i];
-        int b = vm_op_base(o->op);
-        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
-            c->target[o->target] = true;
-        else if (b == VM_OP_BR_TABLE)
-            for (uint32_t k = 0; k <= o->ncases; k++)
-                c->target[o->table[k].idx] = true;
-    }
-    for (uint32_t i = 0; i < m->nhandlers; i++)
-        c->target[m->handlers[i].target] = true;
 
     /* The body, called by compiled callers (masm_callr) with its frame in R4
      * and its base in R5, or by the entry below. At [osr] it starts at the
