@@ -173,6 +173,17 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
                 o->op = (uint16_t)(VM_OP_ILT_NBRIF + k);
         }
     }
+    /* a loop body's last statement and the loop's back edge (a BR_PLAIN, made
+     * above): `i += k`, `c = a + b`, a store */
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        VmInsn *o = &code[i];
+        if ((o->op == VM_OP_LOAD_ADDI_STORE || o->op == VM_OP_LL_ADD_STORE) && i + 4 < n &&
+            code[i + 4].op == VM_OP_BR_PLAIN)
+            o->op = o->op == VM_OP_LOAD_ADDI_STORE ? VM_OP_LOAD_ADDI_STORE_BR
+                                                   : VM_OP_LL_ADD_STORE_BR;
+        else if (o->op == VM_OP_STORE && code[i + 1].op == VM_OP_BR_PLAIN)
+            o->op = VM_OP_STORE_BR;
+    }
 }
 
 enum { RF_WORDS = 4 }; /* read_first: 256 declared locals at most */
@@ -622,7 +633,8 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(LOAD_IADD) T(LOAD_ISUB)                                                             \
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
-    T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
+    T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)   \
+    T(STORE_BR) T(LOAD_ADDI_STORE_BR) T(LL_ADD_STORE_BR)
 
 #if VM_OP_PROFILE
 /* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
@@ -656,6 +668,20 @@ void vm_op_profile_write(MicaVM *vm)
     vm->op_pairs = NULL;
 }
 #endif
+
+/* What runs in place of [op] while line or return hooks are on: a fused form
+ * that ends in a return or a branch runs as its first instruction (the one
+ * it stands in for), so the last one is reported at its own instruction. */
+static inline int hook_op(int op)
+{
+    switch (op) {
+    case VM_OP_LOAD_RETURN: return VM_OP_LOAD;
+    case VM_OP_LOAD_ADDI_STORE_BR: return VM_OP_LOAD_ADDI_STORE;
+    case VM_OP_LL_ADD_STORE_BR: return VM_OP_LL_ADD_STORE;
+    case VM_OP_STORE_BR: return VM_OP_STORE;
+    default: return op;
+    }
+}
 
 /* Runs from the top frame (index [entry]) until that frame returns. */
 static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
@@ -787,9 +813,10 @@ L_HOOK_LINE:
             SAVE();
             vm_hook_fire(vm, MICA_HOOK_LINE, m, line, NULL);
         }
-        /* a fused form that ends in a return runs as its first instruction,
-         * so the return is reported at its own instruction */
-        goto *labels[ip->op == VM_OP_LOAD_RETURN ? VM_OP_LOAD : ip->op];
+        /* a fused form that ends in a return or a back edge runs as its
+         * first instruction, so the return (or the branch's line) is reported
+         * at its own instruction */
+        goto *labels[hook_op(ip->op)];
     }
 #else
 dispatch:
@@ -808,9 +835,7 @@ dispatch:
         }
     }
     /* under hooks a fused form that ends in a return runs as its load (L_HOOK_LINE) */
-    switch ((vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) && ip->op == VM_OP_LOAD_RETURN
-                ? VM_OP_LOAD
-                : ip->op) {
+    switch ((vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) ? hook_op(ip->op) : ip->op) {
 #endif
     CASE(UNREACHABLE) {
         SAVE();
@@ -1541,6 +1566,22 @@ string_call:
         ip += 4;
         DISPATCH();
     }
+    /* the same, then the loop's back edge (the BR_PLAIN they stand before) */
+    CASE(LOAD_ADDI_STORE_BR) {
+        locals[ip[3].local] = locals[ip->local] + (uint64_t)ip->imm;
+        ip += 4;
+        JUMP_TO(ip->target);
+    }
+    CASE(LL_ADD_STORE_BR) {
+        locals[ip[3].local] = locals[ip->local] + locals[ip[1].local];
+        ip += 4;
+        JUMP_TO(ip->target);
+    }
+    CASE(STORE_BR) {
+        locals[ip->local] = *--sp;
+        ip++;
+        JUMP_TO(ip->target);
+    }
     CASE(LL_FADD) {
         tos = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
         ip += 3;
@@ -1712,6 +1753,7 @@ T_FLUSH:
     T_LDC_STR_Q: *sp++ = tos; tos = vm_ref_slot(ip->str); NEXT1();
     T_GETSTATIC_Q: *sp++ = tos; tos = *ip->addr; NEXT1();
     T_STORE: locals[ip->local] = tos; NEXT();
+    T_STORE_BR: locals[ip->local] = tos; ip++; JUMP_TO(ip->target);
     T_IINC: locals[ip->local] += (uint64_t)ip->imm; NEXT1();
     T_POP: NEXT();
     T_DUP: *sp++ = tos; NEXT1();
@@ -1968,6 +2010,8 @@ T_FLUSH:
     T_FWD(JMP)
     T_FWD(BR)
     T_FWD(BR_PLAIN)
+    T_FWD(LOAD_ADDI_STORE_BR)
+    T_FWD(LL_ADD_STORE_BR)
     T_FWD(IDIV)
     T_FWD(IREM)
     T_FWD(F2I)

@@ -110,7 +110,10 @@
     /* the top and a local: load b; fadd|fsub|fmul|iadd|isub / a local tested:            \
      * load a; jz / load a; eqz; br_if */                                                 \
     X(LOAD_FADD, LOAD) X(LOAD_FSUB, LOAD) X(LOAD_FMUL, LOAD) X(LOAD_IADD, LOAD)           \
-    X(LOAD_ISUB, LOAD) X(LOAD_JZ, LOAD) X(LOAD_EQZ_BRIF, LOAD)
+    X(LOAD_ISUB, LOAD) X(LOAD_JZ, LOAD) X(LOAD_EQZ_BRIF, LOAD)                            \
+    /* a loop's last statement then its back edge (BR_PLAIN): `i += k` and `c = a + b`    \
+     * (LOAD_ADDI_STORE, LL_ADD_STORE), a store */                                        \
+    X(LOAD_ADDI_STORE_BR, LOAD) X(LL_ADD_STORE_BR, LOAD) X(STORE_BR, STORE)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
