@@ -125,6 +125,10 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
                                          : VM_OP_LOAD_ISUB;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_JZ) {
             o->op = VM_OP_LOAD_JZ;
+        } else if (o->op == VM_OP_LOAD && (next == VM_OP_IALOAD || next == VM_OP_FALOAD ||
+                                           next == VM_OP_AALOAD || next == VM_OP_BALOAD)) {
+            /* `a[i]` with the array computed (a field, `a[i][j]`) */
+            o->op = next == VM_OP_BALOAD ? VM_OP_LOAD_BALOAD : VM_OP_LOAD_ALOAD;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_EQZ && op3 == VM_OP_BR_IF) {
             /* `while (flag)` */
             o->op = VM_OP_LOAD_EQZ_BRIF;
@@ -634,7 +638,7 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
     T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)   \
-    T(STORE_BR) T(LOAD_ADDI_STORE_BR) T(LL_ADD_STORE_BR)
+    T(STORE_BR) T(LOAD_ADDI_STORE_BR) T(LL_ADD_STORE_BR) T(LOAD_ALOAD) T(LOAD_BALOAD)
 
 #if VM_OP_PROFILE
 /* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
@@ -1719,6 +1723,32 @@ string_call:
         sp -= 3;
         NEXT();
     }
+    /* load i; [ifa]aload | baload: anything unusual runs the load, then the
+     * array instruction (which throws) */
+    CASE(LOAD_ALOAD) {
+        VmArray *arr = vm_slot_ref(sp[-1]);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint64_t *)vm_array_data(arr))[i];
+        sp--;
+        ip += 2;
+        DISPATCH1();
+    }
+    CASE(LOAD_BALOAD) {
+        VmArray *arr = vm_slot_ref(sp[-1]);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint8_t *)vm_array_data(arr))[i];
+        sp--;
+        ip += 2;
+        DISPATCH1();
+    }
     CASE(BALOAD) {
         VmArray *arr = vm_slot_ref(sp[-2]);
         int64_t i = (int64_t)sp[-1];
@@ -1919,6 +1949,30 @@ T_FLUSH:
         tos = ((uint64_t *)vm_array_data(arr))[tos];
         sp--;
         NEXT1();
+    }
+    T_LOAD_ALOAD: {
+        VmArray *arr = vm_slot_ref(tos);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            *sp++ = tos;
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint64_t *)vm_array_data(arr))[i];
+        ip += 2;
+        DISPATCH1();
+    }
+    T_LOAD_BALOAD: {
+        VmArray *arr = vm_slot_ref(tos);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            *sp++ = tos;
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint8_t *)vm_array_data(arr))[i];
+        ip += 2;
+        DISPATCH1();
     }
     T_BALOAD: {
         VmArray *arr = vm_slot_ref(sp[-1]);

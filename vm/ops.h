@@ -113,7 +113,9 @@
     X(LOAD_ISUB, LOAD) X(LOAD_JZ, LOAD) X(LOAD_EQZ_BRIF, LOAD)                            \
     /* a loop's last statement then its back edge (BR_PLAIN): `i += k` and `c = a + b`    \
      * (LOAD_ADDI_STORE, LL_ADD_STORE), a store */                                        \
-    X(LOAD_ADDI_STORE_BR, LOAD) X(LL_ADD_STORE_BR, LOAD) X(STORE_BR, STORE)
+    X(LOAD_ADDI_STORE_BR, LOAD) X(LL_ADD_STORE_BR, LOAD) X(STORE_BR, STORE)              \
+    /* an element at a local index: load i; iaload | faload | aaload / load i; baload */    \
+    X(LOAD_ALOAD, LOAD) X(LOAD_BALOAD, LOAD)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
