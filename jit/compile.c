@@ -104,6 +104,13 @@ typedef struct Ctx {
      * never stores to it, always. A check it makes unneeded is left out. */
     bool *nonnull;
     bool this_kept;
+    /* Per instruction: how many ways lead there (jumps, handlers, the one
+     * before it falling through), 2 meaning two or more (scan_method); and,
+     * for one reached by a single forward jump and nothing else, what was
+     * known of the locals on that jump (recorded when the jump is emitted,
+     * taken over at the target instead of forgetting everything), or NULL. */
+    uint8_t *npred;
+    bool **facts_at;
     /* Inlining (emit_inline_call): [root] is the method being compiled (itself
      * for it); a callee's body emitted at a call site has a Ctx of its own
      * whose frame is [boff] bytes above JR_BASE and whose parent made call
@@ -154,6 +161,32 @@ static bool need_null_check(Ctx *c, uint32_t depth)
     bool known = c->nonnull[l];
     c->nonnull[l] = true;
     return !known;
+}
+
+/* A jump about to be emitted to instruction [dst]: when nothing else leads
+ * there and it is forward (emitted later, and never an OSR entry), what is
+ * known of the locals now holds there too, and with [local] (>= 0) not null
+ * on this jump. */
+static void facts_jump(Ctx *c, uint32_t from, uint32_t dst, int local)
+{
+    if (dst <= from || dst >= c->m->ncode || c->npred[dst] != 1 || c->facts_at[dst])
+        return;
+    bool *f = cm_malloc((size_t)c->m->nlocals + 1);
+    if (!f)
+        return; /* nothing recorded: forgotten at the target, as any other */
+    memcpy(f, c->nonnull, (size_t)c->m->nlocals + 1);
+    if (local >= 0)
+        f[local] = true;
+    c->facts_at[dst] = f;
+}
+
+/* At jump target [i]: what its single jump recorded, else nothing known. */
+static void facts_enter(Ctx *c, uint32_t i)
+{
+    if (c->facts_at[i])
+        memcpy(c->nonnull, c->facts_at[i], (size_t)c->m->nlocals + 1);
+    else
+        facts_reset(c);
 }
 
 static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
@@ -1420,6 +1453,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_JZ: {
         JReg r = vpop_r(c, JR_R0);
         vflush(c);
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_bri(A, JC_EQ, r, 0, c->labels[o->target]);
         return true;
     }
@@ -1490,6 +1524,18 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     JFReg fa = JF0, fb = JF1;
     JReg ra = JR_R0, rb = JR_R1;
     int32_t mem_local = -1; /* >= 0: the fused compare is (this local) ic ra */
+    /* a local compared with null (pre-decoding made aeq, ane ieq, ine): not
+     * null on one way out. (An int local compared with 0 is then "not null"
+     * where it is not 0, which nothing asks: a null check is of a reference.) */
+    int null_local = -1;
+    if (fuse && (base == VM_OP_IEQ || base == VM_OP_INE || base == VM_OP_AEQ ||
+                 base == VM_OP_ANE) && c->nv >= 2) {
+        const VsEntry *x = &c->vs[c->nv - 2], *y = &c->vs[c->nv - 1];
+        if (y->kind == VS_CONST && y->k == 0 && x->kind == VS_LOCAL && x->local < m->nlocals)
+            null_local = (int)x->local;
+        else if (x->kind == VS_CONST && x->k == 0 && y->kind == VS_LOCAL && y->local < m->nlocals)
+            null_local = (int)y->local;
+    }
     if (fl) {
         fb = vpop_f(c, JF1);
         fa = vpop_f(c, JF0);
@@ -1540,6 +1586,11 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     bool direct = nb == VM_OP_BR_IF && (uint32_t)bo->target > j &&
                   (bo->arity == 0 || hb - 1 - bo->arity == (int32_t)bo->height);
     JLabel zero = nb == VM_OP_JZ ? c->labels[bo->target] : masm_label(A);
+    /* the compare's value 1 means the local is not null (ANE) or null (AEQ,
+     * negated by an eqz); jz jumps on 0, br_if on 1 */
+    bool one_nonnull = (base == VM_OP_ANE || base == VM_OP_INE) != negate;
+    bool taken_nonnull = (nb == VM_OP_BR_IF) == one_nonnull;
+    facts_jump(c, j, (uint32_t)bo->target, taken_nonnull ? null_local : -1);
     JCond when_zero = negate ? ic : inverse(ic);
     JCond cond = direct ? inverse(when_zero) : when_zero;
     JLabel to = direct ? c->labels[bo->target] : zero;
@@ -1562,6 +1613,8 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     } else if (direct) {
         masm_bind(A, zero);
     }
+    if (null_local >= 0 && !taken_nonnull)
+        c->nonnull[null_local] = true;
     *skip = j - i;
 }
 
@@ -1677,9 +1730,11 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_JMP:
         if ((uint32_t)o->target <= i)
             poll(c, i, h);
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_jmp(A, c->labels[o->target]);
         break;
     case VM_OP_JZ:
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->target]);
         break;
@@ -2214,6 +2269,44 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     return t;
 }
 
+/* The per-instruction and per-local arrays of c->m's Ctx (zeroed); false when
+ * out of memory (scan_free frees what was made). */
+static bool scan_alloc(Ctx *c)
+{
+    size_t n = (size_t)c->m->ncode + 1;
+    c->labels = cm_calloc(n, sizeof *c->labels);
+    c->target = cm_calloc(n, sizeof *c->target);
+    c->npred = cm_calloc(n, sizeof *c->npred);
+    c->facts_at = cm_calloc(n, sizeof *c->facts_at);
+    c->nonnull = cm_calloc((size_t)c->m->nlocals + 1, sizeof *c->nonnull);
+    return c->labels && c->target && c->npred && c->facts_at && c->nonnull;
+}
+
+static void scan_free(Ctx *c)
+{
+    if (c->facts_at)
+        for (uint32_t i = 0; i <= c->m->ncode; i++)
+            free(c->facts_at[i]);
+    free(c->facts_at);
+    free(c->npred);
+    free(c->labels);
+    free(c->target);
+    free(c->nonnull);
+    free(c->stubs);
+}
+
+/* Whether instruction [o] goes on to the one after it when it is done. */
+static bool falls_through(const VmInsn *o)
+{
+    switch (vm_op_base(o->op)) {
+    case VM_OP_JMP: case VM_OP_BR: case VM_OP_BR_TABLE: case VM_OP_RETURN:
+    case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* What c->m's code tells before its instructions are emitted: whether `this`
  * ([has_this]) is kept (nothing stores to local 0, so it is never null), a
  * label per instruction and one past the end, and what something jumps to
@@ -2231,17 +2324,27 @@ static void scan_method(Ctx *c, bool has_this)
     facts_reset(c);
     for (uint32_t i = 0; i <= m->ncode; i++)
         c->labels[i] = masm_label(A);
+#define PRED(t) (c->npred[t] = c->npred[t] ? 2 : 1)
     for (uint32_t i = 0; i < m->ncode; i++) {
         const VmInsn *o = &m->code[i];
         int b = vm_op_base(o->op);
-        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
+        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF) {
             c->target[o->target] = true;
-        else if (b == VM_OP_BR_TABLE)
-            for (uint32_t k = 0; k <= o->ncases; k++)
+            PRED(o->target);
+        } else if (b == VM_OP_BR_TABLE) {
+            for (uint32_t k = 0; k <= o->ncases; k++) {
                 c->target[o->table[k].idx] = true;
+                PRED(o->table[k].idx);
+            }
+        }
+        if (m->heights[i] >= 0 && falls_through(o))
+            PRED(i + 1);
     }
-    for (uint32_t i = 0; i < m->nhandlers; i++)
+    for (uint32_t i = 0; i < m->nhandlers; i++) {
         c->target[m->handlers[i].target] = true;
+        c->npred[m->handlers[i].target] = 2;
+    }
+#undef PRED
 }
 
 /* Every instruction of c->m in order, each at its label, the lazy stack
@@ -2254,7 +2357,7 @@ static void emit_insns(Ctx *c, uint32_t *offsets)
     const VmMethod *m = c->m;
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->target[i])
-            facts_reset(c);
+            facts_enter(c, i);
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
             c->top = m->heights[i] >= 0 ? m->heights[i] : c->top;
             vflush(c);
@@ -2303,16 +2406,11 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
         return false;
     uint32_t nargs = t->nparams;
     Ctx *s = cm_calloc(1, sizeof *s);
-    if (s) {
-        s->labels = cm_calloc((size_t)t->ncode + 1, sizeof *s->labels);
-        s->target = cm_calloc((size_t)t->ncode + 1, sizeof *s->target);
-        s->nonnull = cm_calloc((size_t)t->nlocals + 1, sizeof *s->nonnull);
-    }
-    if (!s || !s->labels || !s->target || !s->nonnull) {
+    if (s)
+        s->m = t;
+    if (!s || !scan_alloc(s)) {
         if (s) {
-            free(s->labels);
-            free(s->target);
-            free(s->nonnull);
+            scan_free(s);
             free(s);
         }
         c->failed = true;
@@ -2480,10 +2578,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     bool ok = false;
     if ((uint64_t)(m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS) * 8u > (1u << 28))
         return false;
-    c->labels = cm_calloc((size_t)m->ncode + 1, sizeof *c->labels);
-    c->target = cm_calloc((size_t)m->ncode + 1, sizeof *c->target);
-    c->nonnull = cm_calloc((size_t)m->nlocals + 1, sizeof *c->nonnull);
-    if (!c->labels || !c->target || !c->nonnull)
+    if (!scan_alloc(c))
         goto fail;
     scan_method(c, !(m->flags & CF_ACC_STATIC));
     c->ret = masm_label(a);
@@ -2576,15 +2671,9 @@ fail:
     while (c->subs) {
         Ctx *s = c->subs;
         c->subs = s->next_sub;
-        free(s->labels);
-        free(s->target);
-        free(s->nonnull);
-        free(s->stubs);
+        scan_free(s);
         free(s);
     }
-    free(c->labels);
-    free(c->target);
-    free(c->nonnull);
-    free(c->stubs);
+    scan_free(c);
     return ok;
 }
