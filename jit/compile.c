@@ -487,11 +487,13 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
      * the interpreter except from its start when its body finds no room
      * (which stores both then: jit_h_interpret), and its ip is published
      * before anything reads it (a helper, a call, a fault) */
-    /* declared locals start zero: slots [nparams, nlocals) */
-    if (known && known->nlocals - known->nparams <= 16) {
+    /* declared locals start zero: slots [nparams, nlocals), of which only
+     * those some path may read before storing them need it (pre-decoding's
+     * clear_from, clear_to, as the interpreter's calls) */
+    if (known && known->clear_to - known->clear_from <= 16) {
         masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
         masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
-        for (uint32_t k = known->nparams; k < known->nlocals; k++)
+        for (uint32_t k = known->clear_from; k < known->clear_to; k++)
             masm_sti(A, JR_R5, (int32_t)(k * 8u), 0);
     } else {
         if (known)
@@ -640,6 +642,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
 }
 
 static void emit_call(Ctx *c, uint32_t i, int op, int32_t h);
+static void jmp_ret(Ctx *c, uint32_t i);
 static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h);
 static void vflush(Ctx *c);
 static void vpop(Ctx *c, JReg r);
@@ -1476,7 +1479,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         JReg r = vpop_r(c, JR_R0);
         c->nv = 0;
         masm_st(A, r, JR_BASE, LOC(0));
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         return true;
     }
     default:
@@ -1484,6 +1487,20 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
 }
 
+
+/* Return instruction [i] goes to c->ret, which an inlined body binds right
+ * after its last instruction: no jump from the last one that runs. */
+static void jmp_ret(Ctx *c, uint32_t i)
+{
+    if (c->inl_parent) {
+        uint32_t k = i + 1;
+        while (k < c->m->ncode && c->m->heights[k] < 0)
+            k++;
+        if (k == c->m->ncode)
+            return;
+    }
+    masm_jmp(A, c->ret);
+}
 
 static bool is_cmp(int base)
 {
@@ -1765,10 +1782,10 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_RETURN:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_st(A, JR_R0, JR_BASE, LOC(0));
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         break;
     case VM_OP_RETURN_V:
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         break;
     case VM_OP_THROW:
         inl_push(c);
@@ -2461,8 +2478,8 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     s->ret = masm_label(A);
     s->unwind = masm_label(A);
     scan_method(s, recv);
-    /* declared locals start zero */
-    for (uint32_t k = t->nparams; k < t->nlocals; k++)
+    /* declared locals start zero where they may be read first (see fast_call) */
+    for (uint32_t k = t->clear_from; k < t->clear_to; k++)
         masm_sti(A, JR_BASE, args + (int32_t)(k * 8u), 0);
     emit_inline_body(s);
     if (s->failed)
