@@ -123,6 +123,10 @@ typedef struct Ctx {
     uint32_t inl_idx;
     int32_t inl_h;
     int32_t inl_budget;
+    /* The root's: value-stack slots from its base (without the spare ones)
+     * and frames above its own that its body's entry has checked room for
+     * (entry_room); a call or inlined callee within them checks nothing. */
+    uint32_t room_slots, room_frames;
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -427,6 +431,17 @@ static bool plain_class(const VmClass *k)
     return k && !k->is_interface && !k->is_array && k->super && k->depth < (1u << 20);
 }
 
+/* Whether the frame of [t] with its arguments at operand height [at] of c's
+ * frame is inside the value stack without a check: inside c's own frame
+ * (whose check covered it), or inside what the root's entry checked. */
+static bool room_known(const Ctx *c, int32_t at, const VmMethod *t)
+{
+    uint64_t own = (uint64_t)at + t->nlocals + t->max_stack;
+    if (own <= c->m->max_stack)
+        return true;
+    return (uint64_t)c->boff / 8u + c->m->nlocals + own <= c->root->room_slots;
+}
+
 /* A call whose target method is in R3, arguments at height [h] - [nargs]:
  * when the target is compiled and every check of vm_push_frame passes, the
  * frame is pushed here and the target's body called directly (its frame,
@@ -462,8 +477,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
     if (known) {
         uint64_t need = ((uint64_t)known->nlocals + known->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        if ((uint64_t)(h - (int32_t)nargs) + known->nlocals + known->max_stack >
-            c->m->max_stack) {
+        if (!room_known(c, h - (int32_t)nargs, known)) {
             masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
             masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R4, slow);
         }
@@ -663,7 +677,7 @@ static void reload_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
 static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t nargs,
                                JLabel full, JLabel undo)
 {
-    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+    if (!room_known(c, h - (int32_t)nargs, t)) {
         uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
         masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(h - (int32_t)nargs) + (int32_t)need);
         masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, full);
@@ -2451,11 +2465,11 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     bool check = recv && need_null_check(c, nargs - 1);
     vflush(c);
     int32_t args = SLOT(h - (int32_t)nargs);
-    if (recv) {
+    if (recv && (check || guard_cls || vguard)) {
         masm_ld(A, JR_R0, JR_BASE, args);
         receiver_guard(c, check, guard_cls, vguard, t, full);
     }
-    if (calls) {
+    if (calls && c->root->room_frames < 2) {
         /* room for the callee's frame and one above it (the body's entry
          * checked room for one) */
         masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)sizeof(VmFrame));
@@ -2583,8 +2597,50 @@ static void emit_stubs(Ctx *c)
     }
 }
 
+/* What the root's body entry checks (Ctx.room_slots, room_frames), from its
+ * call sites before they are emitted: the frame of each target a site may
+ * call or inline (its static target, the one its inline cache holds), when
+ * not much larger than the root's own, and a second frame when a site may be
+ * inlined with a body that calls. One check at the entry instead of one at
+ * each call made. A frame without that room runs in the interpreter, as one
+ * without room for a callee does. */
+#define ROOM_EXTRA_SLOTS 256
+static void entry_room(Ctx *c)
+{
+    const VmMethod *m = c->m;
+    uint64_t own = (uint64_t)m->nlocals + m->max_stack, best = own;
+    c->room_frames = 1;
+    for (uint32_t i = 0; i < m->ncode; i++) {
+        const VmInsn *o = &m->code[i];
+        int op = insn_op(o), b = vm_op_base(op);
+        if (m->heights[i] < 0 || op != b || o->nargs < 0 || m->heights[i] < o->nargs ||
+            (b != VM_OP_INVOKE_Q && b != VM_OP_INVOKESPECIAL_Q && b != VM_OP_INVOKEVIRTUAL_Q &&
+             b != VM_OP_INVOKEIFACE_Q))
+            continue;
+        const VmMethod *cand[2] = {o->method, NULL};
+        if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q) {
+            VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+            cand[1] = k ? o->cache_target : NULL;
+        }
+        for (int j = 0; j < 2; j++) {
+            const VmMethod *t = cand[j];
+            if (!t || !t->code || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)))
+                continue;
+            uint64_t need = (uint64_t)m->nlocals + (uint64_t)(m->heights[i] - o->nargs) +
+                            t->nlocals + t->max_stack;
+            if (need > best && need <= own + ROOM_EXTRA_SLOTS)
+                best = need;
+        }
+        VmClass *g;
+        bool vg, recv, calls = false;
+        if (inline_site(c, i, b, &g, &vg, &recv, &calls) && calls)
+            c->room_frames = 2;
+    }
+    c->room_slots = (uint32_t)best;
+}
+
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
-                     uint32_t *entry_off, uint32_t *body_off)
+                     uint32_t *entry_off, uint32_t *body_off, JitRoom *room)
 {
     Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX,
                .r5_local = -1};
@@ -2598,6 +2654,9 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     if (!scan_alloc(c))
         goto fail;
     scan_method(c, !(m->flags & CF_ACC_STATIC));
+    entry_room(c);
+    room->stack_bytes = (c->room_slots + VM_FRAME_SPARE_SLOTS) * 8u;
+    room->frames = c->room_frames;
     c->ret = masm_label(a);
     c->unwind = masm_label(a);
     c->body = masm_label(a);
@@ -2623,8 +2682,20 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
      * instead of at every call: without it the interpreter runs this frame, and
      * its calls meet the depth limit where the interpreter's would. (The way
      * from C into the middle of a body, OSR, checks the same: vm_jit_room.) */
-    masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    if (c->room_frames > 1) {
+        masm_alui(a, JA_ADD, JR_R1, JR_FRAME, (int32_t)((c->room_frames - 1) * sizeof(VmFrame)));
+        masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_R1, cramped);
+    } else {
+        masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    }
     masm_brm(a, JC_UGE, JR_VM, offsetof(MicaVM, jit_cstack_limit), JR_SP, cramped);
+    if (c->room_slots > (uint64_t)m->nlocals + m->max_stack) {
+        /* the value stack for the frames of its calls and inlined callees
+         * (the caller checked this frame's own) */
+        masm_alui(a, JA_ADD, JR_R1, JR_BASE,
+                  (int32_t)((c->room_slots + VM_FRAME_SPARE_SLOTS) * 8u));
+        masm_brm(a, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, cramped);
+    }
 
     emit_insns(c, offsets);
     /* nothing verified falls off the end */
