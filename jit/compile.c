@@ -1651,9 +1651,10 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
 
 /* Intrinsics of natives (vm/ops.h) done inline: Math.sqrt and Math.abs of a
  * float; String.length of a string whose code points are counted and
- * codePointAt in an ASCII one; through C helpers that make no call,
- * String.charAt in an ASCII string (it allocates the result under the
- * native's frame, as the interpreter does) and Arrays.copy (which raises
+ * codePointAt in an ASCII one; String.equals up to comparing the bytes of
+ * two strings of one length (a C helper); through C helpers that make no call,
+ * String.charAt and substring in an ASCII string (they allocate the result
+ * under the native's frame, as the interpreter does) and Arrays.copy (which raises
  * nothing: it copies only when no check can fail). The check their native
  * call would make (a frame left for it) always holds in a compiled body (see
  * its entry); when a check of their own fails or a helper declines, the
@@ -1662,17 +1663,47 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
 static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
 {
     if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q && op != VM_OP_ACOPY_Q &&
-        op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q && op != VM_OP_CHARAT_Q)
+        op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q && op != VM_OP_CHARAT_Q &&
+        op != VM_OP_STREQ_Q && op != VM_OP_SUBSTR_Q)
         return false;
     JLabel call = masm_label(A), done = masm_label(A);
-    if (op == VM_OP_CHARAT_Q) {
+    if (op == VM_OP_CHARAT_Q || op == VM_OP_SUBSTR_Q) {
         sync(c, i, h);
         arg_vm(c);
         masm_movi(A, masm_arg(1), (int64_t)(intptr_t)&c->m->code[i]);
         masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h));
-        masm_call(A, (const void *)jit_h_charat);
+        masm_call(A, op == VM_OP_CHARAT_Q ? (const void *)jit_h_charat
+                                          : (const void *)jit_h_substring);
         masm_bri(A, JC_LT, JR_R0, 0, c->unwind);
         masm_bri(A, JC_EQ, JR_R0, 0, call);
+    } else if (op == VM_OP_STREQ_Q) {
+        /* String.equals: the same object, else null, another class, another
+         * length or another first byte (a NUL when empty) decide inline, and so
+         * does a length of at most 1; longer strings compare the rest in C */
+        JLabel yes = masm_label(A), no = masm_label(A);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_bri(A, JC_EQ, JR_R0, 0, call);
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+        masm_br(A, JC_EQ, JR_R0, JR_R1, yes);
+        masm_bri(A, JC_EQ, JR_R1, 0, no);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmObject, cls));
+        masm_brm(A, JC_NE, JR_R1, offsetof(VmObject, cls), JR_R2, no);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmString, length));
+        masm_brm(A, JC_NE, JR_R1, offsetof(VmString, length), JR_R2, no);
+        masm_ld8(A, JR_R3, JR_R0, offsetof(VmString, bytes));
+        masm_ld8(A, JR_R4, JR_R1, offsetof(VmString, bytes));
+        masm_br(A, JC_NE, JR_R3, JR_R4, no);
+        masm_bri(A, JC_LE, JR_R2, 1, yes);
+        masm_ld(A, masm_arg(0), JR_BASE, SLOT(h - 2));
+        masm_ld(A, masm_arg(1), JR_BASE, SLOT(h - 1));
+        masm_call(A, (const void *)jit_h_string_bytes_equal);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_jmp(A, done);
+        masm_bind(A, yes);
+        masm_sti(A, JR_BASE, SLOT(h - 2), 1);
+        masm_jmp(A, done);
+        masm_bind(A, no);
+        masm_sti(A, JR_BASE, SLOT(h - 2), 0);
     } else if (op == VM_OP_STRLEN_Q || op == VM_OP_CODEPOINT_Q) {
         int32_t at = SLOT(h - (op == VM_OP_STRLEN_Q ? 1 : 2));
         masm_ld(A, JR_R0, JR_BASE, at);
@@ -2223,10 +2254,10 @@ static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, 
             break;
         case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
         case VM_OP_INVOKEIFACE_Q: case VM_OP_NEW_Q: case VM_OP_CALLFN:
-            /* String.charAt's intrinsic allocates under a frame of its own;
+            /* String.charAt's and substring's intrinsics allocate under a frame of their own;
              * a call that has been made and is not done inline would need the
              * callee's frame each time: such a callee is better called */
-            if (op == VM_OP_CHARAT_Q)
+            if (op == VM_OP_CHARAT_Q || op == VM_OP_SUBSTR_Q)
                 return false;
             if (!light_call(o, op, b) && (!deep || target_inlinable(t, o, b)))
                 return false;

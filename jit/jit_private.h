@@ -80,6 +80,16 @@ int64_t jit_h_array_copy(const uint64_t *args);
  * String made under the native's frame, as the interpreter makes it, into
  * sp[-2]: 1; 0 if the call must be made; -1 with OutOfMemoryError pending. */
 int64_t jit_h_charat(MicaVM *vm, VmInsn *o, uint64_t *sp);
+/* String.substring's intrinsic, its operands at sp[-3..-1] (fr->ip and fr->sp
+ * published): for an ASCII string and a range inside it, the string itself
+ * (the whole) or the substring made under the native's frame, as the
+ * interpreter makes it, into sp[-3]: 1; 0 if the call must be made; -1 with
+ * OutOfMemoryError pending. */
+int64_t jit_h_substring(MicaVM *vm, VmInsn *o, uint64_t *sp);
+/* The bytes of Strings [a] and [b], of the same length, compared: 1 if equal.
+ * String.equals' intrinsic calls it after its inline checks (for lengths of 2 and
+ * more, the first bytes equal). */
+int64_t jit_h_string_bytes_equal(const VmString *a, const VmString *b);
 
 enum { JIT_FAULT_DIV0, JIT_FAULT_NULL_FIELD, JIT_FAULT_BOUNDS, JIT_FAULT_NULL_LENGTH,
        JIT_FAULT_CAST, JIT_FAULT_UNREACHABLE };

@@ -609,6 +609,7 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(LOAD_ADDI_STORE) T(LOAD2) T(LOAD_ICONST) T(LOAD_ADDI) T(LOAD_LOAD_ADDI)              \
     T(LOAD_GETFIELD) T(INVOKE_Q) T(INVOKEVIRTUAL_Q) T(INVOKESPECIAL_Q) T(INVOKEIFACE_Q)    \
     T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
+    T(STREQ_Q) T(SUBSTR_Q)                                                                \
     T(CHECKCAST_Q) T(VGET_Q) T(VSET_Q) T(LOAD_VGET) T(LOAD2_GETFIELD) T(LOAD_GETFIELD2)    \
     T(FIELD_ADDI) T(LOAD_DUP_GETFIELD) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q)    \
     T(PUTSTATIC_Z_Q) T(K_ILT_JZ) T(K_ILE_JZ) T(K_IGT_JZ) T(K_IGE_JZ) T(K_IEQ_JZ)           \
@@ -1195,6 +1196,40 @@ dispatch:
         if (!r)
             goto exception;
         sp--;
+        sp[-1] = vm_ref_slot(r);
+        NEXT();
+    }
+    CASE(STREQ_Q) {
+        /* String.equals: no frame needed (it allocates and raises nothing) */
+        VmString *str = vm_slot_ref(sp[-2]);
+        if (!str || !INTRINSIC_FITS(true))
+            goto string_call;
+        sp--;
+        sp[-1] = vm_string_equals(str, vm_slot_ref(sp[0]));
+        NEXT();
+    }
+    CASE(SUBSTR_Q) {
+        /* String.substring of an ASCII string, in range (unsigned: a negative
+         * index is out of it); the whole string is itself */
+        VmString *str = vm_slot_ref(sp[-3]);
+        uint64_t from = sp[-2], to = sp[-1];
+        if (!str || !str->cp_known || !str->ascii || from > to ||
+            to > (uint64_t)str->length || !INTRINSIC_FITS(true))
+            goto string_call;
+        VmString *r = str;
+        if (to - from != (uint64_t)str->length) {
+            SAVE();
+            /* allocates under the native's frame, as the call would (traces) */
+            uint64_t *args = sp - 3;
+            vm->frames[vm->nframes] = (VmFrame){.m = ip->method, .base = args, .sp = sp};
+            atomic_signal_fence(memory_order_release);
+            vm->nframes++;
+            r = vm_new_ascii_string(vm, str->bytes + from, (size_t)(to - from));
+            vm->nframes--;
+            if (!r)
+                goto exception;
+        }
+        sp -= 2;
         sp[-1] = vm_ref_slot(r);
         NEXT();
     }
@@ -1922,6 +1957,8 @@ T_FLUSH:
     T_FWD(STRLEN_Q)
     T_FWD(CHARAT_Q)
     T_FWD(CODEPOINT_Q)
+    T_FWD(STREQ_Q)
+    T_FWD(SUBSTR_Q)
     T_FWD(INSTANCEOF_Q)
     T_FWD(CHECKCAST_Q)
     T_FWD(CALLFN)
