@@ -104,6 +104,13 @@ typedef struct Ctx {
      * never stores to it, always. A check it makes unneeded is left out. */
     bool *nonnull;
     bool this_kept;
+    /* Per instruction: how many ways lead there (jumps, handlers, the one
+     * before it falling through), 2 meaning two or more (scan_method); and,
+     * for one reached by a single forward jump and nothing else, what was
+     * known of the locals on that jump (recorded when the jump is emitted,
+     * taken over at the target instead of forgetting everything), or NULL. */
+    uint8_t *npred;
+    bool **facts_at;
     /* Inlining (emit_inline_call): [root] is the method being compiled (itself
      * for it); a callee's body emitted at a call site has a Ctx of its own
      * whose frame is [boff] bytes above JR_BASE and whose parent made call
@@ -116,6 +123,10 @@ typedef struct Ctx {
     uint32_t inl_idx;
     int32_t inl_h;
     int32_t inl_budget;
+    /* The root's: value-stack slots from its base (without the spare ones)
+     * and frames above its own that its body's entry has checked room for
+     * (entry_room); a call or inlined callee within them checks nothing. */
+    uint32_t room_slots, room_frames;
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -154,6 +165,32 @@ static bool need_null_check(Ctx *c, uint32_t depth)
     bool known = c->nonnull[l];
     c->nonnull[l] = true;
     return !known;
+}
+
+/* A jump about to be emitted to instruction [dst]: when nothing else leads
+ * there and it is forward (emitted later, and never an OSR entry), what is
+ * known of the locals now holds there too, and with [local] (>= 0) not null
+ * on this jump. */
+static void facts_jump(Ctx *c, uint32_t from, uint32_t dst, int local)
+{
+    if (dst <= from || dst >= c->m->ncode || c->npred[dst] != 1 || c->facts_at[dst])
+        return;
+    bool *f = cm_malloc((size_t)c->m->nlocals + 1);
+    if (!f)
+        return; /* nothing recorded: forgotten at the target, as any other */
+    memcpy(f, c->nonnull, (size_t)c->m->nlocals + 1);
+    if (local >= 0)
+        f[local] = true;
+    c->facts_at[dst] = f;
+}
+
+/* At jump target [i]: what its single jump recorded, else nothing known. */
+static void facts_enter(Ctx *c, uint32_t i)
+{
+    if (c->facts_at[i])
+        memcpy(c->nonnull, c->facts_at[i], (size_t)c->m->nlocals + 1);
+    else
+        facts_reset(c);
 }
 
 static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
@@ -394,6 +431,17 @@ static bool plain_class(const VmClass *k)
     return k && !k->is_interface && !k->is_array && k->super && k->depth < (1u << 20);
 }
 
+/* Whether the frame of [t] with its arguments at operand height [at] of c's
+ * frame is inside the value stack without a check: inside c's own frame
+ * (whose check covered it), or inside what the root's entry checked. */
+static bool room_known(const Ctx *c, int32_t at, const VmMethod *t)
+{
+    uint64_t own = (uint64_t)at + t->nlocals + t->max_stack;
+    if (own <= c->m->max_stack)
+        return true;
+    return (uint64_t)c->boff / 8u + c->m->nlocals + own <= c->root->room_slots;
+}
+
 /* A call whose target method is in R3, arguments at height [h] - [nargs]:
  * when the target is compiled and every check of vm_push_frame passes, the
  * frame is pushed here and the target's body called directly (its frame,
@@ -429,8 +477,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
     if (known) {
         uint64_t need = ((uint64_t)known->nlocals + known->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        if ((uint64_t)(h - (int32_t)nargs) + known->nlocals + known->max_stack >
-            c->m->max_stack) {
+        if (!room_known(c, h - (int32_t)nargs, known)) {
             masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
             masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R4, slow);
         }
@@ -454,11 +501,13 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
      * the interpreter except from its start when its body finds no room
      * (which stores both then: jit_h_interpret), and its ip is published
      * before anything reads it (a helper, a call, a fault) */
-    /* declared locals start zero: slots [nparams, nlocals) */
-    if (known && known->nlocals - known->nparams <= 16) {
+    /* declared locals start zero: slots [nparams, nlocals), of which only
+     * those some path may read before storing them need it (pre-decoding's
+     * clear_from, clear_to, as the interpreter's calls) */
+    if (known && known->clear_to - known->clear_from <= 16) {
         masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
         masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
-        for (uint32_t k = known->nparams; k < known->nlocals; k++)
+        for (uint32_t k = known->clear_from; k < known->clear_to; k++)
             masm_sti(A, JR_R5, (int32_t)(k * 8u), 0);
     } else {
         if (known)
@@ -607,6 +656,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
 }
 
 static void emit_call(Ctx *c, uint32_t i, int op, int32_t h);
+static void jmp_ret(Ctx *c, uint32_t i);
 static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h);
 static void vflush(Ctx *c);
 static void vpop(Ctx *c, JReg r);
@@ -627,7 +677,7 @@ static void reload_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
 static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t nargs,
                                JLabel full, JLabel undo)
 {
-    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+    if (!room_known(c, h - (int32_t)nargs, t)) {
         uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
         masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(h - (int32_t)nargs) + (int32_t)need);
         masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, full);
@@ -1511,6 +1561,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_JZ: {
         JReg r = vpop_r(c, JR_R0);
         vflush(c);
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_bri(A, JC_EQ, r, 0, c->labels[o->target]);
         return true;
     }
@@ -1533,7 +1584,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         JReg r = vpop_r(c, JR_R0);
         c->nv = 0;
         masm_st(A, r, JR_BASE, LOC(0));
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         return true;
     }
     default:
@@ -1541,6 +1592,20 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
 }
 
+
+/* Return instruction [i] goes to c->ret, which an inlined body binds right
+ * after its last instruction: no jump from the last one that runs. */
+static void jmp_ret(Ctx *c, uint32_t i)
+{
+    if (c->inl_parent) {
+        uint32_t k = i + 1;
+        while (k < c->m->ncode && c->m->heights[k] < 0)
+            k++;
+        if (k == c->m->ncode)
+            return;
+    }
+    masm_jmp(A, c->ret);
+}
 
 static bool is_cmp(int base)
 {
@@ -1581,6 +1646,18 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     JFReg fa = JF0, fb = JF1;
     JReg ra = JR_R0, rb = JR_R1;
     int32_t mem_local = -1; /* >= 0: the fused compare is (this local) ic ra */
+    /* a local compared with null (pre-decoding made aeq, ane ieq, ine): not
+     * null on one way out. (An int local compared with 0 is then "not null"
+     * where it is not 0, which nothing asks: a null check is of a reference.) */
+    int null_local = -1;
+    if (fuse && (base == VM_OP_IEQ || base == VM_OP_INE || base == VM_OP_AEQ ||
+                 base == VM_OP_ANE) && c->nv >= 2) {
+        const VsEntry *x = &c->vs[c->nv - 2], *y = &c->vs[c->nv - 1];
+        if (y->kind == VS_CONST && y->k == 0 && x->kind == VS_LOCAL && x->local < m->nlocals)
+            null_local = (int)x->local;
+        else if (x->kind == VS_CONST && x->k == 0 && y->kind == VS_LOCAL && y->local < m->nlocals)
+            null_local = (int)y->local;
+    }
     if (fl) {
         fb = vpop_f(c, JF1);
         fa = vpop_f(c, JF0);
@@ -1631,6 +1708,11 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     bool direct = nb == VM_OP_BR_IF && (uint32_t)bo->target > j &&
                   (bo->arity == 0 || hb - 1 - bo->arity == (int32_t)bo->height);
     JLabel zero = nb == VM_OP_JZ ? c->labels[bo->target] : masm_label(A);
+    /* the compare's value 1 means the local is not null (ANE) or null (AEQ,
+     * negated by an eqz); jz jumps on 0, br_if on 1 */
+    bool one_nonnull = (base == VM_OP_ANE || base == VM_OP_INE) != negate;
+    bool taken_nonnull = (nb == VM_OP_BR_IF) == one_nonnull;
+    facts_jump(c, j, (uint32_t)bo->target, taken_nonnull ? null_local : -1);
     JCond when_zero = negate ? ic : inverse(ic);
     JCond cond = direct ? inverse(when_zero) : when_zero;
     JLabel to = direct ? c->labels[bo->target] : zero;
@@ -1653,6 +1735,8 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     } else if (direct) {
         masm_bind(A, zero);
     }
+    if (null_local >= 0 && !taken_nonnull)
+        c->nonnull[null_local] = true;
     *skip = j - i;
 }
 
@@ -1799,9 +1883,11 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_JMP:
         if ((uint32_t)o->target <= i)
             poll(c, i, h);
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_jmp(A, c->labels[o->target]);
         break;
     case VM_OP_JZ:
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->target]);
         break;
@@ -1832,10 +1918,10 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_RETURN:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_st(A, JR_R0, JR_BASE, LOC(0));
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         break;
     case VM_OP_RETURN_V:
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         break;
     case VM_OP_THROW:
         inl_push(c);
@@ -2336,6 +2422,44 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     return t;
 }
 
+/* The per-instruction and per-local arrays of c->m's Ctx (zeroed); false when
+ * out of memory (scan_free frees what was made). */
+static bool scan_alloc(Ctx *c)
+{
+    size_t n = (size_t)c->m->ncode + 1;
+    c->labels = cm_calloc(n, sizeof *c->labels);
+    c->target = cm_calloc(n, sizeof *c->target);
+    c->npred = cm_calloc(n, sizeof *c->npred);
+    c->facts_at = cm_calloc(n, sizeof *c->facts_at);
+    c->nonnull = cm_calloc((size_t)c->m->nlocals + 1, sizeof *c->nonnull);
+    return c->labels && c->target && c->npred && c->facts_at && c->nonnull;
+}
+
+static void scan_free(Ctx *c)
+{
+    if (c->facts_at)
+        for (uint32_t i = 0; i <= c->m->ncode; i++)
+            free(c->facts_at[i]);
+    free(c->facts_at);
+    free(c->npred);
+    free(c->labels);
+    free(c->target);
+    free(c->nonnull);
+    free(c->stubs);
+}
+
+/* Whether instruction [o] goes on to the one after it when it is done. */
+static bool falls_through(const VmInsn *o)
+{
+    switch (vm_op_base(o->op)) {
+    case VM_OP_JMP: case VM_OP_BR: case VM_OP_BR_TABLE: case VM_OP_RETURN:
+    case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* What c->m's code tells before its instructions are emitted: whether `this`
  * ([has_this]) is kept (nothing stores to local 0, so it is never null), a
  * label per instruction and one past the end, and what something jumps to
@@ -2353,17 +2477,27 @@ static void scan_method(Ctx *c, bool has_this)
     facts_reset(c);
     for (uint32_t i = 0; i <= m->ncode; i++)
         c->labels[i] = masm_label(A);
+#define PRED(t) (c->npred[t] = c->npred[t] ? 2 : 1)
     for (uint32_t i = 0; i < m->ncode; i++) {
         const VmInsn *o = &m->code[i];
         int b = vm_op_base(o->op);
-        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
+        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF) {
             c->target[o->target] = true;
-        else if (b == VM_OP_BR_TABLE)
-            for (uint32_t k = 0; k <= o->ncases; k++)
+            PRED(o->target);
+        } else if (b == VM_OP_BR_TABLE) {
+            for (uint32_t k = 0; k <= o->ncases; k++) {
                 c->target[o->table[k].idx] = true;
+                PRED(o->table[k].idx);
+            }
+        }
+        if (m->heights[i] >= 0 && falls_through(o))
+            PRED(i + 1);
     }
-    for (uint32_t i = 0; i < m->nhandlers; i++)
+    for (uint32_t i = 0; i < m->nhandlers; i++) {
         c->target[m->handlers[i].target] = true;
+        c->npred[m->handlers[i].target] = 2;
+    }
+#undef PRED
 }
 
 /* Every instruction of c->m in order, each at its label, the lazy stack
@@ -2376,7 +2510,7 @@ static void emit_insns(Ctx *c, uint32_t *offsets)
     const VmMethod *m = c->m;
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->target[i])
-            facts_reset(c);
+            facts_enter(c, i);
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
             c->top = m->heights[i] >= 0 ? m->heights[i] : c->top;
             vflush(c);
@@ -2425,16 +2559,11 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
         return false;
     uint32_t nargs = t->nparams;
     Ctx *s = cm_calloc(1, sizeof *s);
-    if (s) {
-        s->labels = cm_calloc((size_t)t->ncode + 1, sizeof *s->labels);
-        s->target = cm_calloc((size_t)t->ncode + 1, sizeof *s->target);
-        s->nonnull = cm_calloc((size_t)t->nlocals + 1, sizeof *s->nonnull);
-    }
-    if (!s || !s->labels || !s->target || !s->nonnull) {
+    if (s)
+        s->m = t;
+    if (!s || !scan_alloc(s)) {
         if (s) {
-            free(s->labels);
-            free(s->target);
-            free(s->nonnull);
+            scan_free(s);
             free(s);
         }
         c->failed = true;
@@ -2458,11 +2587,11 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     bool check = recv && need_null_check(c, nargs - 1);
     vflush(c);
     int32_t args = SLOT(h - (int32_t)nargs);
-    if (recv) {
+    if (recv && (check || guard_cls || vguard)) {
         masm_ld(A, JR_R0, JR_BASE, args);
         receiver_guard(c, check, guard_cls, vguard, t, full);
     }
-    if (calls) {
+    if (calls && c->root->room_frames < 2) {
         /* room for the callee's frame and one above it (the body's entry
          * checked room for one) */
         masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)sizeof(VmFrame));
@@ -2485,8 +2614,8 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     s->ret = masm_label(A);
     s->unwind = masm_label(A);
     scan_method(s, recv);
-    /* declared locals start zero */
-    for (uint32_t k = t->nparams; k < t->nlocals; k++)
+    /* declared locals start zero where they may be read first (see fast_call) */
+    for (uint32_t k = t->clear_from; k < t->clear_to; k++)
         masm_sti(A, JR_BASE, args + (int32_t)(k * 8u), 0);
     emit_inline_body(s);
     if (s->failed)
@@ -2590,8 +2719,50 @@ static void emit_stubs(Ctx *c)
     }
 }
 
+/* What the root's body entry checks (Ctx.room_slots, room_frames), from its
+ * call sites before they are emitted: the frame of each target a site may
+ * call or inline (its static target, the one its inline cache holds), when
+ * not much larger than the root's own, and a second frame when a site may be
+ * inlined with a body that calls. One check at the entry instead of one at
+ * each call made. A frame without that room runs in the interpreter, as one
+ * without room for a callee does. */
+#define ROOM_EXTRA_SLOTS 256
+static void entry_room(Ctx *c)
+{
+    const VmMethod *m = c->m;
+    uint64_t own = (uint64_t)m->nlocals + m->max_stack, best = own;
+    c->room_frames = 1;
+    for (uint32_t i = 0; i < m->ncode; i++) {
+        const VmInsn *o = &m->code[i];
+        int op = insn_op(o), b = vm_op_base(op);
+        if (m->heights[i] < 0 || op != b || o->nargs < 0 || m->heights[i] < o->nargs ||
+            (b != VM_OP_INVOKE_Q && b != VM_OP_INVOKESPECIAL_Q && b != VM_OP_INVOKEVIRTUAL_Q &&
+             b != VM_OP_INVOKEIFACE_Q))
+            continue;
+        const VmMethod *cand[2] = {o->method, NULL};
+        if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q) {
+            VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+            cand[1] = k ? o->cache_target : NULL;
+        }
+        for (int j = 0; j < 2; j++) {
+            const VmMethod *t = cand[j];
+            if (!t || !t->code || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)))
+                continue;
+            uint64_t need = (uint64_t)m->nlocals + (uint64_t)(m->heights[i] - o->nargs) +
+                            t->nlocals + t->max_stack;
+            if (need > best && need <= own + ROOM_EXTRA_SLOTS)
+                best = need;
+        }
+        VmClass *g;
+        bool vg, recv, calls = false;
+        if (inline_site(c, i, b, &g, &vg, &recv, &calls) && calls)
+            c->room_frames = 2;
+    }
+    c->room_slots = (uint32_t)best;
+}
+
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
-                     uint32_t *entry_off, uint32_t *body_off)
+                     uint32_t *entry_off, uint32_t *body_off, JitRoom *room)
 {
     Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX,
                .r5_local = -1};
@@ -2602,12 +2773,12 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     bool ok = false;
     if ((uint64_t)(m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS) * 8u > (1u << 28))
         return false;
-    c->labels = cm_calloc((size_t)m->ncode + 1, sizeof *c->labels);
-    c->target = cm_calloc((size_t)m->ncode + 1, sizeof *c->target);
-    c->nonnull = cm_calloc((size_t)m->nlocals + 1, sizeof *c->nonnull);
-    if (!c->labels || !c->target || !c->nonnull)
+    if (!scan_alloc(c))
         goto fail;
     scan_method(c, !(m->flags & CF_ACC_STATIC));
+    entry_room(c);
+    room->stack_bytes = (c->room_slots + VM_FRAME_SPARE_SLOTS) * 8u;
+    room->frames = c->room_frames;
     c->ret = masm_label(a);
     c->unwind = masm_label(a);
     c->body = masm_label(a);
@@ -2633,8 +2804,20 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
      * instead of at every call: without it the interpreter runs this frame, and
      * its calls meet the depth limit where the interpreter's would. (The way
      * from C into the middle of a body, OSR, checks the same: vm_jit_room.) */
-    masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    if (c->room_frames > 1) {
+        masm_alui(a, JA_ADD, JR_R1, JR_FRAME, (int32_t)((c->room_frames - 1) * sizeof(VmFrame)));
+        masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_R1, cramped);
+    } else {
+        masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    }
     masm_brm(a, JC_UGE, JR_VM, offsetof(MicaVM, jit_cstack_limit), JR_SP, cramped);
+    if (c->room_slots > (uint64_t)m->nlocals + m->max_stack) {
+        /* the value stack for the frames of its calls and inlined callees
+         * (the caller checked this frame's own) */
+        masm_alui(a, JA_ADD, JR_R1, JR_BASE,
+                  (int32_t)((c->room_slots + VM_FRAME_SPARE_SLOTS) * 8u));
+        masm_brm(a, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, cramped);
+    }
 
     emit_insns(c, offsets);
     /* nothing verified falls off the end */
@@ -2698,15 +2881,9 @@ fail:
     while (c->subs) {
         Ctx *s = c->subs;
         c->subs = s->next_sub;
-        free(s->labels);
-        free(s->target);
-        free(s->nonnull);
-        free(s->stubs);
+        scan_free(s);
         free(s);
     }
-    free(c->labels);
-    free(c->target);
-    free(c->nonnull);
-    free(c->stubs);
+    scan_free(c);
     return ok;
 }
