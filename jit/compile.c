@@ -267,11 +267,13 @@ static void arg_vm(Ctx *c) { masm_mov(A, masm_arg(0), JR_VM); }
  * pushed, made now for a slow path that needs it (a fault, a call, a throw),
  * exactly as the interpreter's would be: the caller's ip and sp published
  * (at its call), then the callee's frame above it, which JR_FRAME points to
- * until inl_pop. Clobbers R0, R1. */
+ * until inl_pop. A body inlined into an inlined body makes its caller's frame
+ * first. Clobbers R0, R1. */
 static void inl_push(Ctx *c)
 {
     if (!c->inl_parent)
         return;
+    inl_push(c->inl_parent);
     sync(c->inl_parent, c->inl_idx, c->inl_h);
     masm_alui(A, JA_ADD, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m);
@@ -285,13 +287,31 @@ static void inl_push(Ctx *c)
     masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
 }
 
-/* The frame inl_push made is popped (its slow path went on). Clobbers R1. */
-static void inl_pop(Ctx *c)
+/* The frame of inlined body [c] made by inl_push is popped (an exception
+ * leaving it, which then unwinds its caller). */
+static void inl_pop_own(Ctx *c)
 {
     if (!c->inl_parent)
         return;
     masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_alui(A, JA_SUB, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
+}
+
+/* The frames inl_push made are popped (its slow path went on). */
+static void inl_pop(Ctx *c)
+{
+    for (; c->inl_parent; c = c->inl_parent)
+        inl_pop_own(c);
+}
+
+/* How deep inlined body [c] is: 0 for the root, 1 for a callee inlined into
+ * it, 2 for one inlined into that. */
+static uint32_t inl_level(const Ctx *c)
+{
+    uint32_t n = 0;
+    for (; c->inl_parent; c = c->inl_parent)
+        n++;
+    return n;
 }
 
 static void check_status(Ctx *c)
@@ -2268,20 +2288,22 @@ static bool light_call(const VmInsn *o, int op, int b)
 }
 
 static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
-                         bool *calls);
+                         bool nest, bool *calls, uint32_t *nested);
 
 /* Whether the target of heavy call [o] (base [b]) might be inlined into the
  * method holding it, were that one compiled on its own. */
 static bool target_inlinable(const VmMethod *holder, const VmInsn *o, int b)
 {
     bool calls;
+    uint32_t nested;
     if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q || b == VM_OP_CALLFN) {
         VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
-        if (k && o->cache_target && inlinable_in(holder, o->cache_target, INLINE_MAX, false, &calls))
+        if (k && o->cache_target &&
+            inlinable_in(holder, o->cache_target, INLINE_MAX, false, false, &calls, &nested))
             return true;
     }
     return b != VM_OP_CALLFN && b != VM_OP_NEW_Q &&
-           inlinable_in(holder, o->method, INLINE_MAX, false, &calls);
+           inlinable_in(holder, o->method, INLINE_MAX, false, false, &calls, &nested);
 }
 
 /* Whether [t] can be inlined into a method [root] being compiled, with at
@@ -2290,11 +2312,13 @@ static bool target_inlinable(const VmMethod *holder, const VmInsn *o, int b)
  * made from the body that has run and is not done inline needs the callee's
  * frame each time; when [deep], such a call is taken if its own target would
  * not be inlined into the callee anyway (then the frame made at the call site
- * is cheaper than calling the callee), else the callee is better called. */
+ * is cheaper than calling the callee), or, when [nest], if it would be (it is
+ * then inlined into the inlined body); else the callee is better called. */
 static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
-                         bool *calls)
+                         bool nest, bool *calls, uint32_t *nested)
 {
     *calls = false;
+    *nested = 0;
     if (!t || !t->code || !t->heights || t->native || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)) ||
         t->nhandlers || t == root || t->ncode > max || t->ncode == 0 ||
         (uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS > 4096)
@@ -2350,8 +2374,20 @@ static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, 
              * callee's frame each time: such a callee is better called */
             if (op == VM_OP_CHARAT_Q || op == VM_OP_SUBSTR_Q)
                 return false;
-            if (!light_call(o, op, b) && (!deep || target_inlinable(t, o, b)))
-                return false;
+            if (!light_call(o, op, b)) {
+                if (!deep)
+                    return false;
+                if (target_inlinable(t, o, b)) {
+                    if (!nest)
+                        return false;
+                    /* the instructions it adds, at most */
+                    VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+                    uint32_t n = o->method && o->method->code ? o->method->ncode : 0;
+                    if (k && o->cache_target && o->cache_target->ncode > n)
+                        n = o->cache_target->ncode;
+                    *nested += n;
+                }
+            }
             *calls = true;
             break;
         default:
@@ -2361,10 +2397,11 @@ static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, 
     return true;
 }
 
-/* Whether [t] can be inlined at call [i] of [c]: larger callees inside a loop. */
+/* Whether [t] can be inlined at call [i] of [c]: larger callees inside a loop;
+ * into the root, callees whose calls are inlined in turn (one level more). */
 static bool inlinable(const Ctx *c, uint32_t i, const VmMethod *t, bool *calls)
 {
-    if (!t || (int32_t)t->ncode > c->root->inl_budget)
+    if (!t || (int32_t)t->ncode > c->root->inl_budget || t == c->m)
         return false;
     uint32_t max = INLINE_MAX;
     for (uint32_t j = i + 1; j < c->m->ncode && max == INLINE_MAX; j++) {
@@ -2374,7 +2411,9 @@ static bool inlinable(const Ctx *c, uint32_t i, const VmMethod *t, bool *calls)
             (uint32_t)o->target <= i)
             max = INLINE_MAX_LOOP;
     }
-    return inlinable_in(c->root->m, t, max, true, calls);
+    uint32_t nested;
+    return inlinable_in(c->root->m, t, max, true, !c->inl_parent, calls, &nested) &&
+           (int32_t)(t->ncode + nested) <= c->root->inl_budget;
 }
 
 /* The target of call [i] to inline, with the guard that makes it the one the
@@ -2550,7 +2589,8 @@ static void emit_inline_body(Ctx *c)
 static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
     VmInsn *o = &c->m->code[i];
-    if (c->inl_parent || insn_op(o) != op)
+    uint32_t level = inl_level(c) + 1;
+    if (level > 2 || insn_op(o) != op)
         return false;
     VmClass *guard_cls;
     bool vguard, recv, calls;
@@ -2591,10 +2631,12 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
         masm_ld(A, JR_R0, JR_BASE, args);
         receiver_guard(c, check, guard_cls, vguard, t, full);
     }
-    if (calls && c->root->room_frames < 2) {
-        /* room for the callee's frame and one above it (the body's entry
-         * checked room for one) */
-        masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)sizeof(VmFrame));
+    uint32_t frames = level + (calls ? 1u : 0u);
+    if (frames > c->root->room_frames) {
+        /* room for the frames a slow path makes (the inlined callers', the
+         * callee's) and, when it calls, one above them (the body's entry
+         * checked room_frames) */
+        masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)((frames - 1) * sizeof(VmFrame)));
         masm_brm(A, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_R1, full);
     }
     inline_call_checks(c, t, h, nargs, full, undo);
@@ -2755,8 +2797,14 @@ static void entry_room(Ctx *c)
         }
         VmClass *g;
         bool vg, recv, calls = false;
-        if (inline_site(c, i, b, &g, &vg, &recv, &calls) && calls)
+        const VmMethod *t = inline_site(c, i, b, &g, &vg, &recv, &calls);
+        uint32_t nested = 0;
+        if (t && calls && c->room_frames < 2)
             c->room_frames = 2;
+        /* a callee inlined into it makes a third frame when it calls */
+        if (t && calls &&
+            inlinable_in(m, t, INLINE_MAX_LOOP, true, true, &calls, &nested) && nested)
+            c->room_frames = 3;
     }
     c->room_slots = (uint32_t)best;
 }
@@ -2873,7 +2921,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
         if (s->failed)
             c->failed = true;
         masm_bind(a, s->unwind);
-        inl_pop(s);
+        inl_pop_own(s);
         masm_jmp(a, s->inl_parent->unwind);
     }
     ok = !c->failed && masm_finish(a);
