@@ -110,6 +110,11 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
             /* `a[i - 1]` */
             o->op = VM_OP_LOAD_LOAD_ADDI;
             o->imm = addend(&code[i + 2], op4);
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD && op3 == VM_OP_ARRAYLENGTH &&
+                   op4 == VM_OP_ILT && i + 5 < n && code[i + 4].op == VM_OP_EQZ &&
+                   code[i + 5].op == VM_OP_BR_IF) {
+            /* the loop test `i < a.length` */
+            o->op = VM_OP_LL_LEN_ILT_NBRIF;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD) {
             o->op = VM_OP_LOAD2;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_RETURN) {
@@ -157,6 +162,10 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
                                cmp_index(next));
         } else if (o->op == VM_OP_ICONST && (next == VM_OP_IADD || next == VM_OP_ISUB)) {
             o->op = next == VM_OP_ISUB ? VM_OP_SUBI : VM_OP_ADDI;
+        } else if (o->op == VM_OP_ICONST && next == VM_OP_RETURN) {
+            o->op = VM_OP_ICONST_RETURN;
+        } else if (o->op == VM_OP_ICONST && next == VM_OP_STORE) {
+            o->op = VM_OP_ICONST_STORE;
         } else if (o->op == VM_OP_EQZ && next == VM_OP_BR_IF) {
             o->op = VM_OP_EQZ_BRIF;
         } else if (o->op == VM_OP_ACONST_NULL && (next == VM_OP_AEQ || next == VM_OP_ANE) &&
@@ -579,15 +588,44 @@ static void rewrite_accessor_site(VmMethod *m, VmInsn *ip, const VmMethod *t, in
         return;
     ip->local = (uint16_t)slot;
     vm_publish_op(ip, op);
-    if (op == VM_OP_VGET_Q && ip > m->code && ip[-1].op == VM_OP_LOAD)
+    if (op == VM_OP_VGET_Q && ip > m->code &&
+        (ip[-1].op == VM_OP_LOAD || ip[-1].op == VM_OP_LOAD_INVOKEVIRTUAL)) {
         vm_publish_op(&ip[-1], VM_OP_LOAD_VGET);
+        if (ip - 1 > m->code && ip[-2].op == VM_OP_LOAD2)
+            vm_publish_op(&ip[-2], VM_OP_LOAD2_VGET);
+        else if (ip - 1 > m->code && ip[-2].op == VM_OP_STORE_LOAD)
+            vm_publish_op(&ip[-2], VM_OP_STORE_LOAD_VGET);
+    } else if (op == VM_OP_VSET_Q && ip > m->code &&
+               (ip[-1].op == VM_OP_FADD || ip[-1].op == VM_OP_FSUB)) {
+        vm_publish_op(&ip[-1], ip[-1].op == VM_OP_FADD ? VM_OP_FADD_VSET : VM_OP_FSUB_VSET);
+    }
+}
+
+/* A call site just quickened ([ip]): a plain `load a` just before it runs
+ * with it (the fused form checks the call is still the one it was made for). */
+static void fuse_call_site(VmMethod *m, VmInsn *ip)
+{
+    if (ip == m->code || ip[-1].op != VM_OP_LOAD)
+        return;
+    int op = ip->op == VM_OP_INVOKE_Q            ? VM_OP_LOAD_INVOKE
+             : ip->op == VM_OP_INVOKESPECIAL_Q   ? VM_OP_LOAD_INVOKESPECIAL
+             : ip->op == VM_OP_INVOKEVIRTUAL_Q   ? VM_OP_LOAD_INVOKEVIRTUAL
+                                                 : -1;
+    if (op >= 0)
+        vm_publish_op(&ip[-1], op);
 }
 
 /* Undoes rewrite_accessor_site at [ip] (its inline cache is about to change). */
 static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
 {
+    if (ip - 1 > m->code && ip[-2].op == VM_OP_LOAD2_VGET)
+        vm_publish_op(&ip[-2], VM_OP_LOAD2);
+    if (ip - 1 > m->code && ip[-2].op == VM_OP_STORE_LOAD_VGET)
+        vm_publish_op(&ip[-2], VM_OP_STORE_LOAD);
     if (ip > m->code && ip[-1].op == VM_OP_LOAD_VGET)
         vm_publish_op(&ip[-1], VM_OP_LOAD);
+    if (ip > m->code && (ip[-1].op == VM_OP_FADD_VSET || ip[-1].op == VM_OP_FSUB_VSET))
+        vm_publish_op(&ip[-1], ip[-1].op == VM_OP_FADD_VSET ? VM_OP_FADD : VM_OP_FSUB);
     vm_publish_op(ip, VM_OP_INVOKEVIRTUAL_Q);
 }
 
@@ -638,7 +676,10 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
     T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)   \
-    T(STORE_BR) T(LOAD_ADDI_STORE_BR) T(LL_ADD_STORE_BR) T(LOAD_ALOAD) T(LOAD_BALOAD)
+    T(STORE_BR) T(LOAD_ADDI_STORE_BR) T(LL_ADD_STORE_BR) T(LOAD_ALOAD) T(LOAD_BALOAD)    \
+    T(LOAD2_VGET) T(FADD_VSET) T(FSUB_VSET) T(IADD_PUTFIELD) T(LOAD_INVOKE)               \
+    T(LOAD_INVOKESPECIAL) T(LOAD_INVOKEVIRTUAL) T(STORE_LOAD_VGET) T(LL_LEN_ILT_NBRIF)     \
+    T(ICONST_RETURN) T(ICONST_STORE)
 
 #if VM_OP_PROFILE
 /* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
@@ -683,6 +724,9 @@ static inline int hook_op(int op)
     case VM_OP_LOAD_ADDI_STORE_BR: return VM_OP_LOAD_ADDI_STORE;
     case VM_OP_LL_ADD_STORE_BR: return VM_OP_LL_ADD_STORE;
     case VM_OP_STORE_BR: return VM_OP_STORE;
+    case VM_OP_LOAD_INVOKE: case VM_OP_LOAD_INVOKESPECIAL: case VM_OP_LOAD_INVOKEVIRTUAL:
+    case VM_OP_LL_LEN_ILT_NBRIF: return VM_OP_LOAD;
+    case VM_OP_ICONST_RETURN: return VM_OP_ICONST;
     default: return op;
     }
 }
@@ -1046,6 +1090,7 @@ dispatch:
         SAVE();
         if (vm_resolve_call(vm, m, ip, ip->op) < 0)
             goto exception;
+        fuse_call_site(m, ip);
         DISPATCH();
     }
     CASE(NEW_Q) {
@@ -1124,19 +1169,24 @@ dispatch:
         sp -= 2;
         NEXT();
     }
-    CASE(LOAD_VGET) {
-        /* load r; VGET_Q (its instruction) */
-        uint64_t r = locals[ip->local];
-        VmObject *o = vm_slot_ref(r);
-        ip++;
-        if (!ACCESSOR_FITS(o, sp)) {
-            tos = r;
-            DISPATCH1();
-        }
-        vm->poll_left--;
-        tos = vm_object_fields(o)[ip->local];
-        NEXT1();
-    }
+    /* load r; VGET_Q (its instruction): each form that ends in it has a copy of
+     * its own, so that each dispatches from a place of its own (a shared tail
+     * makes one indirect jump serve several successors, which predicts worse:
+     * List ran 7% slower with one) */
+#define LOAD_VGET_BODY()                                                                  \
+    do {                                                                                  \
+        uint64_t r_ = locals[ip->local];                                                  \
+        VmObject *o_ = vm_slot_ref(r_);                                                   \
+        ip++;                                                                             \
+        if (!ACCESSOR_FITS(o_, sp)) {                                                     \
+            tos = r_;                                                                     \
+            DISPATCH1();                                                                  \
+        }                                                                                 \
+        vm->poll_left--;                                                                  \
+        tos = vm_object_fields(o_)[ip->local];                                            \
+        NEXT1();                                                                          \
+    } while (0)
+    CASE(LOAD_VGET) { LOAD_VGET_BODY(); }
     /* ---- intrinsics: the call's checks (a poll step, the depth and the
      * value stack for Mica methods, the frame count for natives), then the
      * work inline; anything unusual makes the call ---- */
@@ -1309,6 +1359,9 @@ string_call:
                    ip[-2].op == VM_OP_LOAD) {
             /* `r.f = r.f ...`: the receiver twice, the field on top */
             vm_publish_op(&ip[-2], VM_OP_LOAD_DUP_GETFIELD);
+        } else if (ip->op == VM_OP_PUTFIELD_Q && ip > m->code && ip[-1].op == VM_OP_IADD) {
+            /* `r.f = a + b`, `r.f += g` */
+            vm_publish_op(&ip[-1], VM_OP_IADD_PUTFIELD);
         }
         DISPATCH();
     }
@@ -1622,6 +1675,101 @@ string_call:
         ip += 4;
         DISPATCH1();
     }
+    /* ---- a result moved into a field at once: `load a; load r; getter`,
+     * `r.setF(x + y)`, `r.f = a + b` (rewritten with the site or the field
+     * instruction after them; the second forms are the ones that usually run) */
+    /* ---- load a; a quick call (made when the call is quickened): anything
+     * else at the call (an accessor site, a fused form taken back) dispatches ---- */
+    CASE(LOAD_INVOKE) {
+        *sp++ = locals[ip->local];
+        ip++;
+        if (ip->op != VM_OP_INVOKE_Q)
+            DISPATCH();
+        target = ip->method;
+        nargs = (uint32_t)ip->nargs;
+        goto invoke;
+    }
+    CASE(LOAD_INVOKESPECIAL) {
+        *sp++ = locals[ip->local];
+        ip++;
+        if (ip->op != VM_OP_INVOKESPECIAL_Q)
+            DISPATCH();
+        target = ip->method;
+        nargs = (uint32_t)ip->nargs;
+        if (!sp[-(int32_t)nargs])
+            goto null_call;
+        goto invoke_instance;
+    }
+    CASE(LOAD_INVOKEVIRTUAL) {
+        *sp++ = locals[ip->local];
+        ip++;
+        if (ip->op != VM_OP_INVOKEVIRTUAL_Q)
+            DISPATCH();
+        goto invoke_virtual;
+    }
+    CASE(STORE_LOAD_VGET) {
+        /* store a; LOAD_VGET (its second instruction) */
+        locals[ip->local] = *--sp;
+        ip++;
+        LOAD_VGET_BODY();
+    }
+    CASE(LL_LEN_ILT_NBRIF) {
+        /* load i; load a; arraylength; ilt; eqz; br_if: a null array runs the
+         * loads (the arraylength throws) */
+        VmArray *arr = vm_slot_ref(locals[ip[1].local]);
+        if (!arr)
+            goto load2;
+        if (!((int64_t)locals[ip->local] < (int64_t)arr->length)) {
+            ip += 5;
+            goto do_br;
+        }
+        ip += 6;
+        DISPATCH();
+    }
+    CASE(ICONST_RETURN) {
+        a = (uint64_t)ip->imm;
+        goto do_return;
+    }
+    CASE(ICONST_STORE) {
+        locals[ip[1].local] = (uint64_t)ip->imm;
+        ip += 2;
+        DISPATCH();
+    }
+    CASE(LOAD2_VGET) {
+        /* load a; LOAD_VGET (its second instruction) */
+        *sp++ = locals[ip->local];
+        ip++;
+        LOAD_VGET_BODY();
+    }
+    /* fadd | fsub; VSET_Q: anything unusual runs the arithmetic, then the call */
+#define ARITH_VSET(NAME, OP)                                                              \
+    CASE(NAME) {                                                                          \
+        VmObject *o = vm_slot_ref(sp[-3]);                                                \
+        uint64_t r = of_f(as_f(sp[-2]) OP as_f(sp[-1]));                                  \
+        ip++;                                                                             \
+        if (!ACCESSOR_FITS(o, sp - 3)) {                                                  \
+            sp -= 2;                                                                      \
+            tos = r;                                                                      \
+            DISPATCH1();                                                                  \
+        }                                                                                 \
+        vm->poll_left--;                                                                  \
+        vm_object_fields(o)[ip->local] = r;                                               \
+        sp -= 3;                                                                          \
+        NEXT();                                                                           \
+    }
+    ARITH_VSET(FADD_VSET, +)
+    ARITH_VSET(FSUB_VSET, -)
+#undef ARITH_VSET
+    CASE(IADD_PUTFIELD) {
+        /* iadd; PUTFIELD_Q: a null receiver runs the iadd (the putfield throws) */
+        VmObject *o = vm_slot_ref(sp[-3]);
+        if (!o)
+            BIN_I(a + b);
+        vm_object_fields(o)[ip[1].slot] = sp[-2] + sp[-1];
+        sp -= 3;
+        ip += 2;
+        DISPATCH();
+    }
     CASE(PUTFIELD_Q) {
         VmObject *o = vm_slot_ref(sp[-2]);
         if (!o)
@@ -1883,6 +2031,42 @@ T_FLUSH:
         tos = vm_object_fields(o)[ip->slot];
         NEXT1();
     }
+    T_STORE_LOAD_VGET:
+        locals[ip->local] = tos;
+        ip++;
+        LOAD_VGET_BODY();
+    T_ICONST_RETURN:
+        a = (uint64_t)ip->imm;
+        goto do_return;
+#define ARITH_VSET1(NAME, OP)                                                             \
+    T_##NAME: {                                                                           \
+        VmObject *o = vm_slot_ref(sp[-2]);                                                \
+        uint64_t r = of_f(as_f(sp[-1]) OP as_f(tos));                                     \
+        ip++;                                                                             \
+        if (!ACCESSOR_FITS(o, sp - 2)) {                                                  \
+            sp--;                                                                         \
+            tos = r;                                                                      \
+            DISPATCH1();                                                                  \
+        }                                                                                 \
+        vm->poll_left--;                                                                  \
+        vm_object_fields(o)[ip->local] = r;                                               \
+        sp -= 2;                                                                          \
+        NEXT();                                                                           \
+    }
+    ARITH_VSET1(FADD_VSET, +)
+    ARITH_VSET1(FSUB_VSET, -)
+#undef ARITH_VSET1
+    T_IADD_PUTFIELD: {
+        VmObject *o = vm_slot_ref(sp[-2]);
+        if (!o) {
+            tos += *--sp;
+            NEXT1();
+        }
+        vm_object_fields(o)[ip[1].slot] = sp[-1] + tos;
+        sp -= 2;
+        ip += 2;
+        DISPATCH();
+    }
     T_PUTFIELD_Q: {
         VmObject *o = vm_slot_ref(sp[-1]);
         if (!o) {
@@ -2042,6 +2226,12 @@ T_FLUSH:
     T_FWD(LL_FMUL)
     T_FWD(LOAD_GETFIELD)
     T_FWD(LOAD_VGET)
+    T_FWD(LOAD2_VGET)
+    T_FWD(LOAD_INVOKE)
+    T_FWD(LOAD_INVOKESPECIAL)
+    T_FWD(LOAD_INVOKEVIRTUAL)
+    T_FWD(LL_LEN_ILT_NBRIF)
+    T_FWD(ICONST_STORE)
     T_FWD(LOAD2_GETFIELD)
     T_FWD(LOAD_GETFIELD2)
     T_FWD(FIELD_ADDI)
@@ -2259,6 +2449,7 @@ exception:
             return -1;
     }
 #undef ACCESSOR_FITS
+#undef LOAD_VGET_BODY
 #undef CMP_FUSED_1_ALL
 #undef CMP_FUSED_1
 #undef SAVE
