@@ -127,6 +127,10 @@ typedef struct Ctx {
      * and frames above its own that its body's entry has checked room for
      * (entry_room); a call or inlined callee within them checks nothing. */
     uint32_t room_slots, room_frames;
+    /* While a loop's test is emitted again at its back edge (loop_test_again):
+     * [again], and where its compare-and-branch goes when the loop goes on. */
+    bool again;
+    JLabel again_body;
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -173,6 +177,14 @@ static bool need_null_check(Ctx *c, uint32_t depth)
  * on this jump. */
 static void facts_jump(Ctx *c, uint32_t from, uint32_t dst, int local)
 {
+    if (c->again && dst < c->m->ncode) {
+        /* a second jump there (a loop's test again at its back edge): what
+         * the first one recorded no longer holds alone */
+        free(c->facts_at[dst]);
+        c->facts_at[dst] = NULL;
+        c->npred[dst] = 2;
+        return;
+    }
     if (dst <= from || dst >= c->m->ncode || c->npred[dst] != 1 || c->facts_at[dst])
         return;
     bool *f = cm_malloc((size_t)c->m->nlocals + 1);
@@ -1645,6 +1657,23 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     JCond when_zero = negate ? ic : inverse(ic);
     JCond cond = direct ? inverse(when_zero) : when_zero;
     JLabel to = direct ? c->labels[bo->target] : zero;
+    if (c->again) {
+        /* the loop's test again at its back edge (loop_test_again): on to the
+         * loop's body on the negation of the way out, else out */
+        static const JFCond fnot[] = {[JFC_EQ] = JFC_NE, [JFC_NE] = JFC_EQ, [JFC_LT] = JFC_NLT,
+                                      [JFC_LE] = JFC_NLE, [JFC_GT] = JFC_NGT, [JFC_GE] = JFC_NGE};
+        if (fl)
+            masm_fbr(A, negate != direct ? fnot[fc] : fc, fa, fb, c->again_body);
+        else if (mem_local >= 0)
+            masm_brm(A, inverse(cond), JR_BASE, LOC(mem_local), ra, c->again_body);
+        else if (use_imm)
+            masm_bri(A, inverse(cond), ra, imm, c->again_body);
+        else
+            masm_br(A, inverse(cond), ra, rb, c->again_body);
+        masm_jmp(A, to);
+        *skip = j - i;
+        return;
+    }
     if (fl) {
         /* float: on the condition, or on its negation (true on NaN) */
         static const JFCond fnot[] = {[JFC_EQ] = JFC_NE, [JFC_NE] = JFC_EQ, [JFC_LT] = JFC_NLT,
@@ -1765,6 +1794,57 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
     return true;
 }
 
+static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip);
+
+/* A back edge from [i] to loop header [dst] (nothing left on the lazy stack,
+ * the poll made) whose header is only a test that leaves the loop (operands
+ * that are locals, constants, their fields or array lengths, a compare, jz or
+ * br_if forward past [i]; the checks of fields and lengths are made again with
+ * what is known at the back edge, which holds there): the
+ * test again here, going back to the instruction after it or out, instead of
+ * a jump to the header that makes it (one jump less per iteration). False
+ * (nothing emitted) when the header is not such a test. */
+static bool loop_test_again(Ctx *c, uint32_t i, uint32_t dst)
+{
+    const VmMethod *m = c->m;
+    uint32_t k = dst, n = 0;
+    while (k < m->ncode && k - dst < 4) {
+        int op = insn_op(&m->code[k]), b = vm_op_base(op);
+        if (b == VM_OP_LOAD || b == VM_OP_ICONST || b == VM_OP_ACONST_NULL)
+            n++;
+        else if ((op != VM_OP_GETFIELD_Q && op != VM_OP_ARRAYLENGTH) || n == 0)
+            break;
+        k++;
+    }
+    if (k >= m->ncode || !is_cmp(vm_op_base(m->code[k].op)))
+        return false;
+    int cb = vm_op_base(m->code[k].op);
+    if (n != (cb == VM_OP_EQZ ? 1u : 2u))
+        return false;
+    uint32_t j = k + 1;
+    if (cb != VM_OP_EQZ && j < m->ncode && vm_op_base(m->code[j].op) == VM_OP_EQZ)
+        j++;
+    if (j >= m->ncode || j >= i)
+        return false;
+    for (uint32_t q = dst; q <= j; q++)
+        if ((q > dst && c->target[q]) || m->heights[q] < 0)
+            return false;
+    const VmInsn *bo = &m->code[j];
+    int nb = vm_op_base(bo->op);
+    if (nb != VM_OP_JZ && !(nb == VM_OP_BR_IF && bo->arity == 0))
+        return false;
+    if ((uint32_t)bo->target <= i || (uint32_t)bo->target >= m->ncode)
+        return false;
+    c->again = true;
+    c->again_body = c->labels[j + 1];
+    for (uint32_t q = dst; q <= k; q++) {
+        uint32_t skip = 0;
+        emit_insn(c, q, &skip);
+    }
+    c->again = false;
+    return !c->failed;
+}
+
 static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
 {
     VmMethod *m = c->m;
@@ -1810,8 +1890,11 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_jmp(A, c->unwind);
         break;
     case VM_OP_JMP:
-        if ((uint32_t)o->target <= i)
+        if ((uint32_t)o->target <= i) {
             poll(c, i, h);
+            if (loop_test_again(c, i, (uint32_t)o->target))
+                break;
+        }
         facts_jump(c, i, (uint32_t)o->target, -1);
         masm_jmp(A, c->labels[o->target]);
         break;
@@ -1821,6 +1904,12 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->target]);
         break;
     case VM_OP_BR:
+        if ((uint32_t)o->target <= i && o->arity == 0 && h == (int32_t)o->height) {
+            poll(c, i, h);
+            if (!loop_test_again(c, i, (uint32_t)o->target))
+                masm_jmp(A, c->labels[o->target]);
+            break;
+        }
         take(c, i, h, (int32_t)o->height, o->arity, (uint32_t)o->target);
         break;
     case VM_OP_BR_IF: {
