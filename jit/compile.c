@@ -27,6 +27,7 @@ typedef struct VsEntry {
 } VsEntry;
 
 #define VS_MAX 6
+#define ALIAS_MAX 4
 
 /* What a stub reached from straight-line code must know of the lazy stack
  * there: its entries (below height [top]) are written to their slots first,
@@ -54,6 +55,10 @@ typedef struct Stub {
     int32_t arg;        /* DIRECT: the argument slots' offset; TRIVIAL: nargs  */
     bool ret;           /* TRIVIAL: the callee returns a value                */
     VsSnap snap;        /* the lazy stack where the stub is reached from      */
+    /* TRIVIAL of an inlined callee: its aliased arguments (Ctx.aliased), from
+     * the caller's locals at [alias_src] to their slots at [alias_dst] */
+    uint8_t nalias;
+    int32_t alias_src[ALIAS_MAX], alias_dst[ALIAS_MAX];
 } Stub;
 
 enum {
@@ -131,6 +136,12 @@ typedef struct Ctx {
      * [again], and where its compare-and-branch goes when the loop goes on. */
     bool again;
     JLabel again_body;
+    /* An inlined body's parameters passed as a local of its caller that it
+     * never stores to: read from that local's slot ([alias_off], from
+     * JR_BASE) instead of being copied to its own; inl_push copies them when
+     * it makes the frame, and the whole call's stub before the call. */
+    bool aliased[ALIAS_MAX];
+    int32_t alias_off[ALIAS_MAX];
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -139,7 +150,18 @@ enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
 #define VS_FREG_LAST JF6
 
 #define SLOT(k) (c->boff + (int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
-#define LOC(i) (c->boff + (int32_t)((uint32_t)(i) * 8u))
+#define LOC(i) loc_off(c, (uint32_t)(i))
+
+/* Where local [i] of c's method is read from: its slot, or for an inlined
+ * body's aliased parameter, its caller's local (Ctx.aliased). Stores go to
+ * locals that are never aliased; the frame's start and the result's slot are
+ * c->boff. */
+static int32_t loc_off(const struct Ctx *c, uint32_t i)
+{
+    if (i < ALIAS_MAX && c->aliased[i])
+        return c->alias_off[i];
+    return c->boff + (int32_t)(i * 8u);
+}
 #define A (c->a)
 
 static void facts_reset(Ctx *c)
@@ -288,9 +310,15 @@ static void inl_push(Ctx *c)
     inl_push(c->inl_parent);
     sync(c->inl_parent, c->inl_idx, c->inl_h);
     masm_alui(A, JA_ADD, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
+    /* the aliased arguments into the frame's own slots */
+    for (uint32_t k = 0; k < ALIAS_MAX; k++)
+        if (c->aliased[k]) {
+            masm_ld(A, JR_R0, JR_BASE, c->alias_off[k]);
+            masm_st(A, JR_R0, JR_BASE, c->boff + (int32_t)(k * 8u));
+        }
     masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m);
     masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, m));
-    masm_alui(A, JA_ADD, JR_R1, JR_BASE, LOC(0));
+    masm_alui(A, JA_ADD, JR_R1, JR_BASE, c->boff);
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, base));
     /* ip: published by the slow path's own sync (see fast_call for entry) */
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(0));
@@ -1524,7 +1552,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_RETURN: {
         JReg r = vpop_r(c, JR_R0);
         c->nv = 0;
-        masm_st(A, r, JR_BASE, LOC(0));
+        masm_st(A, r, JR_BASE, c->boff);
         jmp_ret(c, i);
         return true;
     }
@@ -1935,7 +1963,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     }
     case VM_OP_RETURN:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
-        masm_st(A, JR_R0, JR_BASE, LOC(0));
+        masm_st(A, JR_R0, JR_BASE, c->boff);
         jmp_ret(c, i);
         break;
     case VM_OP_RETURN_V:
@@ -2623,10 +2651,32 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     st->arg = 0;
     st->ret = false;
     bool check = recv && need_null_check(c, nargs - 1);
-    vflush(c);
+    /* arguments that are locals of this body the callee never stores to stay
+     * where they are (aliased); the others go to their slots */
+    bool written[ALIAS_MAX] = {false};
+    for (uint32_t q = 0; q < t->ncode; q++) {
+        int b = vm_op_base(t->code[q].op);
+        if ((b == VM_OP_STORE || b == VM_OP_IINC) && t->code[q].local < ALIAS_MAX)
+            written[t->code[q].local] = true;
+    }
+    for (uint32_t j = 0; j < c->nv; j++) {
+        int32_t k = (int32_t)j - (int32_t)c->nv + (int32_t)nargs; /* its argument */
+        const VsEntry *e = &c->vs[j];
+        if (k >= 0 && k < ALIAS_MAX && !written[k] && e->kind == VS_LOCAL &&
+            e->local < c->m->nlocals) {
+            s->aliased[k] = true;
+            s->alias_off[k] = LOC(e->local);
+            st->alias_src[st->nalias] = s->alias_off[k];
+            st->alias_dst[st->nalias] = SLOT(h - (int32_t)nargs + k);
+            st->nalias++;
+        } else {
+            flush_entries(c, e, 1, c->top - (int32_t)c->nv + (int32_t)j + 1);
+        }
+    }
+    c->nv = 0;
     int32_t args = SLOT(h - (int32_t)nargs);
     if (recv && (check || guard_cls || vguard)) {
-        masm_ld(A, JR_R0, JR_BASE, args);
+        masm_ld(A, JR_R0, JR_BASE, s->aliased[0] ? s->alias_off[0] : args);
         receiver_guard(c, check, guard_cls, vguard, t, full);
     }
     uint32_t frames = level + (calls ? 1u : 0u);
@@ -2704,6 +2754,11 @@ static void emit_stubs(Ctx *c)
             call_lookup(c, st->idx, st->op, st->height, st->alt, st->back, false);
             break;
         case STUB_TRIVIAL: {
+            /* an inlined callee's aliased arguments to their slots */
+            for (uint32_t k = 0; k < st->nalias; k++) {
+                masm_ld(A, JR_R2, JR_BASE, st->alias_src[k]);
+                masm_st(A, JR_R2, JR_BASE, st->alias_dst[k]);
+            }
             /* the arguments in R0 (and R4) go back to their slots */
             int32_t args = SLOT(st->height - st->arg);
             if (st->arg >= 1)
