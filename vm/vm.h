@@ -445,6 +445,10 @@ VmString *vm_intern(MicaVM *vm, const char *s, size_t n);
 /* The Java-style hash of [s]'s bytes (cached). */
 int64_t vm_string_hash(VmString *s);
 
+/* The float remainder of [x] by [y] (FREM in both tiers): exactly C's fmod, computed
+ * without libm (vm/fmod.c). */
+double vm_fmod(double x, double y);
+
 /* ---- copying arrays (vm/arraycopy.c) ----------------------------------- */
 
 /* Copies elements [src_pos, src_pos + n) of [src] to [dst] from [dst_pos] on, as
