@@ -541,11 +541,14 @@ static Type *arith(Gen *g, TokKind op, Type *ta, Type *tb, Buf *bb, Expr *ea, Ex
 }
 
 /* a == b on references: null-safe equals. */
-static void ref_equals(Gen *g, Buf *bb)
+/* Reference `==`: null-safe `a.equals(b)`. When [a] is statically a String (a
+ * final class, so the call can only reach String.equals), the call names
+ * String.equals, which the VM runs inline (vm/link.c intrinsic_op). */
+static void ref_equals(Gen *g, Buf *bb, bool string_left)
 {
     Type *obj = g_object_type(g);
     Type *I = &g->cc->t_int;
-    uint16_t ta = g_temp(g, obj), tb = g_temp(g, obj);
+    uint16_t ta = g_temp(g, string_left ? g_string_type(g) : obj), tb = g_temp(g, obj);
     g_op16(g, CF_OP_STORE, ta);
     g_put_buf(g, bb);
     g_adjust(g, 0, 1);
@@ -567,7 +570,9 @@ static void ref_equals(Gen *g, Buf *bb)
     g_op16(g, CF_OP_LOAD, ta);
     g_op16(g, CF_OP_LOAD, tb);
     g_op16_effect(g, CF_OP_INVOKEVIRTUAL,
-                  cf_cp_method(g->cf, "std/core/Object", "equals", "(Lstd/core/Object;)Z"), 2, 1);
+                  cf_cp_method(g->cf, string_left ? "std/core/String" : "std/core/Object",
+                               "equals", "(Lstd/core/Object;)Z"),
+                  2, 1);
     g_end(g);
     g_end(g);
     g_free_temp(g, ta);
@@ -629,7 +634,8 @@ static Type *gen_binary(Gen *g, Expr *e)
             /* undo the right operand: ref_equals places it itself */
             g->out->len -= bb.len;
             g->depth--;
-            ref_equals(g, &bb);
+            ref_equals(g, &bb,
+                       ta->kind == TY_CLASS && ta->cls == g_string_type(g)->cls);
             if (!eq)
                 g_op(g, CF_OP_EQZ);
         }

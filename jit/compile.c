@@ -104,6 +104,13 @@ typedef struct Ctx {
      * never stores to it, always. A check it makes unneeded is left out. */
     bool *nonnull;
     bool this_kept;
+    /* Per instruction: how many ways lead there (jumps, handlers, the one
+     * before it falling through), 2 meaning two or more (scan_method); and,
+     * for one reached by a single forward jump and nothing else, what was
+     * known of the locals on that jump (recorded when the jump is emitted,
+     * taken over at the target instead of forgetting everything), or NULL. */
+    uint8_t *npred;
+    bool **facts_at;
     /* Inlining (emit_inline_call): [root] is the method being compiled (itself
      * for it); a callee's body emitted at a call site has a Ctx of its own
      * whose frame is [boff] bytes above JR_BASE and whose parent made call
@@ -116,6 +123,10 @@ typedef struct Ctx {
     uint32_t inl_idx;
     int32_t inl_h;
     int32_t inl_budget;
+    /* The root's: value-stack slots from its base (without the spare ones)
+     * and frames above its own that its body's entry has checked room for
+     * (entry_room); a call or inlined callee within them checks nothing. */
+    uint32_t room_slots, room_frames;
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -154,6 +165,32 @@ static bool need_null_check(Ctx *c, uint32_t depth)
     bool known = c->nonnull[l];
     c->nonnull[l] = true;
     return !known;
+}
+
+/* A jump about to be emitted to instruction [dst]: when nothing else leads
+ * there and it is forward (emitted later, and never an OSR entry), what is
+ * known of the locals now holds there too, and with [local] (>= 0) not null
+ * on this jump. */
+static void facts_jump(Ctx *c, uint32_t from, uint32_t dst, int local)
+{
+    if (dst <= from || dst >= c->m->ncode || c->npred[dst] != 1 || c->facts_at[dst])
+        return;
+    bool *f = cm_malloc((size_t)c->m->nlocals + 1);
+    if (!f)
+        return; /* nothing recorded: forgotten at the target, as any other */
+    memcpy(f, c->nonnull, (size_t)c->m->nlocals + 1);
+    if (local >= 0)
+        f[local] = true;
+    c->facts_at[dst] = f;
+}
+
+/* At jump target [i]: what its single jump recorded, else nothing known. */
+static void facts_enter(Ctx *c, uint32_t i)
+{
+    if (c->facts_at[i])
+        memcpy(c->nonnull, c->facts_at[i], (size_t)c->m->nlocals + 1);
+    else
+        facts_reset(c);
 }
 
 static JLabel stub(Ctx *c, uint8_t kind, uint32_t idx, int32_t height)
@@ -230,11 +267,13 @@ static void arg_vm(Ctx *c) { masm_mov(A, masm_arg(0), JR_VM); }
  * pushed, made now for a slow path that needs it (a fault, a call, a throw),
  * exactly as the interpreter's would be: the caller's ip and sp published
  * (at its call), then the callee's frame above it, which JR_FRAME points to
- * until inl_pop. Clobbers R0, R1. */
+ * until inl_pop. A body inlined into an inlined body makes its caller's frame
+ * first. Clobbers R0, R1. */
 static void inl_push(Ctx *c)
 {
     if (!c->inl_parent)
         return;
+    inl_push(c->inl_parent);
     sync(c->inl_parent, c->inl_idx, c->inl_h);
     masm_alui(A, JA_ADD, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
     masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m);
@@ -248,13 +287,31 @@ static void inl_push(Ctx *c)
     masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
 }
 
-/* The frame inl_push made is popped (its slow path went on). Clobbers R1. */
-static void inl_pop(Ctx *c)
+/* The frame of inlined body [c] made by inl_push is popped (an exception
+ * leaving it, which then unwinds its caller). */
+static void inl_pop_own(Ctx *c)
 {
     if (!c->inl_parent)
         return;
     masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), -1);
     masm_alui(A, JA_SUB, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
+}
+
+/* The frames inl_push made are popped (its slow path went on). */
+static void inl_pop(Ctx *c)
+{
+    for (; c->inl_parent; c = c->inl_parent)
+        inl_pop_own(c);
+}
+
+/* How deep inlined body [c] is: 0 for the root, 1 for a callee inlined into
+ * it, 2 for one inlined into that. */
+static uint32_t inl_level(const Ctx *c)
+{
+    uint32_t n = 0;
+    for (; c->inl_parent; c = c->inl_parent)
+        n++;
+    return n;
 }
 
 static void check_status(Ctx *c)
@@ -394,6 +451,17 @@ static bool plain_class(const VmClass *k)
     return k && !k->is_interface && !k->is_array && k->super && k->depth < (1u << 20);
 }
 
+/* Whether the frame of [t] with its arguments at operand height [at] of c's
+ * frame is inside the value stack without a check: inside c's own frame
+ * (whose check covered it), or inside what the root's entry checked. */
+static bool room_known(const Ctx *c, int32_t at, const VmMethod *t)
+{
+    uint64_t own = (uint64_t)at + t->nlocals + t->max_stack;
+    if (own <= c->m->max_stack)
+        return true;
+    return (uint64_t)c->boff / 8u + c->m->nlocals + own <= c->root->room_slots;
+}
+
 /* A call whose target method is in R3, arguments at height [h] - [nargs]:
  * when the target is compiled and every check of vm_push_frame passes, the
  * frame is pushed here and the target's body called directly (its frame,
@@ -429,8 +497,7 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
     if (known) {
         uint64_t need = ((uint64_t)known->nlocals + known->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
-        if ((uint64_t)(h - (int32_t)nargs) + known->nlocals + known->max_stack >
-            c->m->max_stack) {
+        if (!room_known(c, h - (int32_t)nargs, known)) {
             masm_alui(A, JA_ADD, JR_R4, JR_R5, (int32_t)need);
             masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R4, slow);
         }
@@ -454,11 +521,13 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
      * the interpreter except from its start when its body finds no room
      * (which stores both then: jit_h_interpret), and its ip is published
      * before anything reads it (a helper, a call, a fault) */
-    /* declared locals start zero: slots [nparams, nlocals) */
-    if (known && known->nlocals - known->nparams <= 16) {
+    /* declared locals start zero: slots [nparams, nlocals), of which only
+     * those some path may read before storing them need it (pre-decoding's
+     * clear_from, clear_to, as the interpreter's calls) */
+    if (known && known->clear_to - known->clear_from <= 16) {
         masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(known->nlocals * 8u));
         masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
-        for (uint32_t k = known->nparams; k < known->nlocals; k++)
+        for (uint32_t k = known->clear_from; k < known->clear_to; k++)
             masm_sti(A, JR_R5, (int32_t)(k * 8u), 0);
     } else {
         if (known)
@@ -607,6 +676,7 @@ static VmMethod *trivial_site(Ctx *c, uint32_t i, int op, Trivial *tv, VmClass *
 }
 
 static void emit_call(Ctx *c, uint32_t i, int op, int32_t h);
+static void jmp_ret(Ctx *c, uint32_t i);
 static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h);
 static void vflush(Ctx *c);
 static void vpop(Ctx *c, JReg r);
@@ -627,7 +697,7 @@ static void reload_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
 static void inline_call_checks(Ctx *c, const VmMethod *t, int32_t h, uint32_t nargs,
                                JLabel full, JLabel undo)
 {
-    if ((uint64_t)(h - (int32_t)nargs) + t->nlocals + t->max_stack > c->m->max_stack) {
+    if (!room_known(c, h - (int32_t)nargs, t)) {
         uint64_t need = ((uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS) * 8u;
         masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(h - (int32_t)nargs) + (int32_t)need);
         masm_brm(A, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, full);
@@ -1420,6 +1490,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_JZ: {
         JReg r = vpop_r(c, JR_R0);
         vflush(c);
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_bri(A, JC_EQ, r, 0, c->labels[o->target]);
         return true;
     }
@@ -1442,7 +1513,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
         JReg r = vpop_r(c, JR_R0);
         c->nv = 0;
         masm_st(A, r, JR_BASE, LOC(0));
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         return true;
     }
     default:
@@ -1450,6 +1521,20 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     }
 }
 
+
+/* Return instruction [i] goes to c->ret, which an inlined body binds right
+ * after its last instruction: no jump from the last one that runs. */
+static void jmp_ret(Ctx *c, uint32_t i)
+{
+    if (c->inl_parent) {
+        uint32_t k = i + 1;
+        while (k < c->m->ncode && c->m->heights[k] < 0)
+            k++;
+        if (k == c->m->ncode)
+            return;
+    }
+    masm_jmp(A, c->ret);
+}
 
 static bool is_cmp(int base)
 {
@@ -1490,6 +1575,18 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     JFReg fa = JF0, fb = JF1;
     JReg ra = JR_R0, rb = JR_R1;
     int32_t mem_local = -1; /* >= 0: the fused compare is (this local) ic ra */
+    /* a local compared with null (pre-decoding made aeq, ane ieq, ine): not
+     * null on one way out. (An int local compared with 0 is then "not null"
+     * where it is not 0, which nothing asks: a null check is of a reference.) */
+    int null_local = -1;
+    if (fuse && (base == VM_OP_IEQ || base == VM_OP_INE || base == VM_OP_AEQ ||
+                 base == VM_OP_ANE) && c->nv >= 2) {
+        const VsEntry *x = &c->vs[c->nv - 2], *y = &c->vs[c->nv - 1];
+        if (y->kind == VS_CONST && y->k == 0 && x->kind == VS_LOCAL && x->local < m->nlocals)
+            null_local = (int)x->local;
+        else if (x->kind == VS_CONST && x->k == 0 && y->kind == VS_LOCAL && y->local < m->nlocals)
+            null_local = (int)y->local;
+    }
     if (fl) {
         fb = vpop_f(c, JF1);
         fa = vpop_f(c, JF0);
@@ -1540,6 +1637,11 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     bool direct = nb == VM_OP_BR_IF && (uint32_t)bo->target > j &&
                   (bo->arity == 0 || hb - 1 - bo->arity == (int32_t)bo->height);
     JLabel zero = nb == VM_OP_JZ ? c->labels[bo->target] : masm_label(A);
+    /* the compare's value 1 means the local is not null (ANE) or null (AEQ,
+     * negated by an eqz); jz jumps on 0, br_if on 1 */
+    bool one_nonnull = (base == VM_OP_ANE || base == VM_OP_INE) != negate;
+    bool taken_nonnull = (nb == VM_OP_BR_IF) == one_nonnull;
+    facts_jump(c, j, (uint32_t)bo->target, taken_nonnull ? null_local : -1);
     JCond when_zero = negate ? ic : inverse(ic);
     JCond cond = direct ? inverse(when_zero) : when_zero;
     JLabel to = direct ? c->labels[bo->target] : zero;
@@ -1562,14 +1664,17 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     } else if (direct) {
         masm_bind(A, zero);
     }
+    if (null_local >= 0 && !taken_nonnull)
+        c->nonnull[null_local] = true;
     *skip = j - i;
 }
 
 /* Intrinsics of natives (vm/ops.h) done inline: Math.sqrt and Math.abs of a
  * float; String.length of a string whose code points are counted and
- * codePointAt in an ASCII one; through C helpers that make no call,
- * String.charAt in an ASCII string (it allocates the result under the
- * native's frame, as the interpreter does) and Arrays.copy (which raises
+ * codePointAt in an ASCII one; String.equals up to comparing the bytes of
+ * two strings of one length (a C helper); through C helpers that make no call,
+ * String.charAt and substring in an ASCII string (they allocate the result
+ * under the native's frame, as the interpreter does) and Arrays.copy (which raises
  * nothing: it copies only when no check can fail). The check their native
  * call would make (a frame left for it) always holds in a compiled body (see
  * its entry); when a check of their own fails or a helper declines, the
@@ -1578,17 +1683,47 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
 static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
 {
     if (op != VM_OP_FSQRT_Q && op != VM_OP_FABS_Q && op != VM_OP_ACOPY_Q &&
-        op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q && op != VM_OP_CHARAT_Q)
+        op != VM_OP_STRLEN_Q && op != VM_OP_CODEPOINT_Q && op != VM_OP_CHARAT_Q &&
+        op != VM_OP_STREQ_Q && op != VM_OP_SUBSTR_Q)
         return false;
     JLabel call = masm_label(A), done = masm_label(A);
-    if (op == VM_OP_CHARAT_Q) {
+    if (op == VM_OP_CHARAT_Q || op == VM_OP_SUBSTR_Q) {
         sync(c, i, h);
         arg_vm(c);
         masm_movi(A, masm_arg(1), (int64_t)(intptr_t)&c->m->code[i]);
         masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, SLOT(h));
-        masm_call(A, (const void *)jit_h_charat);
+        masm_call(A, op == VM_OP_CHARAT_Q ? (const void *)jit_h_charat
+                                          : (const void *)jit_h_substring);
         masm_bri(A, JC_LT, JR_R0, 0, c->unwind);
         masm_bri(A, JC_EQ, JR_R0, 0, call);
+    } else if (op == VM_OP_STREQ_Q) {
+        /* String.equals: the same object, else null, another class, another
+         * length or another first byte (a NUL when empty) decide inline, and so
+         * does a length of at most 1; longer strings compare the rest in C */
+        JLabel yes = masm_label(A), no = masm_label(A);
+        masm_ld(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_bri(A, JC_EQ, JR_R0, 0, call);
+        masm_ld(A, JR_R1, JR_BASE, SLOT(h - 1));
+        masm_br(A, JC_EQ, JR_R0, JR_R1, yes);
+        masm_bri(A, JC_EQ, JR_R1, 0, no);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmObject, cls));
+        masm_brm(A, JC_NE, JR_R1, offsetof(VmObject, cls), JR_R2, no);
+        masm_ld(A, JR_R2, JR_R0, offsetof(VmString, length));
+        masm_brm(A, JC_NE, JR_R1, offsetof(VmString, length), JR_R2, no);
+        masm_ld8(A, JR_R3, JR_R0, offsetof(VmString, bytes));
+        masm_ld8(A, JR_R4, JR_R1, offsetof(VmString, bytes));
+        masm_br(A, JC_NE, JR_R3, JR_R4, no);
+        masm_bri(A, JC_LE, JR_R2, 1, yes);
+        masm_ld(A, masm_arg(0), JR_BASE, SLOT(h - 2));
+        masm_ld(A, masm_arg(1), JR_BASE, SLOT(h - 1));
+        masm_call(A, (const void *)jit_h_string_bytes_equal);
+        masm_st(A, JR_R0, JR_BASE, SLOT(h - 2));
+        masm_jmp(A, done);
+        masm_bind(A, yes);
+        masm_sti(A, JR_BASE, SLOT(h - 2), 1);
+        masm_jmp(A, done);
+        masm_bind(A, no);
+        masm_sti(A, JR_BASE, SLOT(h - 2), 0);
     } else if (op == VM_OP_STRLEN_Q || op == VM_OP_CODEPOINT_Q) {
         int32_t at = SLOT(h - (op == VM_OP_STRLEN_Q ? 1 : 2));
         masm_ld(A, JR_R0, JR_BASE, at);
@@ -1677,9 +1812,11 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_JMP:
         if ((uint32_t)o->target <= i)
             poll(c, i, h);
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_jmp(A, c->labels[o->target]);
         break;
     case VM_OP_JZ:
+        facts_jump(c, i, (uint32_t)o->target, -1);
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->target]);
         break;
@@ -1710,10 +1847,10 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     case VM_OP_RETURN:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
         masm_st(A, JR_R0, JR_BASE, LOC(0));
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         break;
     case VM_OP_RETURN_V:
-        masm_jmp(A, c->ret);
+        jmp_ret(c, i);
         break;
     case VM_OP_THROW:
         inl_push(c);
@@ -2060,20 +2197,22 @@ static bool light_call(const VmInsn *o, int op, int b)
 }
 
 static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
-                         bool *calls);
+                         bool nest, bool *calls, uint32_t *nested);
 
 /* Whether the target of heavy call [o] (base [b]) might be inlined into the
  * method holding it, were that one compiled on its own. */
 static bool target_inlinable(const VmMethod *holder, const VmInsn *o, int b)
 {
     bool calls;
+    uint32_t nested;
     if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q || b == VM_OP_CALLFN) {
         VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
-        if (k && o->cache_target && inlinable_in(holder, o->cache_target, INLINE_MAX, false, &calls))
+        if (k && o->cache_target &&
+            inlinable_in(holder, o->cache_target, INLINE_MAX, false, false, &calls, &nested))
             return true;
     }
     return b != VM_OP_CALLFN && b != VM_OP_NEW_Q &&
-           inlinable_in(holder, o->method, INLINE_MAX, false, &calls);
+           inlinable_in(holder, o->method, INLINE_MAX, false, false, &calls, &nested);
 }
 
 /* Whether [t] can be inlined into a method [root] being compiled, with at
@@ -2082,11 +2221,13 @@ static bool target_inlinable(const VmMethod *holder, const VmInsn *o, int b)
  * made from the body that has run and is not done inline needs the callee's
  * frame each time; when [deep], such a call is taken if its own target would
  * not be inlined into the callee anyway (then the frame made at the call site
- * is cheaper than calling the callee), else the callee is better called. */
+ * is cheaper than calling the callee), or, when [nest], if it would be (it is
+ * then inlined into the inlined body); else the callee is better called. */
 static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, bool deep,
-                         bool *calls)
+                         bool nest, bool *calls, uint32_t *nested)
 {
     *calls = false;
+    *nested = 0;
     if (!t || !t->code || !t->heights || t->native || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)) ||
         t->nhandlers || t == root || t->ncode > max || t->ncode == 0 ||
         (uint64_t)t->nlocals + t->max_stack + VM_FRAME_SPARE_SLOTS > 4096)
@@ -2137,13 +2278,25 @@ static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, 
             break;
         case VM_OP_INVOKE_Q: case VM_OP_INVOKESPECIAL_Q: case VM_OP_INVOKEVIRTUAL_Q:
         case VM_OP_INVOKEIFACE_Q: case VM_OP_NEW_Q: case VM_OP_CALLFN:
-            /* String.charAt's intrinsic allocates under a frame of its own;
+            /* String.charAt's and substring's intrinsics allocate under a frame of their own;
              * a call that has been made and is not done inline would need the
              * callee's frame each time: such a callee is better called */
-            if (op == VM_OP_CHARAT_Q)
+            if (op == VM_OP_CHARAT_Q || op == VM_OP_SUBSTR_Q)
                 return false;
-            if (!light_call(o, op, b) && (!deep || target_inlinable(t, o, b)))
-                return false;
+            if (!light_call(o, op, b)) {
+                if (!deep)
+                    return false;
+                if (target_inlinable(t, o, b)) {
+                    if (!nest)
+                        return false;
+                    /* the instructions it adds, at most */
+                    VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+                    uint32_t n = o->method && o->method->code ? o->method->ncode : 0;
+                    if (k && o->cache_target && o->cache_target->ncode > n)
+                        n = o->cache_target->ncode;
+                    *nested += n;
+                }
+            }
             *calls = true;
             break;
         default:
@@ -2153,10 +2306,11 @@ static bool inlinable_in(const VmMethod *root, const VmMethod *t, uint32_t max, 
     return true;
 }
 
-/* Whether [t] can be inlined at call [i] of [c]: larger callees inside a loop. */
+/* Whether [t] can be inlined at call [i] of [c]: larger callees inside a loop;
+ * into the root, callees whose calls are inlined in turn (one level more). */
 static bool inlinable(const Ctx *c, uint32_t i, const VmMethod *t, bool *calls)
 {
-    if (!t || (int32_t)t->ncode > c->root->inl_budget)
+    if (!t || (int32_t)t->ncode > c->root->inl_budget || t == c->m)
         return false;
     uint32_t max = INLINE_MAX;
     for (uint32_t j = i + 1; j < c->m->ncode && max == INLINE_MAX; j++) {
@@ -2166,7 +2320,9 @@ static bool inlinable(const Ctx *c, uint32_t i, const VmMethod *t, bool *calls)
             (uint32_t)o->target <= i)
             max = INLINE_MAX_LOOP;
     }
-    return inlinable_in(c->root->m, t, max, true, calls);
+    uint32_t nested;
+    return inlinable_in(c->root->m, t, max, true, !c->inl_parent, calls, &nested) &&
+           (int32_t)(t->ncode + nested) <= c->root->inl_budget;
 }
 
 /* The target of call [i] to inline, with the guard that makes it the one the
@@ -2214,6 +2370,44 @@ static VmMethod *inline_site(Ctx *c, uint32_t i, int op, VmClass **guard_cls, bo
     return t;
 }
 
+/* The per-instruction and per-local arrays of c->m's Ctx (zeroed); false when
+ * out of memory (scan_free frees what was made). */
+static bool scan_alloc(Ctx *c)
+{
+    size_t n = (size_t)c->m->ncode + 1;
+    c->labels = cm_calloc(n, sizeof *c->labels);
+    c->target = cm_calloc(n, sizeof *c->target);
+    c->npred = cm_calloc(n, sizeof *c->npred);
+    c->facts_at = cm_calloc(n, sizeof *c->facts_at);
+    c->nonnull = cm_calloc((size_t)c->m->nlocals + 1, sizeof *c->nonnull);
+    return c->labels && c->target && c->npred && c->facts_at && c->nonnull;
+}
+
+static void scan_free(Ctx *c)
+{
+    if (c->facts_at)
+        for (uint32_t i = 0; i <= c->m->ncode; i++)
+            free(c->facts_at[i]);
+    free(c->facts_at);
+    free(c->npred);
+    free(c->labels);
+    free(c->target);
+    free(c->nonnull);
+    free(c->stubs);
+}
+
+/* Whether instruction [o] goes on to the one after it when it is done. */
+static bool falls_through(const VmInsn *o)
+{
+    switch (vm_op_base(o->op)) {
+    case VM_OP_JMP: case VM_OP_BR: case VM_OP_BR_TABLE: case VM_OP_RETURN:
+    case VM_OP_RETURN_V: case VM_OP_THROW: case VM_OP_UNREACHABLE:
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* What c->m's code tells before its instructions are emitted: whether `this`
  * ([has_this]) is kept (nothing stores to local 0, so it is never null), a
  * label per instruction and one past the end, and what something jumps to
@@ -2231,17 +2425,27 @@ static void scan_method(Ctx *c, bool has_this)
     facts_reset(c);
     for (uint32_t i = 0; i <= m->ncode; i++)
         c->labels[i] = masm_label(A);
+#define PRED(t) (c->npred[t] = c->npred[t] ? 2 : 1)
     for (uint32_t i = 0; i < m->ncode; i++) {
         const VmInsn *o = &m->code[i];
         int b = vm_op_base(o->op);
-        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF)
+        if (b == VM_OP_JMP || b == VM_OP_JZ || b == VM_OP_BR || b == VM_OP_BR_IF) {
             c->target[o->target] = true;
-        else if (b == VM_OP_BR_TABLE)
-            for (uint32_t k = 0; k <= o->ncases; k++)
+            PRED(o->target);
+        } else if (b == VM_OP_BR_TABLE) {
+            for (uint32_t k = 0; k <= o->ncases; k++) {
                 c->target[o->table[k].idx] = true;
+                PRED(o->table[k].idx);
+            }
+        }
+        if (m->heights[i] >= 0 && falls_through(o))
+            PRED(i + 1);
     }
-    for (uint32_t i = 0; i < m->nhandlers; i++)
+    for (uint32_t i = 0; i < m->nhandlers; i++) {
         c->target[m->handlers[i].target] = true;
+        c->npred[m->handlers[i].target] = 2;
+    }
+#undef PRED
 }
 
 /* Every instruction of c->m in order, each at its label, the lazy stack
@@ -2254,7 +2458,7 @@ static void emit_insns(Ctx *c, uint32_t *offsets)
     const VmMethod *m = c->m;
     for (uint32_t i = 0; i < m->ncode && !c->failed; i++) {
         if (c->target[i])
-            facts_reset(c);
+            facts_enter(c, i);
         if (c->nv && (c->target[i] || m->heights[i] < 0)) {
             c->top = m->heights[i] >= 0 ? m->heights[i] : c->top;
             vflush(c);
@@ -2294,7 +2498,8 @@ static void emit_inline_body(Ctx *c)
 static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
     VmInsn *o = &c->m->code[i];
-    if (c->inl_parent || insn_op(o) != op)
+    uint32_t level = inl_level(c) + 1;
+    if (level > 2 || insn_op(o) != op)
         return false;
     VmClass *guard_cls;
     bool vguard, recv, calls;
@@ -2303,16 +2508,11 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
         return false;
     uint32_t nargs = t->nparams;
     Ctx *s = cm_calloc(1, sizeof *s);
-    if (s) {
-        s->labels = cm_calloc((size_t)t->ncode + 1, sizeof *s->labels);
-        s->target = cm_calloc((size_t)t->ncode + 1, sizeof *s->target);
-        s->nonnull = cm_calloc((size_t)t->nlocals + 1, sizeof *s->nonnull);
-    }
-    if (!s || !s->labels || !s->target || !s->nonnull) {
+    if (s)
+        s->m = t;
+    if (!s || !scan_alloc(s)) {
         if (s) {
-            free(s->labels);
-            free(s->target);
-            free(s->nonnull);
+            scan_free(s);
             free(s);
         }
         c->failed = true;
@@ -2336,14 +2536,16 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     bool check = recv && need_null_check(c, nargs - 1);
     vflush(c);
     int32_t args = SLOT(h - (int32_t)nargs);
-    if (recv) {
+    if (recv && (check || guard_cls || vguard)) {
         masm_ld(A, JR_R0, JR_BASE, args);
         receiver_guard(c, check, guard_cls, vguard, t, full);
     }
-    if (calls) {
-        /* room for the callee's frame and one above it (the body's entry
-         * checked room for one) */
-        masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)sizeof(VmFrame));
+    uint32_t frames = level + (calls ? 1u : 0u);
+    if (frames > c->root->room_frames) {
+        /* room for the frames a slow path makes (the inlined callers', the
+         * callee's) and, when it calls, one above them (the body's entry
+         * checked room_frames) */
+        masm_alui(A, JA_ADD, JR_R1, JR_FRAME, (int32_t)((frames - 1) * sizeof(VmFrame)));
         masm_brm(A, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_R1, full);
     }
     inline_call_checks(c, t, h, nargs, full, undo);
@@ -2363,8 +2565,8 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     s->ret = masm_label(A);
     s->unwind = masm_label(A);
     scan_method(s, recv);
-    /* declared locals start zero */
-    for (uint32_t k = t->nparams; k < t->nlocals; k++)
+    /* declared locals start zero where they may be read first (see fast_call) */
+    for (uint32_t k = t->clear_from; k < t->clear_to; k++)
         masm_sti(A, JR_BASE, args + (int32_t)(k * 8u), 0);
     emit_inline_body(s);
     if (s->failed)
@@ -2468,8 +2670,56 @@ static void emit_stubs(Ctx *c)
     }
 }
 
+/* What the root's body entry checks (Ctx.room_slots, room_frames), from its
+ * call sites before they are emitted: the frame of each target a site may
+ * call or inline (its static target, the one its inline cache holds), when
+ * not much larger than the root's own, and a second frame when a site may be
+ * inlined with a body that calls. One check at the entry instead of one at
+ * each call made. A frame without that room runs in the interpreter, as one
+ * without room for a callee does. */
+#define ROOM_EXTRA_SLOTS 256
+static void entry_room(Ctx *c)
+{
+    const VmMethod *m = c->m;
+    uint64_t own = (uint64_t)m->nlocals + m->max_stack, best = own;
+    c->room_frames = 1;
+    for (uint32_t i = 0; i < m->ncode; i++) {
+        const VmInsn *o = &m->code[i];
+        int op = insn_op(o), b = vm_op_base(op);
+        if (m->heights[i] < 0 || op != b || o->nargs < 0 || m->heights[i] < o->nargs ||
+            (b != VM_OP_INVOKE_Q && b != VM_OP_INVOKESPECIAL_Q && b != VM_OP_INVOKEVIRTUAL_Q &&
+             b != VM_OP_INVOKEIFACE_Q))
+            continue;
+        const VmMethod *cand[2] = {o->method, NULL};
+        if (b == VM_OP_INVOKEVIRTUAL_Q || b == VM_OP_INVOKEIFACE_Q) {
+            VmClass *k = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
+            cand[1] = k ? o->cache_target : NULL;
+        }
+        for (int j = 0; j < 2; j++) {
+            const VmMethod *t = cand[j];
+            if (!t || !t->code || (t->flags & (CF_ACC_NATIVE | CF_ACC_ABSTRACT)))
+                continue;
+            uint64_t need = (uint64_t)m->nlocals + (uint64_t)(m->heights[i] - o->nargs) +
+                            t->nlocals + t->max_stack;
+            if (need > best && need <= own + ROOM_EXTRA_SLOTS)
+                best = need;
+        }
+        VmClass *g;
+        bool vg, recv, calls = false;
+        const VmMethod *t = inline_site(c, i, b, &g, &vg, &recv, &calls);
+        uint32_t nested = 0;
+        if (t && calls && c->room_frames < 2)
+            c->room_frames = 2;
+        /* a callee inlined into it makes a third frame when it calls */
+        if (t && calls &&
+            inlinable_in(m, t, INLINE_MAX_LOOP, true, true, &calls, &nested) && nested)
+            c->room_frames = 3;
+    }
+    c->room_slots = (uint32_t)best;
+}
+
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
-                     uint32_t *entry_off, uint32_t *body_off)
+                     uint32_t *entry_off, uint32_t *body_off, JitRoom *room)
 {
     Ctx ctx = {.vm = vm, .m = m, .a = a, .inl_budget = INLINE_BUDGET, .fwd_idx = UINT32_MAX,
                .r5_local = -1};
@@ -2480,12 +2730,12 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
     bool ok = false;
     if ((uint64_t)(m->nlocals + m->max_stack + VM_FRAME_SPARE_SLOTS) * 8u > (1u << 28))
         return false;
-    c->labels = cm_calloc((size_t)m->ncode + 1, sizeof *c->labels);
-    c->target = cm_calloc((size_t)m->ncode + 1, sizeof *c->target);
-    c->nonnull = cm_calloc((size_t)m->nlocals + 1, sizeof *c->nonnull);
-    if (!c->labels || !c->target || !c->nonnull)
+    if (!scan_alloc(c))
         goto fail;
     scan_method(c, !(m->flags & CF_ACC_STATIC));
+    entry_room(c);
+    room->stack_bytes = (c->room_slots + VM_FRAME_SPARE_SLOTS) * 8u;
+    room->frames = c->room_frames;
     c->ret = masm_label(a);
     c->unwind = masm_label(a);
     c->body = masm_label(a);
@@ -2511,8 +2761,20 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
      * instead of at every call: without it the interpreter runs this frame, and
      * its calls meet the depth limit where the interpreter's would. (The way
      * from C into the middle of a body, OSR, checks the same: vm_jit_room.) */
-    masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    if (c->room_frames > 1) {
+        masm_alui(a, JA_ADD, JR_R1, JR_FRAME, (int32_t)((c->room_frames - 1) * sizeof(VmFrame)));
+        masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_R1, cramped);
+    } else {
+        masm_brm(a, JC_ULE, JR_VM, offsetof(MicaVM, jit_frame_limit), JR_FRAME, cramped);
+    }
     masm_brm(a, JC_UGE, JR_VM, offsetof(MicaVM, jit_cstack_limit), JR_SP, cramped);
+    if (c->room_slots > (uint64_t)m->nlocals + m->max_stack) {
+        /* the value stack for the frames of its calls and inlined callees
+         * (the caller checked this frame's own) */
+        masm_alui(a, JA_ADD, JR_R1, JR_BASE,
+                  (int32_t)((c->room_slots + VM_FRAME_SPARE_SLOTS) * 8u));
+        masm_brm(a, JC_ULT, JR_VM, offsetof(MicaVM, stack_end), JR_R1, cramped);
+    }
 
     emit_insns(c, offsets);
     /* nothing verified falls off the end */
@@ -2568,7 +2830,7 @@ bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
         if (s->failed)
             c->failed = true;
         masm_bind(a, s->unwind);
-        inl_pop(s);
+        inl_pop_own(s);
         masm_jmp(a, s->inl_parent->unwind);
     }
     ok = !c->failed && masm_finish(a);
@@ -2576,15 +2838,9 @@ fail:
     while (c->subs) {
         Ctx *s = c->subs;
         c->subs = s->next_sub;
-        free(s->labels);
-        free(s->target);
-        free(s->nonnull);
-        free(s->stubs);
+        scan_free(s);
         free(s);
     }
-    free(c->labels);
-    free(c->target);
-    free(c->nonnull);
-    free(c->stubs);
+    scan_free(c);
     return ok;
 }

@@ -97,6 +97,15 @@ void *jit_address(const VmMethod *m, uint32_t idx)
     const JitCode *c = m->jit;
     if (!c || idx >= c->n || c->offsets[idx] == JIT_NO_OFFSET)
         return NULL;
+    /* m's frame, the top one, is entered in its middle: the room its body's
+     * entry would have checked (beyond vm_jit_room's one frame), else it
+     * stays where it is */
+    const MicaVM *vm = m->cls->vm;
+    const VmFrame *fr = vm->nframes ? &vm->frames[vm->nframes - 1] : NULL;
+    if (fr && fr->m == m &&
+        ((uintptr_t)vm->stack_end - (uintptr_t)fr->base < c->room.stack_bytes ||
+         (uintptr_t)vm->jit_frame_limit <= (uintptr_t)(fr + c->room.frames - 1)))
+        return NULL;
     return c->code + c->offsets[idx];
 }
 
@@ -178,13 +187,14 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     JitCode *c = cm_calloc(1, sizeof *c);
     uint8_t *code = NULL;
     uint32_t entry_off = 0, body_off = 0;
-    bool ok = offsets && c && jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off);
+    JitRoom room = {0, 1};
+    bool ok = offsets && c && jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off, &room);
     if (!ok && a.need_far) {
         /* a short branch did not reach: again with branches that reach anywhere */
         masm_free(&a);
         masm_init(&a);
         a.far = true;
-        ok = jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off);
+        ok = jit_emit_method(vm, m, &a, offsets, &entry_off, &body_off, &room);
     }
     if (ok)
         code = install(j, a.buf, a.len);
@@ -198,6 +208,7 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     }
     c->code = code;
     c->size = (uint32_t)a.len;
+    c->room = room;
     c->offsets = offsets;
     c->n = m->ncode + 1;
     c->next = j->codes;

@@ -8,9 +8,20 @@
 #include "masm.h"
 
 /* One compiled method. */
+/* What a compiled body's entry checks beyond its caller's checks, so that
+ * its inlined callees and the calls it makes need not: value-stack bytes
+ * from its frame's base (its own frame's at least), and frames above its own
+ * (1, or 2 when an inlined body calls). A way into the middle of the body
+ * (OSR) checks the same (jit_address). */
+typedef struct JitRoom {
+    uint32_t stack_bytes;
+    uint32_t frames;
+} JitRoom;
+
 typedef struct JitCode {
     uint8_t *code;          /* in the VM's code cache (read+exec)          */
     uint32_t size;
+    JitRoom room;           /* what its body's entry checks                */
     uint32_t *offsets;      /* per instruction: offset of its code, or JIT_NO_OFFSET */
     uint32_t n;
     struct JitCode *next;   /* the VM's list of compiled methods          */
@@ -33,10 +44,10 @@ struct JitState {
 /* Emits machine code for [m] into [a]; offsets[i] receives the offset of
  * instruction i (JIT_NO_OFFSET where none), [entry_off] that of the entry
  * point from C (VmMethod.entry) and [body_off] that of the body compiled
- * callers call (VmMethod.jit_call). False if the method uses something the
+ * callers call (VmMethod.jit_call), [room] what the body's entry checks. False if the method uses something the
  * templates do not handle (it then stays interpreted). */
 bool jit_emit_method(MicaVM *vm, VmMethod *m, JMasm *a, uint32_t *offsets,
-                     uint32_t *entry_off, uint32_t *body_off);
+                     uint32_t *entry_off, uint32_t *body_off, JitRoom *room);
 
 /* Prints [n] bytes of machine code at [code] (disassembled when the build
  * found capstone, else as hex) to stderr. */
@@ -69,6 +80,16 @@ int64_t jit_h_array_copy(const uint64_t *args);
  * String made under the native's frame, as the interpreter makes it, into
  * sp[-2]: 1; 0 if the call must be made; -1 with OutOfMemoryError pending. */
 int64_t jit_h_charat(MicaVM *vm, VmInsn *o, uint64_t *sp);
+/* String.substring's intrinsic, its operands at sp[-3..-1] (fr->ip and fr->sp
+ * published): for an ASCII string and a range inside it, the string itself
+ * (the whole) or the substring made under the native's frame, as the
+ * interpreter makes it, into sp[-3]: 1; 0 if the call must be made; -1 with
+ * OutOfMemoryError pending. */
+int64_t jit_h_substring(MicaVM *vm, VmInsn *o, uint64_t *sp);
+/* The bytes of Strings [a] and [b], of the same length, compared: 1 if equal.
+ * String.equals' intrinsic calls it after its inline checks (for lengths of 2 and
+ * more, the first bytes equal). */
+int64_t jit_h_string_bytes_equal(const VmString *a, const VmString *b);
 
 enum { JIT_FAULT_DIV0, JIT_FAULT_NULL_FIELD, JIT_FAULT_BOUNDS, JIT_FAULT_NULL_LENGTH,
        JIT_FAULT_CAST, JIT_FAULT_UNREACHABLE };

@@ -33,6 +33,20 @@ static inline bool vm_call_fits(const MicaVM *vm, const uint64_t *base, uint32_t
     return margin >= 0;
 }
 
+/* vm_call_fits for a call made while [top] is the top frame (&frames[nframes - 1],
+ * as the interpreter keeps it): the depth test compares the next frame's place
+ * with jit_frame_limit (&frames[max_depth - 1]) and the stack's margin is in
+ * bytes, so no frame count is loaded and nothing is scaled. */
+static inline bool vm_call_fits_above(const MicaVM *vm, const VmFrame *top,
+                                      const uint64_t *base, uint32_t slots)
+{
+    int64_t margin = (vm->poll_left - 2) |
+                     ((const char *)vm->jit_frame_limit - (const char *)(top + 1)) |
+                     (((const char *)vm->stack_end - (const char *)base) -
+                      (int64_t)slots * (int64_t)sizeof *base);
+    return margin >= 0;
+}
+
 /* Pushes a frame for [m] (pre-decoded) whose arguments start at [base]: a
  * poll point (one step), then the depth and value-stack checks; declared
  * locals start zero. [entry]: returning from this frame ends the run of the

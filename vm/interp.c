@@ -609,6 +609,7 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(LOAD_ADDI_STORE) T(LOAD2) T(LOAD_ICONST) T(LOAD_ADDI) T(LOAD_LOAD_ADDI)              \
     T(LOAD_GETFIELD) T(INVOKE_Q) T(INVOKEVIRTUAL_Q) T(INVOKESPECIAL_Q) T(INVOKEIFACE_Q)    \
     T(NEW_Q) T(FSQRT_Q) T(FABS_Q) T(STRLEN_Q) T(CHARAT_Q) T(CODEPOINT_Q) T(INSTANCEOF_Q)   \
+    T(STREQ_Q) T(SUBSTR_Q)                                                                \
     T(CHECKCAST_Q) T(VGET_Q) T(VSET_Q) T(LOAD_VGET) T(LOAD2_GETFIELD) T(LOAD_GETFIELD2)    \
     T(FIELD_ADDI) T(LOAD_DUP_GETFIELD) T(PUTFIELD_B_Q) T(PUTFIELD_Z_Q) T(PUTSTATIC_B_Q)    \
     T(PUTSTATIC_Z_Q) T(K_ILT_JZ) T(K_ILE_JZ) T(K_IGT_JZ) T(K_IGE_JZ) T(K_IEQ_JZ)           \
@@ -671,6 +672,11 @@ static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
 #define RELOAD()                                                                          \
     (fr = &vm->frames[vm->nframes - 1], m = fr->m, ip = fr->ip, sp = fr->sp,               \
      locals = fr->base)
+/* after a return popped [fr] (not an entry frame): the caller's frame is the
+ * one below it (frames are contiguous and [fr] is always the top one), and
+ * its operand stack ends where the callee's arguments began, [dst] */
+#define POP_RELOAD(dst)                                                                   \
+    (fr--, m = fr->m, ip = fr->ip, sp = (dst), locals = fr->base)
 
     const VmMethod *hook_m = NULL;   /* the last line reported (MICA_HOOK_LINE) */
     uint32_t hook_line = 0;
@@ -884,8 +890,7 @@ dispatch:
                 *ret = a;
             return 0;
         }
-        RELOAD();
-        sp = dst;
+        POP_RELOAD(dst);
         tos = a;
         NEXT1();
     }
@@ -898,8 +903,7 @@ dispatch:
                 *ret = 0;
             return 0;
         }
-        RELOAD();
-        sp = dst;
+        POP_RELOAD(dst);
         NEXT();
     }
     CASE(THROW) {
@@ -1072,7 +1076,7 @@ dispatch:
      * anything else makes the call as INVOKEVIRTUAL_Q ---- */
 #define ACCESSOR_FITS(o, base)                                                            \
     ((o) && (o)->cls == __atomic_load_n(&ip->cache_cls, __ATOMIC_ACQUIRE) &&              \
-     vm_call_fits(vm, (base), VM_ACCESSOR_FRAME_SLOTS))
+     vm_call_fits_above(vm, fr, (base), VM_ACCESSOR_FRAME_SLOTS))
     CASE(VGET_Q) {
         VmObject *o = vm_slot_ref(sp[-1]);
         if (!ACCESSOR_FITS(o, sp - 1))
@@ -1195,6 +1199,40 @@ dispatch:
         if (!r)
             goto exception;
         sp--;
+        sp[-1] = vm_ref_slot(r);
+        NEXT();
+    }
+    CASE(STREQ_Q) {
+        /* String.equals: no frame needed (it allocates and raises nothing) */
+        VmString *str = vm_slot_ref(sp[-2]);
+        if (!str || !INTRINSIC_FITS(true))
+            goto string_call;
+        sp--;
+        sp[-1] = vm_string_equals(str, vm_slot_ref(sp[0]));
+        NEXT();
+    }
+    CASE(SUBSTR_Q) {
+        /* String.substring of an ASCII string, in range (unsigned: a negative
+         * index is out of it); the whole string is itself */
+        VmString *str = vm_slot_ref(sp[-3]);
+        uint64_t from = sp[-2], to = sp[-1];
+        if (!str || !str->cp_known || !str->ascii || from > to ||
+            to > (uint64_t)str->length || !INTRINSIC_FITS(true))
+            goto string_call;
+        VmString *r = str;
+        if (to - from != (uint64_t)str->length) {
+            SAVE();
+            /* allocates under the native's frame, as the call would (traces) */
+            uint64_t *args = sp - 3;
+            vm->frames[vm->nframes] = (VmFrame){.m = ip->method, .base = args, .sp = sp};
+            atomic_signal_fence(memory_order_release);
+            vm->nframes++;
+            r = vm_new_ascii_string(vm, str->bytes + from, (size_t)(to - from));
+            vm->nframes--;
+            if (!r)
+                goto exception;
+        }
+        sp -= 2;
         sp[-1] = vm_ref_slot(r);
         NEXT();
     }
@@ -1922,6 +1960,8 @@ T_FLUSH:
     T_FWD(STRLEN_Q)
     T_FWD(CHARAT_Q)
     T_FWD(CODEPOINT_Q)
+    T_FWD(STREQ_Q)
+    T_FWD(SUBSTR_Q)
     T_FWD(INSTANCEOF_Q)
     T_FWD(CHECKCAST_Q)
     T_FWD(CALLFN)
@@ -1956,7 +1996,7 @@ T_FLUSH:
 invoke_instance:
     /* a trivial accessor on a non-null receiver, once its field instruction
      * is quickened: the field moves, no frame (the call's checks still run) */
-    if (target->accessor && vm_call_fits(vm, sp - nargs, target->frame_slots)) {
+    if (target->accessor && vm_call_fits_above(vm, fr, sp - nargs, target->frame_slots)) {
         const VmInsn *f = &target->code[target->accessor == VM_ACCESSOR_GET ? 1 : 2];
         int fop = __atomic_load_n(&f->op, __ATOMIC_ACQUIRE);
         if (fop == VM_OP_GETFIELD_Q) {
@@ -1982,29 +2022,31 @@ invoke_instance:
 invoke:
     SAVE();
     /* the common case inline: an interpreted callee whose frame fits and no
-     * poll due (one test, vm_call_fits); the frame is vm_push_frame's
-     * (vm/frame.h), its declared locals zeroed where the code may read them
-     * before writing */
+     * poll due (one test, vm_call_fits_above: [fr] is the top frame); the
+     * frame is vm_push_frame's (vm/frame.h), the next one after [fr], its
+     * declared locals zeroed where the code may read them before writing */
     if (target->entry == vm_interp_entry &&
         (target->invocations < vm->jit_call_threshold || target->jit_state)) {
         uint64_t *base = sp - nargs;
-        if (vm_call_fits(vm, base, target->frame_slots)) {
+        if (vm_call_fits_above(vm, fr, base, target->frame_slots)) {
             vm->poll_left--;
             for (uint32_t k = target->clear_from; k < target->clear_to; k++)
                 base[k] = 0;
-            fr = &vm->frames[vm->nframes];
+            /* the new ip and sp computed before the fence, which would
+             * otherwise make the compiler load them from [target] again */
+            ip = target->code;
+            sp = base + target->nlocals;
+            fr++;
             fr->m = target;
             fr->base = base;
             fr->entry = false;
-            fr->ip = target->code;
-            fr->sp = base + target->nlocals;
+            fr->ip = ip;
+            fr->sp = sp;
             atomic_signal_fence(memory_order_release);
             vm->nframes++;
             target->invocations++;
             m = target;
-            ip = target->code;
             locals = base;
-            sp = base + target->nlocals;
             DISPATCH();
         }
     }
@@ -2123,6 +2165,7 @@ exception:
 #undef CMP_FUSED_1
 #undef SAVE
 #undef RELOAD
+#undef POP_RELOAD
 #undef CASE
 #undef DISPATCH
 #undef NEXT

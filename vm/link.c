@@ -235,6 +235,8 @@ static int intrinsic_op(const VmMethod *t, int plain)
         {"std/core/String", "length", "()I", VM_OP_STRLEN_Q},
         {"std/core/String", "charAt", "(I)Lstd/core/String;", VM_OP_CHARAT_Q},
         {"std/core/String", "codePointAt", "(I)I", VM_OP_CODEPOINT_Q},
+        {"std/core/String", "equals", "(Lstd/core/Object;)Z", VM_OP_STREQ_Q},
+        {"std/core/String", "substring", "(II)Lstd/core/String;", VM_OP_SUBSTR_Q},
     };
     if (!t->cls->is_std)
         return plain;

@@ -86,6 +86,18 @@ VmString *vm_new_string_uninit(MicaVM *vm, size_t n)
     return new_string(vm, NULL, n, false);
 }
 
+VmString *vm_new_ascii_string(MicaVM *vm, const char *s, size_t n)
+{
+    VmString *str = new_string(vm, NULL, n, false);
+    if (!str)
+        return NULL;
+    memcpy(str->bytes, s, n);
+    str->cp_known = true;
+    str->ascii = true;
+    str->cp_length = (int64_t)n;
+    return str;
+}
+
 int64_t vm_string_hash(VmString *s)
 {
     if (!s->hashed) {

@@ -54,6 +54,7 @@
     X(IMAX_Q, INVOKE_Q) X(FMIN_Q, INVOKE_Q) X(FMAX_Q, INVOKE_Q)                           \
     X(STRLEN_Q, INVOKESPECIAL_Q) X(CHARAT_Q, INVOKESPECIAL_Q)                             \
     X(CODEPOINT_Q, INVOKESPECIAL_Q) X(ACOPY_Q, INVOKE_Q)                                  \
+    X(STREQ_Q, INVOKESPECIAL_Q) X(SUBSTR_Q, INVOKESPECIAL_Q)                              \
     /* a virtual call site whose inline cache holds a trivial getter or setter (the      \
      * field's slot in [local]); `load r` before a getter site: LOAD_VGET */              \
     X(VGET_Q, INVOKEVIRTUAL_Q) X(VSET_Q, INVOKEVIRTUAL_Q) X(LOAD_VGET, LOAD)              \

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <ffi.h>
 
@@ -444,6 +445,22 @@ VmString *vm_new_string_uninit(MicaVM *vm, size_t n);
 VmString *vm_intern(MicaVM *vm, const char *s, size_t n);
 /* The Java-style hash of [s]'s bytes (cached). */
 int64_t vm_string_hash(VmString *s);
+/* String.equals of non-null [s] and [o]: the same object, or a String of the same
+ * bytes (false for null and other classes). Allocates nothing, raises nothing: the
+ * native and both tiers' intrinsic. The first bytes (a NUL for empty strings)
+ * decide most unequal pairs of short strings without memcmp. */
+static inline bool vm_string_equals(const VmString *s, const void *o)
+{
+    const VmString *t = o;
+    if (t == s)
+        return true;
+    if (!t || t->cls != s->cls || t->length != s->length || t->bytes[0] != s->bytes[0])
+        return false;
+    return s->length <= 1 || memcmp(t->bytes + 1, s->bytes + 1, (size_t)s->length - 1) == 0;
+}
+/* A new String of the [n] ASCII bytes at [s], its code points known (as many), or
+ * NULL with OutOfMemoryError pending. For substrings of ASCII strings. */
+VmString *vm_new_ascii_string(MicaVM *vm, const char *s, size_t n);
 
 /* The float remainder of [x] by [y] (FREM in both tiers): exactly C's fmod, computed
  * without libm (vm/fmod.c). */

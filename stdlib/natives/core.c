@@ -88,12 +88,7 @@ static VmString *std_string_concat(MicaVM *vm, VmString *s, VmString *o)
 
 static bool std_string_equals(MicaVM *vm, VmString *s, VmObject *o)
 {
-    if ((VmObject *)s == o)
-        return true;
-    if (!o || o->cls != s->cls)
-        return false;
-    VmString *t = (VmString *)o;
-    return t->length == s->length && memcmp(t->bytes, s->bytes, (size_t)s->length) == 0;
+    return vm_string_equals(s, o);
 }
 
 static int64_t std_string_hash_code(MicaVM *vm, VmString *s)

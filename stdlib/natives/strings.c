@@ -181,8 +181,10 @@ static VmString *std_string_substring(MicaVM *vm, VmString *s, int64_t from, int
     }
     if (from == 0 && to == n)
         return s;
+    if (s->ascii) /* the result's code points are known too */
+        return vm_new_ascii_string(vm, s->bytes + from, (size_t)(to - from));
     int64_t b = cp_to_byte(s, from);
-    int64_t e = s->ascii ? to : b + (cp_to_byte(s, to) - cp_to_byte(s, from));
+    int64_t e = b + (cp_to_byte(s, to) - cp_to_byte(s, from));
     return vm_new_string(vm, s->bytes + b, (size_t)(e - b));
 }
 

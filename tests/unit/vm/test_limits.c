@@ -118,6 +118,70 @@ START_TEST(test_set_limits_invalid)
 }
 END_TEST
 
+/* The call depth limit is exact in the interpreter (whose calls test the next
+ * frame's place against the VM's frame limit) and moves with mica_set_limits,
+ * which replaces the frame table: rec(n) recurses n deep below the entry frame. */
+static MicaVM *depth_vm(void)
+{
+    MicaConfig cfg;
+    mica_config_init(&cfg);
+    cfg.max_call_depth = 300;
+    cfg.jit_mode = MICA_JIT_OFF;
+    MicaVM *vm = NULL;
+    ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
+    CfClass *c = new_class("D", NULL, 0);
+    uint16_t rec = cf_cp_method(c, "D", "rec", "(I)I");
+    Asm r = {0};
+    op16(&r, CF_OP_LOAD, 0);
+    op(&r, CF_OP_EQZ);
+    op16(&r, CF_OP_IF, 0);
+    op32(&r, CF_OP_ICONST, 0);
+    op(&r, CF_OP_RETURN);
+    op(&r, CF_OP_END);
+    op16(&r, CF_OP_LOAD, 0);
+    op32(&r, CF_OP_ICONST, 1);
+    op(&r, CF_OP_ISUB);
+    op16(&r, CF_OP_INVOKESTATIC, rec);
+    op32(&r, CF_OP_ICONST, 1);
+    op(&r, CF_OP_IADD);
+    op(&r, CF_OP_RETURN);
+    add_code(c, CF_ACC_STATIC, "rec", "(I)I", 2, NULL, 0, &r, NULL, 0);
+    ck_assert_int_eq(load(vm, c), MICA_OK);
+    return vm;
+}
+
+static MicaStatus rec(MicaVM *vm, uint64_t n, uint64_t *r)
+{
+    MicaStatus st;
+    vm->roots->pending = NULL;
+    vm_call_static(vm, "D", "rec", "(I)I", &n, 1, r, &st);
+    return st;
+}
+
+START_TEST(test_call_depth_exact)
+{
+    MicaVM *vm = depth_vm();
+    uint64_t r = 0;
+    /* 300 frames: the entry call and 299 below it */
+    ck_assert_int_eq(rec(vm, 299, &r), MICA_OK);
+    ck_assert_int_eq(r, 299);
+    ck_assert_int_ne(rec(vm, 300, &r), MICA_OK);
+    ck_assert_int_eq(rec(vm, 10, &r), MICA_OK);
+    MicaLimits l = {0};
+    l.max_call_depth = 40;
+    ck_assert_int_eq(mica_set_limits(vm, &l), MICA_OK);
+    ck_assert_int_eq(rec(vm, 39, &r), MICA_OK);
+    ck_assert_int_eq(r, 39);
+    ck_assert_int_ne(rec(vm, 40, &r), MICA_OK);
+    l.max_call_depth = 5000;
+    ck_assert_int_eq(mica_set_limits(vm, &l), MICA_OK);
+    ck_assert_int_eq(rec(vm, 4999, &r), MICA_OK);
+    ck_assert_int_eq(r, 4999);
+    ck_assert_int_ne(rec(vm, 5000, &r), MICA_OK);
+    mica_vm_free(vm);
+}
+END_TEST
+
 /* A has a static method and field that B uses. The verifier refuses private
  * access when it can see it; the VM must refuse it again when it resolves the
  * reference, whatever the verifier saw (here A's members turn private after B
@@ -176,6 +240,7 @@ int main(void)
     tcase_add_test(tc, test_deadline);
     tcase_add_test(tc, test_interrupt_from_thread);
     tcase_add_test(tc, test_set_limits_invalid);
+    tcase_add_test(tc, test_call_depth_exact);
     tcase_add_test(tc, test_private_refused_at_link);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
