@@ -930,6 +930,91 @@ static void call_lookup(Ctx *c, uint32_t i, int op, int32_t h, JLabel slow, JLab
  * and called directly; everything else through jit_h_invoke. What runs
  * only when a check fails is out of line (stubs), so the code that runs
  * is straight. */
+/* A call of native [t], bound when this is compiled, with its arguments at
+ * height [h] - nargs (fr->ip and fr->sp published), made without jit_h_call (no
+ * lookup, no body to find; a native counts no step, and the depth has room, by
+ * the body's entry). A plain shape (vm/native.c: the argument slots are the C
+ * arguments) is called directly: the native's frame pushed here as
+ * vm_call_native_frame pushes it, the arguments loaded into the C argument
+ * registers (the VM first for a "mica" native), the function called, the frame
+ * popped and the result stored as vm_call_native converts it. Other natives go
+ * through jit_h_call_native. False if [t] is not such a native. */
+static bool emit_native_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *t)
+{
+    if (!t || !(t->flags & CF_ACC_NATIVE))
+        return false;
+    const VmNative *nat = __atomic_load_n((VmNative *const *)&t->native, __ATOMIC_ACQUIRE);
+    if (!nat)
+        return false;
+    int32_t args = SLOT(h - (int32_t)nargs);
+    if (!nat->plain || nat->nargs > 4) {
+        arg_vm(c);
+        masm_movi(A, masm_arg(1), (int64_t)(intptr_t)t);
+        masm_alui(A, JA_ADD, masm_arg(2), JR_BASE, args);
+        masm_call(A, (const void *)jit_h_call_native);
+        masm_bri(A, JC_NE, JR_R0, 0, c->unwind);
+        return true;
+    }
+    /* the frame: vm->frames[nframes], right above this one (R4) */
+    masm_alui(A, JA_ADD, JR_R4, JR_FRAME, (int32_t)sizeof(VmFrame));
+    masm_movi(A, JR_R3, (int64_t)(intptr_t)t);
+    masm_st(A, JR_R3, JR_R4, offsetof(VmFrame, m));
+    masm_sti(A, JR_R4, offsetof(VmFrame, ip), 0);
+    masm_alui(A, JA_ADD, JR_R5, JR_BASE, args);
+    masm_st(A, JR_R5, JR_R4, offsetof(VmFrame, base));
+    masm_alui(A, JA_ADD, JR_R2, JR_R5, (int32_t)(t->nparams * 8u));
+    masm_st(A, JR_R2, JR_R4, offsetof(VmFrame, sp));
+    masm_movi(A, JR_R2, 0);
+    masm_st8(A, JR_R2, JR_R4, offsetof(VmFrame, entry));
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), 1);
+    masm_ld(A, JR_R2, JR_R3, offsetof(VmMethod, invocations));
+    masm_alui(A, JA_ADD, JR_R2, JR_R2, 1);
+    masm_st(A, JR_R2, JR_R3, offsetof(VmMethod, invocations));
+    /* the arguments: integers and references in order, floats in theirs */
+    int ni = 0, nf = 0;
+    int32_t slot = args;
+    for (uint32_t k = 0; k < nat->nargs; k++) {
+        char kd = nat->kinds[k];
+        if (kd == VM_C_ENV) {
+            masm_mov(A, masm_arg(ni++), JR_VM);
+            continue;
+        }
+        if (kd == VM_C_FLOAT)
+            masm_fld(A, masm_farg(nf++), JR_BASE, slot);
+        else
+            masm_ld(A, masm_arg(ni++), JR_BASE, slot);
+        slot += 8;
+    }
+    masm_call(A, (const void *)nat->fn);
+    masm_add32m(A, JR_VM, offsetof(MicaVM, nframes), -1);
+    /* what it raised (or an exit, a fatal fault): vm_call_native's test */
+    masm_ld(A, JR_R1, JR_VM, offsetof(MicaVM, roots));
+    masm_ld(A, JR_R1, JR_R1, offsetof(VmRoots, pending));
+    masm_bri(A, JC_NE, JR_R1, 0, c->unwind);
+    masm_ld8(A, JR_R1, JR_VM, offsetof(MicaVM, fatal));
+    masm_bri(A, JC_NE, JR_R1, 0, c->unwind);
+    masm_ld8(A, JR_R1, JR_VM, offsetof(MicaVM, exiting));
+    masm_bri(A, JC_NE, JR_R1, 0, c->unwind);
+    switch (nat->ret_kind) {
+    case VM_C_VOID:
+        break;
+    case VM_C_FLOAT:
+        masm_fst(A, JF0, JR_BASE, args);
+        break;
+    case VM_C_BOOL:
+    case VM_C_BYTE:
+        masm_alui(A, JA_AND, JR_R0, JR_R0, 0xff);
+        if (nat->ret_kind == VM_C_BOOL)
+            masm_seti(A, JC_NE, JR_R0, JR_R0, 0);
+        masm_st(A, JR_R0, JR_BASE, args);
+        break;
+    default:
+        masm_st(A, JR_R0, JR_BASE, args);
+        break;
+    }
+    return true;
+}
+
 static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
 {
     VmInsn *o = &c->m->code[i];
@@ -956,6 +1041,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
     }
     switch (fast ? op : -1) {
     case VM_OP_INVOKE_Q:
+        if (emit_native_call(c, h, nargs, o->method))
+            break;
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
         fast_call(c, h, nargs, o->method, done, true);
         break;
@@ -964,6 +1051,8 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_ld(A, JR_R0, JR_BASE, SLOT(h - (int32_t)nargs));
             masm_bri(A, JC_EQ, JR_R0, 0, slow);
         }
+        if (emit_native_call(c, h, nargs, o->method))
+            break;
         masm_movi(A, JR_R3, (int64_t)(intptr_t)o->method);
         fast_call(c, h, nargs, o->method, done, true);
         break;
@@ -998,7 +1087,7 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
          * again out of line */
         VmClass *k0 = __atomic_load_n((VmClass **)&o->cache_cls, __ATOMIC_ACQUIRE);
         VmMethod *t0 = k0 ? o->cache_target : NULL;
-        if (t0 && t0->nparams == nargs && !(t0->flags & CF_ACC_NATIVE)) {
+        if (t0 && t0->nparams == nargs) {
             Stub *miss = call_stub(c, STUB_MISS, i, h, done);
             if (!miss)
                 return;
@@ -1006,8 +1095,10 @@ static void emit_call(Ctx *c, uint32_t i, int op, int32_t h)
             miss->alt = slow;
             masm_movi(A, JR_R1, (int64_t)(intptr_t)k0);
             masm_br(A, JC_NE, JR_R0, JR_R1, miss->label);
-            masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
-            fast_call(c, h, nargs, t0, done, true);
+            if (!emit_native_call(c, h, nargs, t0)) {
+                masm_movi(A, JR_R3, (int64_t)(intptr_t)t0);
+                fast_call(c, h, nargs, t0, done, true);
+            }
         } else {
             call_lookup(c, i, op, h, slow, done, true);
         }

@@ -189,6 +189,16 @@ int64_t jit_h_call(MicaVM *vm, VmMethod *target, uint64_t *args)
     return vm_interp_entry(vm, f, NULL);
 }
 
+int64_t jit_h_call_native(MicaVM *vm, VmMethod *t, uint64_t *args)
+{
+    uint64_t rv = 0;
+    if (vm_call_native_frame(vm, t, args, &rv) < 0)
+        return -1;
+    if (t->ret != CF_KIND_VOID)
+        args[0] = rv;
+    return 0;
+}
+
 /* A compiled body entered without room for a callee's frame or for nested
  * compiled code: the interpreter runs its frame (and pops it). */
 int64_t jit_h_interpret(MicaVM *vm, VmFrame *fr)

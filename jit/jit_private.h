@@ -80,6 +80,10 @@ int64_t jit_h_array_copy(const uint64_t *args);
  * String made under the native's frame, as the interpreter makes it, into
  * sp[-2]: 1; 0 if the call must be made; -1 with OutOfMemoryError pending. */
 int64_t jit_h_charat(MicaVM *vm, VmInsn *o, uint64_t *sp);
+/* A call of native [t] (bound) with argument slots [args], from compiled code
+ * (fr->ip and fr->sp published): its frame, the call, the result into args[0].
+ * 0, or -1 with an exception pending. */
+int64_t jit_h_call_native(MicaVM *vm, VmMethod *t, uint64_t *args);
 /* String.substring's intrinsic, its operands at sp[-3..-1] (fr->ip and fr->sp
  * published): for an ASCII string and a range inside it, the string itself
  * (the whole) or the substring made under the native's frame, as the

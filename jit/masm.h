@@ -13,7 +13,9 @@
  *                 them in the prologue); JR_SP is readable only;
  *   masm_arg(i)   the register of a C call's i-th integer argument (0..4):
  *                 one of the scratch registers; the result of a call is in JR_R0;
- *   JF0..JF6      float (binary64) scratch registers, clobbered by calls.
+ *   JF0..JF6      float (binary64) scratch registers, clobbered by calls;
+ *   masm_farg(i)  the register of a C call's i-th float argument (0..3), and JF0
+ *                 a call's float result.
  *
  * masm_sdiv, masm_srem and the register shifts may clobber scratch registers
  * other than their destination. Code is produced into a growable buffer;
@@ -88,6 +90,8 @@ static inline uint32_t masm_offset(const JMasm *m) { return (uint32_t)m->len; }
 
 /* ---- the backend's operations ---- */
 JReg masm_arg(int i);
+/* The float register of a C call's [i]-th float argument (0..3). */
+JFReg masm_farg(int i);
 /* Resolves every label use; false if a label was never bound or a branch
  * does not reach its label (need_far then says whether far forms would). */
 bool masm_finish(JMasm *m);

@@ -282,6 +282,10 @@ int vm_bind_native(MicaVM *vm, VmMethod *m)
     }
     nat->fn = fn;
     nat->shape = (uint16_t)vm_native_shape(nat->kinds, nat->nargs, rk);
+    nat->plain = nat->shape != 0;
+    for (uint32_t j = 0; j < nat->nargs; j++)
+        if (nat->kinds[j] == VM_C_BOOL || nat->kinds[j] == VM_C_BYTE)
+            nat->plain = false;
     m->native = nat;
     return 0;
 oom_nat:
@@ -553,7 +557,46 @@ static void free_callbacks(Callback *cb)
 
 /* ---- calls ---------------------------------------------------------------- */
 
+static int call_native_general(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
+
 int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
+{
+    const VmNative *nat = m->native;
+    if (nat->plain) {
+        /* the common case (every std String/Math native, libm's functions): the
+         * argument slots as they are, after the VM for a "mica" native; kept
+         * apart from the general path, whose large frame costs every call */
+        uint64_t a[4];
+        const uint64_t *p = args;
+        if (nat->mica) {
+            uint32_t n = nat->nargs; /* at most 4: a shape */
+            a[0] = (uint64_t)(uintptr_t)vm;
+            if (n > 1)
+                a[1] = args[0];
+            if (n > 2)
+                a[2] = args[1];
+            if (n > 3)
+                a[3] = args[2];
+            p = a;
+        }
+        uint64_t r = vm_native_direct(nat->fn, nat->shape, p);
+        if (vm->roots->pending || vm->fatal || vm->exiting)
+            return -1;
+        if (ret)
+            *ret = nat->ret_kind == VM_C_BOOL ? (uint8_t)r != 0
+                 : nat->ret_kind == VM_C_BYTE ? (uint8_t)r
+                 : nat->ret_kind == VM_C_VOID ? 0 : r;
+        return 0;
+    }
+    return call_native_general(vm, m, args, ret);
+}
+
+/* vm_call_native for host functions, shapes with bool or byte arguments, and
+ * everything ffi_call makes. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int call_native_general(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
 {
     VmNative *nat = m->native;
     if (nat->host)

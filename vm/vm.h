@@ -134,6 +134,8 @@ typedef struct VmNative {
     uint32_t nargs;        /* C arguments, hidden env included                 */
     bool mica;             /* library "mica": hidden env first, refs as objects */
     uint16_t shape;        /* vm_native_shape: non-zero for a direct typed call */
+    bool plain;            /* shape, no bool or byte argument: the argument slots
+                              are the C arguments (after the env of a "mica" native) */
     const MicaNative *host; /* library "host": a host function (vm/host.c)  */
 } VmNative;
 

@@ -51,6 +51,12 @@ JReg masm_arg(int i)
     return (JReg)(JR_R0 + (i >= 0 && i < 5 ? i : 0));
 }
 
+/* AAPCS64 passes float arguments in d0.. and returns one in d0: JF0.. */
+JFReg masm_farg(int i)
+{
+    return (JFReg)(JF0 + (i >= 0 && i < 4 ? i : 0));
+}
+
 /* instructions are little-endian whatever the data byte order */
 static void w(JMasm *m, uint32_t insn)
 {

@@ -23,6 +23,12 @@ JReg masm_arg(int i)
     return args[i >= 0 && i < 5 ? i : 0];
 }
 
+/* System V passes float arguments in xmm0.. and returns one in xmm0: JF0.. */
+JFReg masm_farg(int i)
+{
+    return (JFReg)(JF0 + (i >= 0 && i < 4 ? i : 0));
+}
+
 static void b1(JMasm *m, uint8_t x) { masm_emit(m, &x, 1); }
 static void b4(JMasm *m, int32_t x) { masm_emit(m, &x, 4); }
 static void b8(JMasm *m, int64_t x) { masm_emit(m, &x, 8); }

@@ -1,8 +1,9 @@
 /* tests/unit/vm/test_strings.c: String.equals and substring as intrinsics
  * (vm/object.c vm_string_equals and vm_new_ascii_string, vm/link.c, vm/interp.c):
  * the comparison on every kind of pair, the ASCII substring's code-point fields,
- * and calls of String.equals and substring quickened into their intrinsics, which
- * give the native's results and, out of range, its exception. */
+ * calls of String.equals and substring quickened into their intrinsics, which
+ * give the native's results and, out of range, its exception; and which natives
+ * take the plain direct call (vm/native.c). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "mica.h"
 #include "ops.h"
 #include "vm.h"
+#include "link.h"
 #include "vm_asm.h"
 
 static MicaVM *new_vm(void)
@@ -169,6 +171,36 @@ START_TEST(test_calls_become_intrinsics)
 }
 END_TEST
 
+static const VmNative *bound(MicaVM *vm, const char *cls, const char *name, const char *desc)
+{
+    MicaStatus st;
+    VmClass *c = vm_load_class(vm, cls, &st);
+    ck_assert_ptr_nonnull(c);
+    VmMethod *m = vm_find_method(c, name, desc);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(vm_prepare(vm, m), 0);
+    ck_assert_ptr_nonnull(m->native);
+    return m->native;
+}
+
+/* A shape whose argument slots are the C arguments is plain (both tiers call it
+ * without converting them); a bool or byte argument, a C string or a host
+ * function is not. */
+START_TEST(test_plain_natives)
+{
+    MicaVM *vm = new_vm();
+    const VmNative *n = bound(vm, "std/core/String", "startsWith", "(Lstd/core/String;)Z");
+    ck_assert(n->plain && n->mica && n->shape);
+    n = bound(vm, "std/core/Math", "pow", "(FF)F");
+    ck_assert(n->plain && !n->mica);
+    n = bound(vm, "std/core/String", "ofFloat", "(F)Lstd/core/String;");
+    ck_assert(n->plain);
+    n = bound(vm, "std/math/BigInteger", "toIntOf", "([BZ)I");
+    ck_assert(n->shape && !n->plain);
+    mica_vm_free(vm);
+}
+END_TEST
+
 static Suite *strings_suite(void)
 {
     Suite *s = suite_create("vm_strings");
@@ -176,6 +208,7 @@ static Suite *strings_suite(void)
     tcase_add_test(tc, test_equals_pairs);
     tcase_add_test(tc, test_ascii_string);
     tcase_add_test(tc, test_calls_become_intrinsics);
+    tcase_add_test(tc, test_plain_natives);
     suite_add_tcase(s, tc);
     return s;
 }
