@@ -628,14 +628,26 @@ static Type *gen_binary(Gen *g, Expr *e)
         bool identity = op == TK_EQEQEQ || op == TK_NEEQEQ || ta->kind == TY_NULL ||
                         tb->kind == TY_NULL;
         bool eq = op == TK_EQEQEQ || op == TK_EQ;
+        bool left_string = ta->kind == TY_CLASS && ta->cls == g_string_type(g)->cls;
         if (identity) {
             g_op(g, eq ? CF_OP_AEQ : CF_OP_ANE);
+        } else if (e->a->kind == EX_STRING || (e->b->kind == EX_STRING && left_string)) {
+            /* a string literal is never null: `"k" == x` is "k".equals(x), and so is
+             * `s == "k"` for a String s (String.equals is symmetric): no temporaries,
+             * no null tests */
+            if (e->a->kind != EX_STRING)
+                g_op(g, CF_OP_SWAP);
+            g_op16_effect(g, CF_OP_INVOKEVIRTUAL,
+                          cf_cp_method(g->cf, "std/core/String", "equals",
+                                       "(Lstd/core/Object;)Z"),
+                          2, 1);
+            if (!eq)
+                g_op(g, CF_OP_EQZ);
         } else {
             /* undo the right operand: ref_equals places it itself */
             g->out->len -= bb.len;
             g->depth--;
-            ref_equals(g, &bb,
-                       ta->kind == TY_CLASS && ta->cls == g_string_type(g)->cls);
+            ref_equals(g, &bb, left_string);
             if (!eq)
                 g_op(g, CF_OP_EQZ);
         }
