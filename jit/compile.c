@@ -27,6 +27,7 @@ typedef struct VsEntry {
 } VsEntry;
 
 #define VS_MAX 6
+#define ALIAS_MAX 4
 
 /* What a stub reached from straight-line code must know of the lazy stack
  * there: its entries (below height [top]) are written to their slots first,
@@ -54,6 +55,10 @@ typedef struct Stub {
     int32_t arg;        /* DIRECT: the argument slots' offset; TRIVIAL: nargs  */
     bool ret;           /* TRIVIAL: the callee returns a value                */
     VsSnap snap;        /* the lazy stack where the stub is reached from      */
+    /* TRIVIAL of an inlined callee: its aliased arguments (Ctx.aliased), from
+     * the caller's locals at [alias_src] to their slots at [alias_dst] */
+    uint8_t nalias;
+    int32_t alias_src[ALIAS_MAX], alias_dst[ALIAS_MAX];
 } Stub;
 
 enum {
@@ -127,6 +132,16 @@ typedef struct Ctx {
      * and frames above its own that its body's entry has checked room for
      * (entry_room); a call or inlined callee within them checks nothing. */
     uint32_t room_slots, room_frames;
+    /* While a loop's test is emitted again at its back edge (loop_test_again):
+     * [again], and where its compare-and-branch goes when the loop goes on. */
+    bool again;
+    JLabel again_body;
+    /* An inlined body's parameters passed as a local of its caller that it
+     * never stores to: read from that local's slot ([alias_off], from
+     * JR_BASE) instead of being copied to its own; inl_push copies them when
+     * it makes the frame, and the whole call's stub before the call. */
+    bool aliased[ALIAS_MAX];
+    int32_t alias_off[ALIAS_MAX];
 } Ctx;
 
 enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
@@ -135,7 +150,18 @@ enum { VS_LOCAL, VS_CONST, VS_REG, VS_FREG };
 #define VS_FREG_LAST JF6
 
 #define SLOT(k) (c->boff + (int32_t)((c->m->nlocals + (uint32_t)(k)) * 8u))
-#define LOC(i) (c->boff + (int32_t)((uint32_t)(i) * 8u))
+#define LOC(i) loc_off(c, (uint32_t)(i))
+
+/* Where local [i] of c's method is read from: its slot, or for an inlined
+ * body's aliased parameter, its caller's local (Ctx.aliased). Stores go to
+ * locals that are never aliased; the frame's start and the result's slot are
+ * c->boff. */
+static int32_t loc_off(const struct Ctx *c, uint32_t i)
+{
+    if (i < ALIAS_MAX && c->aliased[i])
+        return c->alias_off[i];
+    return c->boff + (int32_t)(i * 8u);
+}
 #define A (c->a)
 
 static void facts_reset(Ctx *c)
@@ -173,6 +199,14 @@ static bool need_null_check(Ctx *c, uint32_t depth)
  * on this jump. */
 static void facts_jump(Ctx *c, uint32_t from, uint32_t dst, int local)
 {
+    if (c->again && dst < c->m->ncode) {
+        /* a second jump there (a loop's test again at its back edge): what
+         * the first one recorded no longer holds alone */
+        free(c->facts_at[dst]);
+        c->facts_at[dst] = NULL;
+        c->npred[dst] = 2;
+        return;
+    }
     if (dst <= from || dst >= c->m->ncode || c->npred[dst] != 1 || c->facts_at[dst])
         return;
     bool *f = cm_malloc((size_t)c->m->nlocals + 1);
@@ -276,9 +310,15 @@ static void inl_push(Ctx *c)
     inl_push(c->inl_parent);
     sync(c->inl_parent, c->inl_idx, c->inl_h);
     masm_alui(A, JA_ADD, JR_FRAME, JR_FRAME, (int32_t)sizeof(VmFrame));
+    /* the aliased arguments into the frame's own slots */
+    for (uint32_t k = 0; k < ALIAS_MAX; k++)
+        if (c->aliased[k]) {
+            masm_ld(A, JR_R0, JR_BASE, c->alias_off[k]);
+            masm_st(A, JR_R0, JR_BASE, c->boff + (int32_t)(k * 8u));
+        }
     masm_movi(A, JR_R0, (int64_t)(intptr_t)c->m);
     masm_st(A, JR_R0, JR_FRAME, offsetof(VmFrame, m));
-    masm_alui(A, JA_ADD, JR_R1, JR_BASE, LOC(0));
+    masm_alui(A, JA_ADD, JR_R1, JR_BASE, c->boff);
     masm_st(A, JR_R1, JR_FRAME, offsetof(VmFrame, base));
     /* ip: published by the slow path's own sync (see fast_call for entry) */
     masm_alui(A, JA_ADD, JR_R1, JR_BASE, SLOT(0));
@@ -1603,7 +1643,7 @@ static bool emit_lazy(Ctx *c, uint32_t i, int base)
     case VM_OP_RETURN: {
         JReg r = vpop_r(c, JR_R0);
         c->nv = 0;
-        masm_st(A, r, JR_BASE, LOC(0));
+        masm_st(A, r, JR_BASE, c->boff);
         jmp_ret(c, i);
         return true;
     }
@@ -1736,6 +1776,23 @@ static void emit_cmp(Ctx *c, uint32_t i, int base, uint32_t *skip)
     JCond when_zero = negate ? ic : inverse(ic);
     JCond cond = direct ? inverse(when_zero) : when_zero;
     JLabel to = direct ? c->labels[bo->target] : zero;
+    if (c->again) {
+        /* the loop's test again at its back edge (loop_test_again): on to the
+         * loop's body on the negation of the way out, else out */
+        static const JFCond fnot[] = {[JFC_EQ] = JFC_NE, [JFC_NE] = JFC_EQ, [JFC_LT] = JFC_NLT,
+                                      [JFC_LE] = JFC_NLE, [JFC_GT] = JFC_NGT, [JFC_GE] = JFC_NGE};
+        if (fl)
+            masm_fbr(A, negate != direct ? fnot[fc] : fc, fa, fb, c->again_body);
+        else if (mem_local >= 0)
+            masm_brm(A, inverse(cond), JR_BASE, LOC(mem_local), ra, c->again_body);
+        else if (use_imm)
+            masm_bri(A, inverse(cond), ra, imm, c->again_body);
+        else
+            masm_br(A, inverse(cond), ra, rb, c->again_body);
+        masm_jmp(A, to);
+        *skip = j - i;
+        return;
+    }
     if (fl) {
         /* float: on the condition, or on its negation (true on NaN) */
         static const JFCond fnot[] = {[JFC_EQ] = JFC_NE, [JFC_NE] = JFC_EQ, [JFC_LT] = JFC_NLT,
@@ -1856,6 +1913,57 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
     return true;
 }
 
+static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip);
+
+/* A back edge from [i] to loop header [dst] (nothing left on the lazy stack,
+ * the poll made) whose header is only a test that leaves the loop (operands
+ * that are locals, constants, their fields or array lengths, a compare, jz or
+ * br_if forward past [i]; the checks of fields and lengths are made again with
+ * what is known at the back edge, which holds there): the
+ * test again here, going back to the instruction after it or out, instead of
+ * a jump to the header that makes it (one jump less per iteration). False
+ * (nothing emitted) when the header is not such a test. */
+static bool loop_test_again(Ctx *c, uint32_t i, uint32_t dst)
+{
+    const VmMethod *m = c->m;
+    uint32_t k = dst, n = 0;
+    while (k < m->ncode && k - dst < 4) {
+        int op = insn_op(&m->code[k]), b = vm_op_base(op);
+        if (b == VM_OP_LOAD || b == VM_OP_ICONST || b == VM_OP_ACONST_NULL)
+            n++;
+        else if ((op != VM_OP_GETFIELD_Q && op != VM_OP_ARRAYLENGTH) || n == 0)
+            break;
+        k++;
+    }
+    if (k >= m->ncode || !is_cmp(vm_op_base(m->code[k].op)))
+        return false;
+    int cb = vm_op_base(m->code[k].op);
+    if (n != (cb == VM_OP_EQZ ? 1u : 2u))
+        return false;
+    uint32_t j = k + 1;
+    if (cb != VM_OP_EQZ && j < m->ncode && vm_op_base(m->code[j].op) == VM_OP_EQZ)
+        j++;
+    if (j >= m->ncode || j >= i)
+        return false;
+    for (uint32_t q = dst; q <= j; q++)
+        if ((q > dst && c->target[q]) || m->heights[q] < 0)
+            return false;
+    const VmInsn *bo = &m->code[j];
+    int nb = vm_op_base(bo->op);
+    if (nb != VM_OP_JZ && !(nb == VM_OP_BR_IF && bo->arity == 0))
+        return false;
+    if ((uint32_t)bo->target <= i || (uint32_t)bo->target >= m->ncode)
+        return false;
+    c->again = true;
+    c->again_body = c->labels[j + 1];
+    for (uint32_t q = dst; q <= k; q++) {
+        uint32_t skip = 0;
+        emit_insn(c, q, &skip);
+    }
+    c->again = false;
+    return !c->failed;
+}
+
 static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
 {
     VmMethod *m = c->m;
@@ -1901,8 +2009,11 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_jmp(A, c->unwind);
         break;
     case VM_OP_JMP:
-        if ((uint32_t)o->target <= i)
+        if ((uint32_t)o->target <= i) {
             poll(c, i, h);
+            if (loop_test_again(c, i, (uint32_t)o->target))
+                break;
+        }
         facts_jump(c, i, (uint32_t)o->target, -1);
         masm_jmp(A, c->labels[o->target]);
         break;
@@ -1912,6 +2023,12 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
         masm_bri(A, JC_EQ, JR_R0, 0, c->labels[o->target]);
         break;
     case VM_OP_BR:
+        if ((uint32_t)o->target <= i && o->arity == 0 && h == (int32_t)o->height) {
+            poll(c, i, h);
+            if (!loop_test_again(c, i, (uint32_t)o->target))
+                masm_jmp(A, c->labels[o->target]);
+            break;
+        }
         take(c, i, h, (int32_t)o->height, o->arity, (uint32_t)o->target);
         break;
     case VM_OP_BR_IF: {
@@ -1937,7 +2054,7 @@ static void emit_insn(Ctx *c, uint32_t i, uint32_t *skip)
     }
     case VM_OP_RETURN:
         masm_ld(A, JR_R0, JR_BASE, SLOT(h - 1));
-        masm_st(A, JR_R0, JR_BASE, LOC(0));
+        masm_st(A, JR_R0, JR_BASE, c->boff);
         jmp_ret(c, i);
         break;
     case VM_OP_RETURN_V:
@@ -2625,10 +2742,32 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     st->arg = 0;
     st->ret = false;
     bool check = recv && need_null_check(c, nargs - 1);
-    vflush(c);
+    /* arguments that are locals of this body the callee never stores to stay
+     * where they are (aliased); the others go to their slots */
+    bool written[ALIAS_MAX] = {false};
+    for (uint32_t q = 0; q < t->ncode; q++) {
+        int b = vm_op_base(t->code[q].op);
+        if ((b == VM_OP_STORE || b == VM_OP_IINC) && t->code[q].local < ALIAS_MAX)
+            written[t->code[q].local] = true;
+    }
+    for (uint32_t j = 0; j < c->nv; j++) {
+        int32_t k = (int32_t)j - (int32_t)c->nv + (int32_t)nargs; /* its argument */
+        const VsEntry *e = &c->vs[j];
+        if (k >= 0 && k < ALIAS_MAX && !written[k] && e->kind == VS_LOCAL &&
+            e->local < c->m->nlocals) {
+            s->aliased[k] = true;
+            s->alias_off[k] = LOC(e->local);
+            st->alias_src[st->nalias] = s->alias_off[k];
+            st->alias_dst[st->nalias] = SLOT(h - (int32_t)nargs + k);
+            st->nalias++;
+        } else {
+            flush_entries(c, e, 1, c->top - (int32_t)c->nv + (int32_t)j + 1);
+        }
+    }
+    c->nv = 0;
     int32_t args = SLOT(h - (int32_t)nargs);
     if (recv && (check || guard_cls || vguard)) {
-        masm_ld(A, JR_R0, JR_BASE, args);
+        masm_ld(A, JR_R0, JR_BASE, s->aliased[0] ? s->alias_off[0] : args);
         receiver_guard(c, check, guard_cls, vguard, t, full);
     }
     uint32_t frames = level + (calls ? 1u : 0u);
@@ -2706,6 +2845,11 @@ static void emit_stubs(Ctx *c)
             call_lookup(c, st->idx, st->op, st->height, st->alt, st->back, false);
             break;
         case STUB_TRIVIAL: {
+            /* an inlined callee's aliased arguments to their slots */
+            for (uint32_t k = 0; k < st->nalias; k++) {
+                masm_ld(A, JR_R2, JR_BASE, st->alias_src[k]);
+                masm_st(A, JR_R2, JR_BASE, st->alias_dst[k]);
+            }
             /* the arguments in R0 (and R4) go back to their slots */
             int32_t args = SLOT(st->height - st->arg);
             if (st->arg >= 1)
