@@ -28,7 +28,7 @@ static inline uint64_t of_f(double d)
 
 uint64_t jit_h_frem(uint64_t a, uint64_t b)
 {
-    return of_f(fmod(as_f(a), as_f(b)));
+    return of_f(vm_fmod(as_f(a), as_f(b)));
 }
 
 uint64_t jit_h_f2i(uint64_t a)

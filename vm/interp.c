@@ -974,7 +974,7 @@ dispatch:
     CASE(FSUB) BIN_F(of_f(x - y));
     CASE(FMUL) BIN_F(of_f(x * y));
     CASE(FDIV) BIN_F(of_f(x / y));
-    CASE(FREM) BIN_F(of_f(fmod(x, y)));
+    CASE(FREM) BIN_F(of_f(vm_fmod(x, y)));
     CASE(FNEG) { sp[-1] = of_f(-as_f(sp[-1])); NEXT(); }
     CASE(I2F) { sp[-1] = of_f((double)(int64_t)sp[-1]); NEXT(); }
     CASE(F2I) {

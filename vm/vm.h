@@ -464,6 +464,10 @@ static inline bool vm_string_equals(const VmString *s, const void *o)
  * NULL with OutOfMemoryError pending. For substrings of ASCII strings. */
 VmString *vm_new_ascii_string(MicaVM *vm, const char *s, size_t n);
 
+/* The float remainder of [x] by [y] (FREM in both tiers): exactly C's fmod, computed
+ * without libm (vm/fmod.c). */
+double vm_fmod(double x, double y);
+
 /* ---- copying arrays (vm/arraycopy.c) ----------------------------------- */
 
 /* Copies elements [src_pos, src_pos + n) of [src] to [dst] from [dst_pos] on, as
