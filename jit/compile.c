@@ -59,6 +59,9 @@ typedef struct Stub {
      * the caller's locals at [alias_src] to their slots at [alias_dst] */
     uint8_t nalias;
     int32_t alias_src[ALIAS_MAX], alias_dst[ALIAS_MAX];
+    /* TRIVIAL of a setter: its value is in float register [arg_freg], not R4 */
+    bool arg_f;
+    uint8_t arg_freg;
 } Stub;
 
 enum {
@@ -723,6 +726,8 @@ static void vpop(Ctx *c, JReg r);
 static void vpush_r0(Ctx *c);
 static void vpush_reg(Ctx *c, JReg r);
 static void vpush_freg(Ctx *c, JFReg r);
+static JFReg vpop_f(Ctx *c, JFReg tmp);
+static bool vtop_is(const Ctx *c, int kind);
 static JReg vs_ralloc(Ctx *c, JReg avoid);
 static JFReg falloc(Ctx *c);
 static void flush_entries(Ctx *c, const VsEntry *vs, uint32_t nv, int32_t top);
@@ -783,10 +788,15 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
         return false;
     uint32_t nargs = t->nparams;
     JLabel merge = masm_label(A);
-    /* receiver in R0, a setter's value in R4 (a null receiver takes the
-     * whole call, which raises) */
+    /* receiver in R0, a setter's value in R4, or a float value where it is
+     * in a float register (a null receiver takes the whole call, which raises) */
     bool check = recv && need_null_check(c, nargs - 1);
-    if (nargs == 2)
+    bool fset = nargs == 2 && tv.kind == TRIV_SET && tv.set_op == VM_OP_PUTFIELD_Q &&
+                vtop_is(c, VS_FREG);
+    JFReg fv = JF0;
+    if (fset)
+        fv = vpop_f(c, JF1);
+    else if (nargs == 2)
         vpop(c, JR_R4);
     if (nargs >= 1)
         vpop(c, JR_R0);
@@ -814,6 +824,8 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
     st->op = op;
     st->arg = (int32_t)nargs;
     st->ret = ret;
+    st->arg_f = fset;
+    st->arg_freg = (uint8_t)fv;
     if (recv)
         receiver_guard(c, check, guard_cls, vguard, t, full);
     inline_call_checks(c, t, h, nargs, full, undo);
@@ -829,7 +841,10 @@ static bool emit_trivial_call(Ctx *c, uint32_t i, int op, int32_t h)
             masm_alui(A, JA_AND, JR_R4, JR_R4, 0xFF);
         else if (tv.set_op == VM_OP_PUTFIELD_Z_Q)
             masm_seti(A, JC_NE, JR_R4, JR_R4, 0);
-        masm_st(A, JR_R4, JR_R0, vm_field_offset(tv.field));
+        if (fset)
+            masm_fst(A, fv, JR_R0, vm_field_offset(tv.field));
+        else
+            masm_st(A, JR_R4, JR_R0, vm_field_offset(tv.field));
         break;
     case TRIV_CONST:
         masm_movi(A, d, tv.k);
@@ -2854,7 +2869,9 @@ static void emit_stubs(Ctx *c)
             int32_t args = SLOT(st->height - st->arg);
             if (st->arg >= 1)
                 masm_st(A, JR_R0, JR_BASE, args);
-            if (st->arg == 2)
+            if (st->arg == 2 && st->arg_f)
+                masm_fst(A, (JFReg)st->arg_freg, JR_BASE, args + 8);
+            else if (st->arg == 2)
                 masm_st(A, JR_R4, JR_BASE, args + 8);
             emit_call(c, st->idx, st->op, st->height);
             reload_entries(c, st->snap.vs, st->snap.nv, st->snap.top);
