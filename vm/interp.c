@@ -110,6 +110,11 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
             /* `a[i - 1]` */
             o->op = VM_OP_LOAD_LOAD_ADDI;
             o->imm = addend(&code[i + 2], op4);
+        } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD && op3 == VM_OP_ARRAYLENGTH &&
+                   op4 == VM_OP_ILT && i + 5 < n && code[i + 4].op == VM_OP_EQZ &&
+                   code[i + 5].op == VM_OP_BR_IF) {
+            /* the loop test `i < a.length` */
+            o->op = VM_OP_LL_LEN_ILT_NBRIF;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_LOAD) {
             o->op = VM_OP_LOAD2;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_RETURN) {
@@ -125,6 +130,10 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
                                          : VM_OP_LOAD_ISUB;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_JZ) {
             o->op = VM_OP_LOAD_JZ;
+        } else if (o->op == VM_OP_LOAD && (next == VM_OP_IALOAD || next == VM_OP_FALOAD ||
+                                           next == VM_OP_AALOAD || next == VM_OP_BALOAD)) {
+            /* `a[i]` with the array computed (a field, `a[i][j]`) */
+            o->op = next == VM_OP_BALOAD ? VM_OP_LOAD_BALOAD : VM_OP_LOAD_ALOAD;
         } else if (o->op == VM_OP_LOAD && next == VM_OP_EQZ && op3 == VM_OP_BR_IF) {
             /* `while (flag)` */
             o->op = VM_OP_LOAD_EQZ_BRIF;
@@ -153,6 +162,10 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
                                cmp_index(next));
         } else if (o->op == VM_OP_ICONST && (next == VM_OP_IADD || next == VM_OP_ISUB)) {
             o->op = next == VM_OP_ISUB ? VM_OP_SUBI : VM_OP_ADDI;
+        } else if (o->op == VM_OP_ICONST && next == VM_OP_RETURN) {
+            o->op = VM_OP_ICONST_RETURN;
+        } else if (o->op == VM_OP_ICONST && next == VM_OP_STORE) {
+            o->op = VM_OP_ICONST_STORE;
         } else if (o->op == VM_OP_EQZ && next == VM_OP_BR_IF) {
             o->op = VM_OP_EQZ_BRIF;
         } else if (o->op == VM_OP_ACONST_NULL && (next == VM_OP_AEQ || next == VM_OP_ANE) &&
@@ -172,6 +185,17 @@ static void fuse(VmInsn *code, uint32_t n, const int32_t *heights)
             else if (next == VM_OP_EQZ && op3 == VM_OP_BR_IF)
                 o->op = (uint16_t)(VM_OP_ILT_NBRIF + k);
         }
+    }
+    /* a loop body's last statement and the loop's back edge (a BR_PLAIN, made
+     * above): `i += k`, `c = a + b`, a store */
+    for (uint32_t i = 0; i + 1 < n; i++) {
+        VmInsn *o = &code[i];
+        if ((o->op == VM_OP_LOAD_ADDI_STORE || o->op == VM_OP_LL_ADD_STORE) && i + 4 < n &&
+            code[i + 4].op == VM_OP_BR_PLAIN)
+            o->op = o->op == VM_OP_LOAD_ADDI_STORE ? VM_OP_LOAD_ADDI_STORE_BR
+                                                   : VM_OP_LL_ADD_STORE_BR;
+        else if (o->op == VM_OP_STORE && code[i + 1].op == VM_OP_BR_PLAIN)
+            o->op = VM_OP_STORE_BR;
     }
 }
 
@@ -564,15 +588,44 @@ static void rewrite_accessor_site(VmMethod *m, VmInsn *ip, const VmMethod *t, in
         return;
     ip->local = (uint16_t)slot;
     vm_publish_op(ip, op);
-    if (op == VM_OP_VGET_Q && ip > m->code && ip[-1].op == VM_OP_LOAD)
+    if (op == VM_OP_VGET_Q && ip > m->code &&
+        (ip[-1].op == VM_OP_LOAD || ip[-1].op == VM_OP_LOAD_INVOKEVIRTUAL)) {
         vm_publish_op(&ip[-1], VM_OP_LOAD_VGET);
+        if (ip - 1 > m->code && ip[-2].op == VM_OP_LOAD2)
+            vm_publish_op(&ip[-2], VM_OP_LOAD2_VGET);
+        else if (ip - 1 > m->code && ip[-2].op == VM_OP_STORE_LOAD)
+            vm_publish_op(&ip[-2], VM_OP_STORE_LOAD_VGET);
+    } else if (op == VM_OP_VSET_Q && ip > m->code &&
+               (ip[-1].op == VM_OP_FADD || ip[-1].op == VM_OP_FSUB)) {
+        vm_publish_op(&ip[-1], ip[-1].op == VM_OP_FADD ? VM_OP_FADD_VSET : VM_OP_FSUB_VSET);
+    }
+}
+
+/* A call site just quickened ([ip]): a plain `load a` just before it runs
+ * with it (the fused form checks the call is still the one it was made for). */
+static void fuse_call_site(VmMethod *m, VmInsn *ip)
+{
+    if (ip == m->code || ip[-1].op != VM_OP_LOAD)
+        return;
+    int op = ip->op == VM_OP_INVOKE_Q            ? VM_OP_LOAD_INVOKE
+             : ip->op == VM_OP_INVOKESPECIAL_Q   ? VM_OP_LOAD_INVOKESPECIAL
+             : ip->op == VM_OP_INVOKEVIRTUAL_Q   ? VM_OP_LOAD_INVOKEVIRTUAL
+                                                 : -1;
+    if (op >= 0)
+        vm_publish_op(&ip[-1], op);
 }
 
 /* Undoes rewrite_accessor_site at [ip] (its inline cache is about to change). */
 static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
 {
+    if (ip - 1 > m->code && ip[-2].op == VM_OP_LOAD2_VGET)
+        vm_publish_op(&ip[-2], VM_OP_LOAD2);
+    if (ip - 1 > m->code && ip[-2].op == VM_OP_STORE_LOAD_VGET)
+        vm_publish_op(&ip[-2], VM_OP_STORE_LOAD);
     if (ip > m->code && ip[-1].op == VM_OP_LOAD_VGET)
         vm_publish_op(&ip[-1], VM_OP_LOAD);
+    if (ip > m->code && (ip[-1].op == VM_OP_FADD_VSET || ip[-1].op == VM_OP_FSUB_VSET))
+        vm_publish_op(&ip[-1], ip[-1].op == VM_OP_FADD_VSET ? VM_OP_FADD : VM_OP_FSUB);
     vm_publish_op(ip, VM_OP_INVOKEVIRTUAL_Q);
 }
 
@@ -622,7 +675,11 @@ static void unrewrite_accessor_site(VmMethod *m, VmInsn *ip)
     T(LOAD_IADD) T(LOAD_ISUB)                                                             \
     T(CALLFN) T(JMP) T(BR) T(BR_PLAIN) T(IDIV) T(IREM) T(F2I) T(IABS_Q) T(IMIN_Q)          \
     T(IMAX_Q) T(FMIN_Q) T(FMAX_Q) T(ACOPY_Q) T(NEWARRAY_Q) T(THROW) T(DUP_X1) T(SWAP)      \
-    T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)
+    T(LL_FADD) T(LL_FSUB) T(LL_FMUL) T(LL_FADD_STORE) T(LL_FSUB_STORE) T(LL_FMUL_STORE)   \
+    T(STORE_BR) T(LOAD_ADDI_STORE_BR) T(LL_ADD_STORE_BR) T(LOAD_ALOAD) T(LOAD_BALOAD)    \
+    T(LOAD2_VGET) T(FADD_VSET) T(FSUB_VSET) T(IADD_PUTFIELD) T(LOAD_INVOKE)               \
+    T(LOAD_INVOKESPECIAL) T(LOAD_INVOKEVIRTUAL) T(STORE_LOAD_VGET) T(LL_LEN_ILT_NBRIF)     \
+    T(ICONST_RETURN) T(ICONST_STORE)
 
 #if VM_OP_PROFILE
 /* Counts the pair (previous op, [op]) (config.h VM_OP_PROFILE). */
@@ -656,6 +713,23 @@ void vm_op_profile_write(MicaVM *vm)
     vm->op_pairs = NULL;
 }
 #endif
+
+/* What runs in place of [op] while line or return hooks are on: a fused form
+ * that ends in a return or a branch runs as its first instruction (the one
+ * it stands in for), so the last one is reported at its own instruction. */
+static inline int hook_op(int op)
+{
+    switch (op) {
+    case VM_OP_LOAD_RETURN: return VM_OP_LOAD;
+    case VM_OP_LOAD_ADDI_STORE_BR: return VM_OP_LOAD_ADDI_STORE;
+    case VM_OP_LL_ADD_STORE_BR: return VM_OP_LL_ADD_STORE;
+    case VM_OP_STORE_BR: return VM_OP_STORE;
+    case VM_OP_LOAD_INVOKE: case VM_OP_LOAD_INVOKESPECIAL: case VM_OP_LOAD_INVOKEVIRTUAL:
+    case VM_OP_LL_LEN_ILT_NBRIF: return VM_OP_LOAD;
+    case VM_OP_ICONST_RETURN: return VM_OP_ICONST;
+    default: return op;
+    }
+}
 
 /* Runs from the top frame (index [entry]) until that frame returns. */
 static int run(MicaVM *vm, uint32_t entry, uint64_t *ret)
@@ -787,9 +861,10 @@ L_HOOK_LINE:
             SAVE();
             vm_hook_fire(vm, MICA_HOOK_LINE, m, line, NULL);
         }
-        /* a fused form that ends in a return runs as its first instruction,
-         * so the return is reported at its own instruction */
-        goto *labels[ip->op == VM_OP_LOAD_RETURN ? VM_OP_LOAD : ip->op];
+        /* a fused form that ends in a return or a back edge runs as its
+         * first instruction, so the return (or the branch's line) is reported
+         * at its own instruction */
+        goto *labels[hook_op(ip->op)];
     }
 #else
 dispatch:
@@ -808,9 +883,7 @@ dispatch:
         }
     }
     /* under hooks a fused form that ends in a return runs as its load (L_HOOK_LINE) */
-    switch ((vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) && ip->op == VM_OP_LOAD_RETURN
-                ? VM_OP_LOAD
-                : ip->op) {
+    switch ((vm->hooks & (MICA_HOOK_LINE | MICA_HOOK_RETURN)) ? hook_op(ip->op) : ip->op) {
 #endif
     CASE(UNREACHABLE) {
         SAVE();
@@ -1017,6 +1090,7 @@ dispatch:
         SAVE();
         if (vm_resolve_call(vm, m, ip, ip->op) < 0)
             goto exception;
+        fuse_call_site(m, ip);
         DISPATCH();
     }
     CASE(NEW_Q) {
@@ -1095,19 +1169,24 @@ dispatch:
         sp -= 2;
         NEXT();
     }
-    CASE(LOAD_VGET) {
-        /* load r; VGET_Q (its instruction) */
-        uint64_t r = locals[ip->local];
-        VmObject *o = vm_slot_ref(r);
-        ip++;
-        if (!ACCESSOR_FITS(o, sp)) {
-            tos = r;
-            DISPATCH1();
-        }
-        vm->poll_left--;
-        tos = vm_object_fields(o)[ip->local];
-        NEXT1();
-    }
+    /* load r; VGET_Q (its instruction): each form that ends in it has a copy of
+     * its own, so that each dispatches from a place of its own (a shared tail
+     * makes one indirect jump serve several successors, which predicts worse:
+     * List ran 7% slower with one) */
+#define LOAD_VGET_BODY()                                                                  \
+    do {                                                                                  \
+        uint64_t r_ = locals[ip->local];                                                  \
+        VmObject *o_ = vm_slot_ref(r_);                                                   \
+        ip++;                                                                             \
+        if (!ACCESSOR_FITS(o_, sp)) {                                                     \
+            tos = r_;                                                                     \
+            DISPATCH1();                                                                  \
+        }                                                                                 \
+        vm->poll_left--;                                                                  \
+        tos = vm_object_fields(o_)[ip->local];                                            \
+        NEXT1();                                                                          \
+    } while (0)
+    CASE(LOAD_VGET) { LOAD_VGET_BODY(); }
     /* ---- intrinsics: the call's checks (a poll step, the depth and the
      * value stack for Mica methods, the frame count for natives), then the
      * work inline; anything unusual makes the call ---- */
@@ -1280,6 +1359,9 @@ string_call:
                    ip[-2].op == VM_OP_LOAD) {
             /* `r.f = r.f ...`: the receiver twice, the field on top */
             vm_publish_op(&ip[-2], VM_OP_LOAD_DUP_GETFIELD);
+        } else if (ip->op == VM_OP_PUTFIELD_Q && ip > m->code && ip[-1].op == VM_OP_IADD) {
+            /* `r.f = a + b`, `r.f += g` */
+            vm_publish_op(&ip[-1], VM_OP_IADD_PUTFIELD);
         }
         DISPATCH();
     }
@@ -1541,6 +1623,22 @@ string_call:
         ip += 4;
         DISPATCH();
     }
+    /* the same, then the loop's back edge (the BR_PLAIN they stand before) */
+    CASE(LOAD_ADDI_STORE_BR) {
+        locals[ip[3].local] = locals[ip->local] + (uint64_t)ip->imm;
+        ip += 4;
+        JUMP_TO(ip->target);
+    }
+    CASE(LL_ADD_STORE_BR) {
+        locals[ip[3].local] = locals[ip->local] + locals[ip[1].local];
+        ip += 4;
+        JUMP_TO(ip->target);
+    }
+    CASE(STORE_BR) {
+        locals[ip->local] = *--sp;
+        ip++;
+        JUMP_TO(ip->target);
+    }
     CASE(LL_FADD) {
         tos = of_f(as_f(locals[ip->local]) + as_f(locals[ip[1].local]));
         ip += 3;
@@ -1576,6 +1674,101 @@ string_call:
         tos = locals[ip[1].local] + (uint64_t)ip->imm;
         ip += 4;
         DISPATCH1();
+    }
+    /* ---- a result moved into a field at once: `load a; load r; getter`,
+     * `r.setF(x + y)`, `r.f = a + b` (rewritten with the site or the field
+     * instruction after them; the second forms are the ones that usually run) */
+    /* ---- load a; a quick call (made when the call is quickened): anything
+     * else at the call (an accessor site, a fused form taken back) dispatches ---- */
+    CASE(LOAD_INVOKE) {
+        *sp++ = locals[ip->local];
+        ip++;
+        if (ip->op != VM_OP_INVOKE_Q)
+            DISPATCH();
+        target = ip->method;
+        nargs = (uint32_t)ip->nargs;
+        goto invoke;
+    }
+    CASE(LOAD_INVOKESPECIAL) {
+        *sp++ = locals[ip->local];
+        ip++;
+        if (ip->op != VM_OP_INVOKESPECIAL_Q)
+            DISPATCH();
+        target = ip->method;
+        nargs = (uint32_t)ip->nargs;
+        if (!sp[-(int32_t)nargs])
+            goto null_call;
+        goto invoke_instance;
+    }
+    CASE(LOAD_INVOKEVIRTUAL) {
+        *sp++ = locals[ip->local];
+        ip++;
+        if (ip->op != VM_OP_INVOKEVIRTUAL_Q)
+            DISPATCH();
+        goto invoke_virtual;
+    }
+    CASE(STORE_LOAD_VGET) {
+        /* store a; LOAD_VGET (its second instruction) */
+        locals[ip->local] = *--sp;
+        ip++;
+        LOAD_VGET_BODY();
+    }
+    CASE(LL_LEN_ILT_NBRIF) {
+        /* load i; load a; arraylength; ilt; eqz; br_if: a null array runs the
+         * loads (the arraylength throws) */
+        VmArray *arr = vm_slot_ref(locals[ip[1].local]);
+        if (!arr)
+            goto load2;
+        if (!((int64_t)locals[ip->local] < (int64_t)arr->length)) {
+            ip += 5;
+            goto do_br;
+        }
+        ip += 6;
+        DISPATCH();
+    }
+    CASE(ICONST_RETURN) {
+        a = (uint64_t)ip->imm;
+        goto do_return;
+    }
+    CASE(ICONST_STORE) {
+        locals[ip[1].local] = (uint64_t)ip->imm;
+        ip += 2;
+        DISPATCH();
+    }
+    CASE(LOAD2_VGET) {
+        /* load a; LOAD_VGET (its second instruction) */
+        *sp++ = locals[ip->local];
+        ip++;
+        LOAD_VGET_BODY();
+    }
+    /* fadd | fsub; VSET_Q: anything unusual runs the arithmetic, then the call */
+#define ARITH_VSET(NAME, OP)                                                              \
+    CASE(NAME) {                                                                          \
+        VmObject *o = vm_slot_ref(sp[-3]);                                                \
+        uint64_t r = of_f(as_f(sp[-2]) OP as_f(sp[-1]));                                  \
+        ip++;                                                                             \
+        if (!ACCESSOR_FITS(o, sp - 3)) {                                                  \
+            sp -= 2;                                                                      \
+            tos = r;                                                                      \
+            DISPATCH1();                                                                  \
+        }                                                                                 \
+        vm->poll_left--;                                                                  \
+        vm_object_fields(o)[ip->local] = r;                                               \
+        sp -= 3;                                                                          \
+        NEXT();                                                                           \
+    }
+    ARITH_VSET(FADD_VSET, +)
+    ARITH_VSET(FSUB_VSET, -)
+#undef ARITH_VSET
+    CASE(IADD_PUTFIELD) {
+        /* iadd; PUTFIELD_Q: a null receiver runs the iadd (the putfield throws) */
+        VmObject *o = vm_slot_ref(sp[-3]);
+        if (!o)
+            BIN_I(a + b);
+        vm_object_fields(o)[ip[1].slot] = sp[-2] + sp[-1];
+        sp -= 3;
+        ip += 2;
+        DISPATCH();
     }
     CASE(PUTFIELD_Q) {
         VmObject *o = vm_slot_ref(sp[-2]);
@@ -1678,6 +1871,32 @@ string_call:
         sp -= 3;
         NEXT();
     }
+    /* load i; [ifa]aload | baload: anything unusual runs the load, then the
+     * array instruction (which throws) */
+    CASE(LOAD_ALOAD) {
+        VmArray *arr = vm_slot_ref(sp[-1]);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint64_t *)vm_array_data(arr))[i];
+        sp--;
+        ip += 2;
+        DISPATCH1();
+    }
+    CASE(LOAD_BALOAD) {
+        VmArray *arr = vm_slot_ref(sp[-1]);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint8_t *)vm_array_data(arr))[i];
+        sp--;
+        ip += 2;
+        DISPATCH1();
+    }
     CASE(BALOAD) {
         VmArray *arr = vm_slot_ref(sp[-2]);
         int64_t i = (int64_t)sp[-1];
@@ -1712,6 +1931,7 @@ T_FLUSH:
     T_LDC_STR_Q: *sp++ = tos; tos = vm_ref_slot(ip->str); NEXT1();
     T_GETSTATIC_Q: *sp++ = tos; tos = *ip->addr; NEXT1();
     T_STORE: locals[ip->local] = tos; NEXT();
+    T_STORE_BR: locals[ip->local] = tos; ip++; JUMP_TO(ip->target);
     T_IINC: locals[ip->local] += (uint64_t)ip->imm; NEXT1();
     T_POP: NEXT();
     T_DUP: *sp++ = tos; NEXT1();
@@ -1811,6 +2031,42 @@ T_FLUSH:
         tos = vm_object_fields(o)[ip->slot];
         NEXT1();
     }
+    T_STORE_LOAD_VGET:
+        locals[ip->local] = tos;
+        ip++;
+        LOAD_VGET_BODY();
+    T_ICONST_RETURN:
+        a = (uint64_t)ip->imm;
+        goto do_return;
+#define ARITH_VSET1(NAME, OP)                                                             \
+    T_##NAME: {                                                                           \
+        VmObject *o = vm_slot_ref(sp[-2]);                                                \
+        uint64_t r = of_f(as_f(sp[-1]) OP as_f(tos));                                     \
+        ip++;                                                                             \
+        if (!ACCESSOR_FITS(o, sp - 2)) {                                                  \
+            sp--;                                                                         \
+            tos = r;                                                                      \
+            DISPATCH1();                                                                  \
+        }                                                                                 \
+        vm->poll_left--;                                                                  \
+        vm_object_fields(o)[ip->local] = r;                                               \
+        sp -= 2;                                                                          \
+        NEXT();                                                                           \
+    }
+    ARITH_VSET1(FADD_VSET, +)
+    ARITH_VSET1(FSUB_VSET, -)
+#undef ARITH_VSET1
+    T_IADD_PUTFIELD: {
+        VmObject *o = vm_slot_ref(sp[-2]);
+        if (!o) {
+            tos += *--sp;
+            NEXT1();
+        }
+        vm_object_fields(o)[ip[1].slot] = sp[-1] + tos;
+        sp -= 2;
+        ip += 2;
+        DISPATCH();
+    }
     T_PUTFIELD_Q: {
         VmObject *o = vm_slot_ref(sp[-1]);
         if (!o) {
@@ -1877,6 +2133,30 @@ T_FLUSH:
         tos = ((uint64_t *)vm_array_data(arr))[tos];
         sp--;
         NEXT1();
+    }
+    T_LOAD_ALOAD: {
+        VmArray *arr = vm_slot_ref(tos);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            *sp++ = tos;
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint64_t *)vm_array_data(arr))[i];
+        ip += 2;
+        DISPATCH1();
+    }
+    T_LOAD_BALOAD: {
+        VmArray *arr = vm_slot_ref(tos);
+        uint64_t i = locals[ip->local];
+        if (!arr || i >= (uint64_t)arr->length) {
+            *sp++ = tos;
+            tos = i;
+            NEXT1();
+        }
+        tos = ((uint8_t *)vm_array_data(arr))[i];
+        ip += 2;
+        DISPATCH1();
     }
     T_BALOAD: {
         VmArray *arr = vm_slot_ref(sp[-1]);
@@ -1946,6 +2226,12 @@ T_FLUSH:
     T_FWD(LL_FMUL)
     T_FWD(LOAD_GETFIELD)
     T_FWD(LOAD_VGET)
+    T_FWD(LOAD2_VGET)
+    T_FWD(LOAD_INVOKE)
+    T_FWD(LOAD_INVOKESPECIAL)
+    T_FWD(LOAD_INVOKEVIRTUAL)
+    T_FWD(LL_LEN_ILT_NBRIF)
+    T_FWD(ICONST_STORE)
     T_FWD(LOAD2_GETFIELD)
     T_FWD(LOAD_GETFIELD2)
     T_FWD(FIELD_ADDI)
@@ -1968,6 +2254,8 @@ T_FLUSH:
     T_FWD(JMP)
     T_FWD(BR)
     T_FWD(BR_PLAIN)
+    T_FWD(LOAD_ADDI_STORE_BR)
+    T_FWD(LL_ADD_STORE_BR)
     T_FWD(IDIV)
     T_FWD(IREM)
     T_FWD(F2I)
@@ -2161,6 +2449,7 @@ exception:
             return -1;
     }
 #undef ACCESSOR_FITS
+#undef LOAD_VGET_BODY
 #undef CMP_FUSED_1_ALL
 #undef CMP_FUSED_1
 #undef SAVE

@@ -110,7 +110,20 @@
     /* the top and a local: load b; fadd|fsub|fmul|iadd|isub / a local tested:            \
      * load a; jz / load a; eqz; br_if */                                                 \
     X(LOAD_FADD, LOAD) X(LOAD_FSUB, LOAD) X(LOAD_FMUL, LOAD) X(LOAD_IADD, LOAD)           \
-    X(LOAD_ISUB, LOAD) X(LOAD_JZ, LOAD) X(LOAD_EQZ_BRIF, LOAD)
+    X(LOAD_ISUB, LOAD) X(LOAD_JZ, LOAD) X(LOAD_EQZ_BRIF, LOAD)                            \
+    /* a loop's last statement then its back edge (BR_PLAIN): `i += k` and `c = a + b`    \
+     * (LOAD_ADDI_STORE, LL_ADD_STORE), a store */                                        \
+    X(LOAD_ADDI_STORE_BR, LOAD) X(LL_ADD_STORE_BR, LOAD) X(STORE_BR, STORE)              \
+    /* an element at a local index: load i; iaload | faload | aaload / load i; baload */    \
+    X(LOAD_ALOAD, LOAD) X(LOAD_BALOAD, LOAD)                                              \
+    /* rewritten with the site or field instruction after them: load a; LOAD_VGET /      \
+     * fadd | fsub; VSET_Q / iadd; PUTFIELD_Q */                                          \
+    X(LOAD2_VGET, LOAD) X(FADD_VSET, FADD) X(FSUB_VSET, FSUB) X(IADD_PUTFIELD, IADD)      \
+    /* load a; a quick call (made when the call is quickened) / store a; LOAD_VGET /      \
+     * load i; load a; arraylength; ilt; eqz; br_if / iconst k; return | store */         \
+    X(LOAD_INVOKE, LOAD) X(LOAD_INVOKESPECIAL, LOAD) X(LOAD_INVOKEVIRTUAL, LOAD)          \
+    X(STORE_LOAD_VGET, STORE) X(LL_LEN_ILT_NBRIF, LOAD) X(ICONST_RETURN, ICONST)          \
+    X(ICONST_STORE, ICONST)
 
 enum {
 #define VM_OP_ENUM(name, base) VM_OP_##name,
@@ -124,7 +137,7 @@ enum {
 /* The BASE of op [op] (see above). */
 static inline int vm_op_base(int op)
 {
-    static const unsigned char base[VM_OP_COUNT] = {
+    static const uint16_t base[VM_OP_COUNT] = {
 #define VM_OP_BASE(name, b) [VM_OP_##name] = VM_OP_##b,
 #define VM_OP_BASE_K(...) VM_KEPT(VM_OP_BASE, __VA_ARGS__)
         VM_ALL_OPS(VM_OP_BASE, VM_OP_BASE_K)
