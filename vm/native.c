@@ -559,6 +559,20 @@ static void free_callbacks(Callback *cb)
 
 static int call_native_general(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret);
 
+/* A shape's direct typed call, then what every native call checks after it: an
+ * exception or exit the native raised, and the result narrowed to its kind. */
+static inline int direct_call(MicaVM *vm, const VmNative *nat, const uint64_t *a, uint64_t *ret)
+{
+    uint64_t r = vm_native_direct(nat->fn, nat->shape, a);
+    if (vm->roots->pending || vm->fatal || vm->exiting)
+        return -1;
+    if (ret)
+        *ret = nat->ret_kind == VM_C_BOOL ? (uint8_t)r != 0
+             : nat->ret_kind == VM_C_BYTE ? (uint8_t)r
+             : nat->ret_kind == VM_C_VOID ? 0 : r;
+    return 0;
+}
+
 int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
 {
     const VmNative *nat = m->native;
@@ -579,14 +593,7 @@ int vm_call_native(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t *ret)
                 a[3] = args[2];
             p = a;
         }
-        uint64_t r = vm_native_direct(nat->fn, nat->shape, p);
-        if (vm->roots->pending || vm->fatal || vm->exiting)
-            return -1;
-        if (ret)
-            *ret = nat->ret_kind == VM_C_BOOL ? (uint8_t)r != 0
-                 : nat->ret_kind == VM_C_BYTE ? (uint8_t)r
-                 : nat->ret_kind == VM_C_VOID ? 0 : r;
-        return 0;
+        return direct_call(vm, nat, p, ret);
     }
     return call_native_general(vm, m, args, ret);
 }
@@ -609,14 +616,7 @@ static int call_native_general(MicaVM *vm, VmMethod *m, uint64_t *args, uint64_t
             uint64_t v = kd == VM_C_ENV ? (uint64_t)(uintptr_t)vm : args[j++];
             a[k] = kd == VM_C_BOOL ? v != 0 : kd == VM_C_BYTE ? (uint8_t)v : v;
         }
-        uint64_t r = vm_native_direct(nat->fn, nat->shape, a);
-        if (vm->roots->pending || vm->fatal || vm->exiting)
-            return -1;
-        if (ret)
-            *ret = nat->ret_kind == VM_C_BOOL ? (uint8_t)r != 0
-                 : nat->ret_kind == VM_C_BYTE ? (uint8_t)r
-                 : nat->ret_kind == VM_C_VOID ? 0 : r;
-        return 0;
+        return direct_call(vm, nat, a, ret);
     }
     NativeArg store[NATIVE_MAX_ARGS];
     void *values[NATIVE_MAX_ARGS];

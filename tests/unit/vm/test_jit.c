@@ -55,22 +55,7 @@ static void load_l(MicaVM *vm)
     op(&a, CF_OP_RETURN);
     add_code(c, CF_ACC_STATIC, "spin", "()V", 1, NULL, 0, &a, NULL, 0);
 
-    uint16_t rec = cf_cp_method(c, "L", "rec", "(I)I");
-    Asm r = {0};
-    op16(&r, CF_OP_LOAD, 0);
-    op(&r, CF_OP_EQZ);
-    op16(&r, CF_OP_IF, 0);
-    op32(&r, CF_OP_ICONST, 0);
-    op(&r, CF_OP_RETURN);
-    op(&r, CF_OP_END);
-    op16(&r, CF_OP_LOAD, 0);
-    op32(&r, CF_OP_ICONST, 1);
-    op(&r, CF_OP_ISUB);
-    op16(&r, CF_OP_INVOKESTATIC, rec);
-    op32(&r, CF_OP_ICONST, 1);
-    op(&r, CF_OP_IADD);
-    op(&r, CF_OP_RETURN);
-    add_code(c, CF_ACC_STATIC, "rec", "(I)I", 2, NULL, 0, &r, NULL, 0);
+    add_rec(c, "L");
 
     /* big(): more machine code than one page */
     Asm b = {0};

@@ -130,22 +130,7 @@ static MicaVM *depth_vm(void)
     MicaVM *vm = NULL;
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
     CfClass *c = new_class("D", NULL, 0);
-    uint16_t rec = cf_cp_method(c, "D", "rec", "(I)I");
-    Asm r = {0};
-    op16(&r, CF_OP_LOAD, 0);
-    op(&r, CF_OP_EQZ);
-    op16(&r, CF_OP_IF, 0);
-    op32(&r, CF_OP_ICONST, 0);
-    op(&r, CF_OP_RETURN);
-    op(&r, CF_OP_END);
-    op16(&r, CF_OP_LOAD, 0);
-    op32(&r, CF_OP_ICONST, 1);
-    op(&r, CF_OP_ISUB);
-    op16(&r, CF_OP_INVOKESTATIC, rec);
-    op32(&r, CF_OP_ICONST, 1);
-    op(&r, CF_OP_IADD);
-    op(&r, CF_OP_RETURN);
-    add_code(c, CF_ACC_STATIC, "rec", "(I)I", 2, NULL, 0, &r, NULL, 0);
+    add_rec(c, "D");
     ck_assert_int_eq(load(vm, c), MICA_OK);
     return vm;
 }

@@ -62,6 +62,28 @@ static inline void add_code(CfClass *c, uint16_t flags, const char *name, const 
 }
 
 /* Writes class [c], loads it into [vm] and frees it: mica_load_bytes's status. */
+/* static int rec(int n) { if (n == 0) return 0; return rec(n - 1) + 1; } in class
+ * [cls]: a call n deep. */
+static inline void add_rec(CfClass *c, const char *cls)
+{
+    uint16_t self = cf_cp_method(c, cls, "rec", "(I)I");
+    Asm r = {0};
+    op16(&r, CF_OP_LOAD, 0);
+    op(&r, CF_OP_EQZ);
+    op16(&r, CF_OP_IF, 0);
+    op32(&r, CF_OP_ICONST, 0);
+    op(&r, CF_OP_RETURN);
+    op(&r, CF_OP_END);
+    op16(&r, CF_OP_LOAD, 0);
+    op32(&r, CF_OP_ICONST, 1);
+    op(&r, CF_OP_ISUB);
+    op16(&r, CF_OP_INVOKESTATIC, self);
+    op32(&r, CF_OP_ICONST, 1);
+    op(&r, CF_OP_IADD);
+    op(&r, CF_OP_RETURN);
+    add_code(c, CF_ACC_STATIC, "rec", "(I)I", 2, NULL, 0, &r, NULL, 0);
+}
+
 static inline MicaStatus load(MicaVM *vm, CfClass *c)
 {
     uint8_t *bytes;
