@@ -2729,6 +2729,7 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     VmMethod *t = inline_site(c, i, op, &guard_cls, &vguard, &recv, &calls);
     if (!t)
         return false;
+    t->jit_seen = true; /* frames its slow paths make: see vm.c clear_unstored_locals */
     uint32_t nargs = t->nparams;
     Ctx *s = cm_calloc(1, sizeof *s);
     if (s)

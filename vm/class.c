@@ -73,6 +73,7 @@ static void class_free(VmClass *c)
         free(m->handlers);
         free(m->tables);
         free(m->heights);
+        free(m->stored_at);
         free(m->pcs);
         if (m->native) {
             free(m->native->atypes);

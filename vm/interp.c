@@ -219,9 +219,12 @@ static void meet(uint64_t *in, uint32_t to, uint32_t n, const uint64_t *out, boo
  * them; false when the analysis is not made (more than 256 declared locals,
  * or no memory), and then every declared local counts as read first. Paths
  * end at returns, throws and unreachable; a method with handlers is not
- * analysed (a handler sees the locals of any point of its range). */
+ * analysed (a handler sees the locals of any point of its range). Fused and
+ * quick forms count as their base (a fused form keeps the instructions after
+ * its first), so the analysis also holds over code already fused. [keep]: the
+ * sets per instruction (RF_WORDS words each) are kept there instead of freed. */
 static bool read_first(const VmMethod *m, const VmInsn *code, uint32_t n, uint32_t *lo,
-                       uint32_t *hi)
+                       uint32_t *hi, uint64_t **keep)
 {
     enum { W = RF_WORDS };
     uint32_t nd = m->nlocals - m->nparams;
@@ -241,11 +244,11 @@ static bool read_first(const VmMethod *m, const VmInsn *code, uint32_t n, uint32
             const VmInsn *o = &code[i];
             uint64_t out[W];
             memcpy(out, &in[(size_t)i * W], sizeof out);
-            if (o->op == VM_OP_STORE && o->local >= m->nparams && o->local < m->nlocals) {
+            if (vm_op_base(o->op) == VM_OP_STORE && o->local >= m->nparams && o->local < m->nlocals) {
                 uint32_t l = o->local - m->nparams;
                 out[l / 64] |= (uint64_t)1 << (l % 64);
             }
-            switch (o->op) {
+            switch (vm_op_base(o->op)) {
             case VM_OP_JMP: case VM_OP_BR: meet(in, (uint32_t)o->target, n, out, &changed); break;
             case VM_OP_JZ: case VM_OP_BR_IF:
                 meet(in, (uint32_t)o->target, n, out, &changed);
@@ -265,7 +268,8 @@ static bool read_first(const VmMethod *m, const VmInsn *code, uint32_t n, uint32
     *hi = m->nparams;
     for (uint32_t i = 0; i < n; i++) {
         const VmInsn *o = &code[i];
-        if ((o->op == VM_OP_LOAD || o->op == VM_OP_IINC) && o->local >= m->nparams &&
+        if ((vm_op_base(o->op) == VM_OP_LOAD || vm_op_base(o->op) == VM_OP_IINC) &&
+            o->local >= m->nparams &&
             o->local < m->nlocals) {
             uint32_t l = o->local - m->nparams;
             if (!(in[(size_t)i * W + l / 64] >> (l % 64) & 1)) {
@@ -276,10 +280,25 @@ static bool read_first(const VmMethod *m, const VmInsn *code, uint32_t n, uint32
             }
         }
     }
-    free(in);
+    if (keep)
+        *keep = in;
+    else
+        free(in);
     if (*lo >= *hi)
         *lo = *hi = m->nparams;
     return true;
+}
+
+const uint64_t *vm_stored_before(VmMethod *m, uint32_t idx)
+{
+    if (!m->stored_at && !m->stored_unknown) {
+        uint32_t lo, hi;
+        uint64_t *in = NULL;
+        if (m->nhandlers || !read_first(m, m->code, m->ncode, &lo, &hi, &in) || !in)
+            m->stored_unknown = true;
+        m->stored_at = in;
+    }
+    return m->stored_at && idx < m->ncode ? &m->stored_at[(size_t)idx * RF_WORDS] : NULL;
 }
 
 /* What a call of [m] needs (before fusing, base forms only): the size of its
@@ -291,7 +310,7 @@ static void call_facts(VmMethod *m, const VmInsn *code, uint32_t n, uint32_t nha
     m->clear_from = m->nparams;
     m->clear_to = m->nlocals;
     uint32_t lo, hi;
-    if (!nhandlers && m->nlocals > m->nparams && read_first(m, code, n, &lo, &hi)) {
+    if (!nhandlers && m->nlocals > m->nparams && read_first(m, code, n, &lo, &hi, NULL)) {
         m->clear_from = lo;
         m->clear_to = hi;
     }

@@ -13,6 +13,7 @@
 #include "natives.h"
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -20,11 +21,47 @@
  * contiguous and the interpreter saves the top frame's sp before anything that
  * can allocate, so [stack, top sp) is exactly the live part; slots above it
  * are dead and must not keep garbage alive. */
+/* A call zeroes only the declared locals its method may read before storing
+ * them (interp.c call_facts); the others keep whatever an earlier call left in
+ * their slots until their first store, and the conservative scan below would
+ * keep that garbage alive (a whole data structure, from one stale slot). So in
+ * every interpreted frame below the top, those locals not yet stored on every
+ * path to the instruction the frame will go on from are zeroed first: each path
+ * from there stores them before reading them, so no program sees it.
+ *
+ * Only frames whose ip is exact: the interpreter saves ip (SAVE) before
+ * anything that can allocate or call, and advances it past a fused form's
+ * stores first; the top frame and every frame of a method compiled or inlined
+ * by the JIT are left as they are, and so is a VM that runs on another thread
+ * (stopped anywhere by the collector). */
+static void clear_unstored_locals(MicaVM *vm)
+{
+    if (!pthread_equal(vm->cstack_thread, pthread_self()))
+        return;
+    for (uint32_t k = 0; k + 1 < vm->nframes; k++) {
+        VmFrame *f = &vm->frames[k];
+        VmMethod *m = f->m;
+        if (!m || m->jit_seen || !m->code || !f->ip || !f->base || f->ip < m->code ||
+            f->ip >= m->code + m->ncode ||
+            (m->clear_from == m->nparams && m->clear_to == m->nlocals))
+            continue;
+        const uint64_t *st = vm_stored_before(m, (uint32_t)(f->ip - m->code));
+        if (!st)
+            continue;
+        for (uint32_t l = m->nparams; l < m->nlocals; l++) {
+            uint32_t b = l - m->nparams;
+            if ((l < m->clear_from || l >= m->clear_to) && !(st[b / 64] >> (b % 64) & 1))
+                f->base[l] = 0;
+        }
+    }
+}
+
 static void scan_value_stack(void *arg)
 {
     MicaVM *vm = arg;
     if (!vm->nframes)
         return;
+    clear_unstored_locals(vm);
     /* push_frame starts sp above the locals, so [stack, sp) covers them */
     uint64_t *top = vm->frames[vm->nframes - 1].sp;
     if (!top || top < vm->stack)

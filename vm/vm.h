@@ -228,6 +228,11 @@ struct VmMethod {
     uint32_t frame_slots;  /* nlocals + max_stack + VM_FRAME_SPARE_SLOTS          */
     uint32_t clear_from, clear_to; /* declared locals a call zeroes: the others are
                                     * written before any read (interp.c)       */
+    /* the declared locals stored on every path to each instruction, made when a
+     * collection first meets an interpreted frame of this method (vm.c) */
+    uint64_t *stored_at;
+    bool stored_unknown;   /* not analysed: handlers, too many locals, no memory */
+    bool jit_seen;         /* compiled or inlined: its frames' ip may lag (jit/) */
     uint8_t accessor;      /* VM_ACCESSOR_*: runs without a frame when quickened */
     /* native binding */
     VmNative *native;
@@ -530,6 +535,11 @@ VmField *vm_find_field(VmClass *c, const char *name);
 void vm_free_classes(MicaVM *vm);
 
 /* ---- natives (vm/native.c) ---------------------------------------------- */
+
+/* The declared locals of [m] (bit l - nparams) stored on every path to
+ * instruction [idx] of its pre-decoded code (RF analysis of interp.c), or NULL
+ * when unknown. Called by the collector's scan of the value stack. */
+const uint64_t *vm_stored_before(VmMethod *m, uint32_t idx);
 
 /* Binds native method [m] (libffi cif, symbol). 0 or -1 with the error text set. */
 int vm_bind_native(MicaVM *vm, VmMethod *m);
