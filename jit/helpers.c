@@ -227,23 +227,7 @@ int64_t jit_h_charat(MicaVM *vm, VmInsn *o, uint64_t *sp)
 
 int64_t jit_h_substring(MicaVM *vm, VmInsn *o, uint64_t *sp)
 {
-    VmString *str = vm_slot_ref(sp[-3]);
-    uint64_t from = sp[-2], to = sp[-1];
-    if (!str || !str->cp_known || !str->ascii || from > to || to > (uint64_t)str->length)
-        return 0;
-    uint64_t *args = sp - 3;
-    if (to - from == (uint64_t)str->length)
-        return 1; /* the whole: the string itself, already in args[0] */
-    /* allocates under the native's frame, as the call would (traces) */
-    vm->frames[vm->nframes] = (VmFrame){.m = o->method, .base = args, .sp = sp};
-    atomic_signal_fence(memory_order_release);
-    vm->nframes++;
-    VmString *r = vm_new_ascii_string(vm, str->bytes + from, (size_t)(to - from));
-    vm->nframes--;
-    if (!r)
-        return -1;
-    args[0] = vm_ref_slot(r);
-    return 1;
+    return vm_substring_fast(vm, o->method, sp - 3);
 }
 
 int64_t jit_h_string_bytes_equal(const VmString *a, const VmString *b)

@@ -1310,28 +1310,16 @@ dispatch:
         NEXT();
     }
     CASE(SUBSTR_Q) {
-        /* String.substring of an ASCII string, in range (unsigned: a negative
-         * index is out of it); the whole string is itself */
-        VmString *str = vm_slot_ref(sp[-3]);
-        uint64_t from = sp[-2], to = sp[-1];
-        if (!str || !str->cp_known || !str->ascii || from > to ||
-            to > (uint64_t)str->length || !INTRINSIC_FITS(true))
+        /* String.substring of an ASCII string, in range (vm_substring_fast) */
+        if (!INTRINSIC_FITS(true))
             goto string_call;
-        VmString *r = str;
-        if (to - from != (uint64_t)str->length) {
-            SAVE();
-            /* allocates under the native's frame, as the call would (traces) */
-            uint64_t *args = sp - 3;
-            vm->frames[vm->nframes] = (VmFrame){.m = ip->method, .base = args, .sp = sp};
-            atomic_signal_fence(memory_order_release);
-            vm->nframes++;
-            r = vm_new_ascii_string(vm, str->bytes + from, (size_t)(to - from));
-            vm->nframes--;
-            if (!r)
-                goto exception;
-        }
+        SAVE();
+        int done = vm_substring_fast(vm, ip->method, sp - 3);
+        if (done < 0)
+            goto exception;
+        if (!done)
+            goto string_call;
         sp -= 2;
-        sp[-1] = vm_ref_slot(r);
         NEXT();
     }
     CASE(ACOPY_Q) {

@@ -98,6 +98,25 @@ VmString *vm_new_ascii_string(MicaVM *vm, const char *s, size_t n)
     return str;
 }
 
+int vm_substring_fast(MicaVM *vm, VmMethod *m, uint64_t *args)
+{
+    VmString *str = vm_slot_ref(args[0]);
+    uint64_t from = args[1], to = args[2]; /* unsigned: a negative index is out of range */
+    if (!str || !str->cp_known || !str->ascii || from > to || to > (uint64_t)str->length)
+        return 0;
+    if (to - from == (uint64_t)str->length)
+        return 1; /* the whole: the string itself, already in args[0] */
+    vm->frames[vm->nframes] = (VmFrame){.m = m, .base = args, .sp = args + 3};
+    atomic_signal_fence(memory_order_release);
+    vm->nframes++;
+    VmString *r = vm_new_ascii_string(vm, str->bytes + from, (size_t)(to - from));
+    vm->nframes--;
+    if (!r)
+        return -1;
+    args[0] = vm_ref_slot(r);
+    return 1;
+}
+
 int64_t vm_string_hash(VmString *s)
 {
     if (!s->hashed) {

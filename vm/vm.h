@@ -468,6 +468,12 @@ static inline bool vm_string_equals(const VmString *s, const void *o)
 /* A new String of the [n] ASCII bytes at [s], its code points known (as many), or
  * NULL with OutOfMemoryError pending. For substrings of ASCII strings. */
 VmString *vm_new_ascii_string(MicaVM *vm, const char *s, size_t n);
+/* String.substring's intrinsic in both tiers, its receiver and indices in
+ * args[0..2]: for an ASCII string and indices in range, the result (the string
+ * itself when it is the whole) in args[0], allocated under a frame of the
+ * native [m] as the call would be; 1 when done, 0 when the call must be made
+ * (null, non-ASCII, out of range: the native raises), -1 for an exception. */
+int vm_substring_fast(MicaVM *vm, VmMethod *m, uint64_t *args);
 
 /* The float remainder of [x] by [y] (FREM in both tiers): exactly C's fmod, computed
  * without libm (vm/fmod.c). */
