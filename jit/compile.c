@@ -10,7 +10,12 @@
  * common compare-and-branch pairs become one compare and one branch. Before
  * any helper call the template publishes fr->ip and fr->sp (the
  * interpreter's SAVE), so a fault's trace and handler search, and the
- * collector's view of the stack, are the interpreter's. */
+ * collector's view of the stack, are the interpreter's. That ip is the
+ * instruction's own, in the frame of the method the instruction belongs to
+ * (an inlined body's slow path makes that frame first: inl_push), and stores
+ * to locals are never deferred past it: the collector zeroes the locals not
+ * yet stored at a frame's ip (vm/vm.c clear_unstored_locals), so an ip behind
+ * a store would lose that store. */
 #include "jit_private.h"
 #include "cm_mem.h"
 
@@ -563,7 +568,9 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
     /* not stored: `entry` and `ip`. A frame of compiled code is never run by
      * the interpreter except from its start when its body finds no room
      * (which stores both then: jit_h_interpret), and its ip is published
-     * before anything reads it (a helper, a call, a fault) */
+     * before anything reads it (a helper, a call, a fault) and before any
+     * frame goes above it: until then it is the top frame, whose locals the
+     * collector's scan leaves alone (vm/vm.c clear_unstored_locals) */
     /* declared locals start zero: slots [nparams, nlocals), of which only
      * those some path may read before storing them need it (pre-decoding's
      * clear_from, clear_to, as the interpreter's calls) */
@@ -1851,6 +1858,9 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
         return false;
     JLabel call = masm_label(A), done = masm_label(A);
     if (op == VM_OP_CHARAT_Q || op == VM_OP_SUBSTR_Q) {
+        /* allocates under the native's frame, above this one: in an inlined
+         * body, above the callee's own frame (inl_push) */
+        inl_push(c);
         sync(c, i, h);
         arg_vm(c);
         masm_movi(A, masm_arg(1), (int64_t)(intptr_t)&c->m->code[i]);
@@ -1858,6 +1868,7 @@ static bool emit_intrinsic(Ctx *c, uint32_t i, int op, int32_t h)
         masm_call(A, op == VM_OP_CHARAT_Q ? (const void *)jit_h_charat
                                           : (const void *)jit_h_substring);
         masm_bri(A, JC_LT, JR_R0, 0, c->unwind);
+        inl_pop(c);
         masm_bri(A, JC_EQ, JR_R0, 0, call);
     } else if (op == VM_OP_STREQ_Q) {
         /* String.equals: the same object, else null, another class, another
@@ -2729,7 +2740,6 @@ static bool emit_inline_call(Ctx *c, uint32_t i, int op, int32_t h)
     VmMethod *t = inline_site(c, i, op, &guard_cls, &vguard, &recv, &calls);
     if (!t)
         return false;
-    t->jit_seen = true; /* frames its slow paths make: see vm.c clear_unstored_locals */
     uint32_t nargs = t->nparams;
     Ctx *s = cm_calloc(1, sizeof *s);
     if (s)
@@ -2884,10 +2894,14 @@ static void emit_stubs(Ctx *c)
             break;
         }
         case STUB_POLL:
+            /* in an inlined body (a loop), from the callee's own frame, as
+             * for a fault: the poll may run a hook or make a trace */
+            inl_push(c);
             sync(c, st->idx, st->height);
             arg_vm(c);
             masm_call(A, (const void *)jit_h_poll);
             check_status(c);
+            inl_pop(c);
             masm_jmp(A, st->label + 1);
             break;
         case STUB_NULL_FIELD:

@@ -178,7 +178,6 @@ void jit_compile(MicaVM *vm, VmMethod *m)
     if (m->jit_state || vm->hooks) /* hooks on: the interpreter runs everything */
         return;
     m->jit_state = 2;
-    m->jit_seen = true; /* before any code exists: see vm.c clear_unstored_locals */
     if (!j || !m->code || !m->heights || (m->flags & CF_ACC_NATIVE))
         return;
     uint64_t t0 = now_ns();

@@ -29,11 +29,17 @@
  * path to the instruction the frame will go on from are zeroed first: each path
  * from there stores them before reading them, so no program sees it.
  *
- * Only frames whose ip is exact: the interpreter saves ip (SAVE) before
+ * This needs a frame's ip to be exact (not behind a store it has made) once
+ * any frame is above it, in both tiers. The interpreter saves ip (SAVE) before
  * anything that can allocate or call, and advances it past a fused form's
- * stores first; the top frame and every frame of a method compiled or inlined
- * by the JIT are left as they are, and so is a VM that runs on another thread
- * (stopped anywhere by the collector). */
+ * stores first. Compiled code (jit/compile.c) publishes ip at the instruction
+ * itself (sync) before every call, every helper that can allocate or run Mica
+ * code and every frame it pushes above its own (an inlined body's frame
+ * included), and never defers a store to a local; a frame pushed by a direct
+ * compiled call has a stale ip only while it is the top frame. So the top
+ * frame is left as it is (its ip may lag), and so is any frame whose ip is not
+ * in its own method's code (a native's, NULL), and a VM that runs on another
+ * thread (stopped anywhere by the collector). */
 static void clear_unstored_locals(MicaVM *vm)
 {
     if (!pthread_equal(vm->cstack_thread, pthread_self()))
@@ -41,7 +47,7 @@ static void clear_unstored_locals(MicaVM *vm)
     for (uint32_t k = 0; k + 1 < vm->nframes; k++) {
         VmFrame *f = &vm->frames[k];
         VmMethod *m = f->m;
-        if (!m || m->jit_seen || !m->code || !f->ip || !f->base || f->ip < m->code ||
+        if (!m || !m->code || !f->ip || !f->base || f->ip < m->code ||
             f->ip >= m->code + m->ncode ||
             (m->clear_from == m->nparams && m->clear_to == m->nlocals))
             continue;

@@ -229,10 +229,10 @@ struct VmMethod {
     uint32_t clear_from, clear_to; /* declared locals a call zeroes: the others are
                                     * written before any read (interp.c)       */
     /* the declared locals stored on every path to each instruction, made when a
-     * collection first meets an interpreted frame of this method (vm.c) */
+     * collection first meets a frame of this method below the top, interpreted
+     * or compiled (vm.c clear_unstored_locals) */
     uint64_t *stored_at;
     bool stored_unknown;   /* not analysed: handlers, too many locals, no memory */
-    bool jit_seen;         /* compiled or inlined: its frames' ip may lag (jit/) */
     uint8_t accessor;      /* VM_ACCESSOR_*: runs without a frame when quickened */
     /* native binding */
     VmNative *native;

@@ -6,8 +6,13 @@
  * declared locals not yet stored on every path to where the frame goes on:
  * make()'s 16 MB array, left in the slot of churn()'s `n`, is no longer there
  * after a collection inside the call that computes `n`, while `pad`, stored
- * already, keeps its value. */
+ * already, keeps its value. The same holds of frames of compiled code (the JIT
+ * publishes a frame's ip before any frame goes above it): churn() compiled and
+ * calling the native directly, calling a callee inlined into it (whose frame
+ * its slow path makes), or calling a compiled callee too big to inline; and
+ * churn() itself inlined into run(), its frame made by the call's slow path. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +40,12 @@ static const char SRC[] =
     "fun warm(): int { return make() + churn(); }\n";
 
 typedef struct Seen {
+    const char *name; /* the frame to look at: churn() */
     bool found;
     uint64_t pad, n;
+    bool compiled;     /* churn() is compiled                          */
+    bool run_compiled; /* so is run(), the frame below churn()'s       */
+    uint64_t calls;    /* churn()'s invocations, as its frames count them */
 } Seen;
 
 /* Collects, then notes churn()'s two locals as the collection left them. */
@@ -49,10 +58,13 @@ static MicaStatus collect(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, M
     seen->found = false;
     for (uint32_t k = 0; k < vm->nframes; k++) {
         VmFrame *f = &vm->frames[k];
-        if (f->m && strcmp(f->m->name, "churn") == 0) {
+        if (f->m && strcmp(f->m->name, seen->name) == 0) {
             seen->found = true;
             seen->pad = f->base[0];
             seen->n = f->base[1];
+            seen->compiled = f->m->jit_state == 1;
+            seen->run_compiled = k > 0 && vm->frames[k - 1].m->jit_state == 1;
+            seen->calls = f->m->invocations;
         }
     }
     *ret = mica_int(0);
@@ -66,7 +78,7 @@ START_TEST(test_stale_slot_cleared)
     cfg.jit_mode = MICA_JIT_OFF;
     MicaVM *vm = NULL;
     ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
-    Seen seen = {0};
+    Seen seen = {.name = "churn"};
     MicaNative probe[] = {{"collect", "()I", collect, &seen}};
     ck_assert_int_eq(mica_register_natives(vm, "Probe", probe, 1), MICA_OK);
     ck_assert_int_eq(mica_compile(vm, "stale.mica", SRC, strlen(SRC)), MICA_OK);
@@ -87,11 +99,108 @@ START_TEST(test_stale_slot_cleared)
 }
 END_TEST
 
+/* The JIT's shapes of churn(), each in a VM of its own, in the tier whose
+ * call sites are quickened before their method is compiled (a threshold of
+ * 2): calls then take compiled code's direct call or are inlined, and either
+ * zeroes only what may be read first. churn() gets `n` from the native
+ * directly, from probe() (small enough to inline into churn) or from far()
+ * (too big to inline: a compiled frame of its own); churn() itself is small
+ * enough to inline into run() (its frame made by the slow path of its call)
+ * or, with a long tail that computes nothing, too big (its own frame). */
+static const char *const JIT_CALLEE[][2] = {
+    {"", "Probe.collect()"},
+    {"fun probe(): int { return Probe.collect(); }\n", "probe()"},
+    {"fun far(): int {\n"
+     "    var s = 0;\n"
+     "    for (var i = 0; i < 3; i++) {\n"
+     "        s = s + i * 3 + 1; s = s * 5 - i; s = s + i * 7 + 2; s = s * 3 - i;\n"
+     "        s = s + i * 3 + 1; s = s * 5 - i; s = s + i * 7 + 2; s = s * 3 - i;\n"
+     "        s = s + i * 3 + 1; s = s * 5 - i; s = s + i * 7 + 2; s = s * 3 - i;\n"
+     "        s = s + i * 3 + 1; s = s * 5 - i; s = s + i * 7 + 2; s = s * 3 - i;\n"
+     "        s = s + i * 3 + 1; s = s * 5 - i; s = s + i * 7 + 2; s = s * 3 - i;\n"
+     "        s = s % 1000;\n"
+     "    }\n"
+     "    return Probe.collect() + s - s;\n"
+     "}\n",
+     "far()"},
+};
+
+static const char JIT_REST[] =
+    "class Probe { @native(\"host\", \"collect\") static fun collect(): int; }\n"
+    "fun make(): int {\n"
+    "    let pad = 1;\n"
+    "    let big = new int[2000000];\n"
+    "    big[0] = pad;\n"
+    "    return big.length;\n"
+    "}\n"
+    "fun run(): int {\n"
+    "    let m = make();\n"
+    "    return churn() + m;\n"
+    "}\n";
+
+/* churn()'s tail: nothing (inlined into run()) or 16 terms that cancel */
+#define TAIL8 " + pad * 3 - pad * 3 + pad * 5 - pad * 5 + pad * 7 - pad * 7 + pad - pad"
+static const char *const JIT_TAIL[] = {"", TAIL8 TAIL8};
+
+START_TEST(test_stale_slot_cleared_jit)
+{
+    MicaConfig cfg;
+    mica_config_init(&cfg);
+    cfg.jit_mode = MICA_JIT_ON;
+    cfg.jit_threshold = 2;
+    MicaVM *vm = NULL;
+    ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
+    bool jit = vm->jit != NULL;
+    mica_vm_free(vm);
+    if (!jit)
+        return; /* no backend: the interpreted test above is the whole story */
+    for (size_t v = 0; v < 2 * (sizeof JIT_CALLEE / sizeof *JIT_CALLEE); v++) {
+        const char *const *callee = JIT_CALLEE[v / 2];
+        vm = NULL;
+        ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
+        Seen seen = {.name = "churn"};
+        MicaNative probe[] = {{"collect", "()I", collect, &seen}};
+        ck_assert_int_eq(mica_register_natives(vm, "Probe", probe, 1), MICA_OK);
+        char src[4096];
+        int len = snprintf(src, sizeof src,
+                           "%s%sfun churn(): int {\n"
+                           "    let pad = 2;\n"
+                           "    let n = %s;\n"
+                           "    return n + pad%s;\n"
+                           "}\n",
+                           JIT_REST, callee[0], callee[1], JIT_TAIL[v % 2]);
+        ck_assert(len > 0 && (size_t)len < sizeof src);
+        ck_assert_int_eq(mica_compile(vm, "stale.mica", src, (size_t)len), MICA_OK);
+        MicaMethod *m = NULL;
+        MicaValue r;
+        ck_assert_int_eq(mica_find_method(vm, "Stale", "run", "()I", &m), MICA_OK);
+        /* the first runs link and quicken, then compile run() and its callees;
+         * the last one runs in compiled code only */
+        uint64_t calls = 0;
+        for (int k = 0; k < 6; k++) {
+            calls = seen.calls;
+            ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
+            ck_assert_int_eq(r.as.i, 2000002);
+        }
+        ck_assert_msg(seen.found, "shape %zu: no frame of churn", v);
+        /* churn's frame is compiled code's: run() is compiled and churn() is
+         * too (called directly) or inlined (its frame counts no call) */
+        ck_assert_msg(seen.run_compiled && (seen.compiled || seen.calls == calls),
+                      "shape %zu: churn's frame is not compiled code's", v);
+        ck_assert_uint_eq(seen.pad, 2);
+        ck_assert_msg(seen.n == 0, "shape %zu: churn's n still holds %#llx", v,
+                      (unsigned long long)seen.n);
+        mica_vm_free(vm);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vm_stale_slots");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_stale_slot_cleared);
+    tcase_add_test(tc, test_stale_slot_cleared_jit);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
