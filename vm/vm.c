@@ -25,26 +25,29 @@
  * them (interp.c call_facts); the others keep whatever an earlier call left in
  * their slots until their first store, and the conservative scan below would
  * keep that garbage alive (a whole data structure, from one stale slot). So in
- * every interpreted frame below the top, those locals not yet stored on every
- * path to the instruction the frame will go on from are zeroed first: each path
- * from there stores them before reading them, so no program sees it.
+ * every frame, those locals not yet stored on every path to the instruction
+ * the frame is at are zeroed first: each path from there stores them before
+ * reading them (the verifier's definite assignment), so no program sees it.
  *
- * This needs a frame's ip to be exact (not behind a store it has made) once
- * any frame is above it, in both tiers. The interpreter saves ip (SAVE) before
- * anything that can allocate or call, and advances it past a fused form's
- * stores first. Compiled code (jit/compile.c) publishes ip at the instruction
- * itself (sync) before every call, every helper that can allocate or run Mica
- * code and every frame it pushes above its own (an inlined body's frame
- * included), and never defers a store to a local; a frame pushed by a direct
- * compiled call has a stale ip only while it is the top frame. So the top
- * frame is left as it is (its ip may lag), and so is any frame whose ip is not
- * in its own method's code (a native's, NULL), and a VM that runs on another
- * thread (stopped anywhere by the collector). */
+ * This needs a frame's ip to be exact (not behind a store it has made)
+ * whenever a collection runs on the VM's thread, which is only inside an
+ * allocation. The interpreter saves ip (SAVE) before anything that can
+ * allocate or call, and advances it past a fused form's stores first.
+ * Compiled code (jit/compile.c) publishes ip at the instruction itself (sync)
+ * before every call, every helper that can allocate or run Mica code and every
+ * frame it pushes above its own (an inlined body's frame included), and never
+ * defers a store to a local; a frame pushed by a direct compiled call has a
+ * stale ip only until its first sync, before which it calls nothing. That
+ * holds of the top frame too, the one that allocates: without it, the top
+ * frame's stale slots kept a previous DeltaBlue planner alive in some runs
+ * (bench/README.md). Left as they are: a frame whose ip is not in its own
+ * method's code (a native's, NULL), and a VM that runs on another thread than
+ * the collecting one (stopped anywhere by the collector). */
 static void clear_unstored_locals(MicaVM *vm)
 {
     if (!pthread_equal(vm->cstack_thread, pthread_self()))
         return;
-    for (uint32_t k = 0; k + 1 < vm->nframes; k++) {
+    for (uint32_t k = 0; k < vm->nframes; k++) {
         VmFrame *f = &vm->frames[k];
         VmMethod *m = f->m;
         if (!m || !m->code || !f->ip || !f->base || f->ip < m->code ||

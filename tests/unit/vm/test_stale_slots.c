@@ -2,8 +2,8 @@
  * method may read before storing them; the others keep what an earlier call
  * left in their slots until their first store, and the collector scans the
  * value stack conservatively. So the collector's scan (vm/vm.c
- * clear_unstored_locals) zeroes, in every interpreted frame below the top, the
- * declared locals not yet stored on every path to where the frame goes on:
+ * clear_unstored_locals) zeroes, in every frame, the declared locals not yet
+ * stored on every path to where the frame goes on:
  * make()'s 16 MB array, left in the slot of churn()'s `n`, is no longer there
  * after a collection inside the call that computes `n`, while `pad`, stored
  * already, keeps its value. The same holds of frames of compiled code (the JIT
@@ -195,12 +195,117 @@ START_TEST(test_stale_slot_cleared_jit)
 }
 END_TEST
 
+/* The top frame too: a collection runs only inside an allocation, and both
+ * tiers publish the frame's ip before anything that can allocate, so the
+ * frame that allocates is cleared like those below it. make() leaves its
+ * 16 MB array in the slots of top()'s `a` and `n`; arm() makes the next
+ * allocation collect (the heap's stress mode), which is top()'s own `new`,
+ * with top() the top frame; peek() (which allocates nothing) then reads the
+ * slots: `n`, not stored yet, is 0, `pad` keeps its value. In the interpreter
+ * and in compiled code (compiled at its first call). */
+static const char TOP_SRC[] =
+    "class Probe {\n"
+    "    @native(\"host\", \"arm\") static fun arm(): int;\n"
+    "    @native(\"host\", \"peek\") static fun peek(): int;\n"
+    "}\n"
+    "fun make(): int {\n"
+    "    let pad = 1;\n"
+    "    let big = new int[2000000];\n"
+    "    big[0] = pad;\n"
+    "    return big.length;\n"
+    "}\n"
+    "fun top(): int {\n"
+    "    let pad = 2;\n"
+    "    Probe.arm();\n"
+    "    let a = new int[4];\n"
+    "    let n = Probe.peek();\n"
+    "    return n + pad + a.length;\n"
+    "}\n"
+    "fun run(): int {\n"
+    "    let m = make();\n"
+    "    return top() + m;\n"
+    "}\n"
+    "fun warm(): int { return make() + top(); }\n";
+
+typedef struct TopSeen {
+    bool armed, found, compiled;
+    uint64_t pad, n;
+} TopSeen;
+
+static MicaStatus arm(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, MicaValue *ret)
+{
+    (void)a;
+    (void)n;
+    TopSeen *seen = ctx;
+    if (seen->armed)
+        vm->heap.stress = 1;
+    *ret = mica_int(0);
+    return MICA_OK;
+}
+
+static MicaStatus peek(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, MicaValue *ret)
+{
+    (void)a;
+    (void)n;
+    TopSeen *seen = ctx;
+    vm->heap.stress = 0;
+    seen->found = false;
+    for (uint32_t k = 0; k < vm->nframes; k++) {
+        VmFrame *f = &vm->frames[k];
+        if (f->m && strcmp(f->m->name, "top") == 0) {
+            seen->found = true;
+            seen->pad = f->base[0];
+            seen->n = f->base[2];
+            seen->compiled = f->m->jit_state == 1;
+        }
+    }
+    *ret = mica_int(0);
+    return MICA_OK;
+}
+
+START_TEST(test_stale_slot_cleared_top)
+{
+    for (int tier = 0; tier < 2; tier++) {
+        MicaConfig cfg;
+        mica_config_init(&cfg);
+        cfg.jit_mode = tier ? MICA_JIT_ALWAYS : MICA_JIT_OFF;
+        MicaVM *vm = NULL;
+        ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
+        if (tier && !vm->jit) {
+            mica_vm_free(vm);
+            return; /* no backend */
+        }
+        TopSeen seen = {0};
+        MicaNative probe[] = {{"arm", "()I", arm, &seen}, {"peek", "()I", peek, &seen}};
+        ck_assert_int_eq(mica_register_natives(vm, "Probe", probe, 2), MICA_OK);
+        ck_assert_int_eq(mica_compile(vm, "stale.mica", TOP_SRC, strlen(TOP_SRC)), MICA_OK);
+        /* the first calls link (and a linking call zeroes every local) */
+        MicaMethod *m = NULL;
+        MicaValue r;
+        ck_assert_int_eq(mica_find_method(vm, "Stale", "warm", "()I", &m), MICA_OK);
+        ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
+        seen.armed = true;
+        ck_assert_int_eq(mica_find_method(vm, "Stale", "run", "()I", &m), MICA_OK);
+        ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
+        ck_assert_int_eq(r.as.i, 2000006);
+        ck_assert(seen.found);
+        ck_assert_msg(seen.compiled == (tier == 1), "tier %d: top() compiled: %d", tier,
+                      seen.compiled);
+        ck_assert_uint_eq(seen.pad, 2);
+        ck_assert_msg(seen.n == 0, "tier %d: top's n still holds %#llx", tier,
+                      (unsigned long long)seen.n);
+        mica_vm_free(vm);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vm_stale_slots");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_stale_slot_cleared);
     tcase_add_test(tc, test_stale_slot_cleared_jit);
+    tcase_add_test(tc, test_stale_slot_cleared_top);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
