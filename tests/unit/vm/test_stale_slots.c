@@ -19,14 +19,18 @@
 #include "mica.h"
 #include "vm.h"
 
+/* make(): leaves its 16 MB array in the slots its callers' next callee gets */
+#define MAKE_SRC                                                                           \
+    "fun make(): int {\n"                                                                  \
+    "    let pad = 1;\n"                                                                   \
+    "    let big = new int[2000000];\n"                                                    \
+    "    big[0] = pad;\n"                                                                  \
+    "    return big.length;\n"                                                             \
+    "}\n"
+
 static const char SRC[] =
     "class Probe { @native(\"host\", \"collect\") static fun collect(): int; }\n"
-    "fun make(): int {\n"
-    "    let pad = 1;\n"
-    "    let big = new int[2000000];\n"
-    "    big[0] = pad;\n"
-    "    return big.length;\n"
-    "}\n"
+    MAKE_SRC
     "fun probe(): int { return Probe.collect(); }\n"
     "fun churn(): int {\n"
     "    let pad = 2;\n"
@@ -71,27 +75,40 @@ static MicaStatus collect(MicaVM *vm, void *ctx, const MicaValue *a, size_t n, M
     return MICA_OK;
 }
 
+/* A VM of [cfg] with the natives of class Probe and the program [src] compiled. */
+static MicaVM *stale_vm(const MicaConfig *cfg, const MicaNative *natives, size_t n,
+                        const char *src)
+{
+    MicaVM *vm = NULL;
+    ck_assert_int_eq(mica_vm_new(cfg, &vm), MICA_OK);
+    ck_assert_int_eq(mica_register_natives(vm, "Probe", natives, n), MICA_OK);
+    ck_assert_int_eq(mica_compile(vm, "stale.mica", src, strlen(src)), MICA_OK);
+    return vm;
+}
+
+/* Calls the program's top-level `fun NAME(): int`. */
+static int64_t call_int(MicaVM *vm, const char *name)
+{
+    MicaMethod *m = NULL;
+    MicaValue r;
+    ck_assert_int_eq(mica_find_method(vm, "Stale", name, "()I", &m), MICA_OK);
+    ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
+    return r.as.i;
+}
+
 START_TEST(test_stale_slot_cleared)
 {
     MicaConfig cfg;
     mica_config_init(&cfg);
     cfg.jit_mode = MICA_JIT_OFF;
-    MicaVM *vm = NULL;
-    ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
     Seen seen = {.name = "churn"};
     MicaNative probe[] = {{"collect", "()I", collect, &seen}};
-    ck_assert_int_eq(mica_register_natives(vm, "Probe", probe, 1), MICA_OK);
-    ck_assert_int_eq(mica_compile(vm, "stale.mica", SRC, strlen(SRC)), MICA_OK);
+    MicaVM *vm = stale_vm(&cfg, probe, 1, SRC);
     /* the first calls link make() and churn() (a call that links its target
      * zeroes all of its locals); the second ones take the interpreter's quick
      * call, which zeroes only what may be read first (nothing, in churn) */
-    MicaMethod *m = NULL;
-    MicaValue r;
-    ck_assert_int_eq(mica_find_method(vm, "Stale", "warm", "()I", &m), MICA_OK);
-    ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
-    ck_assert_int_eq(mica_find_method(vm, "Stale", "run", "()I", &m), MICA_OK);
-    ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
-    ck_assert_int_eq(r.as.i, 2000002);
+    call_int(vm, "warm");
+    ck_assert_int_eq(call_int(vm, "run"), 2000002);
     ck_assert(seen.found);
     ck_assert_uint_eq(seen.pad, 2);
     ck_assert_msg(seen.n == 0, "churn's n still holds %#llx", (unsigned long long)seen.n);
@@ -127,12 +144,7 @@ static const char *const JIT_CALLEE[][2] = {
 
 static const char JIT_REST[] =
     "class Probe { @native(\"host\", \"collect\") static fun collect(): int; }\n"
-    "fun make(): int {\n"
-    "    let pad = 1;\n"
-    "    let big = new int[2000000];\n"
-    "    big[0] = pad;\n"
-    "    return big.length;\n"
-    "}\n"
+    MAKE_SRC
     "fun run(): int {\n"
     "    let m = make();\n"
     "    return churn() + m;\n"
@@ -156,11 +168,8 @@ START_TEST(test_stale_slot_cleared_jit)
         return; /* no backend: the interpreted test above is the whole story */
     for (size_t v = 0; v < 2 * (sizeof JIT_CALLEE / sizeof *JIT_CALLEE); v++) {
         const char *const *callee = JIT_CALLEE[v / 2];
-        vm = NULL;
-        ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
         Seen seen = {.name = "churn"};
         MicaNative probe[] = {{"collect", "()I", collect, &seen}};
-        ck_assert_int_eq(mica_register_natives(vm, "Probe", probe, 1), MICA_OK);
         char src[4096];
         int len = snprintf(src, sizeof src,
                            "%s%sfun churn(): int {\n"
@@ -170,17 +179,13 @@ START_TEST(test_stale_slot_cleared_jit)
                            "}\n",
                            JIT_REST, callee[0], callee[1], JIT_TAIL[v % 2]);
         ck_assert(len > 0 && (size_t)len < sizeof src);
-        ck_assert_int_eq(mica_compile(vm, "stale.mica", src, (size_t)len), MICA_OK);
-        MicaMethod *m = NULL;
-        MicaValue r;
-        ck_assert_int_eq(mica_find_method(vm, "Stale", "run", "()I", &m), MICA_OK);
+        vm = stale_vm(&cfg, probe, 1, src);
         /* the first runs link and quicken, then compile run() and its callees;
          * the last one runs in compiled code only */
         uint64_t calls = 0;
         for (int k = 0; k < 6; k++) {
             calls = seen.calls;
-            ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
-            ck_assert_int_eq(r.as.i, 2000002);
+            ck_assert_int_eq(call_int(vm, "run"), 2000002);
         }
         ck_assert_msg(seen.found, "shape %zu: no frame of churn", v);
         /* churn's frame is compiled code's: run() is compiled and churn() is
@@ -208,12 +213,7 @@ static const char TOP_SRC[] =
     "    @native(\"host\", \"arm\") static fun arm(): int;\n"
     "    @native(\"host\", \"peek\") static fun peek(): int;\n"
     "}\n"
-    "fun make(): int {\n"
-    "    let pad = 1;\n"
-    "    let big = new int[2000000];\n"
-    "    big[0] = pad;\n"
-    "    return big.length;\n"
-    "}\n"
+    MAKE_SRC
     "fun top(): int {\n"
     "    let pad = 2;\n"
     "    Probe.arm();\n"
@@ -269,25 +269,17 @@ START_TEST(test_stale_slot_cleared_top)
         MicaConfig cfg;
         mica_config_init(&cfg);
         cfg.jit_mode = tier ? MICA_JIT_ALWAYS : MICA_JIT_OFF;
-        MicaVM *vm = NULL;
-        ck_assert_int_eq(mica_vm_new(&cfg, &vm), MICA_OK);
+        TopSeen seen = {0};
+        MicaNative probe[] = {{"arm", "()I", arm, &seen}, {"peek", "()I", peek, &seen}};
+        MicaVM *vm = stale_vm(&cfg, probe, 2, TOP_SRC);
         if (tier && !vm->jit) {
             mica_vm_free(vm);
             return; /* no backend */
         }
-        TopSeen seen = {0};
-        MicaNative probe[] = {{"arm", "()I", arm, &seen}, {"peek", "()I", peek, &seen}};
-        ck_assert_int_eq(mica_register_natives(vm, "Probe", probe, 2), MICA_OK);
-        ck_assert_int_eq(mica_compile(vm, "stale.mica", TOP_SRC, strlen(TOP_SRC)), MICA_OK);
         /* the first calls link (and a linking call zeroes every local) */
-        MicaMethod *m = NULL;
-        MicaValue r;
-        ck_assert_int_eq(mica_find_method(vm, "Stale", "warm", "()I", &m), MICA_OK);
-        ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
+        call_int(vm, "warm");
         seen.armed = true;
-        ck_assert_int_eq(mica_find_method(vm, "Stale", "run", "()I", &m), MICA_OK);
-        ck_assert_int_eq(mica_call(vm, m, NULL, 0, &r), MICA_OK);
-        ck_assert_int_eq(r.as.i, 2000006);
+        ck_assert_int_eq(call_int(vm, "run"), 2000006);
         ck_assert(seen.found);
         ck_assert_msg(seen.compiled == (tier == 1), "tier %d: top() compiled: %d", tier,
                       seen.compiled);
