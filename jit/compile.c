@@ -569,8 +569,8 @@ static void fast_call(Ctx *c, int32_t h, uint32_t nargs, const VmMethod *known, 
      * the interpreter except from its start when its body finds no room
      * (which stores both then: jit_h_interpret), and its ip is published
      * before anything reads it (a helper, a call, a fault) and before any
-     * frame goes above it: until then it is the top frame, whose locals the
-     * collector's scan leaves alone (vm/vm.c clear_unstored_locals) */
+     * frame goes above it: until then it calls nothing that can allocate, so
+     * no collection meets the stale ip (vm/vm.c clear_unstored_locals) */
     /* declared locals start zero: slots [nparams, nlocals), of which only
      * those some path may read before storing them need it (pre-decoding's
      * clear_from, clear_to, as the interpreter's calls) */

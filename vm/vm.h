@@ -229,8 +229,8 @@ struct VmMethod {
     uint32_t clear_from, clear_to; /* declared locals a call zeroes: the others are
                                     * written before any read (interp.c)       */
     /* the declared locals stored on every path to each instruction, made when a
-     * collection first meets a frame of this method below the top, interpreted
-     * or compiled (vm.c clear_unstored_locals) */
+     * collection first meets a frame of this method, interpreted or compiled
+     * (vm.c clear_unstored_locals) */
     uint64_t *stored_at;
     bool stored_unknown;   /* not analysed: handlers, too many locals, no memory */
     uint8_t accessor;      /* VM_ACCESSOR_*: runs without a frame when quickened */
