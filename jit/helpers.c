@@ -12,28 +12,14 @@
 
 #include "frame.h"
 
-static inline double as_f(uint64_t v)
-{
-    double d;
-    memcpy(&d, &v, sizeof d);
-    return d;
-}
-
-static inline uint64_t of_f(double d)
-{
-    uint64_t v;
-    memcpy(&v, &d, sizeof v);
-    return v;
-}
-
 uint64_t jit_h_frem(uint64_t a, uint64_t b)
 {
-    return of_f(vm_fmod(as_f(a), as_f(b)));
+    return vm_float_slot(vm_fmod(vm_slot_float(a), vm_slot_float(b)));
 }
 
 uint64_t jit_h_f2i(uint64_t a)
 {
-    double d = as_f(a);
+    double d = vm_slot_float(a);
     if (isnan(d))
         return 0;
     if (d >= 9223372036854775808.0)

@@ -419,12 +419,7 @@ MicaStatus vm_slot_to_value(MicaVM *vm, CfKind k, uint64_t s, MicaValue *out)
     switch (k) {
     case CF_KIND_VOID: out->type = MICA_T_VOID; out->as.i = 0; return MICA_OK;
     case CF_KIND_INT: *out = mica_int((int64_t)s); return MICA_OK;
-    case CF_KIND_FLOAT: {
-        double f;
-        memcpy(&f, &s, sizeof f);
-        *out = mica_float(f);
-        return MICA_OK;
-    }
+    case CF_KIND_FLOAT: *out = mica_float(vm_slot_float(s)); return MICA_OK;
     case CF_KIND_BOOL: *out = mica_bool(s != 0); return MICA_OK;
     case CF_KIND_BYTE: *out = mica_byte((uint8_t)s); return MICA_OK;
     case CF_KIND_REF: break;

@@ -7,20 +7,6 @@
 
 #include <string.h>
 
-static inline uint64_t bits_of(double d)
-{
-    uint64_t v;
-    memcpy(&v, &d, sizeof v);
-    return v;
-}
-
-static inline double double_of(uint64_t v)
-{
-    double d;
-    memcpy(&d, &v, sizeof d);
-    return d;
-}
-
 /* [m]'s exponent field and significand with its hidden bit, normalised so that
  * bit 52 is set (a subnormal's exponent then goes to zero or below). */
 static inline uint64_t significand(uint64_t m, int *e)
@@ -42,7 +28,7 @@ static inline uint64_t significand(uint64_t m, int *e)
 
 double vm_fmod(double x, double y)
 {
-    uint64_t ux = bits_of(x), uy = bits_of(y);
+    uint64_t ux = vm_float_slot(x), uy = vm_float_slot(y);
     uint64_t sign = ux & UINT64_C(1) << 63;
     uint64_t ax = ux << 1, ay = uy << 1; /* magnitudes, shifted left by one */
     /* y zero or NaN, x infinite or NaN: NaN (x's payload when x is one), as libm */
@@ -74,5 +60,5 @@ double vm_fmod(double x, double y)
         mx = (mx & ((UINT64_C(1) << 52) - 1)) | (uint64_t)ex << 52;
     else
         mx >>= 1 - ex; /* subnormal: exact, the remainder is below |y| */
-    return double_of(mx | sign);
+    return vm_slot_float(mx | sign);
 }

@@ -12,19 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline double as_f(uint64_t v)
-{
-    double d;
-    memcpy(&d, &v, sizeof d);
-    return d;
-}
-
-static inline uint64_t of_f(double d)
-{
-    uint64_t v;
-    memcpy(&v, &d, sizeof v);
-    return v;
-}
+/* short names for the handlers' float arithmetic (vm.h) */
+static inline double as_f(uint64_t v) { return vm_slot_float(v); }
+static inline uint64_t of_f(double d) { return vm_float_slot(d); }
 
 /* 0.0 / 0.0 as the machine computes it at run time (Math.min and max give it
  * for a NaN operand, as their Mica code does): never folded by the compiler. */

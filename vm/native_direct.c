@@ -8,19 +8,9 @@
 
 #include <string.h>
 
-static inline double F(uint64_t v)
-{
-    double d;
-    memcpy(&d, &v, sizeof d);
-    return d;
-}
-
-static inline uint64_t B(double d)
-{
-    uint64_t v;
-    memcpy(&v, &d, sizeof v);
-    return v;
-}
+/* short names for the table below */
+static inline double F(uint64_t v) { return vm_slot_float(v); }
+static inline uint64_t B(double d) { return vm_float_slot(d); }
 
 unsigned vm_native_shape(const char *kinds, uint32_t n, char ret)
 {

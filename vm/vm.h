@@ -68,6 +68,21 @@ static inline void *vm_slot_ref(uint64_t v)
     return (void *)(uintptr_t)v;
 }
 
+/* A float's slot (its binary64 bits) and back. */
+static inline uint64_t vm_float_slot(double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, sizeof v);
+    return v;
+}
+
+static inline double vm_slot_float(uint64_t v)
+{
+    double d;
+    memcpy(&d, &v, sizeof d);
+    return d;
+}
+
 static inline uint64_t *vm_object_fields(VmObject *o)
 {
     return (uint64_t *)(o + 1);

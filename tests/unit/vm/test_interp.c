@@ -49,19 +49,6 @@ static const char *pending_class(MicaVM *vm)
     return vm->roots->pending ? vm->roots->pending->cls->name : "(none)";
 }
 
-static uint64_t fbits(double d)
-{
-    uint64_t v;
-    memcpy(&v, &d, sizeof v);
-    return v;
-}
-
-static double fval(uint64_t v)
-{
-    double d;
-    memcpy(&d, &v, sizeof d);
-    return d;
-}
 
 /* A class Main with one static method [name][desc] whose body is [a]. */
 static MicaVM *vm_with_method(const char *name, const char *desc, uint16_t max_stack,
@@ -171,7 +158,7 @@ START_TEST(test_f2i_saturation)
         {INFINITY, INT64_MAX}, {-INFINITY, INT64_MIN}, {9.3e18, INT64_MAX}, {-0.5, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        uint64_t arg = fbits(cases[i].in), r = 0;
+        uint64_t arg = vm_float_slot(cases[i].in), r = 0;
         ck_assert_int_eq(call(vm, "Main", "f", "(F)I", &arg, 1, &r), MICA_OK);
         ck_assert_int_eq((int64_t)r, cases[i].out);
     }
@@ -182,7 +169,7 @@ END_TEST
 static int64_t fcmp(uint8_t o, double x, double y)
 {
     MicaVM *vm = vm_binop(o, "(FF)I");
-    uint64_t args[2] = {fbits(x), fbits(y)}, r = 99;
+    uint64_t args[2] = {vm_float_slot(x), vm_float_slot(y)}, r = 99;
     ck_assert_int_eq(call(vm, "Main", "f", "(FF)I", args, 2, &r), MICA_OK);
     mica_vm_free(vm);
     return (int64_t)r;
@@ -197,9 +184,9 @@ START_TEST(test_float_compare_nan)
     ck_assert_int_eq(fcmp(CF_OP_FLT, 1.0, 2.0), 1);
     ck_assert_int_eq(fcmp(CF_OP_FEQ, 0.0, -0.0), 1);
     MicaVM *vm = vm_binop(CF_OP_FREM, "(FF)F");
-    uint64_t args[2] = {fbits(7.5), fbits(2.0)}, r;
+    uint64_t args[2] = {vm_float_slot(7.5), vm_float_slot(2.0)}, r;
     ck_assert_int_eq(call(vm, "Main", "f", "(FF)F", args, 2, &r), MICA_OK);
-    ck_assert(fval(r) == 1.5);
+    ck_assert(vm_slot_float(r) == 1.5);
     mica_vm_free(vm);
 }
 END_TEST
@@ -425,9 +412,9 @@ START_TEST(test_call_facts_and_intrinsics)
         ck_assert_int_eq(call(vm, "Main", "t", "()I", NULL, 0, &res), MICA_OK);
         ck_assert_int_eq(res, 20);
     }
-    uint64_t x = fbits(2.25);
+    uint64_t x = vm_float_slot(2.25);
     ck_assert_int_eq(call(vm, "Main", "q", "(F)F", &x, 1, &res), MICA_OK);
-    ck_assert(fval(res) == 1.5);
+    ck_assert(vm_slot_float(res) == 1.5);
     VmClass *main = vm_load_class_if_loaded(vm, "Main");
     ck_assert_ptr_nonnull(main);
     VmMethod *mw = vm_find_declared(main, "w", "()I");
@@ -450,11 +437,12 @@ START_TEST(test_call_facts_and_intrinsics)
     ck_assert_uint_eq(vm_native_shape("S", 1, 'I'), 0);
     ck_assert_uint_eq(vm_native_shape("IIIII", 5, 'I'), 0);
     ck_assert_uint_eq(vm_native_shape("I", 1, 'S'), 0);
-    uint64_t args[3] = {fbits(1.5), 3, fbits(-2.0)};
-    ck_assert(fval(vm_native_direct((void (*)(void))ldexp, vm_native_shape("FI", 2, 'F'), args)) ==
-              12.0);
-    ck_assert(fval(vm_native_direct((void (*)(void))copysign, vm_native_shape("FF", 2, 'F'),
-                                    (uint64_t[]){fbits(3.0), fbits(-0.5)})) == -3.0);
+    uint64_t args[3] = {vm_float_slot(1.5), 3, vm_float_slot(-2.0)};
+    uint64_t d = vm_native_direct((void (*)(void))ldexp, vm_native_shape("FI", 2, 'F'), args);
+    ck_assert(vm_slot_float(d) == 12.0);
+    d = vm_native_direct((void (*)(void))copysign, vm_native_shape("FF", 2, 'F'),
+                         (uint64_t[]){vm_float_slot(3.0), vm_float_slot(-0.5)});
+    ck_assert(vm_slot_float(d) == -3.0);
     mica_vm_free(vm);
 }
 END_TEST
@@ -730,9 +718,9 @@ START_TEST(test_native_refused_without_permission)
     nm = cf_add_method(c, CF_ACC_STATIC | CF_ACC_NATIVE, "pow", "(FF)F");
     cf_set_native(c, nm, "m", "pow");
     ck_assert_int_eq(load(vm, c), MICA_OK);
-    uint64_t args[2] = {fbits(2.0), fbits(10.0)}, r = 0;
+    uint64_t args[2] = {vm_float_slot(2.0), vm_float_slot(10.0)}, r = 0;
     ck_assert_int_eq(call(vm, "Main", "pow", "(FF)F", args, 2, &r), MICA_OK);
-    ck_assert(fval(r) == 1024.0);
+    ck_assert(vm_slot_float(r) == 1024.0);
     mica_vm_free(vm);
 }
 END_TEST
